@@ -1,0 +1,13 @@
+//! proversim: a simulator of prover incentives in a ZK rollup whose proving
+//! is a permissionless market.
+//!
+//! The library holds everything; the `proversim` binary only parses its
+//! command line and calls it.
+//!
+//! - [`protocol`]: the exact, integer rules of the proving design (a pure
+//!   state machine).
+//! - [`trace`]: replay traces, the `settle` command's input, and its
+//!   reports.
+
+pub mod protocol;
+pub mod trace;

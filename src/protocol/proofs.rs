@@ -1,0 +1,111 @@
+//! Proof acceptance, registrations and supersession (SPEC section 2).
+
+use std::collections::BTreeMap;
+
+use super::{Amount, Epoch, ProverId};
+
+/// Why a submission was rejected; checked in this order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RejectReason {
+    /// `end` is not a block on the pending chain.
+    NoSuchBlock,
+    /// The window of the epoch of block `end` has closed.
+    WindowClosed,
+    /// An earlier block is not yet proven.
+    NotOnProven,
+    /// The prover is already registered at this length for this epoch.
+    Duplicate,
+}
+
+impl RejectReason {
+    /// Every reason, in check order.
+    pub const ALL: [RejectReason; 4] = [
+        RejectReason::NoSuchBlock,
+        RejectReason::WindowClosed,
+        RejectReason::NotOnProven,
+        RejectReason::Duplicate,
+    ];
+
+    /// The name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectReason::NoSuchBlock => "no_such_block",
+            RejectReason::WindowClosed => "window_closed",
+            RejectReason::NotOnProven => "not_on_proven",
+            RejectReason::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// An accepted submission.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The epoch proven.
+    pub epoch: Epoch,
+    /// `end - first(epoch) + 1`.
+    pub length: u64,
+    /// The shares registered.
+    pub shares: Amount,
+    /// Whether it was a full-epoch proof.
+    pub full: bool,
+    /// Whether it replaced the prover's non-full registration at the same
+    /// length (the one-time `full_epoch` upgrade).
+    pub upgrade: bool,
+    /// How many blocks it newly proved (0 if not longer than the longest).
+    pub added: u64,
+}
+
+/// What became of a submission.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SubmissionOutcome {
+    /// Registered; it moved the proven tip and may be paid.
+    Accepted(Accepted),
+    /// Not registered, for this reason.
+    Rejected(RejectReason),
+}
+
+/// A registration at `(epoch, length, prover)`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Registration {
+    pub shares: Amount,
+    pub full: bool,
+}
+
+/// The registrations at one length of one epoch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LengthBook {
+    pub summed: Amount,
+    pub by_prover: BTreeMap<ProverId, Registration>,
+}
+
+/// What an epoch with an accepted submission holds until it settles.
+#[derive(Clone, Debug)]
+pub(crate) struct EpochBook {
+    pub epoch: Epoch,
+    pub longest: u64,
+    pub pool: Amount,
+    pub lengths: BTreeMap<u64, LengthBook>,
+}
+
+impl EpochBook {
+    pub fn new(epoch: Epoch) -> EpochBook {
+        EpochBook {
+            epoch,
+            longest: 0,
+            pool: 0,
+            lengths: BTreeMap::new(),
+        }
+    }
+
+    pub fn registration(&self, length: u64, prover: ProverId) -> Option<Registration> {
+        self.lengths
+            .get(&length)
+            .and_then(|l| l.by_prover.get(&prover))
+            .copied()
+    }
+
+    /// The registrations at the longest length: the only ones paid.
+    pub fn longest_book(&self) -> Option<&LengthBook> {
+        self.lengths.get(&self.longest)
+    }
+}

@@ -1,0 +1,11 @@
+//! Replay traces: a fixed history of blocks, proofs and governance payloads
+//! replayed through the protocol (the `settle` command, SPEC section 11).
+
+mod names;
+pub mod parse;
+pub mod replay;
+pub mod report;
+
+pub use names::Names;
+pub use parse::{load, parse, Place, Trace, TraceError, TraceEvent, TraceEventKind};
+pub use replay::{replay, Replay};

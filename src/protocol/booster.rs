@@ -1,7 +1,7 @@
 //! The consistency booster: activity records and the three streak rules
 //! (SPEC section 4).
 
-use super::arith::{mul, Overflow};
+use super::arith::{Overflow, mul};
 use super::{Amount, Epoch};
 
 /// Which accepted submissions bump a prover's activity record.
@@ -90,8 +90,11 @@ impl Quadratic {
             return Ok(self.k as Amount);
         }
         let t = (self.max_score - value) as Amount;
-        let rhs = mul(mul(self.a as Amount, t, "booster curve a*t*t")?, t, "booster curve a*t*t")?
-            / 10_000_000_000;
+        let rhs = mul(
+            mul(self.a as Amount, t, "booster curve a*t*t")?,
+            t,
+            "booster curve a*t*t",
+        )? / 10_000_000_000;
         let k = self.k as Amount;
         Ok(if rhs > k {
             self.minimum as Amount
@@ -165,7 +168,9 @@ impl Default for BoosterConfig {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BoosterError {
     /// Some score would give a prover 0 shares.
-    #[error("the {rule} curve can yield 0 shares ({detail}); every shares value must be at least 1")]
+    #[error(
+        "the {rule} curve can yield 0 shares ({detail}); every shares value must be at least 1"
+    )]
     ZeroShares {
         /// The rule's name.
         rule: &'static str,
@@ -222,11 +227,7 @@ impl Booster {
                 if lowest == 0 {
                     return Err(BoosterError::ZeroShares {
                         rule: "quadratic",
-                        detail: format!(
-                            "min(curve(0), k) = min({}, {}) = 0",
-                            q.curve(0)?,
-                            q.k
-                        ),
+                        detail: format!("min(curve(0), k) = min({}, {}) = 0", q.curve(0)?, q.k),
                     });
                 }
             }
@@ -475,7 +476,12 @@ mod tests {
         assert_eq!(w, vec![1000, 1500, 2250, 3375, 5062, 7593, 7593]);
         assert_eq!(b.decay(4, 1), 4);
         assert_eq!(b.decay(4, 2), 0);
-        let lin = exponential(StreakDecay::Linear { per_missed_epoch: 2 }, 1_500_000);
+        let lin = exponential(
+            StreakDecay::Linear {
+                per_missed_epoch: 2,
+            },
+            1_500_000,
+        );
         assert_eq!(lin.decay(5, 1), 5);
         assert_eq!(lin.decay(5, 2), 3);
         assert_eq!(lin.decay(5, 4), 0);

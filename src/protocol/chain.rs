@@ -32,7 +32,8 @@ impl BlockInput {
     /// `protocol_fee_per_mana * mana_used`, the part of the fee that is
     /// burnt, or `None` if it leaves `u128`.
     pub fn protocol_fee(&self) -> Option<Amount> {
-        self.protocol_fee_per_mana.checked_mul(self.mana_used as Amount)
+        self.protocol_fee_per_mana
+            .checked_mul(self.mana_used as Amount)
     }
 }
 
@@ -154,8 +155,13 @@ impl Chain {
         if last < first {
             return None;
         }
-        self.blocks.truncate((self.proven_tip - self.dropped) as usize);
-        while self.firsts.back().is_some_and(|&(_, f)| f > self.proven_tip) {
+        self.blocks
+            .truncate((self.proven_tip - self.dropped) as usize);
+        while self
+            .firsts
+            .back()
+            .is_some_and(|&(_, f)| f > self.proven_tip)
+        {
             self.firsts.pop_back();
         }
         Some((first, last))

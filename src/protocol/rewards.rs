@@ -1,6 +1,6 @@
 //! Pools, fees, claims, dust and the books (SPEC section 3).
 
-use super::arith::{add, mul, Overflow};
+use super::arith::{Overflow, add, mul};
 use super::{Amount, BlockNumber, Epoch, ProverId, SequencerId};
 
 /// What crediting one newly proven block paid.

@@ -3,13 +3,13 @@
 
 use std::collections::VecDeque;
 
-use super::arith::{add, mul, Overflow};
+use super::arith::{Overflow, add, mul};
 use super::booster::{ActivityRecord, Booster, BoosterConfig, BoosterError, ScoreOn};
 use super::chain::{BlockInput, Chain, Lookup, Prune};
 use super::proofs::{
-    Accepted, EpochBook, LengthBook, RejectReason, Registration, SubmissionOutcome,
+    Accepted, EpochBook, LengthBook, Registration, RejectReason, SubmissionOutcome,
 };
-use super::rewards::{split_pool, BlockCredit, Books, EpochSettlement};
+use super::rewards::{BlockCredit, Books, EpochSettlement, split_pool};
 use super::{Amount, Block, BlockNumber, Epoch, Observer, Payload, ProverId, Slot};
 
 /// The protocol's constants and the governance-set values in force.
@@ -70,7 +70,9 @@ pub enum ProtocolError {
     #[error("slot {0} already has a block")]
     SecondBlockInSlot(Slot),
     /// A block's protocol fee exceeds its fee.
-    #[error("the protocol fee {protocol_fee} (protocol_fee_per_mana * mana_used) exceeds the fee {fee}")]
+    #[error(
+        "the protocol fee {protocol_fee} (protocol_fee_per_mana * mana_used) exceeds the fee {fee}"
+    )]
     ProtocolFeeAboveFee {
         /// The block's total fee.
         fee: Amount,
@@ -380,7 +382,10 @@ impl Protocol {
         if self.window_closed(epoch, current) {
             return Ok(SubmissionOutcome::Rejected(RejectReason::WindowClosed));
         }
-        let first = self.chain.first(epoch).expect("a held block's epoch has a first block");
+        let first = self
+            .chain
+            .first(epoch)
+            .expect("a held block's epoch has a first block");
         if first - 1 > self.chain.proven_tip() {
             return Ok(SubmissionOutcome::Rejected(RejectReason::NotOnProven));
         }
@@ -411,7 +416,10 @@ impl Protocol {
         self.chain.prove_to(end);
         self.store_record(prover, record);
         let book = self.epoch_book(epoch);
-        let lb = book.lengths.entry(length).or_insert_with(LengthBook::default);
+        let lb = book
+            .lengths
+            .entry(length)
+            .or_insert_with(LengthBook::default);
         let old_shares = existing.map_or(0, |r| r.shares);
         lb.summed = add(lb.summed - old_shares, shares, "summed shares")?;
         lb.by_prover.insert(prover, Registration { shares, full });
@@ -452,8 +460,12 @@ impl Protocol {
         let longest = self.epochs[pos].longest;
         let added = length - longest;
         let p = self.params;
-        let reward = mul(added as Amount, p.checkpoint_reward, "added * checkpoint_reward")?
-            .min(self.distributor);
+        let reward = mul(
+            added as Amount,
+            p.checkpoint_reward,
+            "added * checkpoint_reward",
+        )?
+        .min(self.distributor);
         let seq = mul(reward, p.sequencer_bps as Amount, "reward * sequencer_bps")? / 10_000;
         let seq_per_block = seq / added as Amount;
         // The sequencers' rounding dust goes to the provers.

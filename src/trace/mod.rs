@@ -7,5 +7,5 @@ pub mod replay;
 pub mod report;
 
 pub use names::Names;
-pub use parse::{load, parse, Place, Trace, TraceError, TraceEvent, TraceEventKind};
-pub use replay::{replay, Replay};
+pub use parse::{Place, Trace, TraceError, TraceEvent, TraceEventKind, load, parse};
+pub use replay::{Replay, replay};

@@ -291,9 +291,7 @@ impl Reader<'_> {
                 .iter()
                 .find(|(n, _)| n == s)
                 .map(|&(_, t)| Some(t))
-                .ok_or_else(|| {
-                    self.err(key, format!("expected one of {}, found {s:?}", names()))
-                }),
+                .ok_or_else(|| self.err(key, format!("expected one of {}, found {s:?}", names()))),
             Some(v) => Err(self.err(
                 key,
                 format!("expected one of {}, found {}", names(), describe(v)),
@@ -501,8 +499,11 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
         Some(v) => {
             return Err(top.err(
                 "events",
-                format!("expected an array of tables ([[events]]), found {}", describe(v)),
-            ))
+                format!(
+                    "expected an array of tables ([[events]]), found {}",
+                    describe(v)
+                ),
+            ));
         }
     };
     let mut provers = Names::default();
@@ -544,7 +545,11 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
             .choice(
                 t,
                 "kind",
-                &[("block", Kind::Block), ("proof", Kind::Proof), ("set", Kind::Set)],
+                &[
+                    ("block", Kind::Block),
+                    ("proof", Kind::Proof),
+                    ("set", Kind::Set),
+                ],
             )?
             .ok_or_else(|| r.missing("kind", "one of \"block\", \"proof\", \"set\""))?;
         let kind = match kind {
@@ -608,7 +613,7 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                         return Err(r.err(
                             "booster",
                             format!("expected a table, found {}", describe(v)),
-                        ))
+                        ));
                     }
                 };
                 TraceEventKind::Set(Payload {

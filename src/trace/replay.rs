@@ -2,7 +2,7 @@
 
 use crate::protocol::{
     ActivityRecord, Amount, BlockCredit, BlockNumber, Books, EpochSettlement, EpochView, Observer,
-    Protocol, ProtocolError, Prune, ProverId, Slot, SubmissionOutcome,
+    Protocol, ProtocolError, ProverId, Prune, Slot, SubmissionOutcome,
 };
 
 use super::parse::{Place, Trace, TraceError, TraceEventKind};

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::protocol::{Amount, Books, Payout, ProverId, SubmissionOutcome};
 
@@ -67,12 +67,13 @@ impl<'a> Report<'a> {
                 pool: s.pool,
                 dust: s.dust,
                 settled: true,
-                payouts: payouts(
-                    &mut s
-                        .payouts
-                        .iter()
-                        .map(|&Payout { prover, shares, amount }| (prover, shares, amount)),
-                ),
+                payouts: payouts(&mut s.payouts.iter().map(
+                    |&Payout {
+                         prover,
+                         shares,
+                         amount,
+                     }| (prover, shares, amount),
+                )),
             })
             .chain(replay.open.iter().map(|o| EpochLine {
                 epoch: o.epoch,
@@ -153,7 +154,12 @@ impl<'a> Report<'a> {
         let sequencers = self
             .sequencers
             .iter()
-            .map(|(s, earned)| format!("{{\"sequencer\": {}, \"earned\": \"{earned}\"}}", json_str(s)))
+            .map(|(s, earned)| {
+                format!(
+                    "{{\"sequencer\": {}, \"earned\": \"{earned}\"}}",
+                    json_str(s)
+                )
+            })
             .collect();
         list(&mut o, sequencers);
         o.push_str(", \"provers\": ");

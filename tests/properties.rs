@@ -16,12 +16,15 @@ use proversim::trace::{parse, replay};
 
 const PROVERS: [&str; 4] = ["ann", "Bo", "cy", "p10"];
 
+/// A `set`: reward, sequencer bps, top-up, booster (index in BOOSTERS).
+type SetPlan = (Option<u128>, Option<u64>, Option<u128>, Option<usize>);
+
 /// One slot of a random trace.
 #[derive(Clone, Debug)]
 struct SlotPlan {
     block: Option<(u64, u128, u128, u128)>, // mana, fee over the protocol fee, pc, pf
     proofs: Vec<(usize, u64)>,              // prover, how far back from the newest block
-    set: Option<(Option<u128>, Option<u64>, Option<u128>, Option<usize>)>,
+    set: Option<SetPlan>,
 }
 
 fn slot_plan() -> impl Strategy<Value = SlotPlan> {
@@ -82,7 +85,11 @@ fn build(
         let slot = slot as u64;
         if let Some((mana, extra, pc, pf)) = s.block {
             built += 1;
-            let who = if slot % 3 == 0 { "seq-b" } else { "seq-a" };
+            let who = if slot.is_multiple_of(3) {
+                "seq-b"
+            } else {
+                "seq-a"
+            };
             events.push(E::Bx(slot, who, mana, pf * mana as u128 + extra, pc, pf));
         }
         for &(who, back) in &s.proofs {
@@ -158,5 +165,37 @@ proptest! {
         // The same numbers as the naive reference.
         let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(ours, reference::settle(&trace), "trace:\n{}", text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Any edit of a valid trace loads and replays or fails with an error
+    /// that names the file; nothing panics.
+    #[test]
+    fn mangled_traces_never_panic(
+        plan in prop::collection::vec(slot_plan(), 1..20),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![
+            Just(""), Just("-"), Just("\""), Just("9999999999999999999999"), Just("0"),
+            Just("["), Just("]"), Just("="), Just("\n"), Just("x"), Just("1.5"),
+        ]), 1..4),
+    ) {
+        let mut text = build(2, 1, 100, 5000, 10_000, 2, 5, &plan);
+        for (at, with) in edits {
+            let mut i = at.index(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            text.replace_range(i..(i + 1).min(text.len()), with);
+        }
+        match parse("mangled.toml", &text) {
+            Ok(trace) => {
+                if let Err(e) = replay(&trace) {
+                    prop_assert!(e.to_string().starts_with("mangled.toml: "));
+                }
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("mangled.toml"), "{}", e),
+        }
     }
 }

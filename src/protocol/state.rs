@@ -6,9 +6,7 @@ use std::collections::VecDeque;
 use super::arith::{Overflow, add, mul};
 use super::booster::{ActivityRecord, Booster, BoosterConfig, BoosterError, ScoreOn};
 use super::chain::{BlockInput, Chain, Lookup, Prune};
-use super::proofs::{
-    Accepted, EpochBook, LengthBook, Registration, RejectReason, SubmissionOutcome,
-};
+use super::proofs::{Accepted, EpochBook, Registration, RejectReason, SubmissionOutcome};
 use super::rewards::{BlockCredit, Books, EpochSettlement, split_pool};
 use super::{Amount, Block, BlockNumber, Epoch, Observer, Payload, ProverId, Slot};
 
@@ -416,10 +414,7 @@ impl Protocol {
         self.chain.prove_to(end);
         self.store_record(prover, record);
         let book = self.epoch_book(epoch);
-        let lb = book
-            .lengths
-            .entry(length)
-            .or_insert_with(LengthBook::default);
+        let lb = book.lengths.entry(length).or_default();
         let old_shares = existing.map_or(0, |r| r.shares);
         lb.summed = add(lb.summed - old_shares, shares, "summed shares")?;
         lb.by_prover.insert(prover, Registration { shares, full });

@@ -5,6 +5,7 @@ mod names;
 pub mod parse;
 pub mod replay;
 pub mod report;
+pub mod synthetic;
 
 pub use names::Names;
 pub use parse::{Place, Trace, TraceError, TraceEvent, TraceEventKind, load, parse};

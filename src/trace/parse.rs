@@ -178,7 +178,7 @@ fn describe(v: &Value) -> String {
     match v {
         Value::String(s) => format!("the string {s:?}"),
         Value::Integer(i) => format!("{i}"),
-        Value::Float(x) => format!("the float {x}"),
+        Value::Float(x) => format!("the float {x:?}"),
         Value::Boolean(b) => format!("{b}"),
         Value::Datetime(d) => format!("the date {d}"),
         Value::Array(_) => "an array".to_string(),

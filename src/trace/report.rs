@@ -217,9 +217,10 @@ impl<'a> Report<'a> {
             o,
             ", \"books\": {{\"minted\": \"{}\", \"fees\": \"{}\", \"burnt\": \"{}\", \
              \"paid_sequencers\": \"{}\", \"paid_provers\": \"{}\", \"dust\": \"{}\", \
-             \"unsettled\": \"{}\"}}}}\n",
+             \"unsettled\": \"{}\"}}}}",
             b.minted, b.fees, b.burnt, b.paid_sequencers, b.paid_provers, b.dust, b.unsettled
         );
+        o.push('\n');
         o
     }
 

@@ -5,6 +5,13 @@
 //! property tests replay random traces through both and compare the JSON.
 //! Values in those traces are small, so this model does not check overflow.
 
+// The formulas are written as SPEC states them, not as clippy would.
+#![allow(
+    clippy::int_plus_one,
+    clippy::implicit_saturating_sub,
+    clippy::type_complexity
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use proversim::protocol::booster::StreakDecay;

@@ -10,4 +10,5 @@
 //!   reports.
 
 pub mod protocol;
+pub mod scenario;
 pub mod trace;

@@ -1,0 +1,44 @@
+//! Token amounts in scenario files: a non-negative integer or a string of
+//! digits up to `u128::MAX` (TOML integers stop at 2^63 - 1). Written back
+//! as strings.
+
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serializer};
+
+use crate::protocol::Amount;
+
+/// Writes an amount as a decimal string.
+pub fn serialize<S: Serializer>(v: &Amount, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&v.to_string())
+}
+
+struct AmountVisitor;
+
+impl Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an amount (a non-negative integer, or a string of digits up to 2^128 - 1)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+        u128::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+        Ok(v as Amount)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(E::invalid_value(de::Unexpected::Str(v), &self));
+        }
+        v.parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+/// Reads an amount.
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+    d.deserialize_any(AmountVisitor)
+}

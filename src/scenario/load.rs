@@ -1,0 +1,495 @@
+//! Loading a scenario: TOML syntax, the schema, `--set` overrides and the
+//! checks that need the whole scenario. Every problem names the file, the
+//! line and column, the key path, and what was expected; the semantic
+//! checks report every problem at once.
+
+use std::fmt;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+use toml::{Spanned, Table, Value};
+
+use crate::protocol::{Booster, BoosterError};
+
+use super::Scenario;
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where it comes from: the file (with line and column when known) or
+    /// a `--set` override.
+    pub origin: String,
+    /// The key path, e.g. `provers[0].count` (empty for the whole file).
+    pub key: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.origin, self.message)
+        } else {
+            write!(f, "{}: key '{}': {}", self.origin, self.key, self.message)
+        }
+    }
+}
+
+/// A scenario that cannot be used, with every problem found.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ScenarioError {
+    /// The problems, in file order where that is known.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ScenarioError {
+    fn one(origin: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            problems: vec![Problem {
+                origin: origin.into(),
+                key: key.into(),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A key path split into table keys and array indices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits `provers[0].count` or `provers.0.count` into segments.
+fn split_path(path: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            out.push(Segment::Key(rest[..open].to_string()));
+            rest = &rest[open..];
+            while let Some(close) = rest.find(']') {
+                if let Ok(i) = rest[1..close].parse() {
+                    out.push(Segment::Index(i));
+                }
+                rest = &rest[close + 1..];
+            }
+        } else if let Ok(i) = rest.parse::<usize>() {
+            out.push(Segment::Index(i));
+        } else {
+            out.push(Segment::Key(rest.to_string()));
+        }
+    }
+    out
+}
+
+/// Writes segments back as `provers[0].count`.
+fn join_path(segments: &[Segment]) -> String {
+    let mut s = String::new();
+    for seg in segments {
+        match seg {
+            Segment::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Segment::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// The span of the value at a key path in the original text, or of the
+/// deepest table on the way that exists.
+fn span_of(doc: &Spanned<DeTable<'_>>, path: &str) -> Option<std::ops::Range<usize>> {
+    let mut span = None;
+    let mut table: Option<&DeTable> = Some(doc.get_ref());
+    let mut array: Option<&[Spanned<DeValue>]> = None;
+    for seg in split_path(path) {
+        let value: &Spanned<DeValue> = match (seg, table, array) {
+            (Segment::Key(k), Some(t), _) => match t.iter().find(|(key, _)| key.get_ref() == &k) {
+                Some((key, v)) => {
+                    span = Some(key.span());
+                    v
+                }
+                None => return span,
+            },
+            (Segment::Index(i), _, Some(a)) => match a.get(i) {
+                Some(v) => v,
+                None => return span,
+            },
+            _ => return span,
+        };
+        if span.is_none() {
+            span = Some(value.span());
+        }
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a.as_ref()),
+            _ => {}
+        }
+    }
+    span
+}
+
+/// Sets `new` at a key path below `current`, creating tables on the way;
+/// an index must name an existing array element.
+fn set_in(current: &mut Value, path: &[Segment], depth: usize, new: Value) -> Result<(), String> {
+    let Some(seg) = path.get(depth) else {
+        *current = new;
+        return Ok(());
+    };
+    let next = match (seg, current) {
+        (Segment::Key(k), Value::Table(t)) => t
+            .entry(k.clone())
+            .or_insert_with(|| Value::Table(Table::new())),
+        (Segment::Index(i), Value::Array(a)) => {
+            let len = a.len();
+            a.get_mut(*i).ok_or_else(|| {
+                format!(
+                    "index {i} is past the end of '{}' ({len} entries)",
+                    join_path(&path[..depth])
+                )
+            })?
+        }
+        _ => {
+            return Err(format!(
+                "'{}' is not a table or an array",
+                join_path(&path[..depth])
+            ));
+        }
+    };
+    set_in(next, path, depth + 1, new)
+}
+
+/// Sets `new` at a key path in a TOML document.
+fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result<(), String> {
+    let mut doc = Value::Table(std::mem::take(root));
+    let result = set_in(&mut doc, path, 0, new);
+    if let Value::Table(t) = doc {
+        *root = t;
+    }
+    result
+}
+
+/// Parses the value of a `--set key=value`: a TOML value if it is one
+/// (`3`, `0.5`, `"x"`, `true`, `{ rule = "flat" }`), else a bare string.
+fn parse_override_value(raw: &str) -> Value {
+    format!("v = {raw}")
+        .parse::<Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(raw.to_string()))
+}
+
+/// Deserializes a scenario from a TOML value, naming the key path of the
+/// first error.
+fn from_value(value: Value) -> Result<Scenario, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        (path, e.into_inner().message().to_string())
+    })
+}
+
+/// Reads, overrides and checks a scenario file.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::one(&file, "", format!("cannot read the file: {e}")))?;
+    parse(&file, &text, overrides)
+}
+
+/// Parses, overrides and checks a scenario given as text; `file` names it.
+pub fn parse(file: &str, text: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let doc = DeTable::parse(text).map_err(|e| {
+        let origin = match e.span() {
+            Some(s) => {
+                let (l, c) = line_column(text, s.start);
+                format!("{file}:{l}:{c}")
+            }
+            None => file.to_string(),
+        };
+        ScenarioError::one(origin, "", format!("not valid TOML: {}", e.message()))
+    })?;
+    let at = |key: &str| match span_of(&doc, key) {
+        Some(s) => {
+            let (l, c) = line_column(text, s.start);
+            format!("{file}:{l}:{c}")
+        }
+        None => file.to_string(),
+    };
+    let mut table: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ScenarioError::one(file, "", e.message().to_string()))?;
+    // The file alone first, so its errors point into it.
+    from_value(Value::Table(table.clone()))
+        .map_err(|(key, message)| ScenarioError::one(at(&key), key, message))?;
+    let mut overridden = Vec::new();
+    for o in overrides {
+        let origin = format!("--set {o}");
+        let Some((key, raw)) = o.split_once('=') else {
+            return Err(ScenarioError::one(
+                origin,
+                "",
+                "expected key.path=value, e.g. --set booster.rule=\"flat\"",
+            ));
+        };
+        let key = key.trim();
+        let segments = split_path(key);
+        set_path(&mut table, &segments, parse_override_value(raw.trim()))
+            .map_err(|m| ScenarioError::one(&origin, key, m))?;
+        from_value(Value::Table(table.clone())).map_err(|(k, m)| {
+            ScenarioError::one(&origin, if k.is_empty() { key.to_string() } else { k }, m)
+        })?;
+        overridden.push((join_path(&segments), origin));
+    }
+    let scenario = from_value(Value::Table(table)).expect("checked above");
+    let problems = check(&scenario);
+    if problems.is_empty() {
+        return Ok(scenario);
+    }
+    let origin_of = |key: &str| {
+        overridden
+            .iter()
+            .rev()
+            .find(|(k, _)| key == k || key.starts_with(&format!("{k}.")))
+            .map(|(_, o)| o.clone())
+            .unwrap_or_else(|| at(key))
+    };
+    Err(ScenarioError {
+        problems: problems
+            .into_iter()
+            .map(|(key, message)| Problem {
+                origin: origin_of(&key),
+                key,
+                message,
+            })
+            .collect(),
+    })
+}
+
+/// The checks that serde cannot make: ranges, relations between keys, and a
+/// booster that works. Returns `(key path, message)` for every problem.
+pub fn check(s: &Scenario) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = Vec::new();
+    let mut need = |ok: bool, key: &str, msg: String| {
+        if !ok {
+            p.push((key.to_string(), msg));
+        }
+    };
+    need(
+        !s.name.is_empty()
+            && s.name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && !s.name.starts_with('.'),
+        "name",
+        format!(
+            "expected a non-empty name of letters, digits, '-', '_' or '.' (it names the output folder), found {:?}",
+            s.name
+        ),
+    );
+    need(
+        s.epochs >= 1,
+        "epochs",
+        "expected at least 1 epoch, found 0".into(),
+    );
+    let c = &s.chain;
+    for (key, v) in [
+        ("chain.slot_duration", c.slot_duration),
+        ("chain.epoch_duration", c.epoch_duration),
+        ("chain.proof_submission_epochs", c.proof_submission_epochs),
+        ("chain.mana_target", c.mana_target),
+        ("l1.block_time", s.l1.block_time),
+        ("governance.round_size", s.governance.round_size),
+    ] {
+        need(
+            v >= 1,
+            key,
+            format!("expected a positive integer, found {v}"),
+        );
+    }
+    need(
+        s.rewards.sequencer_bps <= 10_000,
+        "rewards.sequencer_bps",
+        format!(
+            "expected at most 10000 (basis points), found {}",
+            s.rewards.sequencer_bps
+        ),
+    );
+    match s.booster.to_config() {
+        Err((key, msg)) => need(false, &format!("booster.{key}"), msg),
+        Ok(config) => {
+            if let Err(e) = Booster::new(config) {
+                let key = match e {
+                    BoosterError::KeepPpmTooHigh(_) => "booster.keep_ppm",
+                    _ => "booster.rule",
+                };
+                need(false, key, e.to_string());
+            }
+        }
+    }
+    let g = &s.governance;
+    need(
+        g.quorum * 2 > g.round_size && g.quorum <= g.round_size,
+        "governance.quorum",
+        format!(
+            "expected more than half of round_size ({}) and at most round_size, found {}",
+            g.round_size, g.quorum
+        ),
+    );
+    for (key, path) in [
+        ("fees.l1_base_fee", &s.fees.l1_base_fee),
+        ("fees.blob_fee", &s.fees.blob_fee),
+    ] {
+        need(
+            path.start.is_finite() && path.start > 0.0,
+            &format!("{key}.start"),
+            format!("expected a positive price in wei, found {}", path.start),
+        );
+        need(
+            path.volatility.is_finite() && path.volatility >= 0.0,
+            &format!("{key}.volatility"),
+            format!("expected a non-negative number, found {}", path.volatility),
+        );
+        need(
+            path.floor.is_finite() && path.floor > 0.0,
+            &format!("{key}.floor"),
+            format!("expected a positive price in wei, found {}", path.floor),
+        );
+    }
+    let d = &s.demand;
+    need(
+        d.tps.is_finite() && d.tps >= 0.0,
+        "demand.tps",
+        format!("expected a non-negative rate, found {}", d.tps),
+    );
+    need(
+        d.mana_mean.is_finite() && d.mana_mean > 0.0 && d.mana_mean <= 2.0 * c.mana_target as f64,
+        "demand.mana_mean",
+        format!(
+            "expected a positive mean no larger than a block's limit (2 * mana_target = {}), found {}",
+            2 * c.mana_target,
+            d.mana_mean
+        ),
+    );
+    need(
+        d.mana_shape.is_finite() && d.mana_shape > 0.0,
+        "demand.mana_shape",
+        format!("expected a positive shape, found {}", d.mana_shape),
+    );
+    let l1 = &s.l1;
+    need(
+        l1.min_inclusion_delay.is_finite() && l1.min_inclusion_delay >= 0.0,
+        "l1.min_inclusion_delay",
+        format!(
+            "expected a non-negative number of seconds, found {}",
+            l1.min_inclusion_delay
+        ),
+    );
+    need(
+        l1.mean_inclusion_delay.is_finite() && l1.mean_inclusion_delay >= l1.min_inclusion_delay,
+        "l1.mean_inclusion_delay",
+        format!(
+            "expected at least min_inclusion_delay ({}), found {}",
+            l1.min_inclusion_delay, l1.mean_inclusion_delay
+        ),
+    );
+    need(
+        !s.sequencers.is_empty() && s.sequencers.iter().map(|g| g.count as u64).sum::<u64>() >= 1,
+        "sequencers",
+        "expected at least one sequencer".into(),
+    );
+    for (i, g) in s.sequencers.iter().enumerate() {
+        let k = |f: &str| format!("sequencers[{i}].{f}");
+        need(
+            g.stake.is_finite() && g.stake > 0.0,
+            &k("stake"),
+            format!("expected a positive stake, found {}", g.stake),
+        );
+        need(
+            (0.0..=1.0).contains(&g.miss_rate),
+            &k("miss_rate"),
+            format!(
+                "expected a probability between 0 and 1, found {}",
+                g.miss_rate
+            ),
+        );
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for (i, g) in s.provers.iter().enumerate() {
+        let k = |f: &str| format!("provers[{i}].{f}");
+        need(
+            !g.name.is_empty() && names.insert(g.name.clone()),
+            &k("name"),
+            format!(
+                "expected a non-empty name used by no other group, found {:?}",
+                g.name
+            ),
+        );
+        for (f, v) in [
+            ("overhead_seconds", g.overhead_seconds),
+            ("per_tx_seconds", g.per_tx_seconds),
+            ("hourly_price", g.hourly_price),
+            ("fixed_cost_per_epoch", g.fixed_cost_per_epoch),
+            ("priority_fee_gwei", g.priority_fee_gwei),
+        ] {
+            need(
+                v.is_finite() && v >= 0.0,
+                &k(f),
+                format!("expected a non-negative number, found {v}"),
+            );
+        }
+        need(
+            g.parallelism.is_finite() && g.parallelism > 0.0,
+            &k("parallelism"),
+            format!("expected a positive number, found {}", g.parallelism),
+        );
+        need(
+            g.min_margin.is_finite() && g.min_margin > -1.0,
+            &k("min_margin"),
+            format!("expected a number above -1, found {}", g.min_margin),
+        );
+        need(
+            g.max_jobs >= 1,
+            &k("max_jobs"),
+            "expected at least 1, found 0".into(),
+        );
+        need(
+            g.lookback_epochs >= 1,
+            &k("lookback_epochs"),
+            "expected at least 1, found 0".into(),
+        );
+        need(
+            g.exit_after_losses >= 1,
+            &k("exit_after_losses"),
+            "expected at least 1, found 0".into(),
+        );
+    }
+    p
+}

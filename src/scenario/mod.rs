@@ -1,0 +1,10 @@
+//! Scenario files: the typed schema (serde, unknown keys refused, mainnet
+//! defaults), loading with `file:line:column` errors, `--set` overrides, and
+//! the checks that need the whole scenario.
+
+pub mod amount;
+mod load;
+mod schema;
+
+pub use load::{Problem, ScenarioError, check, load, parse};
+pub use schema::*;

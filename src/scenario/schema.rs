@@ -1,0 +1,473 @@
+//! The scenario file's schema. Every table denies unknown keys, and every
+//! key has a default equal to the mainnet value of SPEC.md where there is
+//! one, so a scenario states only what it changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
+use crate::protocol::{Amount, BoosterConfig, Rule, ScoreOn};
+
+use super::amount;
+
+/// A whole scenario: the world, the rules and the agents.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// A short name; outputs go under `outputs/<name>/`.
+    pub name: String,
+    /// What the scenario is for, in a sentence.
+    pub description: String,
+    /// The run seed; every random stream derives from it.
+    pub seed: u64,
+    /// How many epochs to simulate.
+    pub epochs: u64,
+    /// Chain timing.
+    pub chain: ChainConfig,
+    /// Governance-set rewards at genesis.
+    pub rewards: RewardsConfig,
+    /// The consistency booster at genesis.
+    pub booster: BoosterSpec,
+    /// Governance rounds and delays.
+    pub governance: GovernanceConfig,
+    /// L1 prices that drive the fee model.
+    pub fees: FeeConfig,
+    /// Transaction demand.
+    pub demand: DemandConfig,
+    /// The L1 that carries proof submissions.
+    pub l1: L1Config,
+    /// Groups of sequencers.
+    pub sequencers: Vec<SequencerGroup>,
+    /// Groups of provers.
+    pub provers: Vec<ProverGroup>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            name: "scenario".to_string(),
+            description: String::new(),
+            seed: 1,
+            epochs: 500,
+            chain: ChainConfig::default(),
+            rewards: RewardsConfig::default(),
+            booster: BoosterSpec::default(),
+            governance: GovernanceConfig::default(),
+            fees: FeeConfig::default(),
+            demand: DemandConfig::default(),
+            l1: L1Config::default(),
+            sequencers: vec![SequencerGroup::default()],
+            provers: vec![ProverGroup::default()],
+        }
+    }
+}
+
+/// Slot and epoch lengths and the proof window.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChainConfig {
+    /// Seconds per L2 slot (mainnet 72).
+    pub slot_duration: u64,
+    /// Slots per epoch (mainnet 32).
+    pub epoch_duration: u64,
+    /// Epochs after its own in which an epoch may be proven (mainnet 1).
+    pub proof_submission_epochs: u64,
+    /// Mana a block targets; a block holds at most twice this.
+    pub mana_target: u64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        ChainConfig {
+            slot_duration: 72,
+            epoch_duration: 32,
+            proof_submission_epochs: 1,
+            mana_target: 75_000_000,
+        }
+    }
+}
+
+/// Rewards as governance sets them at genesis.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RewardsConfig {
+    /// Tokens (smallest unit) minted per proven block.
+    #[serde(with = "amount")]
+    pub checkpoint_reward: Amount,
+    /// The sequencers' part of the checkpoint reward, basis points.
+    pub sequencer_bps: u64,
+    /// Proving price per mana in wei that fees charge.
+    #[serde(with = "amount")]
+    pub proving_cost_per_mana: Amount,
+    /// The distributor's balance at genesis.
+    #[serde(with = "amount")]
+    pub distributor_funding: Amount,
+}
+
+impl Default for RewardsConfig {
+    fn default() -> Self {
+        let p = crate::protocol::Params::MAINNET;
+        RewardsConfig {
+            checkpoint_reward: p.checkpoint_reward,
+            sequencer_bps: p.sequencer_bps,
+            proving_cost_per_mana: p.proving_cost_per_mana,
+            distributor_funding: p.distributor_funding,
+        }
+    }
+}
+
+/// A booster rule by name.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleName {
+    /// One share each.
+    Flat,
+    /// The deployed curve.
+    #[default]
+    Quadratic,
+    /// The seed's streak rule.
+    Exponential,
+}
+
+/// Which submissions score, by name.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreOnName {
+    /// Every accepted submission.
+    #[default]
+    AnyProof,
+    /// Only full-epoch proofs.
+    FullEpoch,
+}
+
+/// A streak decay by name.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DecayName {
+    /// A miss resets the streak.
+    Reset,
+    /// Each miss takes `per_missed_epoch` off.
+    Linear,
+    /// Each miss keeps `keep_ppm / 10^6`.
+    Geometric,
+}
+
+/// A booster as a scenario writes it: a rule and its constants. Quadratic
+/// constants default to the deployed ones; the exponential rule has none.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoosterSpec {
+    /// `flat`, `quadratic` or `exponential`.
+    pub rule: RuleName,
+    /// `any_proof` or `full_epoch`.
+    pub score_on: ScoreOnName,
+    /// Quadratic: added per bump.
+    pub increment: Option<u64>,
+    /// Quadratic: the score's ceiling.
+    pub max_score: Option<u64>,
+    /// Quadratic: steepness (over 10^10).
+    pub a: Option<u64>,
+    /// Quadratic: the floor of the curve.
+    pub minimum: Option<u64>,
+    /// Quadratic: shares at full score.
+    pub k: Option<u64>,
+    /// Quadratic: score lost per epoch without a bump.
+    pub decay_per_epoch: Option<u64>,
+    /// Exponential: the longest streak that counts.
+    pub max_streak: Option<u64>,
+    /// Exponential: shares at streak 0.
+    pub base: Option<u64>,
+    /// Exponential: growth per streak step, parts per million.
+    pub growth_ppm: Option<u64>,
+    /// Exponential: how misses shrink the streak.
+    pub decay: Option<DecayName>,
+    /// Exponential, linear decay: streak lost per missed epoch.
+    pub per_missed_epoch: Option<u64>,
+    /// Exponential, geometric decay: part of the streak kept per miss, ppm.
+    pub keep_ppm: Option<u64>,
+}
+
+impl BoosterSpec {
+    /// The booster this spec describes, or the key that is missing.
+    pub fn to_config(&self) -> Result<BoosterConfig, (&'static str, String)> {
+        let score_on = match self.score_on {
+            ScoreOnName::AnyProof => ScoreOn::AnyProof,
+            ScoreOnName::FullEpoch => ScoreOn::FullEpoch,
+        };
+        let rule = match self.rule {
+            RuleName::Flat => Rule::Flat,
+            RuleName::Quadratic => {
+                let d = Quadratic::DEPLOYED;
+                Rule::Quadratic(Quadratic {
+                    increment: self.increment.unwrap_or(d.increment),
+                    max_score: self.max_score.unwrap_or(d.max_score),
+                    a: self.a.unwrap_or(d.a),
+                    minimum: self.minimum.unwrap_or(d.minimum),
+                    k: self.k.unwrap_or(d.k),
+                    decay_per_epoch: self.decay_per_epoch.unwrap_or(d.decay_per_epoch),
+                })
+            }
+            RuleName::Exponential => {
+                let need = |v: Option<u64>, key: &'static str| {
+                    v.ok_or((key, "missing; the exponential rule needs it".to_string()))
+                };
+                let decay = match self.decay {
+                    None => {
+                        return Err((
+                            "decay",
+                            "missing; expected \"reset\", \"linear\" or \"geometric\"".to_string(),
+                        ));
+                    }
+                    Some(DecayName::Reset) => StreakDecay::Reset,
+                    Some(DecayName::Linear) => StreakDecay::Linear {
+                        per_missed_epoch: need(self.per_missed_epoch, "per_missed_epoch")?,
+                    },
+                    Some(DecayName::Geometric) => StreakDecay::Geometric {
+                        keep_ppm: need(self.keep_ppm, "keep_ppm")?,
+                    },
+                };
+                Rule::Exponential(Exponential {
+                    max_streak: need(self.max_streak, "max_streak")?,
+                    base: need(self.base, "base")? as Amount,
+                    growth_ppm: need(self.growth_ppm, "growth_ppm")?,
+                    decay,
+                })
+            }
+        };
+        Ok(BoosterConfig { rule, score_on })
+    }
+}
+
+/// Governance rounds (SPEC section 6).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GovernanceConfig {
+    /// Slots per signalling round (mainnet 1000).
+    pub round_size: u64,
+    /// Signals a payload needs in one round (mainnet 600; more than half).
+    pub quorum: u64,
+    /// Seconds from a round's end to the payload's execution (about 17
+    /// days on mainnet, with the token vote).
+    pub execution_delay: u64,
+}
+
+impl Default for GovernanceConfig {
+    fn default() -> Self {
+        GovernanceConfig {
+            round_size: 1000,
+            quorum: 600,
+            execution_delay: 17 * 24 * 3600,
+        }
+    }
+}
+
+/// How an L1 price moves: a random walk in log space per slot (volatility
+/// 0 keeps it constant).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PricePath {
+    /// The price at genesis, wei per gas.
+    pub start: f64,
+    /// Standard deviation of the log change per slot.
+    pub volatility: f64,
+    /// The lowest the price goes, wei per gas.
+    pub floor: f64,
+}
+
+impl Default for PricePath {
+    fn default() -> Self {
+        PricePath {
+            start: 1e9,
+            volatility: 0.0,
+            floor: 1.0,
+        }
+    }
+}
+
+/// The exogenous L1 prices of the fee model (SPEC section 3).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeeConfig {
+    /// L1 base fee, wei per gas.
+    pub l1_base_fee: PricePath,
+    /// Blob fee, wei per blob gas.
+    pub blob_fee: PricePath,
+    /// Fee-asset units per ETH, scaled by 10^9.
+    #[serde(with = "amount")]
+    pub fee_asset_per_eth: Amount,
+}
+
+impl Default for FeeConfig {
+    fn default() -> Self {
+        FeeConfig {
+            l1_base_fee: PricePath::default(),
+            blob_fee: PricePath {
+                start: 1.0,
+                ..PricePath::default()
+            },
+            // 1 ETH = 10,000 fee-asset tokens (both with 18 decimals).
+            fee_asset_per_eth: 10_000 * 1_000_000_000,
+        }
+    }
+}
+
+/// Transaction demand: Poisson arrivals, gamma-distributed mana.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemandConfig {
+    /// Transactions per second.
+    pub tps: f64,
+    /// Mean mana per transaction.
+    pub mana_mean: f64,
+    /// Shape of the gamma distribution of mana per transaction.
+    pub mana_shape: f64,
+}
+
+impl Default for DemandConfig {
+    fn default() -> Self {
+        DemandConfig {
+            tps: 1.0,
+            mana_mean: 200_000.0,
+            mana_shape: 2.0,
+        }
+    }
+}
+
+/// The L1 that carries proof submissions.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct L1Config {
+    /// Seconds per L1 block.
+    pub block_time: u64,
+    /// The shortest inclusion delay, seconds.
+    pub min_inclusion_delay: f64,
+    /// The mean inclusion delay, seconds (the part above the minimum is
+    /// exponential).
+    pub mean_inclusion_delay: f64,
+    /// Gas a proof submission uses.
+    pub proof_gas: u64,
+}
+
+impl Default for L1Config {
+    fn default() -> Self {
+        L1Config {
+            block_time: 12,
+            min_inclusion_delay: 12.0,
+            mean_inclusion_delay: 24.0,
+            proof_gas: 500_000,
+        }
+    }
+}
+
+/// How a sequencer votes (SPEC section 7).
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum VotePolicy {
+    /// Never signals.
+    #[default]
+    Static,
+}
+
+/// A group of identical sequencers.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SequencerGroup {
+    /// A label for the group.
+    pub name: String,
+    /// How many sequencers.
+    pub count: u32,
+    /// Each one's stake (relative weight in proposer selection).
+    pub stake: f64,
+    /// Probability of missing a slot.
+    pub miss_rate: f64,
+    /// How they vote.
+    pub policy: VotePolicy,
+}
+
+impl Default for SequencerGroup {
+    fn default() -> Self {
+        SequencerGroup {
+            name: "sequencers".to_string(),
+            count: 48,
+            stake: 1.0,
+            miss_rate: 0.01,
+            policy: VotePolicy::Static,
+        }
+    }
+}
+
+/// A prover strategy by name.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StrategyName {
+    /// Proves an epoch when it expects a profit, submits as soon as done.
+    #[default]
+    Honest,
+}
+
+impl StrategyName {
+    /// The name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            StrategyName::Honest => "honest",
+        }
+    }
+}
+
+/// A group of provers with one strategy, hardware and cost model.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProverGroup {
+    /// A label for the group (prover ids are `<name>-<n>`).
+    pub name: String,
+    /// The strategy.
+    pub strategy: StrategyName,
+    /// Provers active from genesis.
+    pub count: u32,
+    /// More provers that may enter later, when entry looks profitable.
+    pub potential: u32,
+    /// Fixed seconds per proof job.
+    pub overhead_seconds: f64,
+    /// Seconds to prove one transaction on one unit of parallelism.
+    pub per_tx_seconds: f64,
+    /// How many units work on one job at once.
+    pub parallelism: f64,
+    /// How many jobs may run at once.
+    pub max_jobs: u32,
+    /// What the hardware costs per hour, in tokens.
+    pub hourly_price: f64,
+    /// A fixed cost per epoch proven, in tokens (operations, monitoring).
+    pub fixed_cost_per_epoch: f64,
+    /// Priority fee of a proof submission, gwei per gas.
+    pub priority_fee_gwei: f64,
+    /// Settled epochs that the reward estimate looks back on.
+    pub lookback_epochs: u32,
+    /// The expected profit, as a part of the expected cost, that proving
+    /// an epoch must promise.
+    pub min_margin: f64,
+    /// Epochs between deciding to enter and proving.
+    pub entry_delay_epochs: u32,
+    /// Consecutive losing epochs after which a prover leaves.
+    pub exit_after_losses: u32,
+}
+
+impl Default for ProverGroup {
+    fn default() -> Self {
+        ProverGroup {
+            name: "honest".to_string(),
+            strategy: StrategyName::Honest,
+            count: 20,
+            potential: 0,
+            overhead_seconds: 120.0,
+            per_tx_seconds: 1.0,
+            parallelism: 16.0,
+            max_jobs: 2,
+            hourly_price: 40.0,
+            fixed_cost_per_epoch: 5.0,
+            priority_fee_gwei: 1.0,
+            lookback_epochs: 8,
+            min_margin: 0.0,
+            entry_delay_epochs: 4,
+            exit_after_losses: 12,
+        }
+    }
+}

@@ -9,6 +9,11 @@
 //! - [`trace`]: replay traces, the `settle` command's input, and its
 //!   reports.
 
+pub mod agents;
+pub mod engine;
+pub mod metrics;
+pub mod output;
 pub mod protocol;
+pub mod run;
 pub mod scenario;
 pub mod trace;

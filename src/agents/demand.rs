@@ -1,0 +1,172 @@
+//! Transaction demand and the mempool. Transactions are kept in batches
+//! (a count and their total mana) rather than one by one: a batch's mana is
+//! a single gamma draw (the sum of `n` gamma variables of shape `k` is a
+//! gamma of shape `n k`), which keeps a year at 1 TPS cheap.
+
+use std::collections::VecDeque;
+
+use rand_distr::{Distribution, Gamma, Poisson};
+
+use crate::engine::queue::Time;
+use crate::engine::rng::Stream;
+
+/// Transactions that arrived together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxBatch {
+    /// How many transactions.
+    pub count: u64,
+    /// Their total mana.
+    pub mana: u64,
+    /// When the first of them arrived.
+    pub arrived: Time,
+}
+
+/// Poisson arrivals with gamma-distributed mana per transaction.
+pub struct Demand {
+    rate_per_ms: f64,
+    shape: f64,
+    scale: f64,
+    last: Time,
+    rng: Stream,
+}
+
+impl Demand {
+    /// Demand at `tps` transactions per second, mana per transaction gamma
+    /// with this mean and shape.
+    pub fn new(tps: f64, mana_mean: f64, mana_shape: f64, rng: Stream) -> Demand {
+        Demand {
+            rate_per_ms: tps / 1000.0,
+            shape: mana_shape,
+            scale: mana_mean / mana_shape,
+            last: 0,
+            rng,
+        }
+    }
+
+    /// The transactions that arrived since the last call.
+    pub fn arrivals(&mut self, now: Time) -> Option<TxBatch> {
+        let lambda = self.rate_per_ms * now.saturating_sub(self.last) as f64;
+        let arrived = self.last;
+        self.last = now;
+        if lambda <= 0.0 {
+            return None;
+        }
+        let count = match Poisson::new(lambda) {
+            Ok(p) => p.sample(&mut self.rng) as u64,
+            Err(_) => return None,
+        };
+        if count == 0 {
+            return None;
+        }
+        let mana = Gamma::new(self.shape * count as f64, self.scale)
+            .map(|g| g.sample(&mut self.rng))
+            .unwrap_or(0.0)
+            .round()
+            .max(count as f64) as u64;
+        Some(TxBatch {
+            count,
+            mana,
+            arrived,
+        })
+    }
+}
+
+/// Waiting transactions, oldest first.
+#[derive(Clone, Debug, Default)]
+pub struct Mempool {
+    batches: VecDeque<TxBatch>,
+}
+
+impl Mempool {
+    /// Adds newly arrived transactions.
+    pub fn push(&mut self, batch: TxBatch) {
+        self.batches.push_back(batch);
+    }
+
+    /// Puts the transactions of pruned blocks back at the front, in their
+    /// original order.
+    pub fn return_front(&mut self, batches: impl DoubleEndedIterator<Item = TxBatch>) {
+        for b in batches.rev() {
+            self.batches.push_front(b);
+        }
+    }
+
+    /// Takes transactions, oldest first, up to `limit` mana. A batch that
+    /// does not fit is split, its mana shared in proportion to its count.
+    pub fn fill(&mut self, limit: u64) -> Vec<TxBatch> {
+        let mut taken = Vec::new();
+        let mut room = limit;
+        while let Some(front) = self.batches.front_mut() {
+            if front.mana <= room {
+                room -= front.mana;
+                taken.push(self.batches.pop_front().expect("front exists"));
+                continue;
+            }
+            let count = (front.count as u128 * room as u128 / front.mana.max(1) as u128) as u64;
+            if count > 0 {
+                let mana = (front.mana as u128 * count as u128 / front.count as u128) as u64;
+                front.count -= count;
+                front.mana -= mana;
+                taken.push(TxBatch {
+                    count,
+                    mana,
+                    arrived: front.arrived,
+                });
+            }
+            break;
+        }
+        taken
+    }
+
+    /// Transactions waiting.
+    pub fn len(&self) -> u64 {
+        self.batches.iter().map(|b| b.count).sum()
+    }
+
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(count: u64, mana: u64) -> TxBatch {
+        TxBatch {
+            count,
+            mana,
+            arrived: 0,
+        }
+    }
+
+    #[test]
+    fn fill_splits_the_batch_that_does_not_fit() {
+        let mut m = Mempool::default();
+        m.push(b(10, 100));
+        m.push(b(10, 1000));
+        let taken = m.fill(600);
+        assert_eq!(taken, vec![b(10, 100), b(5, 500)]);
+        assert_eq!(m.len(), 5);
+        m.return_front(vec![b(1, 1), b(2, 2)].into_iter());
+        assert_eq!(m.fill(3), vec![b(1, 1), b(2, 2)]);
+    }
+
+    #[test]
+    fn demand_is_about_its_rate() {
+        let mut d = Demand::new(2.0, 1000.0, 2.0, crate::engine::rng::stream(1, "d", 0));
+        let mut count = 0;
+        let mut mana = 0;
+        for s in 1..=1000 {
+            if let Some(batch) = d.arrivals(s * 72_000) {
+                count += batch.count;
+                mana += batch.mana;
+            }
+        }
+        let expected = 2.0 * 72.0 * 1000.0;
+        assert!((count as f64 - expected).abs() < 0.02 * expected, "{count}");
+        let per_tx = mana as f64 / count as f64;
+        assert!((per_tx - 1000.0).abs() < 20.0, "{per_tx}");
+    }
+}

@@ -1,0 +1,225 @@
+//! The agents and the seam between them and the engine. Agents see the
+//! world through a read-only [`View`] and answer with actions; the engine
+//! carries the actions out, and the protocol alone changes protocol state.
+//! A new prover strategy implements [`ProverStrategy`] and plugs in without
+//! touching the engine.
+
+pub mod demand;
+pub mod prover;
+pub mod sequencer;
+
+use std::collections::VecDeque;
+
+use crate::engine::queue::Time;
+use crate::engine::rng::Stream;
+use crate::protocol::{BlockNumber, Epoch, Protocol, ProverId, Slot};
+use crate::scenario::{ProverGroup, Scenario};
+
+/// Smallest units per token.
+pub const UNITS_PER_TOKEN: f64 = 1e18;
+
+/// An amount in tokens, for decisions and reports (never for settlement).
+pub fn tokens(units: u128) -> f64 {
+    units as f64 / UNITS_PER_TOKEN
+}
+
+/// What the chain shows of an epoch that has not settled yet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EpochInfo {
+    /// The epoch.
+    pub epoch: Epoch,
+    /// Blocks built in it (pruned ones included).
+    pub blocks_built: u64,
+    /// Blocks of it pruned.
+    pub blocks_pruned: u64,
+    /// Transactions in its blocks (pruned ones included).
+    pub txs: u64,
+    /// Mana used by its blocks.
+    pub mana: u64,
+    /// Fees its blocks paid, in tokens.
+    pub fees: f64,
+    /// Its newest block on the pending chain and that block's slot.
+    pub last_block: Option<(BlockNumber, Slot)>,
+    /// Transactions in its blocks still on the pending chain.
+    pub live_txs: u64,
+    /// What its prover pool will hold if all its blocks are proven:
+    /// the provers' part of the checkpoint rewards plus the prover fees,
+    /// in tokens.
+    pub pool_estimate: f64,
+    /// Time of its first accepted proof.
+    pub first_proof: Option<Time>,
+    /// Time its longest proof reached its last block.
+    pub full_proof: Option<Time>,
+    /// Accepted and rejected submissions for it.
+    pub submissions: u64,
+}
+
+/// A settled epoch as the market remembers it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettledEpoch {
+    /// The epoch.
+    pub epoch: Epoch,
+    /// Its pool, in tokens.
+    pub pool: f64,
+    /// The summed shares of its paid provers.
+    pub summed_shares: f64,
+    /// How many provers were paid.
+    pub paid: u32,
+    /// Which provers were paid, with their shares.
+    pub paid_provers: Vec<(ProverId, f64)>,
+}
+
+/// Public market history: the most recent settled epochs.
+#[derive(Clone, Debug, Default)]
+pub struct Market {
+    /// Newest last.
+    pub recent: VecDeque<SettledEpoch>,
+}
+
+impl Market {
+    /// How many settled epochs are remembered.
+    pub const MEMORY: usize = 64;
+
+    /// Records a settled epoch.
+    pub fn push(&mut self, e: SettledEpoch) {
+        if self.recent.len() == Self::MEMORY {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(e);
+    }
+
+    /// The last `n` settled epochs, newest last.
+    pub fn last(&self, n: usize) -> impl Iterator<Item = &SettledEpoch> {
+        self.recent.iter().skip(self.recent.len().saturating_sub(n))
+    }
+}
+
+/// The world as an agent sees it: read-only.
+pub struct View<'a> {
+    /// Now, in milliseconds since slot 0.
+    pub now: Time,
+    /// The slot in progress.
+    pub slot: Slot,
+    /// The epoch in progress.
+    pub epoch: Epoch,
+    /// The protocol's state.
+    pub protocol: &'a Protocol,
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// Open epochs, oldest first.
+    pub epochs: &'a VecDeque<EpochInfo>,
+    /// Settled epochs.
+    pub market: &'a Market,
+    /// Provers active now.
+    pub active_provers: u32,
+    /// What one unit of gas costs now, in tokens.
+    pub gas_price_tokens: f64,
+}
+
+impl View<'_> {
+    /// An open epoch's information.
+    pub fn epoch_info(&self, e: Epoch) -> Option<&EpochInfo> {
+        self.epochs.iter().find(|i| i.epoch == e)
+    }
+
+    /// Whether a proof ending at block `end` of epoch `e` could be accepted
+    /// now: its window is open and every earlier block is proven.
+    pub fn provable(&self, e: Epoch, end: BlockNumber) -> bool {
+        let pse = self.scenario.chain.proof_submission_epochs;
+        self.epoch < e + pse + 1
+            && end <= self.protocol.pending_tip()
+            && self
+                .protocol
+                .first_block_of(e)
+                .is_some_and(|f| f - 1 <= self.protocol.proven_tip())
+    }
+
+    /// The cost in tokens of an L1 proof submission with this priority fee.
+    pub fn submission_cost(&self, priority_fee_gwei: f64) -> f64 {
+        let gas = self.scenario.l1.proof_gas as f64;
+        gas * (self.gas_price_tokens + priority_fee_gwei * 1e9 * self.gas_wei_to_tokens())
+    }
+
+    /// Tokens per wei of ETH.
+    pub fn gas_wei_to_tokens(&self) -> f64 {
+        self.scenario.fees.fee_asset_per_eth as f64 / 1e9 / UNITS_PER_TOKEN
+    }
+}
+
+/// A proof job: proving `first(epoch) ..= end`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    /// Its id, unique in the run.
+    pub id: u64,
+    /// The epoch proven.
+    pub epoch: Epoch,
+    /// The last block proven.
+    pub end: BlockNumber,
+    /// The slot of block `end` when the job started (a prune that replaces
+    /// the block makes the proof useless).
+    pub end_slot: Slot,
+    /// When it started.
+    pub started: Time,
+    /// Its cost in tokens.
+    pub cost: f64,
+}
+
+/// What a prover asks the engine to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProverAction {
+    /// Start proving `first(epoch) ..= end`: it takes `seconds` and costs
+    /// `cost` tokens.
+    StartJob {
+        /// The epoch.
+        epoch: Epoch,
+        /// The last block.
+        end: BlockNumber,
+        /// Seconds the job takes.
+        seconds: f64,
+        /// Its cost in tokens.
+        cost: f64,
+    },
+    /// Send a finished proof to L1 with this priority fee.
+    Submit {
+        /// The finished job.
+        job: Job,
+        /// Priority fee, gwei per gas.
+        priority_fee_gwei: f64,
+    },
+    /// Wake me at this time.
+    WakeAt(Time),
+}
+
+/// What a strategy knows of the prover it drives.
+pub struct Me<'a> {
+    /// Its protocol id.
+    pub id: ProverId,
+    /// Its group's parameters.
+    pub group: &'a ProverGroup,
+    /// Jobs running now.
+    pub jobs_running: u32,
+}
+
+/// Everything a strategy call gets.
+pub struct ProverCtx<'a, 'v> {
+    /// The world.
+    pub view: &'a View<'v>,
+    /// The prover.
+    pub me: Me<'a>,
+    /// The prover's own random stream.
+    pub rng: &'a mut Stream,
+    /// Where to put actions.
+    pub actions: &'a mut Vec<ProverAction>,
+}
+
+/// A prover's behaviour.
+pub trait ProverStrategy: Send {
+    /// The strategy's name in outputs.
+    fn name(&self) -> &'static str;
+    /// A new epoch began (the previous one is complete).
+    fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>);
+    /// A proof job finished.
+    fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job);
+    /// A wake-up it asked for.
+    fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>);
+}

@@ -1,0 +1,161 @@
+//! Honest provers: prove each complete epoch when the expected reward beats
+//! the expected cost, and submit as soon as the proof is done and can be
+//! accepted.
+
+use crate::protocol::{Epoch, ProverId};
+use crate::scenario::{ProverGroup, StrategyName};
+
+use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
+
+/// Seconds a job over `txs` transactions takes on this group's hardware.
+pub fn job_seconds(group: &ProverGroup, txs: u64) -> f64 {
+    group.overhead_seconds + group.per_tx_seconds * txs as f64 / group.parallelism
+}
+
+/// What a job of `seconds` costs in tokens (hardware time plus the fixed
+/// cost per epoch proven; the L1 submission is charged when sent).
+pub fn job_cost(group: &ProverGroup, seconds: f64) -> f64 {
+    seconds / 3600.0 * group.hourly_price + group.fixed_cost_per_epoch
+}
+
+/// The shares a prover would register with a bumping submission now.
+fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
+    view.protocol
+        .booster()
+        .score(view.protocol.record(me), view.epoch, true)
+        .map_or(1.0, |(s, _)| s as f64)
+}
+
+/// The competitors' summed shares, averaged over the last `lookback`
+/// settled epochs (without `me`'s own), or `None` before any settled.
+fn competitors_shares(view: &View<'_>, me: ProverId, lookback: u32) -> Option<f64> {
+    let recent: Vec<_> = view.market.last(lookback as usize).collect();
+    if recent.is_empty() {
+        return None;
+    }
+    let total: f64 = recent
+        .iter()
+        .map(|s| {
+            let mine = s
+                .paid_provers
+                .iter()
+                .find(|(p, _)| *p == me)
+                .map_or(0.0, |(_, sh)| *sh);
+            s.summed_shares - mine
+        })
+        .sum();
+    Some(total / recent.len() as f64)
+}
+
+/// The reward a prover expects for proving the whole of epoch `e`: the
+/// epoch's pool times its shares over its shares plus the competitors'
+/// (estimated from the last `lookback` settled epochs; before any, every
+/// active prover is assumed to compete with shares like its own).
+pub fn expected_reward(view: &View<'_>, me: ProverId, e: Epoch, lookback: u32) -> f64 {
+    let Some(info) = view.epoch_info(e) else {
+        return 0.0;
+    };
+    let own = shares_now(view, me);
+    let others = competitors_shares(view, me, lookback)
+        .unwrap_or(own * view.active_provers.saturating_sub(1) as f64);
+    info.pool_estimate * own / (own + others).max(f64::MIN_POSITIVE)
+}
+
+/// The reward a newcomer expects per epoch: the recent mean pool times its
+/// fresh shares over those plus the incumbents' (0 before any epoch
+/// settled).
+pub fn newcomer_reward(view: &View<'_>, lookback: u32) -> f64 {
+    let nobody = ProverId(u32::MAX);
+    let Some(others) = competitors_shares(view, nobody, lookback) else {
+        return 0.0;
+    };
+    let recent: Vec<_> = view.market.last(lookback as usize).collect();
+    let pool = recent.iter().map(|s| s.pool).sum::<f64>() / recent.len() as f64;
+    let own = shares_now(view, nobody);
+    pool * own / (own + others).max(f64::MIN_POSITIVE)
+}
+
+/// Holds finished proofs until they can be accepted, then submits them;
+/// drops those whose window closed. Returns whether any is still held.
+pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {
+    let pse = ctx.view.scenario.chain.proof_submission_epochs;
+    let mut keep = Vec::new();
+    for job in held.drain(..) {
+        if ctx.view.epoch > job.epoch + pse {
+            continue;
+        }
+        if ctx.view.provable(job.epoch, job.end) {
+            ctx.actions.push(ProverAction::Submit {
+                job,
+                priority_fee_gwei: ctx.me.group.priority_fee_gwei,
+            });
+        } else {
+            keep.push(job);
+        }
+    }
+    *held = keep;
+    !held.is_empty()
+}
+
+/// The honest strategy.
+#[derive(Debug, Default)]
+pub struct Honest {
+    held: Vec<Job>,
+    last_started: Option<Epoch>,
+}
+
+impl Honest {
+    fn retry_later(ctx: &mut ProverCtx<'_, '_>) {
+        let slot_ms = ctx.view.scenario.chain.slot_duration * 1000;
+        ctx.actions
+            .push(ProverAction::WakeAt((ctx.view.slot + 1) * slot_ms));
+    }
+}
+
+impl ProverStrategy for Honest {
+    fn name(&self) -> &'static str {
+        StrategyName::Honest.name()
+    }
+
+    fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
+        let Some(e) = ctx.view.epoch.checked_sub(1) else {
+            return;
+        };
+        if self.last_started == Some(e) || ctx.me.jobs_running >= ctx.me.group.max_jobs {
+            return;
+        }
+        let Some(info) = ctx.view.epoch_info(e) else {
+            return;
+        };
+        let Some((end, _)) = info.last_block else {
+            return;
+        };
+        let group = ctx.me.group;
+        let seconds = job_seconds(group, info.live_txs);
+        let cost = job_cost(group, seconds);
+        let total_cost = cost + ctx.view.submission_cost(group.priority_fee_gwei);
+        let reward = expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
+        if reward - total_cost >= group.min_margin * total_cost {
+            self.last_started = Some(e);
+            ctx.actions.push(ProverAction::StartJob {
+                epoch: e,
+                end,
+                seconds,
+                cost,
+            });
+        }
+    }
+
+    fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
+        self.held.push(job);
+        if submit_ready(ctx, &mut self.held) {
+            Self::retry_later(ctx);
+        }
+    }
+
+    fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
+        if submit_ready(ctx, &mut self.held) {
+            Self::retry_later(ctx);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Sequencers: stake-weighted proposer selection, missed slots, and their
+//! voting policies.
+
+use rand::RngExt;
+
+use crate::engine::rng::{Stream, stream};
+use crate::scenario::{SequencerGroup, VotePolicy};
+
+/// One sequencer.
+#[derive(Clone, Debug)]
+pub struct Sequencer {
+    /// Its id in outputs.
+    pub name: String,
+    /// Its group's label.
+    pub group: String,
+    /// Relative weight in proposer selection.
+    pub stake: f64,
+    /// Probability of missing a slot it proposes in.
+    pub miss_rate: f64,
+    /// How it votes.
+    pub policy: VotePolicy,
+    rng: Stream,
+}
+
+/// Every sequencer and the proposer lottery.
+pub struct Sequencers {
+    /// The sequencers, by id.
+    pub all: Vec<Sequencer>,
+    cumulative: Vec<f64>,
+    lottery: Stream,
+}
+
+impl Sequencers {
+    /// The sequencers of a scenario's groups, each with its own stream.
+    pub fn new(seed: u64, groups: &[SequencerGroup]) -> Sequencers {
+        let mut all = Vec::new();
+        for g in groups {
+            for i in 0..g.count {
+                let id = all.len() as u64;
+                all.push(Sequencer {
+                    name: format!("{}-{}", g.name, i + 1),
+                    group: g.name.clone(),
+                    stake: g.stake,
+                    miss_rate: g.miss_rate,
+                    policy: g.policy,
+                    rng: stream(seed, "sequencer", id),
+                });
+            }
+        }
+        let mut total = 0.0;
+        let cumulative = all
+            .iter()
+            .map(|s| {
+                total += s.stake;
+                total
+            })
+            .collect();
+        Sequencers {
+            all,
+            cumulative,
+            lottery: stream(seed, "proposer", 0),
+        }
+    }
+
+    /// The proposer of the next slot, drawn by stake.
+    pub fn draw_proposer(&mut self) -> usize {
+        let total = *self.cumulative.last().expect("at least one sequencer");
+        let x = self.lottery.random::<f64>() * total;
+        self.cumulative
+            .partition_point(|&c| c <= x)
+            .min(self.all.len() - 1)
+    }
+
+    /// Whether sequencer `i` misses the slot it proposes in.
+    pub fn misses(&mut self, i: usize) -> bool {
+        let s = &mut self.all[i];
+        s.miss_rate > 0.0 && s.rng.random::<f64>() < s.miss_rate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proposers_follow_stake() {
+        let groups = [
+            SequencerGroup {
+                name: "big".into(),
+                count: 1,
+                stake: 3.0,
+                ..SequencerGroup::default()
+            },
+            SequencerGroup {
+                name: "small".into(),
+                count: 1,
+                stake: 1.0,
+                ..SequencerGroup::default()
+            },
+        ];
+        let mut s = Sequencers::new(3, &groups);
+        let big = (0..40_000).filter(|_| s.draw_proposer() == 0).count();
+        assert!((big as f64 / 40_000.0 - 0.75).abs() < 0.01, "{big}");
+    }
+}

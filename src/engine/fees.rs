@@ -1,0 +1,148 @@
+//! The fee model of SPEC section 3: per-mana prices from L1 prices, in
+//! integers, as the rollup's fee library computes them.
+
+use crate::protocol::Amount;
+
+/// `fake_exponential(factor, numerator, denominator)` of EIP-4844: an
+/// integer approximation of `factor * e^(numerator / denominator)`.
+/// Saturates at `u128::MAX` rather than wrapping.
+pub fn fake_exponential(factor: u128, numerator: u128, denominator: u128) -> u128 {
+    let mut i: u128 = 1;
+    let mut output: u128 = 0;
+    let Some(mut accum) = factor.checked_mul(denominator) else {
+        return u128::MAX;
+    };
+    while accum > 0 {
+        output = output.saturating_add(accum);
+        let Some(next) = accum.checked_mul(numerator) else {
+            return u128::MAX;
+        };
+        accum = next / (denominator * i);
+        i += 1;
+    }
+    output / denominator
+}
+
+/// `ceil(a / b)`.
+fn div_ceil(a: u128, b: u128) -> u128 {
+    a.div_ceil(b)
+}
+
+/// The L1 prices in force at a block, in wei per gas, and the fee asset's
+/// price.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct L1Prices {
+    /// L1 base fee, wei per gas.
+    pub l1_base_fee: u128,
+    /// Blob fee, wei per blob gas.
+    pub blob_fee: u128,
+    /// Fee-asset units per ETH, scaled by 10^9.
+    pub fee_asset_per_eth: u128,
+}
+
+/// The per-mana prices a block's transactions pay, in fee-asset units.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ManaPrices {
+    /// For the sequencer's L1 costs.
+    pub sequencer: Amount,
+    /// For proving (L1 verification plus the governance proving price).
+    pub prover: Amount,
+    /// The congestion part, burnt.
+    pub protocol: Amount,
+}
+
+impl ManaPrices {
+    /// What one unit of mana pays in all.
+    pub fn total(&self) -> Amount {
+        self.sequencer + self.prover + self.protocol
+    }
+}
+
+/// `ceil(x * fee_asset_per_eth / 10^9)`: wei to fee-asset units.
+pub fn to_fee_asset(x: u128, fee_asset_per_eth: u128) -> u128 {
+    div_ceil(x.saturating_mul(fee_asset_per_eth), 1_000_000_000)
+}
+
+/// The congestion multiplier (scaled by 10^9) for a block's excess mana.
+pub fn congestion_multiplier(excess_mana: u128, mana_target: u128) -> u128 {
+    let denominator = (mana_target * 854_700_854 / 100_000_000).max(1);
+    fake_exponential(1_000_000_000, excess_mana, denominator)
+}
+
+/// The per-mana prices of a block (SPEC section 3), each computed in wei
+/// and converted to the fee asset.
+pub fn mana_prices(
+    l1: &L1Prices,
+    mana_target: u64,
+    epoch_duration: u64,
+    proving_cost_per_mana: Amount,
+    excess_mana: u128,
+) -> ManaPrices {
+    let target = mana_target as u128;
+    let sequencer_wei = div_ceil(
+        300_000u128.saturating_mul(l1.l1_base_fee) + 3 * (1u128 << 17) * l1.blob_fee,
+        target,
+    );
+    let prover_wei = div_ceil(
+        div_ceil(
+            1_000_000u128.saturating_mul(l1.l1_base_fee),
+            epoch_duration as u128,
+        ),
+        target,
+    ) + proving_cost_per_mana;
+    let total = sequencer_wei + prover_wei;
+    let protocol_wei =
+        total.saturating_mul(congestion_multiplier(excess_mana, target)) / 1_000_000_000 - total;
+    ManaPrices {
+        sequencer: to_fee_asset(sequencer_wei, l1.fee_asset_per_eth),
+        prover: to_fee_asset(prover_wei, l1.fee_asset_per_eth),
+        protocol: to_fee_asset(protocol_wei, l1.fee_asset_per_eth),
+    }
+}
+
+/// A block's excess mana from its parent's: `max(0, excess + used - target)`.
+pub fn next_excess(parent_excess: u128, parent_used: u128, mana_target: u64) -> u128 {
+    (parent_excess + parent_used).saturating_sub(mana_target as u128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fake_exponential_matches_eip_4844() {
+        // Values of the EIP's reference code (Python), computed independently.
+        assert_eq!(fake_exponential(1, 0, 1), 1);
+        assert_eq!(fake_exponential(38493, 0, 1000), 38493);
+        assert_eq!(fake_exponential(1, 2, 1), 6); // e^2 = 7.39, truncated series
+        assert_eq!(fake_exponential(1, 4, 2), 6);
+        assert_eq!(fake_exponential(1, 3, 1), 16);
+        assert_eq!(fake_exponential(1, 6, 2), 18);
+        assert_eq!(fake_exponential(1, 8, 2), 50);
+        assert_eq!(fake_exponential(1, 10, 2), 143);
+        assert_eq!(fake_exponential(2, 5, 2), 23);
+        assert_eq!(fake_exponential(10, 50, 10), 1482);
+    }
+
+    #[test]
+    fn prices_by_hand() {
+        let l1 = L1Prices {
+            l1_base_fee: 1_000_000_000,
+            blob_fee: 1,
+            fee_asset_per_eth: 1_000_000_000, // 1:1
+        };
+        let p = mana_prices(&l1, 75_000_000, 32, 25_000_000, 0);
+        // sequencer: ceil((3e14 + 393216) / 7.5e7) = ceil(4000000.005) = 4000001
+        assert_eq!(p.sequencer, 4_000_001);
+        // prover: ceil(ceil(1e15 / 32) / 7.5e7) + 25e6 = ceil(31250000000000/7.5e7)
+        // = ceil(416666.67) = 416667; + 25e6
+        assert_eq!(p.prover, 25_416_667);
+        // No excess: multiplier 1e9, no congestion fee.
+        assert_eq!(p.protocol, 0);
+        // Some excess: the congestion fee appears.
+        let q = mana_prices(&l1, 75_000_000, 32, 25_000_000, 75_000_000);
+        assert!(q.protocol > 0);
+        assert_eq!(next_excess(0, 100, 75), 25);
+        assert_eq!(next_excess(0, 50, 75), 0);
+    }
+}

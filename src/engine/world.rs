@@ -1,0 +1,934 @@
+//! The simulation: a clock, the event queue, the agents and the protocol,
+//! wired together. The engine turns agents' actions into protocol calls and
+//! the protocol's outcomes into rows.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
+
+use rand_distr::{Distribution, Exp, StandardNormal};
+
+use crate::agents::demand::{Demand, Mempool, TxBatch};
+use crate::agents::prover::{Honest, job_cost, job_seconds, newcomer_reward};
+use crate::agents::sequencer::Sequencers;
+use crate::agents::{
+    EpochInfo, Job, Market, Me, ProverAction, ProverCtx, ProverStrategy, SettledEpoch, View, tokens,
+};
+use crate::metrics::{EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary, SummaryAcc};
+use crate::protocol::{
+    Amount, BlockCredit, BlockInput, BlockNumber, Epoch, EpochSettlement, Observer, Params,
+    Protocol, ProtocolError, ProverId, Prune, SequencerId, Slot, SubmissionOutcome,
+};
+use crate::scenario::{Scenario, StrategyName};
+
+use super::fees::{L1Prices, mana_prices, next_excess};
+use super::queue::{Event, EventQueue, Time};
+use super::rng::{Stream, stream};
+
+/// A run that could not go on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// The scenario cannot be simulated.
+    #[error("scenario: {0}")]
+    Scenario(String),
+    /// The protocol refused a call (arithmetic left `u128`).
+    #[error("slot {slot}: {error}")]
+    Protocol {
+        /// Where.
+        slot: Slot,
+        /// What.
+        error: ProtocolError,
+    },
+}
+
+/// How to run.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Also produce a replay trace of the run (SPEC section 11).
+    pub trace: bool,
+    /// Called with each epoch number as it begins.
+    pub progress: Option<&'a mut dyn FnMut(u64)>,
+}
+
+/// What a run produced besides its rows.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The summary.
+    pub summary: Summary,
+    /// The replay trace, if asked for.
+    pub trace: Option<String>,
+    /// The most blocks the protocol held at once (memory stays flat).
+    pub max_held_blocks: usize,
+}
+
+/// A prover's place in the market.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Decided to enter; proves from this epoch.
+    Entering(Epoch),
+    Active,
+    Exited,
+}
+
+struct ProverAgent {
+    id: ProverId,
+    name: String,
+    group: usize,
+    /// Taken out while the strategy runs.
+    strategy: Option<Box<dyn ProverStrategy>>,
+    strategy_name: &'static str,
+    rng: Stream,
+    phase: Phase,
+    jobs_running: u32,
+    losses: u32,
+}
+
+/// An engine-side record of a block still held: what the fee model and the
+/// mempool need.
+struct BlockMeta {
+    number: BlockNumber,
+    epoch: Epoch,
+    /// What proving it adds to its epoch's pool estimate, tokens.
+    pool_part: f64,
+    excess: u128,
+    mana: u64,
+    batches: Vec<TxBatch>,
+}
+
+/// A proof submission waiting for its L1 block.
+struct L1Tx {
+    prover: u32,
+    job: Job,
+    priority_fee_gwei: f64,
+    gas_cost: f64,
+    seq: u64,
+}
+
+/// Per prover per open epoch: submissions and costs.
+#[derive(Copy, Clone, Debug, Default)]
+struct ProverEpoch {
+    submissions: u64,
+    cost: f64,
+}
+
+/// Collects what the protocol reports during a call.
+#[derive(Default)]
+struct Sink {
+    prunes: Vec<Prune>,
+    settlements: Vec<EpochSettlement>,
+    sequencer_income: f64,
+    credited: Vec<(Epoch, u128)>,
+}
+
+impl Observer for Sink {
+    fn block_credited(&mut self, c: &BlockCredit) {
+        self.sequencer_income += tokens(c.earned);
+        self.credited.push((c.epoch, c.fee));
+    }
+    fn epoch_settled(&mut self, s: &EpochSettlement) {
+        self.settlements.push(s.clone());
+    }
+    fn pruned(&mut self, p: &Prune) {
+        self.prunes.push(*p);
+    }
+}
+
+/// An L1 price following a random walk in log space.
+struct PriceWalk {
+    value: f64,
+    volatility: f64,
+    floor: f64,
+}
+
+impl PriceWalk {
+    fn step(&mut self, rng: &mut Stream) {
+        if self.volatility > 0.0 {
+            let z: f64 = StandardNormal.sample(rng);
+            self.value = (self.value * (self.volatility * z).exp()).max(self.floor);
+        }
+    }
+
+    fn wei(&self) -> u128 {
+        self.value.round().max(0.0) as u128
+    }
+}
+
+struct Engine<'s, 'r> {
+    sc: &'s Scenario,
+    recorder: &'r mut dyn Recorder,
+    slot_ms: u64,
+    ed: u64,
+    pse: u64,
+    build_until: Slot,
+    last_slot: Slot,
+    queue: EventQueue,
+    protocol: Protocol,
+    sink: Sink,
+    acc: SummaryAcc,
+    sequencers: Sequencers,
+    demand: Demand,
+    mempool: Mempool,
+    metas: VecDeque<BlockMeta>,
+    epochs: VecDeque<EpochInfo>,
+    market: Market,
+    provers: Vec<ProverAgent>,
+    /// Provers that may still enter, per group.
+    potential: Vec<u32>,
+    /// Identities created per group (for names).
+    created: Vec<u32>,
+    acct: BTreeMap<(Epoch, u32), ProverEpoch>,
+    jobs: BTreeMap<u64, Job>,
+    next_job: u64,
+    l1_pending: BTreeMap<u64, Vec<L1Tx>>,
+    l1_seq: u64,
+    l1_rng: Stream,
+    fee_rng: Stream,
+    base_fee: PriceWalk,
+    blob_fee: PriceWalk,
+    slot: Slot,
+    now: Time,
+    trace: Option<String>,
+    max_held: usize,
+    actions: Vec<ProverAction>,
+}
+
+/// Runs a scenario, sending rows to `recorder`.
+pub fn run(
+    sc: &Scenario,
+    recorder: &mut dyn Recorder,
+    mut opts: RunOptions<'_>,
+) -> Result<RunResult, EngineError> {
+    let problems = crate::scenario::check(sc);
+    if let Some((key, msg)) = problems.first() {
+        return Err(EngineError::Scenario(format!("key '{key}': {msg}")));
+    }
+    let booster = sc
+        .booster
+        .to_config()
+        .map_err(|(k, m)| EngineError::Scenario(format!("key 'booster.{k}': {m}")))?;
+    let params = Params {
+        epoch_duration: sc.chain.epoch_duration,
+        proof_submission_epochs: sc.chain.proof_submission_epochs,
+        checkpoint_reward: sc.rewards.checkpoint_reward,
+        sequencer_bps: sc.rewards.sequencer_bps,
+        distributor_funding: sc.rewards.distributor_funding,
+        proving_cost_per_mana: sc.rewards.proving_cost_per_mana,
+    };
+    let protocol =
+        Protocol::new(params, booster).map_err(|e| EngineError::Scenario(e.to_string()))?;
+    let ed = sc.chain.epoch_duration;
+    let pse = sc.chain.proof_submission_epochs;
+    let mut engine = Engine {
+        sc,
+        recorder,
+        slot_ms: sc.chain.slot_duration * 1000,
+        ed,
+        pse,
+        build_until: sc.epochs * ed,
+        last_slot: (sc.epochs + pse) * ed,
+        queue: EventQueue::default(),
+        protocol,
+        sink: Sink::default(),
+        acc: SummaryAcc::default(),
+        sequencers: Sequencers::new(sc.seed, &sc.sequencers),
+        demand: Demand::new(
+            sc.demand.tps,
+            sc.demand.mana_mean,
+            sc.demand.mana_shape,
+            stream(sc.seed, "demand", 0),
+        ),
+        mempool: Mempool::default(),
+        metas: VecDeque::new(),
+        epochs: VecDeque::new(),
+        market: Market::default(),
+        provers: Vec::new(),
+        potential: sc.provers.iter().map(|g| g.potential).collect(),
+        created: vec![0; sc.provers.len()],
+        acct: BTreeMap::new(),
+        jobs: BTreeMap::new(),
+        next_job: 0,
+        l1_pending: BTreeMap::new(),
+        l1_seq: 0,
+        l1_rng: stream(sc.seed, "l1", 0),
+        fee_rng: stream(sc.seed, "fees", 0),
+        base_fee: PriceWalk {
+            value: sc.fees.l1_base_fee.start,
+            volatility: sc.fees.l1_base_fee.volatility,
+            floor: sc.fees.l1_base_fee.floor,
+        },
+        blob_fee: PriceWalk {
+            value: sc.fees.blob_fee.start,
+            volatility: sc.fees.blob_fee.volatility,
+            floor: sc.fees.blob_fee.floor,
+        },
+        slot: 0,
+        now: 0,
+        trace: opts.trace.then(String::new),
+        max_held: 0,
+        actions: Vec::new(),
+    };
+    for (g, group) in sc.provers.iter().enumerate() {
+        for _ in 0..group.count {
+            engine.spawn_prover(g, Phase::Active);
+        }
+    }
+    engine.queue.push(0, Event::SlotStart(0));
+    while let Some((time, event)) = engine.queue.pop() {
+        engine.now = time;
+        match event {
+            Event::SlotStart(slot) => {
+                if slot.is_multiple_of(ed)
+                    && let Some(p) = opts.progress.as_mut()
+                {
+                    p(slot / ed);
+                }
+                engine.slot_start(slot)?;
+                if slot == engine.last_slot {
+                    break;
+                }
+                engine
+                    .queue
+                    .push((slot + 1) * engine.slot_ms, Event::SlotStart(slot + 1));
+            }
+            Event::JobDone { prover, job } => engine.job_done(prover, job),
+            Event::L1Block(b) => engine.l1_block(b)?,
+            Event::Wake(prover) => engine.call_prover(prover, |s, ctx| s.on_wake(ctx)),
+            Event::Execute(_) => {}
+        }
+    }
+    let events = engine.queue.popped();
+    let trace = engine
+        .trace
+        .take()
+        .map(|body| engine.trace_header() + &body);
+    let books = *engine.protocol.books();
+    let summary = engine
+        .acc
+        .finish(&sc.name, sc.seed, sc.epochs, events, &books);
+    Ok(RunResult {
+        summary,
+        trace,
+        max_held_blocks: engine.max_held,
+    })
+}
+
+fn make_strategy(name: StrategyName) -> Box<dyn ProverStrategy> {
+    match name {
+        StrategyName::Honest => Box::new(Honest::default()),
+    }
+}
+
+impl Engine<'_, '_> {
+    fn secs(&self, t: Time) -> f64 {
+        t as f64 / 1000.0
+    }
+
+    fn protocol_err(&self, error: ProtocolError) -> EngineError {
+        EngineError::Protocol {
+            slot: self.slot,
+            error,
+        }
+    }
+
+    fn spawn_prover(&mut self, group: usize, phase: Phase) -> u32 {
+        let id = self.provers.len() as u32;
+        self.created[group] += 1;
+        let g = &self.sc.provers[group];
+        self.provers.push(ProverAgent {
+            id: ProverId(id),
+            name: format!("{}-{}", g.name, self.created[group]),
+            group,
+            strategy: Some(make_strategy(g.strategy)),
+            strategy_name: g.strategy.name(),
+            rng: stream(self.sc.seed, "prover", id as u64),
+            phase,
+            jobs_running: 0,
+            losses: 0,
+        });
+        id
+    }
+
+    fn event(&mut self, kind: &str, subject: String, value: f64, detail: String) {
+        self.recorder.event(EventRow {
+            time_s: self.secs(self.now),
+            slot: self.slot,
+            kind: kind.to_string(),
+            subject,
+            value,
+            detail,
+        });
+    }
+
+    fn active_provers(&self) -> u32 {
+        self.provers
+            .iter()
+            .filter(|p| p.phase == Phase::Active)
+            .count() as u32
+    }
+
+    /// The world as agents see it now.
+    fn view(&self) -> View<'_> {
+        View {
+            now: self.now,
+            slot: self.slot,
+            epoch: self.slot / self.ed,
+            protocol: &self.protocol,
+            scenario: self.sc,
+            epochs: &self.epochs,
+            market: &self.market,
+            active_provers: self.active_provers(),
+            gas_price_tokens: self.base_fee.value * self.gas_wei_to_tokens(),
+        }
+    }
+
+    /// Tokens per wei of ETH.
+    fn gas_wei_to_tokens(&self) -> f64 {
+        self.sc.fees.fee_asset_per_eth as f64 / 1e9 / crate::agents::UNITS_PER_TOKEN
+    }
+
+    /// Calls a prover's strategy with a fresh view, then carries out what
+    /// it asked for.
+    fn call_prover(
+        &mut self,
+        prover: u32,
+        f: impl FnOnce(&mut dyn ProverStrategy, &mut ProverCtx<'_, '_>),
+    ) {
+        let i = prover as usize;
+        let Some(mut strategy) = self.provers[i].strategy.take() else {
+            return;
+        };
+        let mut rng = self.provers[i].rng.clone();
+        let mut actions = std::mem::take(&mut self.actions);
+        {
+            let agent = &self.provers[i];
+            let view = self.view();
+            let mut ctx = ProverCtx {
+                view: &view,
+                me: Me {
+                    id: agent.id,
+                    group: &self.sc.provers[agent.group],
+                    jobs_running: agent.jobs_running,
+                },
+                rng: &mut rng,
+                actions: &mut actions,
+            };
+            f(strategy.as_mut(), &mut ctx);
+        }
+        self.provers[i].strategy = Some(strategy);
+        self.provers[i].rng = rng;
+        for action in actions.drain(..) {
+            self.carry_out(prover, action);
+        }
+        self.actions = actions;
+    }
+
+    fn carry_out(&mut self, prover: u32, action: ProverAction) {
+        match action {
+            ProverAction::StartJob {
+                epoch,
+                end,
+                seconds,
+                cost,
+            } => {
+                let Some(block) = self.protocol.block(end) else {
+                    return;
+                };
+                let id = self.next_job;
+                self.next_job += 1;
+                let job = Job {
+                    id,
+                    epoch,
+                    end,
+                    end_slot: block.input.slot,
+                    started: self.now,
+                    cost,
+                };
+                self.acct.entry((epoch, prover)).or_default().cost += cost;
+                self.provers[prover as usize].jobs_running += 1;
+                self.jobs.insert(id, job);
+                let done = self.now + (seconds.max(0.0) * 1000.0).round() as u64;
+                self.queue.push(done, Event::JobDone { prover, job: id });
+            }
+            ProverAction::Submit {
+                job,
+                priority_fee_gwei,
+            } => {
+                let l1 = &self.sc.l1;
+                let extra = (l1.mean_inclusion_delay - l1.min_inclusion_delay).max(0.0);
+                let delay = l1.min_inclusion_delay
+                    + if extra > 0.0 {
+                        Exp::new(1.0 / extra)
+                            .map(|d| d.sample(&mut self.l1_rng))
+                            .unwrap_or(0.0)
+                    } else {
+                        0.0
+                    };
+                let block_ms = l1.block_time * 1000;
+                let at = self.now + (delay * 1000.0).round() as u64;
+                let b = at.div_ceil(block_ms).max(self.now / block_ms + 1);
+                let gas_cost = self.view().submission_cost(priority_fee_gwei);
+                self.acct.entry((job.epoch, prover)).or_default().cost += gas_cost;
+                let pending = self.l1_pending.entry(b).or_default();
+                if pending.is_empty() {
+                    self.queue.push(b * block_ms, Event::L1Block(b));
+                }
+                pending.push(L1Tx {
+                    prover,
+                    job,
+                    priority_fee_gwei,
+                    gas_cost,
+                    seq: self.l1_seq,
+                });
+                self.l1_seq += 1;
+            }
+            ProverAction::WakeAt(t) => self.queue.push(t.max(self.now), Event::Wake(prover)),
+        }
+    }
+
+    fn job_done(&mut self, prover: u32, job: u64) {
+        let Some(job) = self.jobs.remove(&job) else {
+            return;
+        };
+        let agent = &mut self.provers[prover as usize];
+        agent.jobs_running = agent.jobs_running.saturating_sub(1);
+        if agent.phase == Phase::Exited {
+            return;
+        }
+        self.call_prover(prover, |s, ctx| s.on_job_done(ctx, job));
+    }
+
+    fn l1_block(&mut self, b: u64) -> Result<(), EngineError> {
+        let Some(mut txs) = self.l1_pending.remove(&b) else {
+            return Ok(());
+        };
+        // Same L1 block: higher gas price first, then arrival.
+        txs.sort_by(|x, y| {
+            y.priority_fee_gwei
+                .total_cmp(&x.priority_fee_gwei)
+                .then(x.seq.cmp(&y.seq))
+        });
+        for tx in txs {
+            self.include(tx)?;
+        }
+        Ok(())
+    }
+
+    /// A proof submission lands on L1 and goes to the protocol.
+    fn include(&mut self, tx: L1Tx) -> Result<(), EngineError> {
+        let agent = &self.provers[tx.prover as usize];
+        let strategy = agent.strategy_name.to_string();
+        let name = agent.name.clone();
+        let id = agent.id;
+        self.acct
+            .entry((tx.job.epoch, tx.prover))
+            .or_default()
+            .submissions += 1;
+        if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == tx.job.epoch) {
+            info.submissions += 1;
+        }
+        let mut row = SubmissionRow {
+            time_s: self.secs(self.now),
+            slot: self.slot,
+            prover: name.clone(),
+            strategy,
+            epoch: tx.job.epoch,
+            end: tx.job.end,
+            gas_cost: tx.gas_cost,
+            ..SubmissionRow::default()
+        };
+        // A proof of blocks that a prune replaced does not verify.
+        let same_block = self
+            .protocol
+            .block(tx.job.end)
+            .is_some_and(|b| b.input.slot == tx.job.end_slot);
+        let fresh = same_block || self.protocol.block(tx.job.end).is_none();
+        if !fresh {
+            row.status = "invalid".into();
+            row.reason = "reorged_blocks".into();
+            self.acc.submission(&row);
+            self.recorder.submission(row);
+            return Ok(());
+        }
+        let outcome = self
+            .protocol
+            .submit_proof(id, tx.job.end, &mut self.sink)
+            .map_err(|e| self.protocol_err(e))?;
+        if let Some(trace) = &mut self.trace {
+            let _ = write!(
+                trace,
+                "\n[[events]]\nslot = {}\nkind = \"proof\"\nprover = \"{}\"\nend = {}\n",
+                self.slot, name, tx.job.end
+            );
+        }
+        match outcome {
+            SubmissionOutcome::Accepted(a) => {
+                row.status = "accepted".into();
+                row.length = a.length;
+                row.shares = a.shares as f64;
+                row.extended = a.added > 0;
+                let proven_tip = self.protocol.proven_tip();
+                if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == a.epoch) {
+                    info.first_proof.get_or_insert(self.now);
+                    if info.last_block.is_some_and(|(n, _)| n <= proven_tip)
+                        && info.full_proof.is_none()
+                    {
+                        info.full_proof = Some(self.now);
+                    }
+                }
+            }
+            SubmissionOutcome::Rejected(r) => {
+                row.status = "rejected".into();
+                row.reason = r.name().into();
+            }
+        }
+        self.drain_credits();
+        self.acc.submission(&row);
+        self.recorder.submission(row);
+        Ok(())
+    }
+
+    fn drain_credits(&mut self) {
+        let income = std::mem::take(&mut self.sink.sequencer_income);
+        self.acc.sequencer_credit(income);
+        for (epoch, fee) in self.sink.credited.drain(..) {
+            if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == epoch) {
+                info.fees += tokens(fee);
+            }
+        }
+    }
+
+    fn slot_start(&mut self, slot: Slot) -> Result<(), EngineError> {
+        self.slot = slot;
+        let epoch = slot / self.ed;
+        self.base_fee.step(&mut self.fee_rng);
+        self.blob_fee.step(&mut self.fee_rng);
+        self.protocol
+            .begin_slot(slot, &mut self.sink)
+            .map_err(|e| self.protocol_err(e))?;
+        for p in std::mem::take(&mut self.sink.prunes) {
+            self.prune(p);
+        }
+        if slot.is_multiple_of(self.ed) {
+            if epoch > self.pse {
+                self.close_epoch(epoch - self.pse - 1);
+            }
+            if epoch < self.sc.epochs {
+                self.epochs.push_back(EpochInfo {
+                    epoch,
+                    ..EpochInfo::default()
+                });
+            }
+            self.entries_and_exits(epoch);
+            for p in 0..self.provers.len() as u32 {
+                if self.provers[p as usize].phase == Phase::Active {
+                    self.call_prover(p, |s, ctx| s.on_epoch_start(ctx));
+                }
+            }
+        }
+        if slot < self.build_until {
+            self.build_block(slot)?;
+        }
+        self.trim_metas(epoch);
+        self.max_held = self.max_held.max(self.protocol.held_blocks());
+        debug_assert!(self.protocol.books().check().is_ok());
+        Ok(())
+    }
+
+    fn prune(&mut self, p: Prune) {
+        let mut returned = Vec::new();
+        let mut txs = 0;
+        while self.metas.back().is_some_and(|m| m.number >= p.first_block) {
+            let m = self.metas.pop_back().expect("back exists");
+            let n: u64 = m.batches.iter().map(|b| b.count).sum();
+            txs += n;
+            if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == m.epoch) {
+                info.blocks_pruned += 1;
+                info.live_txs -= n;
+                info.pool_estimate -= m.pool_part;
+                info.last_block = None;
+            }
+            returned.push(m.batches);
+        }
+        returned.reverse();
+        self.mempool.return_front(returned.into_iter().flatten());
+        // The newest surviving block of each epoch is its last block again.
+        for info in self.epochs.iter_mut() {
+            if info.last_block.is_none()
+                && let Some(m) = self.metas.iter().rev().find(|m| m.epoch == info.epoch)
+            {
+                info.last_block = self
+                    .protocol
+                    .block(m.number)
+                    .map(|b| (m.number, b.input.slot));
+            }
+        }
+        self.acc.prune();
+        let blocks = p.last_block - p.first_block + 1;
+        self.event(
+            "prune",
+            format!("blocks {}..={}", p.first_block, p.last_block),
+            blocks as f64,
+            format!("{blocks} blocks and {txs} transactions returned to the mempool"),
+        );
+    }
+
+    fn reward_part_per_block(&self) -> f64 {
+        let p = self.protocol.params();
+        tokens(p.checkpoint_reward) * (1.0 - p.sequencer_bps as f64 / 10_000.0)
+    }
+
+    fn trim_metas(&mut self, epoch: Epoch) {
+        let proven = self.protocol.proven_tip();
+        while self
+            .metas
+            .front()
+            .is_some_and(|m| m.number < proven && m.epoch + self.pse + 2 <= epoch)
+        {
+            self.metas.pop_front();
+        }
+    }
+
+    fn build_block(&mut self, slot: Slot) -> Result<(), EngineError> {
+        if let Some(batch) = self.demand.arrivals(self.now) {
+            self.mempool.push(batch);
+        }
+        let proposer = self.sequencers.draw_proposer();
+        if self.sequencers.misses(proposer) {
+            return Ok(());
+        }
+        let target = self.sc.chain.mana_target;
+        let batches = self.mempool.fill(2 * target);
+        let mana: u64 = batches.iter().map(|b| b.mana).sum();
+        let txs: u64 = batches.iter().map(|b| b.count).sum();
+        let (parent_excess, parent_mana) = self
+            .metas
+            .back()
+            .map_or((0, 0), |m| (m.excess, m.mana as u128));
+        let excess = next_excess(parent_excess, parent_mana, target);
+        let l1 = L1Prices {
+            l1_base_fee: self.base_fee.wei(),
+            blob_fee: self.blob_fee.wei(),
+            fee_asset_per_eth: self.sc.fees.fee_asset_per_eth,
+        };
+        let prices = mana_prices(
+            &l1,
+            target,
+            self.ed,
+            self.protocol.params().proving_cost_per_mana,
+            excess,
+        );
+        let fee = prices.total().saturating_mul(mana as Amount);
+        let input = BlockInput {
+            slot,
+            proposer: SequencerId(proposer as u32),
+            mana_used: mana,
+            fee,
+            prover_cost_per_mana: prices.prover,
+            protocol_fee_per_mana: prices.protocol,
+        };
+        let number = self
+            .protocol
+            .add_block(input)
+            .map_err(|e| self.protocol_err(e))?;
+        let epoch = slot / self.ed;
+        let pool_part = self.reward_part_per_block() + tokens(prices.prover * mana as Amount);
+        if let Some(info) = self.epochs.back_mut()
+            && info.epoch == epoch
+        {
+            info.blocks_built += 1;
+            info.txs += txs;
+            info.live_txs += txs;
+            info.mana += mana;
+            info.last_block = Some((number, slot));
+            info.pool_estimate += pool_part;
+        }
+        if let Some(trace) = &mut self.trace {
+            let _ = write!(
+                trace,
+                "\n[[events]]\nslot = {slot}\nkind = \"block\"\nproposer = \"{}\"\nmana_used = {mana}\n\
+                 fee = \"{fee}\"\nprover_cost_per_mana = \"{}\"\nprotocol_fee_per_mana = \"{}\"\n",
+                self.sequencers.all[proposer].name, prices.prover, prices.protocol
+            );
+        }
+        self.metas.push_back(BlockMeta {
+            number,
+            epoch,
+            pool_part,
+            excess,
+            mana,
+            batches,
+        });
+        Ok(())
+    }
+
+    /// Epoch `e`'s window closed at this slot start: write its rows, update
+    /// the market, and count wins and losses.
+    fn close_epoch(&mut self, e: Epoch) {
+        let Some(pos) = self.epochs.iter().position(|i| i.epoch == e) else {
+            return;
+        };
+        let info = self.epochs.remove(pos).expect("found");
+        let settlement = self
+            .sink
+            .settlements
+            .iter()
+            .position(|s| s.epoch == e)
+            .map(|i| self.sink.settlements.swap_remove(i));
+        let end_time = (e + 1) * self.ed * self.slot_ms;
+        let latency = |t: Option<Time>| t.map(|t| (t as f64 - end_time as f64) / 1000.0);
+        let (pool, dust, longest, payouts) = match &settlement {
+            Some(s) => (s.pool, s.dust, s.longest, s.payouts.clone()),
+            None => (0, 0, 0, Vec::new()),
+        };
+        let row = EpochRow {
+            epoch: e,
+            blocks_built: info.blocks_built,
+            blocks_pruned: info.blocks_pruned,
+            blocks_proven: longest,
+            txs: info.live_txs,
+            mana: info.mana,
+            fees: info.fees,
+            submissions: info.submissions,
+            provers_paid: payouts.len() as u64,
+            pool: tokens(pool),
+            pool_units: pool.to_string(),
+            dust_units: dust.to_string(),
+            active_provers: self.active_provers() as u64,
+            first_proof_latency_s: latency(info.first_proof),
+            full_proof_latency_s: latency(info.full_proof),
+            settled: settlement.is_some(),
+        };
+        self.acc.epoch(&row);
+        self.recorder.epoch(row);
+        let summed: f64 = payouts.iter().map(|p| p.shares as f64).sum();
+        self.market.push(SettledEpoch {
+            epoch: e,
+            pool: tokens(pool),
+            summed_shares: summed,
+            paid: payouts.len() as u32,
+            paid_provers: payouts
+                .iter()
+                .map(|p| (p.prover, p.shares as f64))
+                .collect(),
+        });
+        for i in 0..self.provers.len() {
+            let acct = self.acct.remove(&(e, i as u32)).unwrap_or_default();
+            let agent = &self.provers[i];
+            if agent.phase != Phase::Active && acct.submissions == 0 && acct.cost == 0.0 {
+                continue;
+            }
+            let pay = payouts.iter().find(|p| p.prover == agent.id);
+            let reward = pay.map_or(0, |p| p.amount);
+            let profit = tokens(reward) - acct.cost;
+            let row = ProverRow {
+                epoch: e,
+                prover: agent.name.clone(),
+                group: self.sc.provers[agent.group].name.clone(),
+                strategy: agent.strategy_name.to_string(),
+                submissions: acct.submissions,
+                shares: pay.map_or(0.0, |p| p.shares as f64),
+                paid: pay.is_some(),
+                reward: tokens(reward),
+                reward_units: reward.to_string(),
+                cost: acct.cost,
+                profit,
+                score: self.protocol.record(agent.id).value,
+            };
+            self.acc.prover(&row);
+            self.recorder.prover(row);
+            let agent = &mut self.provers[i];
+            if agent.phase == Phase::Active {
+                // Sitting out because proving would not pay counts as a loss.
+                if profit > 0.0 {
+                    agent.losses = 0;
+                } else {
+                    agent.losses += 1;
+                }
+            }
+        }
+    }
+
+    /// Provers whose losses ran too long leave; potential provers enter when
+    /// a newcomer would expect a profit.
+    fn entries_and_exits(&mut self, epoch: Epoch) {
+        for i in 0..self.provers.len() {
+            let agent = &self.provers[i];
+            let group = &self.sc.provers[agent.group];
+            match agent.phase {
+                Phase::Active if agent.losses >= group.exit_after_losses => {
+                    let (name, g, losses) = (agent.name.clone(), agent.group, agent.losses);
+                    self.provers[i].phase = Phase::Exited;
+                    self.potential[g] += 1;
+                    self.event(
+                        "exit",
+                        name,
+                        losses as f64,
+                        format!("left after {losses} epochs without profit"),
+                    );
+                }
+                Phase::Entering(at) if at <= epoch => {
+                    let name = agent.name.clone();
+                    self.provers[i].phase = Phase::Active;
+                    self.event("entry", name, 1.0, format!("active from epoch {epoch}"));
+                }
+                _ => {}
+            }
+        }
+        let Some(e) = epoch.checked_sub(1) else {
+            return;
+        };
+        for g in 0..self.sc.provers.len() {
+            if self.potential[g] == 0 || self.market.recent.is_empty() {
+                continue;
+            }
+            let group = &self.sc.provers[g];
+            let view = self.view();
+            let seconds = job_seconds(group, self.epoch_txs(e));
+            let cost = job_cost(group, seconds) + view.submission_cost(group.priority_fee_gwei);
+            let reward = newcomer_reward(&view, group.lookback_epochs);
+            if reward - cost > group.min_margin * cost {
+                self.potential[g] -= 1;
+                let at = epoch + group.entry_delay_epochs as u64;
+                let id = self.spawn_prover(g, Phase::Entering(at));
+                let name = self.provers[id as usize].name.clone();
+                self.event(
+                    "decide_entry",
+                    name,
+                    reward - cost,
+                    format!(
+                        "expects {:.3} tokens per epoch; proves from epoch {at}",
+                        reward - cost
+                    ),
+                );
+            }
+        }
+    }
+
+    fn epoch_txs(&self, e: Epoch) -> u64 {
+        self.epochs
+            .iter()
+            .find(|i| i.epoch == e)
+            .map_or(0, |i| i.live_txs)
+    }
+
+    fn trace_header(&self) -> String {
+        let sc = self.sc;
+        let booster = toml::to_string(&sc.booster).unwrap_or_default();
+        format!(
+            "# Replay trace of scenario '{}' with seed {} ({} epochs).\n\
+             # `proversim settle` on it reproduces every payout of the run.\n\
+             [params]\nepoch_duration = {}\nproof_submission_epochs = {}\n\
+             checkpoint_reward = \"{}\"\nsequencer_bps = {}\ndistributor_funding = \"{}\"\n\
+             end_slot = {}\n\n[booster]\n{}",
+            sc.name,
+            sc.seed,
+            sc.epochs,
+            sc.chain.epoch_duration,
+            sc.chain.proof_submission_epochs,
+            sc.rewards.checkpoint_reward,
+            sc.rewards.sequencer_bps,
+            sc.rewards.distributor_funding,
+            self.last_slot,
+            booster
+        )
+    }
+}

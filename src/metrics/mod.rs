@@ -1,0 +1,59 @@
+//! Recorders that turn what happens in a run into rows, and the run's
+//! summary.
+
+pub mod rows;
+pub mod summary;
+
+pub use rows::{EpochRow, EventRow, ProverRow, SubmissionRow};
+pub use summary::{Summary, SummaryAcc};
+
+/// Where a run's rows go.
+pub trait Recorder {
+    /// An epoch closed.
+    fn epoch(&mut self, row: EpochRow);
+    /// A prover's epoch closed.
+    fn prover(&mut self, row: ProverRow);
+    /// A submission landed.
+    fn submission(&mut self, row: SubmissionRow);
+    /// Something happened.
+    fn event(&mut self, row: EventRow);
+}
+
+/// Keeps nothing (sweeps keep only summaries).
+#[derive(Debug, Default)]
+pub struct NullRecorder;
+
+impl Recorder for NullRecorder {
+    fn epoch(&mut self, _: EpochRow) {}
+    fn prover(&mut self, _: ProverRow) {}
+    fn submission(&mut self, _: SubmissionRow) {}
+    fn event(&mut self, _: EventRow) {}
+}
+
+/// Keeps every row in memory (tests and small runs).
+#[derive(Debug, Default)]
+pub struct MemoryRecorder {
+    /// Epoch rows.
+    pub epochs: Vec<EpochRow>,
+    /// Prover rows.
+    pub provers: Vec<ProverRow>,
+    /// Submission rows.
+    pub submissions: Vec<SubmissionRow>,
+    /// Event rows.
+    pub events: Vec<EventRow>,
+}
+
+impl Recorder for MemoryRecorder {
+    fn epoch(&mut self, row: EpochRow) {
+        self.epochs.push(row);
+    }
+    fn prover(&mut self, row: ProverRow) {
+        self.provers.push(row);
+    }
+    fn submission(&mut self, row: SubmissionRow) {
+        self.submissions.push(row);
+    }
+    fn event(&mut self, row: EventRow) {
+        self.events.push(row);
+    }
+}

@@ -1,0 +1,123 @@
+//! The rows of a run's tables. Token amounts are given in tokens (`f64`,
+//! for analysis) and, where they are settled, also exactly in smallest
+//! units as decimal strings.
+
+use crate::table;
+
+table! {
+    /// One epoch, written when its window closes.
+    EpochRow, EpochColumns {
+        /// The epoch.
+        epoch: u64,
+        /// Blocks built in it (pruned ones included).
+        blocks_built: u64,
+        /// Blocks of it pruned.
+        blocks_pruned: u64,
+        /// Blocks of it proven (its longest proof).
+        blocks_proven: u64,
+        /// Transactions in its blocks still on the chain at its close.
+        txs: u64,
+        /// Mana its blocks used.
+        mana: u64,
+        /// Fees its proven blocks paid, tokens.
+        fees: f64,
+        /// Accepted and rejected submissions for it.
+        submissions: u64,
+        /// Provers paid.
+        provers_paid: u64,
+        /// Its prover pool, tokens.
+        pool: f64,
+        /// Its prover pool, smallest units.
+        pool_units: String,
+        /// Rounding dust, smallest units.
+        dust_units: String,
+        /// Provers active at its close.
+        active_provers: u64,
+        /// Seconds from its end to its first accepted proof (may be
+        /// negative: a partial proof before the epoch ended).
+        first_proof_latency_s: Option<f64>,
+        /// Seconds from its end until its last block was proven.
+        full_proof_latency_s: Option<f64>,
+        /// Whether it settled (it had an accepted proof).
+        settled: bool,
+    }
+}
+
+table! {
+    /// One prover in one epoch, written when the epoch's window closes.
+    ProverRow, ProverColumns {
+        /// The epoch.
+        epoch: u64,
+        /// The prover's id.
+        prover: String,
+        /// Its group.
+        group: String,
+        /// Its strategy.
+        strategy: String,
+        /// Submissions it made for this epoch.
+        submissions: u64,
+        /// Its shares at the longest length (0 if not paid).
+        shares: f64,
+        /// Whether it was paid.
+        paid: bool,
+        /// Its reward, tokens.
+        reward: f64,
+        /// Its reward, smallest units.
+        reward_units: String,
+        /// What proving this epoch cost it, tokens.
+        cost: f64,
+        /// Reward minus cost, tokens.
+        profit: f64,
+        /// Its activity record's value at the close.
+        score: u64,
+    }
+}
+
+table! {
+    /// One proof submission, as included on L1.
+    SubmissionRow, SubmissionColumns {
+        /// Seconds since slot 0.
+        time_s: f64,
+        /// The slot it landed in.
+        slot: u64,
+        /// The prover.
+        prover: String,
+        /// Its strategy.
+        strategy: String,
+        /// The epoch it proves.
+        epoch: u64,
+        /// The last block it proves.
+        end: u64,
+        /// `accepted`, `rejected` or `invalid` (its blocks were reorged).
+        status: String,
+        /// The rejection reason, if rejected.
+        reason: String,
+        /// Its length in blocks, if accepted.
+        length: u64,
+        /// Its shares, if accepted.
+        shares: f64,
+        /// Whether it was the longest so far when accepted.
+        extended: bool,
+        /// Its L1 cost, tokens.
+        gas_cost: f64,
+    }
+}
+
+table! {
+    /// Something that happened: a prune, an entry or exit, a governance
+    /// signal, pass or execution.
+    EventRow, EventColumns {
+        /// Seconds since slot 0.
+        time_s: f64,
+        /// The slot.
+        slot: u64,
+        /// `prune`, `entry`, `exit`, `signal`, `passed`, `executed`.
+        kind: String,
+        /// Who or what it concerns.
+        subject: String,
+        /// A number that goes with it (blocks pruned, signals, ...).
+        value: f64,
+        /// Anything else, in words.
+        detail: String,
+    }
+}

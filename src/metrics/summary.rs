@@ -1,0 +1,281 @@
+//! A run's summary: liveness, active provers over time, reward
+//! concentration, cost per proven transaction, incomes, per-strategy
+//! results, and the books.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::protocol::Books;
+
+use super::{EpochRow, ProverRow, SubmissionRow};
+
+/// Per-strategy results.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct StrategySummary {
+    /// Provers that ever played it.
+    pub provers: u64,
+    /// Rewards, tokens.
+    pub rewards: f64,
+    /// Costs, tokens.
+    pub costs: f64,
+    /// Rewards minus costs, tokens.
+    pub profit: f64,
+    /// Its part of all prover rewards.
+    pub reward_share: f64,
+    /// Submissions accepted.
+    pub accepted: u64,
+    /// Submissions rejected or invalid.
+    pub rejected: u64,
+}
+
+/// Active provers over the run.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ActiveProvers {
+    /// Mean over epochs.
+    pub mean: f64,
+    /// Fewest.
+    pub min: u64,
+    /// Most.
+    pub max: u64,
+    /// At the last epoch.
+    pub last: u64,
+    /// Mean over the second half of the run (the long run).
+    pub mean_second_half: f64,
+    /// `(epoch, active provers)`, at most 200 points evenly spaced.
+    pub series: Vec<(u64, u64)>,
+}
+
+/// The books as decimal strings (exact).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct BooksSummary {
+    /// Checkpoint rewards minted.
+    pub minted: String,
+    /// Fees of proven blocks.
+    pub fees: String,
+    /// Burnt congestion fees.
+    pub burnt: String,
+    /// Credited to sequencers.
+    pub paid_sequencers: String,
+    /// Paid to provers.
+    pub paid_provers: String,
+    /// Rounding dust.
+    pub dust: String,
+    /// Pools not settled.
+    pub unsettled: String,
+    /// Whether `minted + fees` equals everything paid, burnt and held.
+    pub balanced: bool,
+}
+
+impl From<&Books> for BooksSummary {
+    fn from(b: &Books) -> Self {
+        BooksSummary {
+            minted: b.minted.to_string(),
+            fees: b.fees.to_string(),
+            burnt: b.burnt.to_string(),
+            paid_sequencers: b.paid_sequencers.to_string(),
+            paid_provers: b.paid_provers.to_string(),
+            dust: b.dust.to_string(),
+            unsettled: b.unsettled.to_string(),
+            balanced: b.check().is_ok(),
+        }
+    }
+}
+
+/// What a run came to.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Summary {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The run seed.
+    pub seed: u64,
+    /// Epochs simulated.
+    pub epochs: u64,
+    /// Blocks proven over blocks built.
+    pub liveness: f64,
+    /// Blocks built.
+    pub blocks_built: u64,
+    /// Blocks proven.
+    pub blocks_proven: u64,
+    /// Blocks pruned.
+    pub blocks_pruned: u64,
+    /// Prune events.
+    pub prunes: u64,
+    /// Transactions in proven blocks.
+    pub txs_proven: u64,
+    /// Active provers over time.
+    pub active_provers: ActiveProvers,
+    /// Herfindahl–Hirschman index of prover rewards (0..1).
+    pub reward_hhi: f64,
+    /// The best-paid prover's part of prover rewards.
+    pub top1_share: f64,
+    /// Prover costs per transaction proven, tokens.
+    pub cost_per_proven_tx: Option<f64>,
+    /// Credited to sequencers, tokens.
+    pub sequencer_income: f64,
+    /// Paid to provers, tokens.
+    pub prover_rewards: f64,
+    /// Prover costs, tokens.
+    pub prover_costs: f64,
+    /// Prover rewards minus costs, tokens.
+    pub prover_profit: f64,
+    /// Mean seconds from an epoch's end until it was fully proven.
+    pub mean_full_proof_latency_s: Option<f64>,
+    /// Results per prover strategy.
+    pub strategies: BTreeMap<String, StrategySummary>,
+    /// Engine events handled.
+    pub engine_events: u64,
+    /// The books at the end.
+    pub books: BooksSummary,
+}
+
+/// Accumulates a summary as rows are produced.
+#[derive(Debug, Default)]
+pub struct SummaryAcc {
+    blocks_built: u64,
+    blocks_proven: u64,
+    blocks_pruned: u64,
+    prunes: u64,
+    txs_proven: u64,
+    active: Vec<u64>,
+    latency_sum: f64,
+    latency_n: u64,
+    by_prover: BTreeMap<String, (String, f64, f64)>,
+    strategies: BTreeMap<String, StrategySummary>,
+    sequencer_income: f64,
+}
+
+impl SummaryAcc {
+    /// An epoch closed.
+    pub fn epoch(&mut self, r: &EpochRow) {
+        self.blocks_built += r.blocks_built;
+        self.blocks_proven += r.blocks_proven;
+        self.blocks_pruned += r.blocks_pruned;
+        if r.blocks_proven > 0 {
+            self.txs_proven += r.txs;
+        }
+        self.active.push(r.active_provers);
+        if let Some(l) = r.full_proof_latency_s {
+            self.latency_sum += l;
+            self.latency_n += 1;
+        }
+    }
+
+    /// A prover's epoch closed.
+    pub fn prover(&mut self, r: &ProverRow) {
+        let e = self
+            .by_prover
+            .entry(r.prover.clone())
+            .or_insert_with(|| (r.strategy.clone(), 0.0, 0.0));
+        e.1 += r.reward;
+        e.2 += r.cost;
+    }
+
+    /// A submission landed.
+    pub fn submission(&mut self, r: &SubmissionRow) {
+        let s = self.strategies.entry(r.strategy.clone()).or_default();
+        if r.status == "accepted" {
+            s.accepted += 1;
+        } else {
+            s.rejected += 1;
+        }
+    }
+
+    /// A prune.
+    pub fn prune(&mut self) {
+        self.prunes += 1;
+    }
+
+    /// A sequencer was credited `tokens`.
+    pub fn sequencer_credit(&mut self, tokens: f64) {
+        self.sequencer_income += tokens;
+    }
+
+    /// The summary.
+    pub fn finish(
+        mut self,
+        scenario: &str,
+        seed: u64,
+        epochs: u64,
+        events: u64,
+        books: &Books,
+    ) -> Summary {
+        let total_rewards: f64 = self.by_prover.values().map(|p| p.1).sum();
+        let total_costs: f64 = self.by_prover.values().map(|p| p.2).sum();
+        let (hhi, top1) = if total_rewards > 0.0 {
+            let shares = self.by_prover.values().map(|p| p.1 / total_rewards);
+            let hhi = shares.clone().map(|s| s * s).sum();
+            let top = shares.fold(0.0, f64::max);
+            (hhi, top)
+        } else {
+            (0.0, 0.0)
+        };
+        for (strategy, reward, cost) in self.by_prover.values() {
+            let s = self.strategies.entry(strategy.clone()).or_default();
+            s.provers += 1;
+            s.rewards += reward;
+            s.costs += cost;
+        }
+        for s in self.strategies.values_mut() {
+            s.profit = s.rewards - s.costs;
+            s.reward_share = if total_rewards > 0.0 {
+                s.rewards / total_rewards
+            } else {
+                0.0
+            };
+        }
+        let n = self.active.len();
+        let step = n.div_ceil(200).max(1);
+        let half = &self.active[n / 2..];
+        let active_provers = ActiveProvers {
+            mean: mean(&self.active),
+            min: self.active.iter().copied().min().unwrap_or(0),
+            max: self.active.iter().copied().max().unwrap_or(0),
+            last: self.active.last().copied().unwrap_or(0),
+            mean_second_half: mean(half),
+            series: self
+                .active
+                .iter()
+                .enumerate()
+                .step_by(step)
+                .map(|(e, &a)| (e as u64, a))
+                .collect(),
+        };
+        Summary {
+            scenario: scenario.to_string(),
+            seed,
+            epochs,
+            liveness: if self.blocks_built > 0 {
+                self.blocks_proven as f64 / self.blocks_built as f64
+            } else {
+                0.0
+            },
+            blocks_built: self.blocks_built,
+            blocks_proven: self.blocks_proven,
+            blocks_pruned: self.blocks_pruned,
+            prunes: self.prunes,
+            txs_proven: self.txs_proven,
+            active_provers,
+            reward_hhi: hhi,
+            top1_share: top1,
+            cost_per_proven_tx: (self.txs_proven > 0).then(|| total_costs / self.txs_proven as f64),
+            sequencer_income: self.sequencer_income,
+            prover_rewards: total_rewards,
+            prover_costs: total_costs,
+            prover_profit: total_rewards - total_costs,
+            mean_full_proof_latency_s: (self.latency_n > 0)
+                .then(|| self.latency_sum / self.latency_n as f64),
+            strategies: self.strategies,
+            engine_events: events,
+            books: books.into(),
+        }
+    }
+}
+
+fn mean(xs: &[u64]) -> f64 {
+    if xs.is_empty() {
+        0.0
+    } else {
+        xs.iter().sum::<u64>() as f64 / xs.len() as f64
+    }
+}

@@ -1,0 +1,165 @@
+//! The `run` command's work: simulate a scenario and write its outputs.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+
+use crate::engine::{self, EngineError, RunOptions, RunResult};
+use crate::metrics::Summary;
+use crate::output::RunFiles;
+use crate::output::tables::{OutputError, write_atomic};
+use crate::scenario::Scenario;
+
+/// Why a run did not produce its outputs.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The simulation stopped.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// An output could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Where a run writes by default: `outputs/<scenario name>`.
+pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
+    Path::new("outputs").join(&scenario.name)
+}
+
+/// Simulates `scenario` and writes its tables and summary under `out` (and
+/// a replay trace at `trace`, if given). Nothing is moved into place unless
+/// the whole run succeeds.
+pub fn run_to_dir(
+    scenario: &Scenario,
+    out: &Path,
+    csv: bool,
+    trace: Option<&Path>,
+    progress: Option<&mut dyn FnMut(u64)>,
+) -> Result<RunResult, RunError> {
+    let mut files = RunFiles::create(out, csv)?;
+    let result = engine::run(
+        scenario,
+        &mut files,
+        RunOptions {
+            trace: trace.is_some(),
+            progress,
+        },
+    );
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => {
+            files.abandon();
+            return Err(e.into());
+        }
+    };
+    let scenario_toml = toml::to_string(scenario).unwrap_or_default();
+    files.finish(
+        &result.summary,
+        &[("scenario.toml", scenario_toml.as_bytes())],
+    )?;
+    if let (Some(path), Some(text)) = (trace, &result.trace) {
+        write_atomic(path, text.as_bytes())?;
+    }
+    Ok(result)
+}
+
+/// A short summary for the terminal.
+pub fn summary_text(s: &Summary, out: &Path) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec!["metric", "value"]);
+    let pct = |x: f64| format!("{:.2}%", 100.0 * x);
+    let tok = |x: f64| format!("{x:.1} tokens");
+    let rows: Vec<(&str, String)> = vec![
+        ("epochs", s.epochs.to_string()),
+        (
+            "liveness (blocks proven / built)",
+            format!(
+                "{} ({} / {})",
+                pct(s.liveness),
+                s.blocks_proven,
+                s.blocks_built
+            ),
+        ),
+        (
+            "prunes",
+            format!("{} ({} blocks)", s.prunes, s.blocks_pruned),
+        ),
+        (
+            "active provers (mean, last)",
+            format!("{:.1}, {}", s.active_provers.mean, s.active_provers.last),
+        ),
+        ("reward HHI", format!("{:.4}", s.reward_hhi)),
+        ("top prover's share", pct(s.top1_share)),
+        ("prover rewards", tok(s.prover_rewards)),
+        ("prover costs", tok(s.prover_costs)),
+        ("prover profit", tok(s.prover_profit)),
+        ("sequencer income", tok(s.sequencer_income)),
+        (
+            "cost per proven tx",
+            s.cost_per_proven_tx
+                .map_or("-".into(), |c| format!("{c:.4} tokens")),
+        ),
+        (
+            "mean time to full proof",
+            s.mean_full_proof_latency_s
+                .map_or("-".into(), |l| format!("{l:.0} s after the epoch")),
+        ),
+        (
+            "books",
+            if s.books.balanced {
+                "balanced"
+            } else {
+                "NOT BALANCED"
+            }
+            .into(),
+        ),
+    ];
+    for (k, v) in rows {
+        t.add_row(vec![k.to_string(), v]);
+    }
+    if let Some(c) = t.column_mut(1) {
+        c.set_cell_alignment(CellAlignment::Right);
+    }
+    let mut out_text = String::new();
+    let _ = writeln!(out_text, "{t}");
+    if !s.strategies.is_empty() {
+        let mut st = Table::new();
+        st.load_style(UTF8_FULL_CONDENSED);
+        st.set_header(vec![
+            "strategy",
+            "provers",
+            "reward share",
+            "rewards",
+            "costs",
+            "profit",
+            "accepted",
+            "rejected",
+        ]);
+        for (name, x) in &s.strategies {
+            st.add_row(vec![
+                name.clone(),
+                x.provers.to_string(),
+                pct(x.reward_share),
+                format!("{:.1}", x.rewards),
+                format!("{:.1}", x.costs),
+                format!("{:.1}", x.profit),
+                x.accepted.to_string(),
+                x.rejected.to_string(),
+            ]);
+        }
+        for i in 1..8 {
+            if let Some(c) = st.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let _ = writeln!(out_text, "{st}");
+    }
+    let _ = writeln!(
+        out_text,
+        "outputs: {}/{{epochs,provers,submissions,events}}.parquet, summary.json",
+        out.display()
+    );
+    out_text
+}

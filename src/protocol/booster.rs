@@ -185,6 +185,21 @@ pub enum BoosterError {
     Overflow(#[from] Overflow),
 }
 
+impl BoosterError {
+    /// The constant of `rule` that a user should change to fix this error.
+    pub fn key(&self, rule: &Rule) -> &'static str {
+        match (self, rule) {
+            (BoosterError::KeepPpmTooHigh(_), _) => "keep_ppm",
+            (BoosterError::ZeroShares { .. }, Rule::Quadratic(q)) if q.k == 0 => "k",
+            (BoosterError::ZeroShares { .. }, Rule::Quadratic(_)) => "minimum",
+            (BoosterError::ZeroShares { .. }, Rule::Exponential(x)) if x.base == 0 => "base",
+            (_, Rule::Quadratic(_)) => "a",
+            (_, Rule::Exponential(_)) => "growth_ppm",
+            (_, Rule::Flat) => "rule",
+        }
+    }
+}
+
 /// A prover's activity record `(value, time)`: a score or streak and the
 /// epoch it was last bumped (or reset) in.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]

@@ -9,7 +9,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
-use crate::protocol::{Booster, BoosterError};
+use crate::protocol::Booster;
 
 use super::Scenario;
 
@@ -206,13 +206,31 @@ fn parse_override_value(raw: &str) -> Value {
         .unwrap_or_else(|| Value::String(raw.to_string()))
 }
 
+/// Rewrites serde's Rust type names in a message as words.
+fn humane(message: &str) -> String {
+    let mut m = message.to_string();
+    for (rust, words) in [
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a string", "expected a string"),
+    ] {
+        m = m.replace(rust, words);
+    }
+    if let Some(i) = m.find("expected struct ") {
+        m.truncate(i);
+        m.push_str("expected a table");
+    }
+    m
+}
+
 /// Deserializes a scenario from a TOML value, naming the key path of the
 /// first error.
 fn from_value(value: Value) -> Result<Scenario, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        (path, e.into_inner().message().to_string())
+        (path, humane(e.into_inner().message()))
     })
 }
 
@@ -281,6 +299,8 @@ pub fn parse(file: &str, text: &str, overrides: &[String]) -> Result<Scenario, S
             .map(|(_, o)| o.clone())
             .unwrap_or_else(|| at(key))
     };
+    let mut problems = problems;
+    problems.sort_by_key(|(key, _)| span_of(&doc, key).map_or(usize::MAX, |s| s.start));
     Err(ScenarioError {
         problems: problems
             .into_iter()
@@ -346,11 +366,7 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         Err((key, msg)) => need(false, &format!("booster.{key}"), msg),
         Ok(config) => {
             if let Err(e) = Booster::new(config) {
-                let key = match e {
-                    BoosterError::KeepPpmTooHigh(_) => "booster.keep_ppm",
-                    _ => "booster.rule",
-                };
-                need(false, key, e.to_string());
+                need(false, &format!("booster.{}", e.key(&config.rule)), e.to_string());
             }
         }
     }

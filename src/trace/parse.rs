@@ -10,7 +10,7 @@ use toml::{Table, Value};
 use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
 use crate::protocol::state::check_block;
 use crate::protocol::{
-    Amount, BlockInput, BlockNumber, Booster, BoosterConfig, BoosterError, Params, Payload,
+    Amount, BlockInput, BlockNumber, Booster, BoosterConfig, Params, Payload,
     ProtocolError, ProverId, Rule, ScoreOn, SequencerId, Slot,
 };
 
@@ -390,17 +390,7 @@ impl Reader<'_> {
             }
         };
         let config = BoosterConfig { rule, score_on };
-        Booster::new(config).map_err(|e| {
-            let key = match (&e, &rule) {
-                (BoosterError::KeepPpmTooHigh(_), _) => "keep_ppm",
-                (BoosterError::ZeroShares { .. }, Rule::Quadratic(q)) if q.k == 0 => "k",
-                (BoosterError::ZeroShares { .. }, Rule::Quadratic(_)) => "minimum",
-                (BoosterError::ZeroShares { .. }, Rule::Exponential(x)) if x.base == 0 => "base",
-                (_, Rule::Quadratic(_)) => "a",
-                _ => "growth_ppm",
-            };
-            self.err(key, e.to_string())
-        })?;
+        Booster::new(config).map_err(|e| self.err(e.key(&rule), e.to_string()))?;
         Ok(config)
     }
 }

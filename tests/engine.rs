@@ -1,0 +1,232 @@
+//! The engine end to end: determinism, the replay trace reproducing every
+//! payout, the books, the honest world's sanity, and bad scenario files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use proversim::engine::{run, RunOptions};
+use proversim::metrics::MemoryRecorder;
+use proversim::scenario::{ProverGroup, RuleName, Scenario};
+use proversim::trace::{parse, replay};
+
+/// A short run of the baseline world.
+fn small(epochs: u64) -> Scenario {
+    let mut s = proversim::scenario::load(Path::new("scenarios/baseline.toml"), &[]).unwrap();
+    s.epochs = epochs;
+    s
+}
+
+fn run_mem(s: &Scenario) -> (MemoryRecorder, proversim::engine::RunResult) {
+    let mut rec = MemoryRecorder::default();
+    let r = run(s, &mut rec, RunOptions::default()).unwrap();
+    (rec, r)
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small(40);
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    let c = tmp.path().join("c");
+    proversim::run::run_to_dir(&s, &a, true, None, None).unwrap();
+    proversim::run::run_to_dir(&s, &b, true, None, None).unwrap();
+    let mut other = s.clone();
+    other.seed += 1;
+    proversim::run::run_to_dir(&other, &c, false, None, None).unwrap();
+    let (fa, fb, fc) = (files(&a), files(&b), files(&c));
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        [
+            "epochs.csv",
+            "epochs.parquet",
+            "events.csv",
+            "events.parquet",
+            "provers.csv",
+            "provers.parquet",
+            "scenario.toml",
+            "submissions.csv",
+            "submissions.parquet",
+            "summary.json"
+        ]
+    );
+    assert_eq!(fa, fb);
+    assert_ne!(fa["epochs.parquet"], fc["epochs.parquet"]);
+    assert_ne!(fa["summary.json"], fc["summary.json"]);
+}
+
+#[test]
+fn the_replay_trace_reproduces_every_payout() {
+    let mut s = small(30);
+    // Price swings, misses and a second group make the history varied.
+    s.fees.l1_base_fee.volatility = 0.05;
+    s.sequencers[0].miss_rate = 0.2;
+    s.provers.push(ProverGroup {
+        name: "slow".into(),
+        count: 3,
+        parallelism: 1.0,
+        ..ProverGroup::default()
+    });
+    let mut rec = MemoryRecorder::default();
+    let r = run(
+        &s,
+        &mut rec,
+        RunOptions {
+            trace: true,
+            progress: None,
+        },
+    )
+    .unwrap();
+    let trace = parse("run-trace.toml", r.trace.as_ref().unwrap()).unwrap();
+    let replayed = replay(&trace).unwrap();
+    let mut from_trace: BTreeMap<(u64, String), u128> = BTreeMap::new();
+    for settlement in &replayed.settled {
+        for p in &settlement.payouts {
+            from_trace.insert(
+                (settlement.epoch, trace.provers.name(p.prover.0).to_string()),
+                p.amount,
+            );
+        }
+    }
+    let from_run: BTreeMap<(u64, String), u128> = rec
+        .provers
+        .iter()
+        .filter(|p| p.paid)
+        .map(|p| ((p.epoch, p.prover.clone()), p.reward_units.parse().unwrap()))
+        .collect();
+    assert!(from_run.len() > 300, "{} payouts", from_run.len());
+    assert_eq!(from_run, from_trace);
+    assert_eq!(r.summary.books.paid_provers, replayed.books.paid_provers.to_string());
+    assert_eq!(r.summary.books.minted, replayed.books.minted.to_string());
+    assert_eq!(r.summary.books.fees, replayed.books.fees.to_string());
+    assert!(r.summary.books.balanced);
+}
+
+#[test]
+fn rewards_far_above_costs_prove_every_epoch() {
+    let (rec, r) = run_mem(&small(50));
+    assert_eq!(r.summary.prunes, 0);
+    assert_eq!(r.summary.liveness, 1.0);
+    assert!(rec.epochs.iter().all(|e| e.settled && e.blocks_proven == e.blocks_built));
+    assert!(r.summary.books.balanced);
+    assert_eq!(r.summary.active_provers.last, 20);
+}
+
+#[test]
+fn rewards_far_below_costs_make_provers_leave_and_the_chain_prune() {
+    let mut s = small(80);
+    s.rewards.checkpoint_reward = 0;
+    s.rewards.proving_cost_per_mana = 0;
+    s.provers[0].hourly_price = 1e6;
+    s.provers[0].exit_after_losses = 3;
+    let (rec, r) = run_mem(&s);
+    assert!(rec.events.iter().filter(|e| e.kind == "exit").count() == 20);
+    assert_eq!(r.summary.active_provers.last, 0);
+    assert!(r.summary.prunes > 10, "{} prunes", r.summary.prunes);
+    assert!(r.summary.liveness < 0.1, "liveness {}", r.summary.liveness);
+    assert!(r.summary.books.balanced);
+}
+
+#[test]
+fn one_prover_under_the_flat_rule_takes_the_whole_pool() {
+    let mut s = small(20);
+    s.booster.rule = RuleName::Flat;
+    s.provers[0].count = 1;
+    let (rec, _) = run_mem(&s);
+    let paid: Vec<_> = rec.provers.iter().filter(|p| p.paid).collect();
+    assert_eq!(paid.len(), 20);
+    for e in &rec.epochs {
+        assert_eq!(e.provers_paid, 1);
+        assert_eq!(e.dust_units, "0");
+        let p = paid.iter().find(|p| p.epoch == e.epoch).unwrap();
+        assert_eq!(p.reward_units, e.pool_units);
+    }
+}
+
+#[test]
+fn memory_stays_flat_over_a_long_run() {
+    let s = small(600);
+    let mut rec = proversim::metrics::NullRecorder;
+    let r = run(&s, &mut rec, RunOptions::default()).unwrap();
+    // The protocol holds at most the blocks of the open windows.
+    assert!(r.max_held_blocks <= 3 * 32, "{}", r.max_held_blocks);
+}
+
+#[test]
+fn bad_scenarios_give_their_errors_and_exit_2() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad-scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        n += 1;
+        let expected = std::fs::read_to_string(path.with_extension("err")).unwrap();
+        for cmd in ["validate", "run"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_proversim"))
+                .current_dir(&dir)
+                .arg(cmd)
+                .arg(path.file_name().unwrap())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{cmd} {}", path.display());
+            assert_eq!(
+                String::from_utf8(out.stderr).unwrap(),
+                expected,
+                "{cmd} {}",
+                path.display()
+            );
+        }
+    }
+    assert!(n >= 20, "only {n} bad scenarios");
+}
+
+#[test]
+fn set_overrides_are_checked_like_the_file() {
+    let out = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["run", "scenarios/baseline.toml", "--set", "provers.0.count=-2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: --set provers.0.count=-2: key 'provers[0].count': invalid value: integer `-2`, expected a non-negative integer\n"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["run", "--set", "booster.rulez=flat"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("key 'booster.rulez': unknown field `rulez`"));
+}
+
+#[test]
+fn a_failed_run_leaves_earlier_outputs_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let s = small(5);
+    proversim::run::run_to_dir(&s, &out, false, None, None).unwrap();
+    let before = files(&out);
+    let mut bad = s.clone();
+    bad.rewards.checkpoint_reward = u128::MAX; // overflows when credited
+    bad.rewards.distributor_funding = u128::MAX;
+    assert!(proversim::run::run_to_dir(&bad, &out, false, None, None).is_err());
+    assert_eq!(files(&out), before);
+}

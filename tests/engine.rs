@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use proversim::engine::{run, RunOptions};
+use proversim::engine::{RunOptions, run};
 use proversim::metrics::MemoryRecorder;
 use proversim::scenario::{ProverGroup, RuleName, Scenario};
 use proversim::trace::{parse, replay};
@@ -110,7 +110,10 @@ fn the_replay_trace_reproduces_every_payout() {
         .collect();
     assert!(from_run.len() > 300, "{} payouts", from_run.len());
     assert_eq!(from_run, from_trace);
-    assert_eq!(r.summary.books.paid_provers, replayed.books.paid_provers.to_string());
+    assert_eq!(
+        r.summary.books.paid_provers,
+        replayed.books.paid_provers.to_string()
+    );
     assert_eq!(r.summary.books.minted, replayed.books.minted.to_string());
     assert_eq!(r.summary.books.fees, replayed.books.fees.to_string());
     assert!(r.summary.books.balanced);
@@ -121,7 +124,11 @@ fn rewards_far_above_costs_prove_every_epoch() {
     let (rec, r) = run_mem(&small(50));
     assert_eq!(r.summary.prunes, 0);
     assert_eq!(r.summary.liveness, 1.0);
-    assert!(rec.epochs.iter().all(|e| e.settled && e.blocks_proven == e.blocks_built));
+    assert!(
+        rec.epochs
+            .iter()
+            .all(|e| e.settled && e.blocks_proven == e.blocks_built)
+    );
     assert!(r.summary.books.balanced);
     assert_eq!(r.summary.active_provers.last, 20);
 }
@@ -199,7 +206,12 @@ fn bad_scenarios_give_their_errors_and_exit_2() {
 #[test]
 fn set_overrides_are_checked_like_the_file() {
     let out = Command::new(env!("CARGO_BIN_EXE_proversim"))
-        .args(["run", "scenarios/baseline.toml", "--set", "provers.0.count=-2"])
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--set",
+            "provers.0.count=-2",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -212,9 +224,11 @@ fn set_overrides_are_checked_like_the_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr)
-        .unwrap()
-        .contains("key 'booster.rulez': unknown field `rulez`"));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("key 'booster.rulez': unknown field `rulez`")
+    );
 }
 
 #[test]

@@ -17,15 +17,26 @@ pub fn fake_exponential(factor: u128, numerator: u128, denominator: u128) -> u12
         let Some(next) = accum.checked_mul(numerator) else {
             return u128::MAX;
         };
-        accum = next / (denominator * i);
+        accum = div(next, denominator * i);
         i += 1;
     }
-    output / denominator
+    div(output, denominator)
+}
+
+/// `a / b`, through 64-bit division when both fit (128-bit division is a
+/// slow library call, and this runs for every block).
+fn div(a: u128, b: u128) -> u128 {
+    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
+        (a as u64 / b as u64) as u128
+    } else {
+        a / b
+    }
 }
 
 /// `ceil(a / b)`.
 fn div_ceil(a: u128, b: u128) -> u128 {
-    a.div_ceil(b)
+    let q = div(a, b);
+    if q * b < a { q + 1 } else { q }
 }
 
 /// The L1 prices in force at a block, in wei per gas, and the fee asset's
@@ -65,6 +76,9 @@ pub fn to_fee_asset(x: u128, fee_asset_per_eth: u128) -> u128 {
 
 /// The congestion multiplier (scaled by 10^9) for a block's excess mana.
 pub fn congestion_multiplier(excess_mana: u128, mana_target: u128) -> u128 {
+    if excess_mana == 0 {
+        return 1_000_000_000;
+    }
     let denominator = (mana_target * 854_700_854 / 100_000_000).max(1);
     fake_exponential(1_000_000_000, excess_mana, denominator)
 }
@@ -142,6 +156,13 @@ mod tests {
         // Some excess: the congestion fee appears.
         let q = mana_prices(&l1, 75_000_000, 32, 25_000_000, 75_000_000);
         assert!(q.protocol > 0);
+        assert_eq!(
+            congestion_multiplier(0, 75_000_000),
+            fake_exponential(1_000_000_000, 0, 641_025_640)
+        );
+        assert_eq!(div_ceil(10, 3), 4);
+        assert_eq!(div_ceil(9, 3), 3);
+        assert_eq!(div(u128::MAX, 1 << 64), u64::MAX as u128);
         assert_eq!(next_excess(0, 100, 75), 25);
         assert_eq!(next_excess(0, 50, 75), 0);
     }

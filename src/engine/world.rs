@@ -132,18 +132,32 @@ impl Observer for Sink {
     }
 }
 
-/// An L1 price following a random walk in log space.
+/// An L1 price following a mean-reverting random walk in log space.
 struct PriceWalk {
     value: f64,
+    log_mean: f64,
     volatility: f64,
+    reversion: f64,
     floor: f64,
 }
 
 impl PriceWalk {
+    fn new(p: &crate::scenario::PricePath) -> PriceWalk {
+        PriceWalk {
+            value: p.start,
+            log_mean: p.start.ln(),
+            volatility: p.volatility,
+            reversion: p.reversion,
+            floor: p.floor,
+        }
+    }
+
     fn step(&mut self, rng: &mut Stream) {
         if self.volatility > 0.0 {
             let z: f64 = StandardNormal.sample(rng);
-            self.value = (self.value * (self.volatility * z).exp()).max(self.floor);
+            let log = self.value.ln();
+            let next = log + self.reversion * (self.log_mean - log) + self.volatility * z;
+            self.value = next.exp().max(self.floor);
         }
     }
 
@@ -250,16 +264,8 @@ pub fn run(
         l1_seq: 0,
         l1_rng: stream(sc.seed, "l1", 0),
         fee_rng: stream(sc.seed, "fees", 0),
-        base_fee: PriceWalk {
-            value: sc.fees.l1_base_fee.start,
-            volatility: sc.fees.l1_base_fee.volatility,
-            floor: sc.fees.l1_base_fee.floor,
-        },
-        blob_fee: PriceWalk {
-            value: sc.fees.blob_fee.start,
-            volatility: sc.fees.blob_fee.volatility,
-            floor: sc.fees.blob_fee.floor,
-        },
+        base_fee: PriceWalk::new(&sc.fees.l1_base_fee),
+        blob_fee: PriceWalk::new(&sc.fees.blob_fee),
         slot: 0,
         now: 0,
         trace: opts.trace.then(String::new),

@@ -366,7 +366,11 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         Err((key, msg)) => need(false, &format!("booster.{key}"), msg),
         Ok(config) => {
             if let Err(e) = Booster::new(config) {
-                need(false, &format!("booster.{}", e.key(&config.rule)), e.to_string());
+                need(
+                    false,
+                    &format!("booster.{}", e.key(&config.rule)),
+                    e.to_string(),
+                );
             }
         }
     }
@@ -392,6 +396,14 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             path.volatility.is_finite() && path.volatility >= 0.0,
             &format!("{key}.volatility"),
             format!("expected a non-negative number, found {}", path.volatility),
+        );
+        need(
+            (0.0..=1.0).contains(&path.reversion),
+            &format!("{key}.reversion"),
+            format!(
+                "expected a number between 0 and 1, found {}",
+                path.reversion
+            ),
         );
         need(
             path.floor.is_finite() && path.floor > 0.0,

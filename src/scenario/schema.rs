@@ -260,8 +260,9 @@ impl Default for GovernanceConfig {
     }
 }
 
-/// How an L1 price moves: a random walk in log space per slot (volatility
-/// 0 keeps it constant).
+/// How an L1 price moves: a mean-reverting random walk in log space, one
+/// step per slot (an Ornstein–Uhlenbeck process around `start`; volatility
+/// 0 keeps the price constant).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PricePath {
@@ -269,6 +270,9 @@ pub struct PricePath {
     pub start: f64,
     /// Standard deviation of the log change per slot.
     pub volatility: f64,
+    /// The part of the log distance to `start` closed per slot (0: a pure
+    /// random walk, which wanders without bound over long runs).
+    pub reversion: f64,
     /// The lowest the price goes, wei per gas.
     pub floor: f64,
 }
@@ -278,6 +282,7 @@ impl Default for PricePath {
         PricePath {
             start: 1e9,
             volatility: 0.0,
+            reversion: 0.001,
             floor: 1.0,
         }
     }

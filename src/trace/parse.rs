@@ -10,8 +10,8 @@ use toml::{Table, Value};
 use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
 use crate::protocol::state::check_block;
 use crate::protocol::{
-    Amount, BlockInput, BlockNumber, Booster, BoosterConfig, Params, Payload,
-    ProtocolError, ProverId, Rule, ScoreOn, SequencerId, Slot,
+    Amount, BlockInput, BlockNumber, Booster, BoosterConfig, Params, Payload, ProtocolError,
+    ProverId, Rule, ScoreOn, SequencerId, Slot,
 };
 
 use super::names::Names;

@@ -61,6 +61,47 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run a parameter sweep: every cell of a grid of scenario keys, each
+    /// with several replicates, in parallel on every core.
+    ///
+    /// Writes <out>/sweep.parquet (one row per run: the swept keys, the
+    /// replicate, its seed and the summary metrics; failed runs are error
+    /// rows), runs.jsonl (the journal that --resume continues from) and
+    /// sweep.json. With --shard I/N only the cells with cell % N == I run;
+    /// `proversim merge` joins the shards into the same table the whole
+    /// sweep would give.
+    Sweep {
+        /// The sweep file (a scenario with a [sweep] table).
+        file: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Output folder (default: outputs/<sweep file name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run one shard: I/N runs the cells with cell % N == I.
+        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// Continue the sweep found in the output folder, skipping runs done.
+        #[arg(long)]
+        resume: bool,
+        /// Also keep every run's tables under <out>/runs/.
+        #[arg(long)]
+        keep_runs: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Join the shard folders of a sweep into one sweep.parquet, identical
+    /// to the one the unsharded sweep writes.
+    Merge {
+        /// The shard folders (each written by `sweep --shard I/N`).
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Check scenario files without running them; every problem is listed
     /// with its file, line and column, key and what was expected.
     Validate {
@@ -98,6 +139,154 @@ fn main() -> ExitCode {
             quiet,
         } => run(&scenario, seed, out, &set, csv, trace.as_deref(), quiet),
         Command::Validate { files } => validate(&files),
+        Command::Sweep {
+            file,
+            threads,
+            out,
+            shard,
+            resume,
+            keep_runs,
+            quiet,
+        } => sweep(&file, threads, out, shard, resume, keep_runs, quiet),
+        Command::Merge { shards, out } => merge(&shards, &out),
+    }
+}
+
+/// Parses `I/N` with `I < N`.
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected I/N (e.g. 0/4), found {s:?}"))?;
+    let i: u64 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard index {i:?}"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard count {n:?}"))?;
+    if n == 0 || i >= n {
+        return Err(format!("expected 0 <= I < N, found {i}/{n}"));
+    }
+    Ok((i, n))
+}
+
+fn print_problems(e: &proversim::scenario::ScenarioError) {
+    for p in &e.problems {
+        eprintln!("error: {p}");
+    }
+}
+
+fn sweep(
+    file: &Path,
+    threads: usize,
+    out: Option<PathBuf>,
+    shard: Option<(u64, u64)>,
+    resume: bool,
+    keep_runs: bool,
+    quiet: bool,
+) -> ExitCode {
+    let sweep = match proversim::sweep::load(file) {
+        Ok(s) => s,
+        Err(e) => {
+            print_problems(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let out = out.unwrap_or_else(|| {
+        let stem = file
+            .file_stem()
+            .map_or("sweep".into(), |s| s.to_string_lossy().to_string());
+        Path::new("outputs").join(stem)
+    });
+    let invalid = proversim::sweep::invalid_cells(&sweep, shard);
+    if !quiet {
+        eprintln!(
+            "{}: {} cells x {} replicates = {} runs{}",
+            file.display(),
+            sweep.cells(),
+            sweep.layout.replicates,
+            sweep.runs(),
+            shard.map_or(String::new(), |(i, n)| format!(", shard {i}/{n}"))
+        );
+        if !invalid.is_empty() {
+            eprintln!(
+                "warning: {} cells are combinations the model rejects; they become error rows:",
+                invalid.len()
+            );
+            for (cell, why) in invalid.iter().take(10) {
+                eprintln!("  cell {cell} ({}): {why}", sweep.layout.describe(*cell));
+            }
+        }
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(sweep.runs()),
+        if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{bar:40}] {pos}/{len} runs, {msg}, {elapsed} elapsed, ETA {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message("0 failed");
+    let progress = |done: u64, total: u64, failed: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+        bar.set_message(format!("{failed} failed"));
+    };
+    let started = Instant::now();
+    let result = proversim::sweep::run_sweep(
+        &sweep,
+        &proversim::sweep::SweepOptions {
+            out: out.clone(),
+            threads,
+            shard,
+            resume,
+            keep_runs,
+            progress: Some(&progress),
+        },
+    );
+    bar.finish_and_clear();
+    match result {
+        Ok(r) => {
+            if !quiet {
+                println!(
+                    "{} runs ({} now, {} failed) in {:.1} s; {}",
+                    r.runs,
+                    r.ran,
+                    r.failed,
+                    started.elapsed().as_secs_f64(),
+                    out.join("sweep.parquet").display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn merge(shards: &[PathBuf], out: &Path) -> ExitCode {
+    match proversim::sweep::merge(shards, out) {
+        Ok(rows) => {
+            println!(
+                "{rows} runs merged into {}",
+                out.join("sweep.parquet").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -184,9 +373,7 @@ fn validate(files: &[PathBuf]) -> ExitCode {
             Ok(s) => println!("{}: ok ({}, {} epochs)", f.display(), s.name, s.epochs),
             Err(e) => {
                 bad = true;
-                for p in &e.problems {
-                    eprintln!("error: {p}");
-                }
+                print_problems(&e);
             }
         }
     }

@@ -67,7 +67,7 @@ impl ScenarioError {
 }
 
 /// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -76,13 +76,13 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// A key path split into table keys and array indices.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Segment {
+pub(crate) enum Segment {
     Key(String),
     Index(usize),
 }
 
 /// Splits `provers[0].count` or `provers.0.count` into segments.
-fn split_path(path: &str) -> Vec<Segment> {
+pub(crate) fn split_path(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let mut rest = part;
@@ -105,7 +105,7 @@ fn split_path(path: &str) -> Vec<Segment> {
 }
 
 /// Writes segments back as `provers[0].count`.
-fn join_path(segments: &[Segment]) -> String {
+pub(crate) fn join_path(segments: &[Segment]) -> String {
     let mut s = String::new();
     for seg in segments {
         match seg {
@@ -123,7 +123,7 @@ fn join_path(segments: &[Segment]) -> String {
 
 /// The span of the value at a key path in the original text, or of the
 /// deepest table on the way that exists.
-fn span_of(doc: &Spanned<DeTable<'_>>, path: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn span_of(doc: &Spanned<DeTable<'_>>, path: &str) -> Option<std::ops::Range<usize>> {
     let mut span = None;
     let mut table: Option<&DeTable> = Some(doc.get_ref());
     let mut array: Option<&[Spanned<DeValue>]> = None;
@@ -187,7 +187,7 @@ fn set_in(current: &mut Value, path: &[Segment], depth: usize, new: Value) -> Re
 }
 
 /// Sets `new` at a key path in a TOML document.
-fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result<(), String> {
+pub(crate) fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result<(), String> {
     let mut doc = Value::Table(std::mem::take(root));
     let result = set_in(&mut doc, path, 0, new);
     if let Value::Table(t) = doc {
@@ -198,7 +198,7 @@ fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result<(), String
 
 /// Parses the value of a `--set key=value`: a TOML value if it is one
 /// (`3`, `0.5`, `"x"`, `true`, `{ rule = "flat" }`), else a bare string.
-fn parse_override_value(raw: &str) -> Value {
+pub(crate) fn parse_override_value(raw: &str) -> Value {
     format!("v = {raw}")
         .parse::<Table>()
         .ok()
@@ -226,7 +226,7 @@ fn humane(message: &str) -> String {
 
 /// Deserializes a scenario from a TOML value, naming the key path of the
 /// first error.
-fn from_value(value: Value) -> Result<Scenario, (String, String)> {
+pub(crate) fn from_value(value: Value) -> Result<Scenario, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };

@@ -3,7 +3,7 @@
 //! the checks that need the whole scenario.
 
 pub mod amount;
-mod load;
+pub(crate) mod load;
 mod schema;
 
 pub use load::{Problem, ScenarioError, check, load, parse};

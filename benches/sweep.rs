@@ -1,0 +1,80 @@
+//! A 100-cell sweep of the baseline world (10 × 10 booster constants, one
+//! replicate of 300 epochs each) with 1 and then 2 threads: cells per
+//! second, the speed-up, and peak memory.
+//!
+//! `cargo bench --bench sweep`
+
+use std::path::Path;
+use std::time::Instant;
+
+use proversim::sweep::{SweepOptions, parse, run_sweep};
+
+const SWEEP: &str = r#"
+epochs = 300
+
+[sweep]
+base = "baseline.toml"
+replicates = 1
+seed = 5
+
+[[sweep.parameter]]
+key = "booster.increment"
+start = 50000
+stop = 500000
+count = 10
+
+[[sweep.parameter]]
+key = "booster.decay_per_epoch"
+start = 20000
+stop = 200000
+count = 10
+"#;
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let sweep = parse("bench-sweep.toml", SWEEP, &dir).expect("the bench sweep parses");
+    assert_eq!(sweep.cells(), 100);
+    let tmp = std::env::temp_dir().join("proversim-bench-sweep");
+    let mut rates = Vec::new();
+    for threads in [1, 2] {
+        let out = tmp.join(format!("t{threads}"));
+        let _ = std::fs::remove_dir_all(&out);
+        let t = Instant::now();
+        let r = run_sweep(
+            &sweep,
+            &SweepOptions {
+                out: out.clone(),
+                threads,
+                shard: None,
+                resume: false,
+                keep_runs: false,
+                progress: None,
+            },
+        )
+        .expect("the sweep runs");
+        let secs = t.elapsed().as_secs_f64();
+        let rate = r.runs as f64 / secs;
+        rates.push(rate);
+        println!(
+            "{threads} thread(s): {} cells in {secs:.2} s = {rate:.1} cells/s; peak RSS so far {:.1} MB",
+            r.runs,
+            peak_rss_mb()
+        );
+    }
+    println!("speed-up with 2 threads: {:.2}x", rates[1] / rates[0]);
+    let a = std::fs::read(tmp.join("t1/sweep.parquet")).expect("written");
+    let b = std::fs::read(tmp.join("t2/sweep.parquet")).expect("written");
+    println!("1-thread and 2-thread tables identical: {}", a == b);
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -1,0 +1,644 @@
+//! Running a sweep: runs in parallel on a rayon pool, each result appended
+//! to a journal (`runs.jsonl`) the moment it is known, so that an
+//! interrupted sweep resumes where it stopped; then the journal is turned
+//! into `sweep.parquet`, row by row in run order, so the table is the same
+//! whatever the number of threads, shards or interruptions.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use toml::Value;
+
+use crate::engine::{RunOptions, run};
+use crate::metrics::{NullRecorder, Summary};
+use crate::output::tables::{OutputError, ROW_GROUP, TableFile, write_atomic};
+
+use super::spec::{Layout, Sweep};
+
+/// The summary metrics a sweep keeps per run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Blocks proven over blocks built.
+    pub liveness: f64,
+    /// Blocks built.
+    pub blocks_built: u64,
+    /// Blocks pruned.
+    pub blocks_pruned: u64,
+    /// Prune events.
+    pub prunes: u64,
+    /// Mean active provers.
+    pub active_provers_mean: f64,
+    /// Mean active provers over the second half.
+    pub active_provers_mean_second_half: f64,
+    /// Active provers at the end.
+    pub active_provers_last: u64,
+    /// HHI of prover rewards.
+    pub reward_hhi: f64,
+    /// The best-paid prover's part of rewards.
+    pub top1_share: f64,
+    /// Prover costs per proven transaction, tokens.
+    pub cost_per_proven_tx: Option<f64>,
+    /// Prover rewards, tokens.
+    pub prover_rewards: f64,
+    /// Prover costs, tokens.
+    pub prover_costs: f64,
+    /// Prover profit, tokens.
+    pub prover_profit: f64,
+    /// Sequencer income, tokens.
+    pub sequencer_income: f64,
+    /// Mean seconds from an epoch's end to its full proof.
+    pub mean_full_proof_latency_s: Option<f64>,
+}
+
+impl From<&Summary> for Metrics {
+    fn from(s: &Summary) -> Self {
+        Metrics {
+            liveness: s.liveness,
+            blocks_built: s.blocks_built,
+            blocks_pruned: s.blocks_pruned,
+            prunes: s.prunes,
+            active_provers_mean: s.active_provers.mean,
+            active_provers_mean_second_half: s.active_provers.mean_second_half,
+            active_provers_last: s.active_provers.last,
+            reward_hhi: s.reward_hhi,
+            top1_share: s.top1_share,
+            cost_per_proven_tx: s.cost_per_proven_tx,
+            prover_rewards: s.prover_rewards,
+            prover_costs: s.prover_costs,
+            prover_profit: s.prover_profit,
+            sequencer_income: s.sequencer_income,
+            mean_full_proof_latency_s: s.mean_full_proof_latency_s,
+        }
+    }
+}
+
+/// One run's line in the journal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunLine {
+    /// The run's index: `cell * replicates + replicate`.
+    pub run: u64,
+    /// Its cell.
+    pub cell: u64,
+    /// Its replicate.
+    pub replicate: u32,
+    /// Its seed.
+    pub seed: u64,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// Its metrics, if it ran.
+    pub metrics: Option<Metrics>,
+}
+
+/// What a sweep folder holds besides the journal: enough to check that a
+/// resume or a merge belongs to the same sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The sweep file.
+    pub file: String,
+    /// The sweep's fingerprint.
+    pub fingerprint: String,
+    /// Cells.
+    pub cells: u64,
+    /// Replicates per cell.
+    pub replicates: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// `(index, count)` when this folder holds one shard.
+    pub shard: Option<(u64, u64)>,
+    /// The swept keys, their values and the replicates.
+    pub layout: Layout,
+}
+
+/// Why a sweep could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// Writing or reading a file failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The folder holds something else.
+    #[error("{0}")]
+    Folder(String),
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
+    SweepError::Output(OutputError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// How to run a sweep.
+pub struct SweepOptions<'a> {
+    /// Output folder.
+    pub out: PathBuf,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Run only cells with `cell % count == index`.
+    pub shard: Option<(u64, u64)>,
+    /// Continue a sweep found in `out`.
+    pub resume: bool,
+    /// Keep every run's tables under `out/runs/`.
+    pub keep_runs: bool,
+    /// Called after each run with (done, total, failed).
+    pub progress: Option<&'a (dyn Fn(u64, u64, u64) + Sync)>,
+}
+
+/// What a sweep did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Runs in this sweep (or shard).
+    pub runs: u64,
+    /// Runs carried out now (the rest were done before a resume).
+    pub ran: u64,
+    /// Runs that failed (error rows), in all.
+    pub failed: u64,
+    /// Cells the model rejects, listed before running: (cell, reason).
+    pub invalid_cells: Vec<(u64, String)>,
+}
+
+/// The cells this sweep (or shard) runs.
+fn my_cells(sweep: &Sweep, shard: Option<(u64, u64)>) -> impl Iterator<Item = u64> + '_ {
+    (0..sweep.cells()).filter(move |c| shard.is_none_or(|(i, n)| c % n == i))
+}
+
+/// Cells whose scenario the model rejects, with the reason: found before
+/// any run starts; they become error rows.
+pub fn invalid_cells(sweep: &Sweep, shard: Option<(u64, u64)>) -> Vec<(u64, String)> {
+    my_cells(sweep, shard)
+        .filter_map(|c| sweep.scenario(c).err().map(|e| (c, e)))
+        .collect()
+}
+
+/// Reads a journal: the runs done, and the journal cut back to its last
+/// whole line (a run killed mid-write leaves half a line).
+fn read_journal(path: &Path, runs: u64) -> Result<(Vec<bool>, u64), SweepError> {
+    let mut done = vec![false; runs as usize];
+    let mut failed = 0;
+    let mut text = String::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_string(&mut text))
+        .map_err(|e| io(path, e))?;
+    let whole = text.rfind('\n').map_or(0, |i| i + 1);
+    if whole < text.len() {
+        let f = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| io(path, e))?;
+        f.set_len(whole as u64).map_err(|e| io(path, e))?;
+    }
+    for line in text[..whole].lines() {
+        let r: RunLine =
+            serde_json::from_str(line).map_err(|e| io(path, format!("a bad journal line: {e}")))?;
+        if (r.run as usize) < done.len() && !done[r.run as usize] {
+            done[r.run as usize] = true;
+            failed += r.error.is_some() as u64;
+        }
+    }
+    Ok((done, failed))
+}
+
+fn manifest_of(sweep: &Sweep, shard: Option<(u64, u64)>) -> Manifest {
+    Manifest {
+        file: sweep.file.clone(),
+        fingerprint: sweep.fingerprint.clone(),
+        cells: sweep.cells(),
+        replicates: sweep.layout.replicates,
+        seed: sweep.seed,
+        shard,
+        layout: sweep.layout.clone(),
+    }
+}
+
+/// Runs a sweep (or one shard of it) into `opts.out`: `runs.jsonl` as runs
+/// finish, then `sweep.parquet` and `sweep.json`.
+pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, SweepError> {
+    let out = &opts.out;
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let journal = out.join("runs.jsonl");
+    let manifest_path = out.join("sweep.json");
+    let manifest = manifest_of(sweep, opts.shard);
+    let runs_total = sweep.runs();
+    let (done, mut failed) = if journal.exists() {
+        let old: Option<Manifest> = std::fs::read_to_string(&manifest_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        if !opts.resume {
+            return Err(SweepError::Folder(format!(
+                "{} already holds a sweep; pass --resume to continue it, or choose another --out",
+                out.display()
+            )));
+        }
+        if old.as_ref() != Some(&manifest) {
+            return Err(SweepError::Folder(format!(
+                "{} holds a different sweep (another file, parameters, seed or shard); it cannot be resumed with this one",
+                out.display()
+            )));
+        }
+        read_journal(&journal, runs_total)?
+    } else {
+        (vec![false; runs_total as usize], 0)
+    };
+    let json = serde_json::to_string_pretty(&manifest).expect("a manifest serializes") + "\n";
+    write_atomic(&manifest_path, json.as_bytes())?;
+
+    let invalid = invalid_cells(sweep, opts.shard);
+    let todo: Vec<u64> = my_cells(sweep, opts.shard)
+        .flat_map(|c| {
+            let reps = sweep.layout.replicates as u64;
+            (0..reps).map(move |r| c * reps + r)
+        })
+        .filter(|&r| !done[r as usize])
+        .collect();
+    let mine = my_cells(sweep, opts.shard).count() as u64 * sweep.layout.replicates as u64;
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&journal)
+        .map_err(|e| io(&journal, e))?;
+    let file = Mutex::new(file);
+    let finished = AtomicU64::new(mine - todo.len() as u64);
+    let failures = AtomicU64::new(failed);
+    let write_error: Mutex<Option<SweepError>> = Mutex::new(None);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| SweepError::Folder(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| {
+        todo.par_iter().for_each(|&run_index| {
+            let line = run_one(sweep, run_index, opts);
+            if line.error.is_some() {
+                failures.fetch_add(1, Ordering::Relaxed);
+            }
+            let text = serde_json::to_string(&line).expect("a run line serializes") + "\n";
+            if let Err(e) = file
+                .lock()
+                .expect("the journal lock")
+                .write_all(text.as_bytes())
+            {
+                write_error
+                    .lock()
+                    .expect("the error lock")
+                    .get_or_insert(io(&journal, e));
+            }
+            let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = opts.progress {
+                p(n, mine, failures.load(Ordering::Relaxed));
+            }
+        })
+    });
+    if let Some(e) = write_error.into_inner().expect("the error lock") {
+        return Err(e);
+    }
+    failed = failures.load(Ordering::Relaxed);
+    assemble(&sweep.layout, &[journal], &out.join("sweep.parquet"), false)?;
+    Ok(SweepReport {
+        runs: mine,
+        ran: todo.len() as u64,
+        failed,
+        invalid_cells: invalid,
+    })
+}
+
+/// Carries out one run of a sweep.
+fn run_one(sweep: &Sweep, run_index: u64, opts: &SweepOptions<'_>) -> RunLine {
+    let reps = sweep.layout.replicates as u64;
+    let (cell, replicate) = (run_index / reps, (run_index % reps) as u32);
+    let seed = sweep.seed_of(cell, replicate);
+    let mut line = RunLine {
+        run: run_index,
+        cell,
+        replicate,
+        seed,
+        error: None,
+        metrics: None,
+    };
+    let mut scenario = match sweep.scenario(cell) {
+        Ok(s) => s,
+        Err(e) => {
+            line.error = Some(e);
+            return line;
+        }
+    };
+    scenario.seed = seed;
+    let result = if opts.keep_runs {
+        let dir = opts
+            .out
+            .join("runs")
+            .join(format!("cell-{cell:06}-rep-{replicate:03}"));
+        crate::run::run_to_dir(&scenario, &dir, false, None, None).map_err(|e| e.to_string())
+    } else {
+        run(&scenario, &mut NullRecorder, RunOptions::default()).map_err(|e| e.to_string())
+    };
+    match result {
+        Ok(r) => line.metrics = Some(Metrics::from(&r.summary)),
+        Err(e) => line.error = Some(e),
+    }
+    line
+}
+
+/// A parameter's column: integers, numbers, booleans or text, whichever
+/// holds all its values.
+enum ParamColumn {
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+    Bool(Vec<bool>),
+    Text(Vec<String>),
+}
+
+impl ParamColumn {
+    fn for_values(values: &[Value]) -> ParamColumn {
+        if values.iter().all(|v| matches!(v, Value::Integer(_))) {
+            ParamColumn::Int(Vec::new())
+        } else if values
+            .iter()
+            .all(|v| matches!(v, Value::Integer(_) | Value::Float(_)))
+        {
+            ParamColumn::Float(Vec::new())
+        } else if values.iter().all(|v| matches!(v, Value::Boolean(_))) {
+            ParamColumn::Bool(Vec::new())
+        } else {
+            ParamColumn::Text(Vec::new())
+        }
+    }
+
+    fn push(&mut self, v: &Value) {
+        match (self, v) {
+            (ParamColumn::Int(c), Value::Integer(i)) => c.push(*i),
+            (ParamColumn::Float(c), Value::Integer(i)) => c.push(*i as f64),
+            (ParamColumn::Float(c), Value::Float(x)) => c.push(*x),
+            (ParamColumn::Bool(c), Value::Boolean(b)) => c.push(*b),
+            (ParamColumn::Text(c), Value::String(s)) => c.push(s.clone()),
+            (ParamColumn::Text(c), v) => c.push(v.to_string()),
+            _ => unreachable!("a column holds all its parameter's values"),
+        }
+    }
+
+    fn take(&mut self, name: &str) -> Column {
+        match self {
+            ParamColumn::Int(c) => Column::new(name.into(), std::mem::take(c)),
+            ParamColumn::Float(c) => Column::new(name.into(), std::mem::take(c)),
+            ParamColumn::Bool(c) => Column::new(name.into(), std::mem::take(c)),
+            ParamColumn::Text(c) => Column::new(name.into(), std::mem::take(c)),
+        }
+    }
+}
+
+crate::table! {
+    /// The fixed columns of a sweep row.
+    SweepRow, SweepColumns {
+        /// The run index.
+        run: u64,
+        /// The cell.
+        cell: u64,
+        /// The replicate.
+        replicate: u32,
+        /// The run's seed.
+        seed: u64,
+        /// `ok` or `error`.
+        status: String,
+        /// The error, if any.
+        error: String,
+        /// See [`Metrics`].
+        liveness: Option<f64>,
+        /// See [`Metrics`].
+        blocks_built: Option<u64>,
+        /// See [`Metrics`].
+        blocks_pruned: Option<u64>,
+        /// See [`Metrics`].
+        prunes: Option<u64>,
+        /// See [`Metrics`].
+        active_provers_mean: Option<f64>,
+        /// See [`Metrics`].
+        active_provers_mean_second_half: Option<f64>,
+        /// See [`Metrics`].
+        active_provers_last: Option<u64>,
+        /// See [`Metrics`].
+        reward_hhi: Option<f64>,
+        /// See [`Metrics`].
+        top1_share: Option<f64>,
+        /// See [`Metrics`].
+        cost_per_proven_tx: Option<f64>,
+        /// See [`Metrics`].
+        prover_rewards: Option<f64>,
+        /// See [`Metrics`].
+        prover_costs: Option<f64>,
+        /// See [`Metrics`].
+        prover_profit: Option<f64>,
+        /// See [`Metrics`].
+        sequencer_income: Option<f64>,
+        /// See [`Metrics`].
+        mean_full_proof_latency_s: Option<f64>,
+    }
+}
+
+impl From<&RunLine> for SweepRow {
+    fn from(l: &RunLine) -> Self {
+        let m = l.metrics.as_ref();
+        SweepRow {
+            run: l.run,
+            cell: l.cell,
+            replicate: l.replicate,
+            seed: l.seed,
+            status: if l.error.is_some() { "error" } else { "ok" }.to_string(),
+            error: l.error.clone().unwrap_or_default(),
+            liveness: m.map(|m| m.liveness),
+            blocks_built: m.map(|m| m.blocks_built),
+            blocks_pruned: m.map(|m| m.blocks_pruned),
+            prunes: m.map(|m| m.prunes),
+            active_provers_mean: m.map(|m| m.active_provers_mean),
+            active_provers_mean_second_half: m.map(|m| m.active_provers_mean_second_half),
+            active_provers_last: m.map(|m| m.active_provers_last),
+            reward_hhi: m.map(|m| m.reward_hhi),
+            top1_share: m.map(|m| m.top1_share),
+            cost_per_proven_tx: m.and_then(|m| m.cost_per_proven_tx),
+            prover_rewards: m.map(|m| m.prover_rewards),
+            prover_costs: m.map(|m| m.prover_costs),
+            prover_profit: m.map(|m| m.prover_profit),
+            sequencer_income: m.map(|m| m.sequencer_income),
+            mean_full_proof_latency_s: m.and_then(|m| m.mean_full_proof_latency_s),
+        }
+    }
+}
+
+/// Writes `sweep.parquet` from journals, one row per run in run order,
+/// with every swept parameter as its own column. With `complete`, every run
+/// of the sweep must be present. Reads the journals twice and keeps only
+/// an index in memory (8 bytes per run).
+pub fn assemble(
+    sweep: &Layout,
+    journals: &[PathBuf],
+    out: &Path,
+    complete: bool,
+) -> Result<u64, SweepError> {
+    let runs = sweep.runs();
+    // (journal, offset) of each run's line; u64::MAX: absent.
+    let mut at = vec![(u32::MAX, u64::MAX); runs as usize];
+    for (j, path) in journals.iter().enumerate() {
+        let mut reader = BufReader::new(File::open(path).map_err(|e| io(path, e))?);
+        let mut offset = 0u64;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = reader.read_line(&mut line).map_err(|e| io(path, e))?;
+            if n == 0 || !line.ends_with('\n') {
+                break;
+            }
+            let r: RunLine = serde_json::from_str(&line)
+                .map_err(|e| io(path, format!("a bad journal line: {e}")))?;
+            if r.run < runs && at[r.run as usize].0 == u32::MAX {
+                at[r.run as usize] = (j as u32, offset);
+            }
+            offset += n as u64;
+        }
+    }
+    if complete && let Some(missing) = at.iter().position(|a| a.0 == u32::MAX) {
+        return Err(SweepError::Folder(format!(
+            "run {missing} (cell {}, replicate {}) is in none of the shards; merge needs every shard complete",
+            missing as u64 / sweep.replicates as u64,
+            missing as u64 % sweep.replicates as u64
+        )));
+    }
+    let dir = out.parent().unwrap_or(Path::new("."));
+    let name = out
+        .file_stem()
+        .map_or("sweep".to_string(), |s| s.to_string_lossy().to_string());
+    let mut table = TableFile::new(dir, &name, false);
+    let mut fixed = SweepColumns::default();
+    let mut params: Vec<ParamColumn> = sweep
+        .parameters
+        .iter()
+        .map(|p| ParamColumn::for_values(&p.values))
+        .collect();
+    let mut readers: Vec<BufReader<File>> = journals
+        .iter()
+        .map(|p| File::open(p).map(BufReader::new).map_err(|e| io(p, e)))
+        .collect::<Result<_, _>>()?;
+    let mut written = 0u64;
+    let flush = |fixed: &mut SweepColumns,
+                 params: &mut Vec<ParamColumn>,
+                 table: &mut TableFile|
+     -> Result<(), SweepError> {
+        let mut df = fixed.take_frame().map_err(|e| io(out, e))?;
+        for (p, col) in sweep.parameters.iter().zip(params.iter_mut()) {
+            let c = col.take(&p.key);
+            df.with_column(c).map_err(|e| io(out, e))?;
+        }
+        // Parameters right after the replicate's seed.
+        let mut order: Vec<String> = ["run", "cell", "replicate", "seed"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        order.extend(sweep.parameters.iter().map(|p| p.key.clone()));
+        for c in df.get_column_names() {
+            if !order.iter().any(|o| o.as_str() == c.as_str()) {
+                order.push(c.to_string());
+            }
+        }
+        let df = df.select(order).map_err(|e| io(out, e))?;
+        table.write(df)?;
+        Ok(())
+    };
+    let mut line = String::new();
+    for (run, &(j, offset)) in at.iter().enumerate() {
+        if j == u32::MAX {
+            continue;
+        }
+        let reader = &mut readers[j as usize];
+        reader
+            .seek(SeekFrom::Start(offset))
+            .map_err(|e| io(&journals[j as usize], e))?;
+        line.clear();
+        reader
+            .read_line(&mut line)
+            .map_err(|e| io(&journals[j as usize], e))?;
+        let r: RunLine = serde_json::from_str(&line).map_err(|e| io(&journals[j as usize], e))?;
+        debug_assert_eq!(r.run, run as u64);
+        fixed.push(SweepRow::from(&r));
+        for (col, v) in params.iter_mut().zip(sweep.cell_values(r.cell)) {
+            col.push(v);
+        }
+        written += 1;
+        if fixed.len() >= ROW_GROUP {
+            flush(&mut fixed, &mut params, &mut table)?;
+        }
+    }
+    if !fixed.is_empty() || written == 0 {
+        flush(&mut fixed, &mut params, &mut table)?;
+    }
+    table.finish()?;
+    table.commit()?;
+    Ok(written)
+}
+
+/// Joins shard folders into one sweep folder: checks that they are shards
+/// of the same sweep and all there, then writes `sweep.parquet` exactly as
+/// the unsharded sweep would.
+pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
+    let mut seen = Vec::new();
+    let mut count = None;
+    let mut first: Option<Manifest> = None;
+    for dir in shards {
+        let path = dir.join("sweep.json");
+        let m: Manifest = std::fs::read_to_string(&path)
+            .map_err(|e| io(&path, e))
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| io(&path, e)))?;
+        if let Some(f) = &first
+            && f.fingerprint != m.fingerprint
+        {
+            return Err(SweepError::Folder(format!(
+                "{} is a shard of another sweep than {} (their fingerprints differ)",
+                dir.display(),
+                shards[0].display()
+            )));
+        }
+        let (i, n) = m.shard.unwrap_or((0, 1));
+        if count.is_some_and(|c| c != n) {
+            return Err(SweepError::Folder(format!(
+                "{} is shard {i}/{n}, but other shards split the sweep differently",
+                dir.display()
+            )));
+        }
+        count = Some(n);
+        if seen.contains(&i) {
+            return Err(SweepError::Folder(format!("shard {i}/{n} is given twice")));
+        }
+        seen.push(i);
+        first.get_or_insert(m);
+    }
+    let Some(manifest) = first else {
+        return Err(SweepError::Folder("no shard folders given".into()));
+    };
+    if let Some(n) = count
+        && seen.len() as u64 != n
+    {
+        let missing: Vec<String> = (0..n)
+            .filter(|i| !seen.contains(i))
+            .map(|i| format!("{i}/{n}"))
+            .collect();
+        return Err(SweepError::Folder(format!(
+            "missing shards: {}",
+            missing.join(", ")
+        )));
+    }
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let journals: Vec<PathBuf> = shards.iter().map(|d| d.join("runs.jsonl")).collect();
+    let rows = assemble(
+        &manifest.layout,
+        &journals,
+        &out.join("sweep.parquet"),
+        true,
+    )?;
+    let manifest = Manifest {
+        shard: None,
+        ..manifest
+    };
+    let json = serde_json::to_string_pretty(&manifest).expect("a manifest serializes") + "\n";
+    write_atomic(&out.join("sweep.json"), json.as_bytes())?;
+    Ok(rows)
+}

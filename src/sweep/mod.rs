@@ -1,0 +1,11 @@
+//! Parameter sweeps: grids of scenario keys × replicates, run in parallel,
+//! resumable, shardable across machines, merged into one table.
+
+pub mod exec;
+pub mod spec;
+
+pub use exec::{
+    Manifest, Metrics, SweepError, SweepOptions, SweepReport, assemble, invalid_cells, merge,
+    run_sweep,
+};
+pub use spec::{Layout, Sweep, load, parse};

@@ -45,6 +45,13 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let sweep = parse("bench-sweep.toml", SWEEP, &dir).expect("the bench sweep parses");
     assert_eq!(sweep.cells(), 100);
+    let t = Instant::now();
+    let invalid = proversim::sweep::invalid_cells(&sweep, None);
+    println!(
+        "checking the 100 cells' scenarios: {:.1} ms ({} invalid)",
+        t.elapsed().as_secs_f64() * 1e3,
+        invalid.len()
+    );
     let tmp = std::env::temp_dir().join("proversim-bench-sweep");
     let mut rates = Vec::new();
     for threads in [1, 2] {

@@ -244,3 +244,28 @@ fn a_failed_run_leaves_earlier_outputs_whole() {
     assert!(proversim::run::run_to_dir(&bad, &out, false, None, None).is_err());
     assert_eq!(files(&out), before);
 }
+
+#[test]
+fn the_summary_is_the_same_with_or_without_rows_and_adds_up() {
+    let s = small(40);
+    let (rec, with_rows) = run_mem(&s);
+    let without = run(
+        &s,
+        &mut proversim::metrics::NullRecorder,
+        RunOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(with_rows.summary, without.summary);
+    let rewards: f64 = rec.provers.iter().map(|p| p.reward).sum();
+    let costs: f64 = rec.provers.iter().map(|p| p.cost).sum();
+    assert!((rewards - with_rows.summary.prover_rewards).abs() < 1e-6 * rewards);
+    assert!((costs - with_rows.summary.prover_costs).abs() < 1e-6 * costs);
+    let accepted = rec
+        .submissions
+        .iter()
+        .filter(|s| s.status == "accepted")
+        .count() as u64;
+    assert_eq!(with_rows.summary.strategies["honest"].accepted, accepted);
+    let built: u64 = rec.epochs.iter().map(|e| e.blocks_built).sum();
+    assert_eq!(built, with_rows.summary.blocks_built);
+}

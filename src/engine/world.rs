@@ -354,6 +354,9 @@ impl Engine<'_, '_> {
     }
 
     fn event(&mut self, kind: &str, subject: String, value: f64, detail: String) {
+        if !self.recorder.keeps_rows() {
+            return;
+        }
         self.recorder.event(EventRow {
             time_s: self.secs(self.now),
             slot: self.slot,
@@ -520,10 +523,7 @@ impl Engine<'_, '_> {
 
     /// A proof submission lands on L1 and goes to the protocol.
     fn include(&mut self, tx: L1Tx) -> Result<(), EngineError> {
-        let agent = &self.provers[tx.prover as usize];
-        let strategy = agent.strategy_name.to_string();
-        let name = agent.name.clone();
-        let id = agent.id;
+        let id = self.provers[tx.prover as usize].id;
         self.acct
             .entry((tx.job.epoch, tx.prover))
             .or_default()
@@ -531,63 +531,71 @@ impl Engine<'_, '_> {
         if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == tx.job.epoch) {
             info.submissions += 1;
         }
+        // A proof of blocks that a prune replaced does not verify.
+        let replaced = self
+            .protocol
+            .block(tx.job.end)
+            .is_some_and(|b| b.input.slot != tx.job.end_slot);
+        let outcome = if replaced {
+            None
+        } else {
+            let outcome = self
+                .protocol
+                .submit_proof(id, tx.job.end, &mut self.sink)
+                .map_err(|e| self.protocol_err(e))?;
+            if let Some(trace) = &mut self.trace {
+                let _ = write!(
+                    trace,
+                    "\n[[events]]\nslot = {}\nkind = \"proof\"\nprover = \"{}\"\nend = {}\n",
+                    self.slot, self.provers[tx.prover as usize].name, tx.job.end
+                );
+            }
+            self.drain_credits();
+            Some(outcome)
+        };
+        if let Some(SubmissionOutcome::Accepted(a)) = outcome {
+            let proven_tip = self.protocol.proven_tip();
+            if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == a.epoch) {
+                info.first_proof.get_or_insert(self.now);
+                if info.last_block.is_some_and(|(n, _)| n <= proven_tip)
+                    && info.full_proof.is_none()
+                {
+                    info.full_proof = Some(self.now);
+                }
+            }
+        }
+        let agent = &self.provers[tx.prover as usize];
+        let accepted = matches!(outcome, Some(SubmissionOutcome::Accepted(_)));
+        self.acc.submission(agent.strategy_name, accepted);
+        if !self.recorder.keeps_rows() {
+            return Ok(());
+        }
         let mut row = SubmissionRow {
             time_s: self.secs(self.now),
             slot: self.slot,
-            prover: name.clone(),
-            strategy,
+            prover: agent.name.clone(),
+            strategy: agent.strategy_name.to_string(),
             epoch: tx.job.epoch,
             end: tx.job.end,
             gas_cost: tx.gas_cost,
             ..SubmissionRow::default()
         };
-        // A proof of blocks that a prune replaced does not verify.
-        let same_block = self
-            .protocol
-            .block(tx.job.end)
-            .is_some_and(|b| b.input.slot == tx.job.end_slot);
-        let fresh = same_block || self.protocol.block(tx.job.end).is_none();
-        if !fresh {
-            row.status = "invalid".into();
-            row.reason = "reorged_blocks".into();
-            self.acc.submission(&row);
-            self.recorder.submission(row);
-            return Ok(());
-        }
-        let outcome = self
-            .protocol
-            .submit_proof(id, tx.job.end, &mut self.sink)
-            .map_err(|e| self.protocol_err(e))?;
-        if let Some(trace) = &mut self.trace {
-            let _ = write!(
-                trace,
-                "\n[[events]]\nslot = {}\nkind = \"proof\"\nprover = \"{}\"\nend = {}\n",
-                self.slot, name, tx.job.end
-            );
-        }
         match outcome {
-            SubmissionOutcome::Accepted(a) => {
+            None => {
+                row.status = "invalid".into();
+                row.reason = "reorged_blocks".into();
+            }
+            Some(SubmissionOutcome::Accepted(a)) => {
                 row.status = "accepted".into();
                 row.length = a.length;
                 row.shares = a.shares as f64;
                 row.extended = a.added > 0;
-                let proven_tip = self.protocol.proven_tip();
-                if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == a.epoch) {
-                    info.first_proof.get_or_insert(self.now);
-                    if info.last_block.is_some_and(|(n, _)| n <= proven_tip)
-                        && info.full_proof.is_none()
-                    {
-                        info.full_proof = Some(self.now);
-                    }
-                }
             }
-            SubmissionOutcome::Rejected(r) => {
+            Some(SubmissionOutcome::Rejected(r)) => {
                 row.status = "rejected".into();
                 row.reason = r.name().into();
             }
         }
-        self.drain_credits();
-        self.acc.submission(&row);
         self.recorder.submission(row);
         Ok(())
     }
@@ -825,22 +833,25 @@ impl Engine<'_, '_> {
             let pay = payouts.iter().find(|p| p.prover == agent.id);
             let reward = pay.map_or(0, |p| p.amount);
             let profit = tokens(reward) - acct.cost;
-            let row = ProverRow {
-                epoch: e,
-                prover: agent.name.clone(),
-                group: self.sc.provers[agent.group].name.clone(),
-                strategy: agent.strategy_name.to_string(),
-                submissions: acct.submissions,
-                shares: pay.map_or(0.0, |p| p.shares as f64),
-                paid: pay.is_some(),
-                reward: tokens(reward),
-                reward_units: reward.to_string(),
-                cost: acct.cost,
-                profit,
-                score: self.protocol.record(agent.id).value,
-            };
-            self.acc.prover(&row);
-            self.recorder.prover(row);
+            self.acc
+                .prover(i as u32, agent.strategy_name, tokens(reward), acct.cost);
+            if self.recorder.keeps_rows() {
+                let row = ProverRow {
+                    epoch: e,
+                    prover: agent.name.clone(),
+                    group: self.sc.provers[agent.group].name.clone(),
+                    strategy: agent.strategy_name.to_string(),
+                    submissions: acct.submissions,
+                    shares: pay.map_or(0.0, |p| p.shares as f64),
+                    paid: pay.is_some(),
+                    reward: tokens(reward),
+                    reward_units: reward.to_string(),
+                    cost: acct.cost,
+                    profit,
+                    score: self.protocol.record(agent.id).value,
+                };
+                self.recorder.prover(row);
+            }
             let agent = &mut self.provers[i];
             if agent.phase == Phase::Active {
                 // Sitting out because proving would not pay counts as a loss.

@@ -17,6 +17,11 @@ pub trait Recorder {
     fn submission(&mut self, row: SubmissionRow);
     /// Something happened.
     fn event(&mut self, row: EventRow);
+    /// Whether rows are kept at all (when not, the engine skips building
+    /// them and keeps only the summary).
+    fn keeps_rows(&self) -> bool {
+        true
+    }
 }
 
 /// Keeps nothing (sweeps keep only summaries).
@@ -24,6 +29,9 @@ pub trait Recorder {
 pub struct NullRecorder;
 
 impl Recorder for NullRecorder {
+    fn keeps_rows(&self) -> bool {
+        false
+    }
     fn epoch(&mut self, _: EpochRow) {}
     fn prover(&mut self, _: ProverRow) {}
     fn submission(&mut self, _: SubmissionRow) {}

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::protocol::Books;
 
-use super::{EpochRow, ProverRow, SubmissionRow};
+use super::EpochRow;
 
 /// Per-strategy results.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -140,8 +140,9 @@ pub struct SummaryAcc {
     active: Vec<u64>,
     latency_sum: f64,
     latency_n: u64,
-    by_prover: BTreeMap<String, (String, f64, f64)>,
-    strategies: BTreeMap<String, StrategySummary>,
+    /// Strategy, rewards and costs by prover index.
+    by_prover: Vec<(&'static str, f64, f64)>,
+    strategies: BTreeMap<&'static str, StrategySummary>,
     sequencer_income: f64,
 }
 
@@ -161,20 +162,23 @@ impl SummaryAcc {
         }
     }
 
-    /// A prover's epoch closed.
-    pub fn prover(&mut self, r: &ProverRow) {
-        let e = self
-            .by_prover
-            .entry(r.prover.clone())
-            .or_insert_with(|| (r.strategy.clone(), 0.0, 0.0));
-        e.1 += r.reward;
-        e.2 += r.cost;
+    /// Prover `prover` (an index) earned `reward` and spent `cost` tokens
+    /// in an epoch.
+    pub fn prover(&mut self, prover: u32, strategy: &'static str, reward: f64, cost: f64) {
+        let i = prover as usize;
+        if self.by_prover.len() <= i {
+            self.by_prover.resize(i + 1, ("", 0.0, 0.0));
+        }
+        let e = &mut self.by_prover[i];
+        e.0 = strategy;
+        e.1 += reward;
+        e.2 += cost;
     }
 
-    /// A submission landed.
-    pub fn submission(&mut self, r: &SubmissionRow) {
-        let s = self.strategies.entry(r.strategy.clone()).or_default();
-        if r.status == "accepted" {
+    /// A submission by a prover of `strategy` landed.
+    pub fn submission(&mut self, strategy: &'static str, accepted: bool) {
+        let s = self.strategies.entry(strategy).or_default();
+        if accepted {
             s.accepted += 1;
         } else {
             s.rejected += 1;
@@ -200,18 +204,19 @@ impl SummaryAcc {
         events: u64,
         books: &Books,
     ) -> Summary {
-        let total_rewards: f64 = self.by_prover.values().map(|p| p.1).sum();
-        let total_costs: f64 = self.by_prover.values().map(|p| p.2).sum();
+        self.by_prover.retain(|p| !p.0.is_empty());
+        let total_rewards: f64 = self.by_prover.iter().map(|p| p.1).sum();
+        let total_costs: f64 = self.by_prover.iter().map(|p| p.2).sum();
         let (hhi, top1) = if total_rewards > 0.0 {
-            let shares = self.by_prover.values().map(|p| p.1 / total_rewards);
+            let shares = self.by_prover.iter().map(|p| p.1 / total_rewards);
             let hhi = shares.clone().map(|s| s * s).sum();
             let top = shares.fold(0.0, f64::max);
             (hhi, top)
         } else {
             (0.0, 0.0)
         };
-        for (strategy, reward, cost) in self.by_prover.values() {
-            let s = self.strategies.entry(strategy.clone()).or_default();
+        for &(strategy, reward, cost) in &self.by_prover {
+            let s = self.strategies.entry(strategy).or_default();
             s.provers += 1;
             s.rewards += reward;
             s.costs += cost;
@@ -265,7 +270,11 @@ impl SummaryAcc {
             prover_profit: total_rewards - total_costs,
             mean_full_proof_latency_s: (self.latency_n > 0)
                 .then(|| self.latency_sum / self.latency_n as f64),
-            strategies: self.strategies,
+            strategies: self
+                .strategies
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             engine_events: events,
             books: books.into(),
         }

@@ -170,8 +170,10 @@ fn my_cells(sweep: &Sweep, shard: Option<(u64, u64)>) -> impl Iterator<Item = u6
 /// Cells whose scenario the model rejects, with the reason: found before
 /// any run starts; they become error rows.
 pub fn invalid_cells(sweep: &Sweep, shard: Option<(u64, u64)>) -> Vec<(u64, String)> {
-    my_cells(sweep, shard)
-        .filter_map(|c| sweep.scenario(c).err().map(|e| (c, e)))
+    let cells: Vec<u64> = my_cells(sweep, shard).collect();
+    cells
+        .par_iter()
+        .filter_map(|&c| sweep.scenario(c).err().map(|e| (c, e)))
         .collect()
 }
 
@@ -247,7 +249,11 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest serializes") + "\n";
     write_atomic(&manifest_path, json.as_bytes())?;
 
-    let invalid = invalid_cells(sweep, opts.shard);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| SweepError::Folder(format!("cannot start worker threads: {e}")))?;
+    let invalid = pool.install(|| invalid_cells(sweep, opts.shard));
     let todo: Vec<u64> = my_cells(sweep, opts.shard)
         .flat_map(|c| {
             let reps = sweep.layout.replicates as u64;
@@ -265,10 +271,6 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     let finished = AtomicU64::new(mine - todo.len() as u64);
     let failures = AtomicU64::new(failed);
     let write_error: Mutex<Option<SweepError>> = Mutex::new(None);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| SweepError::Folder(format!("cannot start worker threads: {e}")))?;
     pool.install(|| {
         todo.par_iter().for_each(|&run_index| {
             let line = run_one(sweep, run_index, opts);

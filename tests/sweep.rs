@@ -266,3 +266,52 @@ fn shipped_sweeps_load() {
         assert!(proversim::sweep::invalid_cells(&s, None).is_empty(), "{f}");
     }
 }
+
+#[test]
+fn the_slurm_script_runs_shards_and_merges_them_to_the_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("s.toml");
+    let text = SMALL.replace(
+        "base = \"baseline.toml\"",
+        &format!("base = {:?}", scenarios().join("baseline.toml")),
+    );
+    std::fs::write(&file, text).unwrap();
+    let bin = env!("CARGO_BIN_EXE_proversim");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/slurm/sweep.sbatch");
+    let whole = tmp.path().join("whole");
+    assert!(
+        Command::new(bin)
+            .args(["sweep", "-q", "--out"])
+            .arg(&whole)
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = tmp.path().join("cluster");
+    // As Slurm would run the array tasks, then the merge job.
+    for task in ["2", "0", "1"] {
+        let ok = Command::new("bash")
+            .arg(&script)
+            .arg(&file)
+            .arg(&out)
+            .arg("3")
+            .env("PROVERSIM_BIN", bin)
+            .env("SLURM_ARRAY_TASK_ID", task)
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    let ok = Command::new("bash")
+        .arg(&script)
+        .arg(&file)
+        .arg(&out)
+        .arg("3")
+        .env("PROVERSIM_BIN", bin)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    assert_eq!(table(&out), table(&whole));
+}

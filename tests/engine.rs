@@ -52,6 +52,8 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     assert_eq!(
         fa.keys().collect::<Vec<_>>(),
         [
+            "bridging.csv",
+            "bridging.parquet",
             "epochs.csv",
             "epochs.parquet",
             "events.csv",

@@ -10,6 +10,17 @@ use rand_distr::{Distribution, Gamma, Poisson};
 use crate::engine::queue::Time;
 use crate::engine::rng::Stream;
 
+/// A bridging transaction: who sent it and when.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct BridgeTag {
+    /// Its id, unique in the run.
+    pub id: u64,
+    /// The bridger (a prover index).
+    pub bridger: u32,
+    /// When it was submitted (kept through prunes).
+    pub submitted: Time,
+}
+
 /// Transactions that arrived together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TxBatch {
@@ -19,6 +30,8 @@ pub struct TxBatch {
     pub mana: u64,
     /// When the first of them arrived.
     pub arrived: Time,
+    /// A bridging transaction (then `count` is 1).
+    pub bridge: Option<BridgeTag>,
 }
 
 /// Poisson arrivals with gamma-distributed mana per transaction.
@@ -67,6 +80,7 @@ impl Demand {
             count,
             mana,
             arrived,
+            bridge: None,
         })
     }
 }
@@ -111,6 +125,7 @@ impl Mempool {
                     count,
                     mana,
                     arrived: front.arrived,
+                    bridge: None,
                 });
             }
             break;
@@ -138,6 +153,7 @@ mod tests {
             count,
             mana,
             arrived: 0,
+            bridge: None,
         }
     }
 

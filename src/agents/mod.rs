@@ -4,9 +4,11 @@
 //! A new prover strategy implements [`ProverStrategy`] and plugs in without
 //! touching the engine.
 
+pub mod bridger;
 pub mod demand;
 pub mod prover;
 pub mod sequencer;
+pub mod strategic;
 
 use std::collections::VecDeque;
 
@@ -67,6 +69,8 @@ pub struct SettledEpoch {
     pub paid: u32,
     /// Which provers were paid, with their shares.
     pub paid_provers: Vec<(ProverId, f64)>,
+    /// Seconds from its end until its last block was proven.
+    pub full_latency_s: Option<f64>,
 }
 
 /// Public market history: the most recent settled epochs.
@@ -120,6 +124,17 @@ impl View<'_> {
     /// An open epoch's information.
     pub fn epoch_info(&self, e: Epoch) -> Option<&EpochInfo> {
         self.epochs.iter().find(|i| i.epoch == e)
+    }
+
+    /// The first slot at which epoch `e`'s window is closed.
+    pub fn window_close_slot(&self, e: Epoch) -> Slot {
+        let c = &self.scenario.chain;
+        (e + c.proof_submission_epochs + 1) * c.epoch_duration
+    }
+
+    /// The start time of a slot.
+    pub fn slot_time(&self, slot: Slot) -> Time {
+        slot * self.scenario.chain.slot_duration * 1000
     }
 
     /// Whether a proof ending at block `end` of epoch `e` could be accepted
@@ -185,15 +200,47 @@ pub enum ProverAction {
         job: Job,
         /// Priority fee, gwei per gas.
         priority_fee_gwei: f64,
+        /// The identity the proof carries, if not the sender's own (a
+        /// sybil's other identities).
+        credit: Option<ProverId>,
+    },
+    /// Copy a proof seen in the L1 mempool and send it into the same L1
+    /// block with this priority fee.
+    Copy {
+        /// The submission copied.
+        of: PendingProof,
+        /// Priority fee, gwei per gas.
+        priority_fee_gwei: f64,
     },
     /// Wake me at this time.
     WakeAt(Time),
+}
+
+/// A proof submission waiting in the L1 mempool, as anyone can see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingProof {
+    /// The sender.
+    pub sender: ProverId,
+    /// The identity the proof carries.
+    pub credited: ProverId,
+    /// The epoch proven.
+    pub epoch: Epoch,
+    /// The last block proven.
+    pub end: BlockNumber,
+    /// The slot of block `end` when it was proven.
+    pub end_slot: Slot,
+    /// Its priority fee, gwei per gas.
+    pub priority_fee_gwei: f64,
+    /// The L1 block it will land in.
+    pub l1_block: u64,
 }
 
 /// What a strategy knows of the prover it drives.
 pub struct Me<'a> {
     /// Its protocol id.
     pub id: ProverId,
+    /// Every identity it controls (itself first; a sybil has more).
+    pub identities: &'a [ProverId],
     /// Its group's parameters.
     pub group: &'a ProverGroup,
     /// Jobs running now.
@@ -222,4 +269,19 @@ pub trait ProverStrategy: Send {
     fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job);
     /// A wake-up it asked for.
     fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>);
+    /// A proof submission entered the L1 mempool (copiers watch this).
+    fn on_mempool(&mut self, _ctx: &mut ProverCtx<'_, '_>, _tx: &PendingProof) {}
+    /// One of its bridging transactions landed in block `block` of epoch
+    /// `epoch` (bridgers act on this).
+    fn on_bridge_included(
+        &mut self,
+        _ctx: &mut ProverCtx<'_, '_>,
+        _epoch: Epoch,
+        _block: BlockNumber,
+    ) {
+    }
+    /// Whether it wants `on_mempool` calls.
+    fn watches_mempool(&self) -> bool {
+        false
+    }
 }

@@ -88,6 +88,7 @@ pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {
             ctx.actions.push(ProverAction::Submit {
                 job,
                 priority_fee_gwei: ctx.me.group.priority_fee_gwei,
+                credit: None,
             });
         } else {
             keep.push(job);

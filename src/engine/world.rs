@@ -5,20 +5,27 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
+use rand::RngExt;
 use rand_distr::{Distribution, Exp, StandardNormal};
 
-use crate::agents::demand::{Demand, Mempool, TxBatch};
+use crate::agents::bridger::Bridger;
+use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
 use crate::agents::prover::{Honest, job_cost, job_seconds, newcomer_reward};
 use crate::agents::sequencer::Sequencers;
+use crate::agents::strategic::{Copy, HoldBack, Identity, Partial, Strike, Sybil};
 use crate::agents::{
-    EpochInfo, Job, Market, Me, ProverAction, ProverCtx, ProverStrategy, SettledEpoch, View, tokens,
+    EpochInfo, Job, Market, Me, PendingProof, ProverAction, ProverCtx, ProverStrategy,
+    SettledEpoch, View, tokens,
 };
-use crate::metrics::{EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary, SummaryAcc};
+use crate::metrics::{
+    BridgeRow, EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary, SummaryAcc,
+};
 use crate::protocol::{
     Amount, BlockCredit, BlockInput, BlockNumber, Epoch, EpochSettlement, Observer, Params,
-    Protocol, ProtocolError, ProverId, Prune, SequencerId, Slot, SubmissionOutcome,
+    Payload, Protocol, ProtocolError, ProverId, Prune, Rounds, SequencerId, Slot,
+    SubmissionOutcome,
 };
-use crate::scenario::{Scenario, StrategyName};
+use crate::scenario::{Scenario, StrategyName, VotePolicy};
 
 use super::fees::{L1Prices, mana_prices, next_excess};
 use super::queue::{Event, EventQueue, Time};
@@ -80,6 +87,11 @@ struct ProverAgent {
     phase: Phase,
     jobs_running: u32,
     losses: u32,
+    /// Every identity it controls, itself first (a sybil has more).
+    identities: Vec<ProverId>,
+    /// Whether the exit rule applies (not to a cartel's passive identities,
+    /// bridgers or strikers).
+    leaves_on_losses: bool,
 }
 
 /// An engine-side record of a block still held: what the fee model and the
@@ -96,7 +108,10 @@ struct BlockMeta {
 
 /// A proof submission waiting for its L1 block.
 struct L1Tx {
+    /// The sender (who pays).
     prover: u32,
+    /// The identity the proof carries.
+    credited: u32,
     job: Job,
     priority_fee_gwei: f64,
     gas_cost: f64,
@@ -203,6 +218,18 @@ struct Engine<'s, 'r> {
     trace: Option<String>,
     max_held: usize,
     actions: Vec<ProverAction>,
+    /// Provers that watch the L1 mempool.
+    watchers: Vec<u32>,
+    /// Bridging transactions in blocks, not yet proven: (tag, block).
+    bridges: VecDeque<(BridgeTag, BlockNumber)>,
+    /// Each bridger's arrival stream.
+    bridge_rngs: BTreeMap<u32, Stream>,
+    next_bridge: u64,
+    rounds: Rounds,
+    /// Payloads that passed, by index, waiting for or past execution.
+    payloads: Vec<Payload>,
+    /// Slots of recent prunes (for the liveness policy).
+    recent_prunes: VecDeque<Slot>,
 }
 
 /// Runs a scenario, sending rows to `recorder`.
@@ -271,6 +298,13 @@ pub fn run(
         trace: opts.trace.then(String::new),
         max_held: 0,
         actions: Vec::new(),
+        watchers: Vec::new(),
+        bridges: VecDeque::new(),
+        bridge_rngs: BTreeMap::new(),
+        next_bridge: 0,
+        rounds: Rounds::new(sc.governance.round_size, sc.governance.quorum),
+        payloads: Vec::new(),
+        recent_prunes: VecDeque::new(),
     };
     for (g, group) in sc.provers.iter().enumerate() {
         for _ in 0..group.count {
@@ -298,7 +332,7 @@ pub fn run(
             Event::JobDone { prover, job } => engine.job_done(prover, job),
             Event::L1Block(b) => engine.l1_block(b)?,
             Event::Wake(prover) => engine.call_prover(prover, |s, ctx| s.on_wake(ctx)),
-            Event::Execute(_) => {}
+            Event::Execute(i) => engine.execute(i)?,
         }
     }
     let events = engine.queue.popped();
@@ -320,6 +354,12 @@ pub fn run(
 fn make_strategy(name: StrategyName) -> Box<dyn ProverStrategy> {
     match name {
         StrategyName::Honest => Box::new(Honest::default()),
+        StrategyName::Partial => Box::new(Partial::default()),
+        StrategyName::Supersede | StrategyName::Late => Box::new(HoldBack::new(name)),
+        StrategyName::Copy => Box::new(Copy::default()),
+        StrategyName::Sybil => Box::new(Sybil::default()),
+        StrategyName::Strike => Box::new(Strike::default()),
+        StrategyName::Bridger => Box::new(Bridger::default()),
     }
 }
 
@@ -336,19 +376,53 @@ impl Engine<'_, '_> {
     }
 
     fn spawn_prover(&mut self, group: usize, phase: Phase) -> u32 {
-        let id = self.provers.len() as u32;
+        let g = &self.sc.provers[group];
         self.created[group] += 1;
+        let name = format!("{}-{}", g.name, self.created[group]);
+        let owner = self.push_agent(group, make_strategy(g.strategy), phase, name.clone());
+        if g.strategy == StrategyName::Sybil {
+            for k in 1..g.identities.max(1) {
+                let id = self.push_agent(
+                    group,
+                    Box::new(Identity),
+                    phase,
+                    format!("{name}.{}", k + 1),
+                );
+                self.provers[id as usize].leaves_on_losses = false;
+                self.provers[owner as usize].identities.push(ProverId(id));
+            }
+        }
+        if self.provers[owner as usize]
+            .strategy
+            .as_ref()
+            .is_some_and(|s| s.watches_mempool())
+        {
+            self.watchers.push(owner);
+        }
+        owner
+    }
+
+    fn push_agent(
+        &mut self,
+        group: usize,
+        strategy: Box<dyn ProverStrategy>,
+        phase: Phase,
+        name: String,
+    ) -> u32 {
+        let id = self.provers.len() as u32;
         let g = &self.sc.provers[group];
         self.provers.push(ProverAgent {
             id: ProverId(id),
-            name: format!("{}-{}", g.name, self.created[group]),
+            name,
             group,
-            strategy: Some(make_strategy(g.strategy)),
+            leaves_on_losses: !matches!(g.strategy, StrategyName::Strike | StrategyName::Bridger),
+            strategy: Some(strategy),
             strategy_name: g.strategy.name(),
             rng: stream(self.sc.seed, "prover", id as u64),
             phase,
             jobs_running: 0,
             losses: 0,
+            identities: vec![ProverId(id)],
         });
         id
     }
@@ -414,6 +488,7 @@ impl Engine<'_, '_> {
                 view: &view,
                 me: Me {
                     id: agent.id,
+                    identities: &agent.identities,
                     group: &self.sc.provers[agent.group],
                     jobs_running: agent.jobs_running,
                 },
@@ -460,6 +535,7 @@ impl Engine<'_, '_> {
             ProverAction::Submit {
                 job,
                 priority_fee_gwei,
+                credit,
             } => {
                 let l1 = &self.sc.l1;
                 let extra = (l1.mean_inclusion_delay - l1.min_inclusion_delay).max(0.0);
@@ -474,23 +550,66 @@ impl Engine<'_, '_> {
                 let block_ms = l1.block_time * 1000;
                 let at = self.now + (delay * 1000.0).round() as u64;
                 let b = at.div_ceil(block_ms).max(self.now / block_ms + 1);
-                let gas_cost = self.view().submission_cost(priority_fee_gwei);
-                self.acct.entry((job.epoch, prover)).or_default().cost += gas_cost;
-                let pending = self.l1_pending.entry(b).or_default();
-                if pending.is_empty() {
-                    self.queue.push(b * block_ms, Event::L1Block(b));
-                }
-                pending.push(L1Tx {
-                    prover,
-                    job,
+                let credited = credit.map_or(prover, |c| c.0);
+                let pending = PendingProof {
+                    sender: ProverId(prover),
+                    credited: ProverId(credited),
+                    epoch: job.epoch,
+                    end: job.end,
+                    end_slot: job.end_slot,
                     priority_fee_gwei,
-                    gas_cost,
-                    seq: self.l1_seq,
-                });
-                self.l1_seq += 1;
+                    l1_block: b,
+                };
+                self.send_l1(prover, credited, job, priority_fee_gwei, b);
+                for w in self.watchers.clone() {
+                    if w != prover && self.provers[w as usize].phase == Phase::Active {
+                        self.call_prover(w, |s, ctx| s.on_mempool(ctx, &pending));
+                    }
+                }
+            }
+            ProverAction::Copy {
+                of,
+                priority_fee_gwei,
+            } => {
+                // Front-running into the same L1 block: a proof that binds
+                // its prover still credits the original one.
+                let credited = if self.sc.chain.proof_binds_prover {
+                    of.credited.0
+                } else {
+                    prover
+                };
+                let job = Job {
+                    id: u64::MAX,
+                    epoch: of.epoch,
+                    end: of.end,
+                    end_slot: of.end_slot,
+                    started: self.now,
+                    cost: 0.0,
+                };
+                self.send_l1(prover, credited, job, priority_fee_gwei, of.l1_block);
             }
             ProverAction::WakeAt(t) => self.queue.push(t.max(self.now), Event::Wake(prover)),
         }
+    }
+
+    /// Puts a proof submission into L1 block `b`; the sender pays its gas.
+    fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
+        let block_ms = self.sc.l1.block_time * 1000;
+        let gas_cost = self.view().submission_cost(priority_fee_gwei);
+        self.acct.entry((job.epoch, prover)).or_default().cost += gas_cost;
+        let pending = self.l1_pending.entry(b).or_default();
+        if pending.is_empty() {
+            self.queue.push(b * block_ms, Event::L1Block(b));
+        }
+        pending.push(L1Tx {
+            prover,
+            credited,
+            job,
+            priority_fee_gwei,
+            gas_cost,
+            seq: self.l1_seq,
+        });
+        self.l1_seq += 1;
     }
 
     fn job_done(&mut self, prover: u32, job: u64) {
@@ -523,7 +642,7 @@ impl Engine<'_, '_> {
 
     /// A proof submission lands on L1 and goes to the protocol.
     fn include(&mut self, tx: L1Tx) -> Result<(), EngineError> {
-        let id = self.provers[tx.prover as usize].id;
+        let id = self.provers[tx.credited as usize].id;
         self.acct
             .entry((tx.job.epoch, tx.prover))
             .or_default()
@@ -547,12 +666,15 @@ impl Engine<'_, '_> {
                 let _ = write!(
                     trace,
                     "\n[[events]]\nslot = {}\nkind = \"proof\"\nprover = \"{}\"\nend = {}\n",
-                    self.slot, self.provers[tx.prover as usize].name, tx.job.end
+                    self.slot, self.provers[tx.credited as usize].name, tx.job.end
                 );
             }
             self.drain_credits();
             Some(outcome)
         };
+        if let Some(SubmissionOutcome::Accepted(_)) = outcome {
+            self.bridges_proven(tx.credited);
+        }
         if let Some(SubmissionOutcome::Accepted(a)) = outcome {
             let proven_tip = self.protocol.proven_tip();
             if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == a.epoch) {
@@ -600,6 +722,154 @@ impl Engine<'_, '_> {
         Ok(())
     }
 
+    /// Bridging transactions now covered by the proven tip: their latency,
+    /// and who proved them.
+    fn bridges_proven(&mut self, by: u32) {
+        let tip = self.protocol.proven_tip();
+        while let Some(&(tag, block)) = self.bridges.front() {
+            if block > tip {
+                break;
+            }
+            self.bridges.pop_front();
+            let latency = self.secs(self.now) - self.secs(tag.submitted);
+            let self_proved = tag.bridger == by;
+            self.acc.bridge(latency, self_proved);
+            if self.recorder.keeps_rows() {
+                let prover = &self.provers[by as usize];
+                self.recorder.bridge(BridgeRow {
+                    id: tag.id,
+                    bridger: self.provers[tag.bridger as usize].name.clone(),
+                    submitted_s: self.secs(tag.submitted),
+                    block,
+                    proven_s: self.secs(self.now),
+                    latency_s: latency,
+                    proved_by: prover.name.clone(),
+                    proved_by_strategy: prover.strategy_name.to_string(),
+                    self_proved,
+                });
+            }
+        }
+    }
+
+    /// Carries out a payload that passed.
+    fn execute(&mut self, i: usize) -> Result<(), EngineError> {
+        let payload = self.payloads[i].clone();
+        self.protocol
+            .apply(&payload)
+            .map_err(|e| self.protocol_err(e))?;
+        if let Some(trace) = &mut self.trace {
+            let mut lines = String::new();
+            if let Some(r) = payload.checkpoint_reward {
+                let _ = writeln!(lines, "checkpoint_reward = \"{r}\"");
+            }
+            if let Some(b) = payload.sequencer_bps {
+                let _ = writeln!(lines, "sequencer_bps = {b}");
+            }
+            if let Some(t) = payload.distributor_top_up {
+                let _ = writeln!(lines, "distributor_top_up = \"{t}\"");
+            }
+            let _ = write!(
+                trace,
+                "\n[[events]]\nslot = {}\nkind = \"set\"\n{lines}",
+                self.slot
+            );
+        }
+        self.acc.executed();
+        self.event(
+            "executed",
+            describe_payload(&payload),
+            i as f64,
+            "payload executed".into(),
+        );
+        Ok(())
+    }
+
+    /// What the proposer's voting policy signals for now, if anything.
+    fn policy_payload(
+        &self,
+        policy: VotePolicy,
+        group: &crate::scenario::SequencerGroup,
+    ) -> Option<Payload> {
+        let reward = self.protocol.params().checkpoint_reward;
+        let scaled = |factor: f64| Payload {
+            checkpoint_reward: Some((reward as f64 * factor).round() as Amount),
+            ..Payload::default()
+        };
+        let recent: Vec<&SettledEpoch> = self.market.last(8).collect();
+        match policy {
+            VotePolicy::Static => None,
+            VotePolicy::Liveness => {
+                let window = self.sc.governance.round_size;
+                let prunes = self
+                    .recent_prunes
+                    .iter()
+                    .filter(|&&s| s + window > self.slot)
+                    .count() as u64;
+                let latencies: Vec<f64> = recent.iter().filter_map(|s| s.full_latency_s).collect();
+                let slow = !latencies.is_empty()
+                    && latencies.iter().sum::<f64>() / latencies.len() as f64 > group.max_latency_s;
+                (prunes > group.max_prunes || slow).then(|| scaled(1.0 + group.change_pct / 100.0))
+            }
+            VotePolicy::Profit => {
+                let per_prover: Vec<f64> = recent
+                    .iter()
+                    .filter(|s| s.paid > 0)
+                    .map(|s| s.pool / s.paid as f64)
+                    .collect();
+                if per_prover.is_empty() || group.reference_cost <= 0.0 {
+                    return None;
+                }
+                let margin =
+                    per_prover.iter().sum::<f64>() / per_prover.len() as f64 / group.reference_cost
+                        - 1.0;
+                (margin > group.max_margin).then(|| scaled(1.0 - group.change_pct / 100.0))
+            }
+            VotePolicy::Cartel => {
+                let demand = self
+                    .sc
+                    .provers
+                    .iter()
+                    .filter(|g| g.strategy == StrategyName::Strike)
+                    .map(|g| g.demand_reward)
+                    .max()?;
+                (reward < demand).then(|| Payload {
+                    checkpoint_reward: Some(demand),
+                    ..Payload::default()
+                })
+            }
+        }
+    }
+
+    /// Closes the governance round that ended at this slot, if any.
+    fn close_round(&mut self, slot: Slot) {
+        let Some(result) = self.rounds.advance(slot) else {
+            return;
+        };
+        for (payload, count) in &result.tally {
+            self.event(
+                "signals",
+                describe_payload(payload),
+                *count as f64,
+                format!(
+                    "round {}: {count} signals (quorum {})",
+                    result.round, self.sc.governance.quorum
+                ),
+            );
+        }
+        if let Some(payload) = result.passed {
+            let i = self.payloads.len();
+            let at = self.now + self.sc.governance.execution_delay * 1000;
+            self.event(
+                "passed",
+                describe_payload(&payload),
+                i as f64,
+                format!("executes at {:.0} s", at as f64 / 1000.0),
+            );
+            self.payloads.push(payload);
+            self.queue.push(at, Event::Execute(i));
+        }
+    }
+
     fn drain_credits(&mut self) {
         let income = std::mem::take(&mut self.sink.sequencer_income);
         self.acc.sequencer_credit(income);
@@ -621,6 +891,7 @@ impl Engine<'_, '_> {
         for p in std::mem::take(&mut self.sink.prunes) {
             self.prune(p);
         }
+        self.close_round(slot);
         if slot.is_multiple_of(self.ed) {
             if epoch > self.pse {
                 self.close_epoch(epoch - self.pse - 1);
@@ -676,6 +947,16 @@ impl Engine<'_, '_> {
             }
         }
         self.acc.prune();
+        self.recent_prunes.push_back(self.slot);
+        while self
+            .recent_prunes
+            .front()
+            .is_some_and(|&s| s + self.sc.governance.round_size <= self.slot)
+        {
+            self.recent_prunes.pop_front();
+        }
+        // Bridging transactions of pruned blocks wait again in the mempool.
+        self.bridges.retain(|&(_, b)| b < p.first_block);
         let blocks = p.last_block - p.first_block + 1;
         self.event(
             "prune",
@@ -705,9 +986,15 @@ impl Engine<'_, '_> {
         if let Some(batch) = self.demand.arrivals(self.now) {
             self.mempool.push(batch);
         }
+        self.bridging_arrivals();
         let proposer = self.sequencers.draw_proposer();
         if self.sequencers.misses(proposer) {
             return Ok(());
+        }
+        let seq = &self.sequencers.all[proposer];
+        let group = self.sc.sequencers.iter().find(|g| g.name == seq.group);
+        if let Some(payload) = group.and_then(|g| self.policy_payload(seq.policy, g)) {
+            self.rounds.signal(payload);
         }
         let target = self.sc.chain.mana_target;
         let batches = self.mempool.fill(2 * target);
@@ -763,6 +1050,7 @@ impl Engine<'_, '_> {
                 self.sequencers.all[proposer].name, prices.prover, prices.protocol
             );
         }
+        let tags: Vec<BridgeTag> = batches.iter().filter_map(|b| b.bridge).collect();
         self.metas.push_back(BlockMeta {
             number,
             epoch,
@@ -771,7 +1059,52 @@ impl Engine<'_, '_> {
             mana,
             batches,
         });
+        for tag in tags {
+            self.bridges.push_back((tag, number));
+            if self.provers[tag.bridger as usize].phase == Phase::Active {
+                self.call_prover(tag.bridger, |s, ctx| {
+                    s.on_bridge_included(ctx, epoch, number)
+                });
+            }
+        }
         Ok(())
+    }
+
+    /// Each active bridger's bridging transactions since the last slot.
+    fn bridging_arrivals(&mut self) {
+        let dt_h = self.slot_ms as f64 / 3.6e6;
+        for i in 0..self.provers.len() {
+            let agent = &self.provers[i];
+            let g = &self.sc.provers[agent.group];
+            if g.strategy != StrategyName::Bridger || agent.phase != Phase::Active {
+                continue;
+            }
+            let lambda = g.bridges_per_hour * dt_h;
+            let seed = self.sc.seed;
+            let rng = self
+                .bridge_rngs
+                .entry(i as u32)
+                .or_insert_with(|| stream(seed, "bridging", i as u64));
+            let n = rand_distr::Poisson::new(lambda)
+                .map(|p| p.sample(rng) as u64)
+                .unwrap_or(0);
+            for _ in 0..n {
+                let submitted = self
+                    .now
+                    .saturating_sub((rng.random::<f64>() * self.slot_ms as f64) as u64);
+                self.mempool.push(TxBatch {
+                    count: 1,
+                    mana: self.sc.demand.mana_mean.round() as u64,
+                    arrived: submitted,
+                    bridge: Some(BridgeTag {
+                        id: self.next_bridge,
+                        bridger: i as u32,
+                        submitted,
+                    }),
+                });
+                self.next_bridge += 1;
+            }
+        }
     }
 
     /// Epoch `e`'s window closed at this slot start: write its rows, update
@@ -823,6 +1156,7 @@ impl Engine<'_, '_> {
                 .iter()
                 .map(|p| (p.prover, p.shares as f64))
                 .collect(),
+            full_latency_s: latency(info.full_proof),
         });
         for i in 0..self.provers.len() {
             let acct = self.acct.remove(&(e, i as u32)).unwrap_or_default();
@@ -871,7 +1205,9 @@ impl Engine<'_, '_> {
             let agent = &self.provers[i];
             let group = &self.sc.provers[agent.group];
             match agent.phase {
-                Phase::Active if agent.losses >= group.exit_after_losses => {
+                Phase::Active
+                    if agent.leaves_on_losses && agent.losses >= group.exit_after_losses =>
+                {
                     let (name, g, losses) = (agent.name.clone(), agent.group, agent.losses);
                     self.provers[i].phase = Phase::Exited;
                     self.potential[g] += 1;
@@ -948,4 +1284,25 @@ impl Engine<'_, '_> {
             booster
         )
     }
+}
+
+/// A payload in words, for events.
+fn describe_payload(p: &Payload) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = p.checkpoint_reward {
+        parts.push(format!("checkpoint_reward={:.3} tokens", tokens(r)));
+    }
+    if let Some(b) = p.sequencer_bps {
+        parts.push(format!("sequencer_bps={b}"));
+    }
+    if let Some(c) = p.proving_cost_per_mana {
+        parts.push(format!("proving_cost_per_mana={c}"));
+    }
+    if let Some(t) = p.distributor_top_up {
+        parts.push(format!("distributor_top_up={:.3} tokens", tokens(t)));
+    }
+    if p.booster.is_some() {
+        parts.push("a new booster".into());
+    }
+    parts.join(", ")
 }

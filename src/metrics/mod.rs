@@ -4,7 +4,7 @@
 pub mod rows;
 pub mod summary;
 
-pub use rows::{EpochRow, EventRow, ProverRow, SubmissionRow};
+pub use rows::{BridgeRow, EpochRow, EventRow, ProverRow, SubmissionRow};
 pub use summary::{Summary, SummaryAcc};
 
 /// Where a run's rows go.
@@ -17,6 +17,8 @@ pub trait Recorder {
     fn submission(&mut self, row: SubmissionRow);
     /// Something happened.
     fn event(&mut self, row: EventRow);
+    /// A bridging transaction was proven.
+    fn bridge(&mut self, _row: BridgeRow) {}
     /// Whether rows are kept at all (when not, the engine skips building
     /// them and keeps only the summary).
     fn keeps_rows(&self) -> bool {
@@ -49,6 +51,8 @@ pub struct MemoryRecorder {
     pub submissions: Vec<SubmissionRow>,
     /// Event rows.
     pub events: Vec<EventRow>,
+    /// Bridging rows.
+    pub bridges: Vec<BridgeRow>,
 }
 
 impl Recorder for MemoryRecorder {
@@ -63,5 +67,8 @@ impl Recorder for MemoryRecorder {
     }
     fn event(&mut self, row: EventRow) {
         self.events.push(row);
+    }
+    fn bridge(&mut self, row: BridgeRow) {
+        self.bridges.push(row);
     }
 }

@@ -121,3 +121,27 @@ table! {
         detail: String,
     }
 }
+
+table! {
+    /// One bridging transaction, written when it is proven.
+    BridgeRow, BridgeColumns {
+        /// Its id.
+        id: u64,
+        /// The bridger who sent it.
+        bridger: String,
+        /// Seconds since slot 0 when it was submitted.
+        submitted_s: f64,
+        /// The block it is in (the last one, if a prune moved it).
+        block: u64,
+        /// Seconds since slot 0 when it was proven.
+        proven_s: f64,
+        /// Seconds from submission to proven.
+        latency_s: f64,
+        /// The prover whose proof covered it.
+        proved_by: String,
+        /// That prover's strategy.
+        proved_by_strategy: String,
+        /// Whether the bridger proved it itself.
+        self_proved: bool,
+    }
+}

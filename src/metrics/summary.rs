@@ -46,6 +46,25 @@ pub struct ActiveProvers {
     pub series: Vec<(u64, u64)>,
 }
 
+/// Bridging transactions' latency from submission to proven.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct BridgingSummary {
+    /// Bridging transactions proven.
+    pub proven: u64,
+    /// Mean seconds from submission to proven.
+    pub mean_latency_s: f64,
+    /// Median seconds.
+    pub median_latency_s: f64,
+    /// 95th percentile, seconds.
+    pub p95_latency_s: f64,
+    /// Part proven by their own bridger.
+    pub self_proved_share: f64,
+    /// Mean seconds of those the bridger proved itself.
+    pub mean_latency_self_s: Option<f64>,
+    /// Mean seconds of those the provers proved.
+    pub mean_latency_others_s: Option<f64>,
+}
+
 /// The books as decimal strings (exact).
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct BooksSummary {
@@ -123,6 +142,10 @@ pub struct Summary {
     pub mean_full_proof_latency_s: Option<f64>,
     /// Results per prover strategy.
     pub strategies: BTreeMap<String, StrategySummary>,
+    /// Bridging latency, if there were bridging transactions.
+    pub bridging: Option<BridgingSummary>,
+    /// Governance payloads executed.
+    pub payloads_executed: u64,
     /// Engine events handled.
     pub engine_events: u64,
     /// The books at the end.
@@ -144,6 +167,9 @@ pub struct SummaryAcc {
     by_prover: Vec<(&'static str, f64, f64)>,
     strategies: BTreeMap<&'static str, StrategySummary>,
     sequencer_income: f64,
+    /// (latency, self-proved) of each proven bridging transaction.
+    bridges: Vec<(f64, bool)>,
+    payloads_executed: u64,
 }
 
 impl SummaryAcc {
@@ -183,6 +209,16 @@ impl SummaryAcc {
         } else {
             s.rejected += 1;
         }
+    }
+
+    /// A bridging transaction was proven after `latency_s`.
+    pub fn bridge(&mut self, latency_s: f64, self_proved: bool) {
+        self.bridges.push((latency_s, self_proved));
+    }
+
+    /// A governance payload executed.
+    pub fn executed(&mut self) {
+        self.payloads_executed += 1;
     }
 
     /// A prune.
@@ -246,6 +282,30 @@ impl SummaryAcc {
                 .map(|(e, &a)| (e as u64, a))
                 .collect(),
         };
+        let bridging = (!self.bridges.is_empty()).then(|| {
+            let mut l: Vec<f64> = self.bridges.iter().map(|b| b.0).collect();
+            l.sort_by(f64::total_cmp);
+            let pick = |q: f64| l[((l.len() - 1) as f64 * q).round() as usize];
+            let part = |own: bool| {
+                let xs: Vec<f64> = self
+                    .bridges
+                    .iter()
+                    .filter(|b| b.1 == own)
+                    .map(|b| b.0)
+                    .collect();
+                (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+            };
+            BridgingSummary {
+                proven: l.len() as u64,
+                mean_latency_s: l.iter().sum::<f64>() / l.len() as f64,
+                median_latency_s: pick(0.5),
+                p95_latency_s: pick(0.95),
+                self_proved_share: self.bridges.iter().filter(|b| b.1).count() as f64
+                    / l.len() as f64,
+                mean_latency_self_s: part(true),
+                mean_latency_others_s: part(false),
+            }
+        });
         Summary {
             scenario: scenario.to_string(),
             seed,
@@ -275,6 +335,8 @@ impl SummaryAcc {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
+            bridging,
+            payloads_executed: self.payloads_executed,
             engine_events: events,
             books: books.into(),
         }

@@ -1,13 +1,15 @@
-//! A run's output folder: `epochs`, `provers`, `submissions` and `events`
-//! tables (Parquet, and CSV with `--csv`) streamed in row groups, and
-//! `summary.json`. Everything is written under temporary names and renamed
+//! A run's output folder: `epochs`, `provers`, `submissions`, `events` and
+//! `bridging` tables (Parquet, and CSV with `--csv`) streamed in row groups,
+//! and `summary.json`. Everything is written under temporary names and renamed
 //! into place only when the run has succeeded, so a failed run leaves the
 //! previous outputs whole.
 
 use std::path::{Path, PathBuf};
 
-use crate::metrics::rows::{EpochColumns, EventColumns, ProverColumns, SubmissionColumns};
-use crate::metrics::{EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary};
+use crate::metrics::rows::{
+    BridgeColumns, EpochColumns, EventColumns, ProverColumns, SubmissionColumns,
+};
+use crate::metrics::{BridgeRow, EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary};
 
 use super::tables::{OutputError, ROW_GROUP, TableFile, write_atomic};
 
@@ -18,6 +20,7 @@ pub struct RunFiles {
     provers: (ProverColumns, TableFile),
     submissions: (SubmissionColumns, TableFile),
     events: (EventColumns, TableFile),
+    bridging: (BridgeColumns, TableFile),
     error: Option<OutputError>,
 }
 
@@ -58,6 +61,10 @@ impl RunFiles {
                 TableFile::new(dir, "submissions", csv),
             ),
             events: (EventColumns::default(), TableFile::new(dir, "events", csv)),
+            bridging: (
+                BridgeColumns::default(),
+                TableFile::new(dir, "bridging", csv),
+            ),
             error: None,
         })
     }
@@ -69,6 +76,7 @@ impl RunFiles {
         flush!(self, provers, true);
         flush!(self, submissions, true);
         flush!(self, events, true);
+        flush!(self, bridging, true);
         let mut result = match self.error.take() {
             Some(e) => Err(e),
             None => Ok(()),
@@ -93,12 +101,13 @@ impl RunFiles {
         Ok(())
     }
 
-    fn files_mut(&mut self) -> [&mut TableFile; 4] {
+    fn files_mut(&mut self) -> [&mut TableFile; 5] {
         [
             &mut self.epochs.1,
             &mut self.provers.1,
             &mut self.submissions.1,
             &mut self.events.1,
+            &mut self.bridging.1,
         ]
     }
 
@@ -126,5 +135,9 @@ impl Recorder for RunFiles {
     fn event(&mut self, row: EventRow) {
         self.events.0.push(row);
         flush!(self, events, false);
+    }
+    fn bridge(&mut self, row: BridgeRow) {
+        self.bridging.0.push(row);
+        flush!(self, bridging, false);
     }
 }

@@ -17,7 +17,7 @@ pub mod state;
 pub use arith::Overflow;
 pub use booster::{ActivityRecord, Booster, BoosterConfig, BoosterError, Rule, ScoreOn};
 pub use chain::{Block, BlockInput, Prune};
-pub use governance::Payload;
+pub use governance::{Payload, RoundResult, Rounds};
 pub use proofs::{Accepted, RejectReason, SubmissionOutcome};
 pub use rewards::{BlockCredit, Books, EpochSettlement, Payout};
 pub use state::{EpochView, Params, Protocol, ProtocolError};

@@ -533,6 +533,14 @@ impl Protocol {
         Ok(())
     }
 
+    /// The longest accepted proof of an open epoch, in blocks (0 if none).
+    pub fn longest(&self, epoch: Epoch) -> u64 {
+        self.epochs
+            .iter()
+            .find(|b| b.epoch == epoch)
+            .map_or(0, |b| b.longest)
+    }
+
     /// The epochs with an accepted submission that have not settled yet.
     pub fn open_epochs(&self) -> impl Iterator<Item = EpochView> + '_ {
         self.epochs.iter().map(|b| EpochView {

@@ -73,6 +73,9 @@ pub struct ChainConfig {
     pub proof_submission_epochs: u64,
     /// Mana a block targets; a block holds at most twice this.
     pub mana_target: u64,
+    /// Whether a proof carries its prover's identity as a public input (as
+    /// deployed), so that a copied proof still credits the original prover.
+    pub proof_binds_prover: bool,
 }
 
 impl Default for ChainConfig {
@@ -82,6 +85,7 @@ impl Default for ChainConfig {
             epoch_duration: 32,
             proof_submission_epochs: 1,
             mana_target: 75_000_000,
+            proof_binds_prover: true,
         }
     }
 }
@@ -370,6 +374,26 @@ pub enum VotePolicy {
     /// Never signals.
     #[default]
     Static,
+    /// Signals to raise the checkpoint reward by `change_pct` while prunes
+    /// or proof latency exceed their targets.
+    Liveness,
+    /// Signals to cut the checkpoint reward by `change_pct` while provers'
+    /// margins exceed `max_margin`.
+    Profit,
+    /// Signals for the reward a striking cartel demands, while it is below.
+    Cartel,
+}
+
+impl VotePolicy {
+    /// The name used in files and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            VotePolicy::Static => "static",
+            VotePolicy::Liveness => "liveness",
+            VotePolicy::Profit => "profit",
+            VotePolicy::Cartel => "cartel",
+        }
+    }
 }
 
 /// A group of identical sequencers.
@@ -386,6 +410,19 @@ pub struct SequencerGroup {
     pub miss_rate: f64,
     /// How they vote.
     pub policy: VotePolicy,
+    /// `liveness`: prunes in the last round above which to raise rewards.
+    pub max_prunes: u64,
+    /// `liveness`: mean seconds from an epoch's end to its full proof above
+    /// which to raise rewards.
+    pub max_latency_s: f64,
+    /// `profit`: provers' mean margin (reward over cost, minus one) above
+    /// which to cut rewards.
+    pub max_margin: f64,
+    /// `profit`: what they take proving an epoch to cost a prover, tokens.
+    pub reference_cost: f64,
+    /// `liveness`, `profit`: the change they signal for, percent of the
+    /// checkpoint reward.
+    pub change_pct: f64,
 }
 
 impl Default for SequencerGroup {
@@ -396,6 +433,11 @@ impl Default for SequencerGroup {
             stake: 1.0,
             miss_rate: 0.01,
             policy: VotePolicy::Static,
+            max_prunes: 0,
+            max_latency_s: 3600.0,
+            max_margin: 1.0,
+            reference_cost: 50.0,
+            change_pct: 25.0,
         }
     }
 }
@@ -407,6 +449,26 @@ pub enum StrategyName {
     /// Proves an epoch when it expects a profit, submits as soon as done.
     #[default]
     Honest,
+    /// Proves epoch prefixes while the epoch is built (fast finality) and
+    /// stops there: its proofs are partial.
+    Partial,
+    /// Holds its full proof back until `hold_slots` before the window
+    /// closes, to supersede the partial proofs and take their share.
+    Supersede,
+    /// Proves on cheap, slow hardware and submits at the end of the window
+    /// to join the split.
+    Late,
+    /// Proves nothing; copies proofs seen in the L1 mempool and resubmits
+    /// them first with a higher priority fee.
+    Copy,
+    /// One real proof submitted under `identities` identities.
+    Sybil,
+    /// Withholds proofs while the checkpoint reward is below
+    /// `demand_reward`, to force prunes until governance pays.
+    Strike,
+    /// A market maker with bridging transactions: proves the prefix up to
+    /// its own transaction when waiting costs more than proving.
+    Bridger,
 }
 
 impl StrategyName {
@@ -414,6 +476,13 @@ impl StrategyName {
     pub fn name(self) -> &'static str {
         match self {
             StrategyName::Honest => "honest",
+            StrategyName::Partial => "partial",
+            StrategyName::Supersede => "supersede",
+            StrategyName::Late => "late",
+            StrategyName::Copy => "copy",
+            StrategyName::Sybil => "sybil",
+            StrategyName::Strike => "strike",
+            StrategyName::Bridger => "bridger",
         }
     }
 }
@@ -453,6 +522,27 @@ pub struct ProverGroup {
     pub entry_delay_epochs: u32,
     /// Consecutive losing epochs after which a prover leaves.
     pub exit_after_losses: u32,
+    /// `partial`: slots between prefix proofs while the epoch is built.
+    pub prefix_every_slots: u64,
+    /// `supersede`, `late`: submit this many slots before the window closes.
+    pub hold_slots: u64,
+    /// `copy`: priority fee added to the copied submission's, gwei.
+    pub copy_fee_bump_gwei: f64,
+    /// `sybil`: identities the one proof is submitted under.
+    pub identities: u32,
+    /// `sybil`: cost per epoch of each identity beyond the first, tokens.
+    pub extra_identity_cost: f64,
+    /// `strike`: the checkpoint reward (smallest units per block) the
+    /// cartel demands before it proves again.
+    #[serde(with = "amount")]
+    pub demand_reward: Amount,
+    /// `bridger`: bridging transactions per hour, per bridger.
+    pub bridges_per_hour: f64,
+    /// `bridger`: value of one bridging transaction, tokens.
+    pub bridge_value: f64,
+    /// `bridger`: what waiting for finality costs per hour, as a part of
+    /// the value (e.g. 0.01: 1% per hour).
+    pub wait_cost_per_hour: f64,
 }
 
 impl Default for ProverGroup {
@@ -473,6 +563,15 @@ impl Default for ProverGroup {
             min_margin: 0.0,
             entry_delay_epochs: 4,
             exit_after_losses: 12,
+            prefix_every_slots: 8,
+            hold_slots: 2,
+            copy_fee_bump_gwei: 1.0,
+            identities: 1,
+            extra_identity_cost: 1.0,
+            demand_reward: 0,
+            bridges_per_hour: 1.0,
+            bridge_value: 100_000.0,
+            wait_cost_per_hour: 0.0005,
         }
     }
 }

@@ -62,15 +62,29 @@ pub fn expected_reward(view: &View<'_>, me: ProverId, e: Epoch, lookback: u32) -
 }
 
 /// The reward a newcomer expects per epoch: the recent mean pool times its
-/// fresh shares over those plus the incumbents' (0 before any epoch
-/// settled).
-pub fn newcomer_reward(view: &View<'_>, lookback: u32) -> f64 {
+/// fresh shares over those plus its competitors'. Competitors are every
+/// active prover and every one already on its way in (`entering`), each
+/// with the recent mean shares of a paid prover, or the recent summed
+/// shares if those are more. 0 before any epoch settled.
+pub fn newcomer_reward(view: &View<'_>, lookback: u32, entering: u32) -> f64 {
     let nobody = ProverId(u32::MAX);
-    let Some(others) = competitors_shares(view, nobody, lookback) else {
+    let Some(summed) = competitors_shares(view, nobody, lookback) else {
         return 0.0;
     };
     let recent: Vec<_> = view.market.last(lookback as usize).collect();
-    let pool = recent.iter().map(|s| s.pool).sum::<f64>() / recent.len() as f64;
+    // The pool an epoch pays: as recent epochs paid, or as the last epoch's
+    // blocks would pay at today's rewards, whichever is more (an epoch that
+    // nobody proved paid nothing, but would have).
+    let settled = recent.iter().map(|s| s.pool).sum::<f64>() / recent.len() as f64;
+    let forward = view
+        .epoch
+        .checked_sub(1)
+        .and_then(|e| view.epoch_info(e))
+        .map_or(0.0, |i| i.pool_estimate);
+    let pool = settled.max(forward);
+    let paid = recent.iter().map(|s| s.paid as f64).sum::<f64>() / recent.len() as f64;
+    let per_prover = if paid > 0.0 { summed / paid } else { 1.0 };
+    let others = summed.max(per_prover * (view.active_provers + entering) as f64);
     let own = shares_now(view, nobody);
     pool * own / (own + others).max(f64::MIN_POSITIVE)
 }

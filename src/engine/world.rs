@@ -27,7 +27,7 @@ use crate::protocol::{
 };
 use crate::scenario::{Scenario, StrategyName, VotePolicy};
 
-use super::fees::{L1Prices, mana_prices, next_excess};
+use super::fees::{L1Prices, congestion_multiplier, mana_prices, next_excess};
 use super::queue::{Event, EventQueue, Time};
 use super::rng::{Stream, stream};
 
@@ -307,8 +307,13 @@ pub fn run(
         recent_prunes: VecDeque::new(),
     };
     for (g, group) in sc.provers.iter().enumerate() {
+        let phase = if group.start_epoch > 0 {
+            Phase::Entering(group.start_epoch)
+        } else {
+            Phase::Active
+        };
         for _ in 0..group.count {
-            engine.spawn_prover(g, Phase::Active);
+            engine.spawn_prover(g, phase);
         }
     }
     engine.queue.push(0, Event::SlotStart(0));
@@ -997,14 +1002,22 @@ impl Engine<'_, '_> {
             self.rounds.signal(payload);
         }
         let target = self.sc.chain.mana_target;
-        let batches = self.mempool.fill(2 * target);
-        let mana: u64 = batches.iter().map(|b| b.mana).sum();
-        let txs: u64 = batches.iter().map(|b| b.count).sum();
         let (parent_excess, parent_mana) = self
             .metas
             .back()
             .map_or((0, 0), |m| (m.excess, m.mana as u128));
         let excess = next_excess(parent_excess, parent_mana, target);
+        // Above the congestion users accept, nobody pays: the block goes
+        // empty and the price falls.
+        let congestion = congestion_multiplier(excess, target as u128);
+        let limit = if congestion as f64 > self.sc.demand.max_congestion * 1e9 {
+            0
+        } else {
+            2 * target
+        };
+        let batches = self.mempool.fill(limit);
+        let mana: u64 = batches.iter().map(|b| b.mana).sum();
+        let txs: u64 = batches.iter().map(|b| b.count).sum();
         let l1 = L1Prices {
             l1_base_fee: self.base_fee.wei(),
             blob_fee: self.blob_fee.wei(),
@@ -1158,6 +1171,7 @@ impl Engine<'_, '_> {
                 .collect(),
             full_latency_s: latency(info.full_proof),
         });
+        self.newcomer_stats(e, &payouts);
         for i in 0..self.provers.len() {
             let acct = self.acct.remove(&(e, i as u32)).unwrap_or_default();
             let agent = &self.provers[i];
@@ -1195,6 +1209,49 @@ impl Engine<'_, '_> {
                     agent.losses += 1;
                 }
             }
+        }
+    }
+
+    /// For each group that started after genesis: its provers' mean shares
+    /// and rewards in epoch `e` against the incumbents'.
+    fn newcomer_stats(&mut self, e: Epoch, payouts: &[crate::protocol::Payout]) {
+        for (g, group) in self.sc.provers.iter().enumerate() {
+            if group.start_epoch == 0 || e < group.start_epoch {
+                continue;
+            }
+            let mean = |mine: bool, f: &dyn Fn(&crate::protocol::Payout) -> f64| {
+                let xs: Vec<f64> = payouts
+                    .iter()
+                    .filter(|p| (self.provers[p.prover.0 as usize].group == g) == mine)
+                    .map(f)
+                    .collect();
+                if xs.is_empty() {
+                    0.0
+                } else {
+                    xs.iter().sum::<f64>() / xs.len() as f64
+                }
+            };
+            let active = |mine: bool| {
+                self.provers
+                    .iter()
+                    .filter(|p| p.phase == Phase::Active && (p.group == g) == mine)
+                    .count()
+                    .max(1) as f64
+            };
+            let total = |mine: bool| -> f64 {
+                payouts
+                    .iter()
+                    .filter(|p| (self.provers[p.prover.0 as usize].group == g) == mine)
+                    .map(|p| tokens(p.amount))
+                    .sum()
+            };
+            let shares = (
+                mean(true, &|p| p.shares as f64),
+                mean(false, &|p| p.shares as f64),
+            );
+            let rewards = (total(true) / active(true), total(false) / active(false));
+            self.acc
+                .newcomer_epoch(&group.name, group.start_epoch, e, shares, rewards);
         }
     }
 
@@ -1237,7 +1294,12 @@ impl Engine<'_, '_> {
             let view = self.view();
             let seconds = job_seconds(group, self.epoch_txs(e));
             let cost = job_cost(group, seconds) + view.submission_cost(group.priority_fee_gwei);
-            let reward = newcomer_reward(&view, group.lookback_epochs);
+            let entering = self
+                .provers
+                .iter()
+                .filter(|p| matches!(p.phase, Phase::Entering(_)))
+                .count() as u32;
+            let reward = newcomer_reward(&view, group.lookback_epochs, entering);
             if reward - cost > group.min_margin * cost {
                 self.potential[g] -= 1;
                 let at = epoch + group.entry_delay_epochs as u64;

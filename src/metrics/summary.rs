@@ -46,6 +46,21 @@ pub struct ActiveProvers {
     pub series: Vec<(u64, u64)>,
 }
 
+/// A group of provers that arrived after genesis, against the incumbents.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct NewcomerSummary {
+    /// The epoch the group became active.
+    pub start_epoch: u64,
+    /// Epochs until its mean shares per paid prover reached 99% of the
+    /// incumbents' (none if never).
+    pub epochs_to_parity: Option<u64>,
+    /// What one of its provers earned from its start to parity (or the end),
+    /// tokens.
+    pub earned_until_parity: f64,
+    /// What one incumbent earned over the same epochs, tokens.
+    pub incumbent_earned_same_epochs: f64,
+}
+
 /// Bridging transactions' latency from submission to proven.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct BridgingSummary {
@@ -142,6 +157,8 @@ pub struct Summary {
     pub mean_full_proof_latency_s: Option<f64>,
     /// Results per prover strategy.
     pub strategies: BTreeMap<String, StrategySummary>,
+    /// Groups that arrived after genesis, by name.
+    pub newcomers: BTreeMap<String, NewcomerSummary>,
     /// Bridging latency, if there were bridging transactions.
     pub bridging: Option<BridgingSummary>,
     /// Governance payloads executed.
@@ -170,6 +187,7 @@ pub struct SummaryAcc {
     /// (latency, self-proved) of each proven bridging transaction.
     bridges: Vec<(f64, bool)>,
     payloads_executed: u64,
+    newcomers: BTreeMap<String, NewcomerSummary>,
 }
 
 impl SummaryAcc {
@@ -214,6 +232,34 @@ impl SummaryAcc {
     /// A bridging transaction was proven after `latency_s`.
     pub fn bridge(&mut self, latency_s: f64, self_proved: bool) {
         self.bridges.push((latency_s, self_proved));
+    }
+
+    /// Epoch `epoch` of a group that started at `start_epoch`: mean shares
+    /// per paid prover of the group and of the incumbents, and mean reward
+    /// per active prover of each.
+    pub fn newcomer_epoch(
+        &mut self,
+        group: &str,
+        start_epoch: u64,
+        epoch: u64,
+        (own_shares, incumbent_shares): (f64, f64),
+        (own_reward, incumbent_reward): (f64, f64),
+    ) {
+        let n = self
+            .newcomers
+            .entry(group.to_string())
+            .or_insert_with(|| NewcomerSummary {
+                start_epoch,
+                ..NewcomerSummary::default()
+            });
+        if n.epochs_to_parity.is_some() {
+            return;
+        }
+        n.earned_until_parity += own_reward;
+        n.incumbent_earned_same_epochs += incumbent_reward;
+        if own_shares > 0.0 && own_shares >= 0.99 * incumbent_shares {
+            n.epochs_to_parity = Some(epoch - start_epoch);
+        }
     }
 
     /// A governance payload executed.
@@ -335,6 +381,7 @@ impl SummaryAcc {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
+            newcomers: self.newcomers,
             bridging,
             payloads_executed: self.payloads_executed,
             engine_events: events,

@@ -239,11 +239,85 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| ScenarioError::one(&file, "", format!("cannot read the file: {e}")))?;
-    parse(&file, &text, overrides)
+    parse_in(
+        &file,
+        &text,
+        path.parent().unwrap_or(Path::new(".")),
+        overrides,
+    )
+}
+
+/// Deep-merges `top` onto `base`: tables merge key by key, anything else
+/// (arrays included) replaces.
+pub(crate) fn merge_tables(base: &mut Table, top: Table) {
+    for (k, v) in top {
+        match (base.get_mut(&k), v) {
+            (Some(Value::Table(b)), Value::Table(t)) => merge_tables(b, t),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Resolves a top-level `base = "other.toml"` (relative to `dir`): the
+/// other scenario with this one's keys merged over it, recursively.
+fn resolve_base(
+    file: &str,
+    mut table: Table,
+    dir: &Path,
+    depth: u32,
+) -> Result<Table, ScenarioError> {
+    let Some(base) = table.remove("base") else {
+        return Ok(table);
+    };
+    let Value::String(name) = base else {
+        return Err(ScenarioError::one(
+            file,
+            "base",
+            "expected the path of a scenario file",
+        ));
+    };
+    if depth > 8 {
+        return Err(ScenarioError::one(
+            file,
+            "base",
+            "bases nest more than 8 deep (a cycle?)",
+        ));
+    }
+    let path = dir.join(&name);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ScenarioError::one(file, "base", format!("cannot read {}: {e}", path.display()))
+    })?;
+    let parent: Table = text.parse().map_err(|e: toml::de::Error| {
+        ScenarioError::one(
+            file,
+            "base",
+            format!("{} is not valid TOML: {}", path.display(), e.message()),
+        )
+    })?;
+    let mut merged = resolve_base(
+        &path.display().to_string(),
+        parent,
+        path.parent().unwrap_or(Path::new(".")),
+        depth + 1,
+    )?;
+    merge_tables(&mut merged, table);
+    Ok(merged)
 }
 
 /// Parses, overrides and checks a scenario given as text; `file` names it.
 pub fn parse(file: &str, text: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    parse_in(file, text, Path::new("."), overrides)
+}
+
+/// As [`parse`], resolving a `base` file relative to `dir`.
+pub fn parse_in(
+    file: &str,
+    text: &str,
+    dir: &Path,
+    overrides: &[String],
+) -> Result<Scenario, ScenarioError> {
     let doc = DeTable::parse(text).map_err(|e| {
         let origin = match e.span() {
             Some(s) => {
@@ -261,9 +335,10 @@ pub fn parse(file: &str, text: &str, overrides: &[String]) -> Result<Scenario, S
         }
         None => file.to_string(),
     };
-    let mut table: Table = text
+    let table: Table = text
         .parse()
         .map_err(|e: toml::de::Error| ScenarioError::one(file, "", e.message().to_string()))?;
+    let mut table = resolve_base(file, table, dir, 0)?;
     // The file alone first, so its errors point into it.
     from_value(Value::Table(table.clone()))
         .map_err(|(key, message)| ScenarioError::one(at(&key), key, message))?;
@@ -425,6 +500,11 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             2 * c.mana_target,
             d.mana_mean
         ),
+    );
+    need(
+        d.max_congestion.is_finite() && d.max_congestion >= 1.0,
+        "demand.max_congestion",
+        format!("expected a multiplier of at least 1, found {}", d.max_congestion),
     );
     need(
         d.mana_shape.is_finite() && d.mana_shape > 0.0,

@@ -329,6 +329,9 @@ pub struct DemandConfig {
     pub mana_mean: f64,
     /// Shape of the gamma distribution of mana per transaction.
     pub mana_shape: f64,
+    /// The highest congestion multiplier users pay: above it transactions
+    /// wait and blocks go empty until the price falls.
+    pub max_congestion: f64,
 }
 
 impl Default for DemandConfig {
@@ -337,6 +340,7 @@ impl Default for DemandConfig {
             tps: 1.0,
             mana_mean: 200_000.0,
             mana_shape: 2.0,
+            max_congestion: 10.0,
         }
     }
 }
@@ -495,8 +499,11 @@ pub struct ProverGroup {
     pub name: String,
     /// The strategy.
     pub strategy: StrategyName,
-    /// Provers active from genesis.
+    /// Provers of this group from the start (active from `start_epoch`).
     pub count: u32,
+    /// The epoch from which the group's first provers are active (a
+    /// newcomer arriving among incumbents).
+    pub start_epoch: u64,
     /// More provers that may enter later, when entry looks profitable.
     pub potential: u32,
     /// Fixed seconds per proof job.
@@ -551,6 +558,7 @@ impl Default for ProverGroup {
             name: "honest".to_string(),
             strategy: StrategyName::Honest,
             count: 20,
+            start_epoch: 0,
             potential: 0,
             overhead_seconds: 120.0,
             per_tx_seconds: 1.0,

@@ -32,7 +32,7 @@ use toml::de::DeTable;
 use toml::{Table, Value};
 
 use crate::scenario::load::{
-    Segment, from_value, join_path, line_column, set_path, span_of, split_path,
+    Segment, from_value, join_path, line_column, merge_tables, set_path, span_of, split_path,
 };
 use crate::scenario::{Problem, Scenario, ScenarioError, check};
 
@@ -128,18 +128,6 @@ fn problem(origin: String, key: &str, message: impl Into<String>) -> ScenarioErr
             key: key.to_string(),
             message: message.into(),
         }],
-    }
-}
-
-/// Deep-merges `top` onto `base`: tables merge, anything else replaces.
-fn merge(base: &mut Table, top: Table) {
-    for (k, v) in top {
-        match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(t)) => merge(b, t),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
     }
 }
 
@@ -292,7 +280,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         }
         None => Table::new(),
     };
-    merge(&mut base, table);
+    merge_tables(&mut base, table);
     let scenario =
         from_value(Value::Table(base.clone())).map_err(|(k, m)| problem(at(&k), &k, m))?;
     if spec.replicates == 0 {

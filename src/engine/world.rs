@@ -702,6 +702,7 @@ impl Engine<'_, '_> {
             slot: self.slot,
             prover: agent.name.clone(),
             strategy: agent.strategy_name.to_string(),
+            credited: self.provers[tx.credited as usize].name.clone(),
             epoch: tx.job.epoch,
             end: tx.job.end,
             gas_cost: tx.gas_cost,

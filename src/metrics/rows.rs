@@ -80,10 +80,13 @@ table! {
         time_s: f64,
         /// The slot it landed in.
         slot: u64,
-        /// The prover.
+        /// The prover who sent it (and paid its gas).
         prover: String,
         /// Its strategy.
         strategy: String,
+        /// The identity the proof carries (another than the sender for a
+        /// sybil's identities, or a copy of a binding proof).
+        credited: String,
         /// The epoch it proves.
         epoch: u64,
         /// The last block it proves.

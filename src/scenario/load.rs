@@ -504,7 +504,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     need(
         d.max_congestion.is_finite() && d.max_congestion >= 1.0,
         "demand.max_congestion",
-        format!("expected a multiplier of at least 1, found {}", d.max_congestion),
+        format!(
+            "expected a multiplier of at least 1, found {}",
+            d.max_congestion
+        ),
     );
     need(
         d.mana_shape.is_finite() && d.mana_shape > 0.0,

@@ -138,6 +138,8 @@ fn rewards_far_above_costs_prove_every_epoch() {
 #[test]
 fn rewards_far_below_costs_make_provers_leave_and_the_chain_prune() {
     let mut s = small(80);
+    s.provers[0].count = 20;
+    s.provers.truncate(1);
     s.rewards.checkpoint_reward = 0;
     s.rewards.proving_cost_per_mana = 0;
     s.provers[0].hourly_price = 1e6;
@@ -154,6 +156,7 @@ fn rewards_far_below_costs_make_provers_leave_and_the_chain_prune() {
 fn one_prover_under_the_flat_rule_takes_the_whole_pool() {
     let mut s = small(20);
     s.booster.rule = RuleName::Flat;
+    s.provers.truncate(1);
     s.provers[0].count = 1;
     let (rec, _) = run_mem(&s);
     let paid: Vec<_> = rec.provers.iter().filter(|p| p.paid).collect();

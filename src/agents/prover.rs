@@ -136,28 +136,8 @@ impl ProverStrategy for Honest {
         let Some(e) = ctx.view.epoch.checked_sub(1) else {
             return;
         };
-        if self.last_started == Some(e) || ctx.me.jobs_running >= ctx.me.group.max_jobs {
-            return;
-        }
-        let Some(info) = ctx.view.epoch_info(e) else {
-            return;
-        };
-        let Some((end, _)) = info.last_block else {
-            return;
-        };
-        let group = ctx.me.group;
-        let seconds = job_seconds(group, info.live_txs);
-        let cost = job_cost(group, seconds);
-        let total_cost = cost + ctx.view.submission_cost(group.priority_fee_gwei);
-        let reward = expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
-        if reward - total_cost >= group.min_margin * total_cost {
+        if self.last_started != Some(e) && super::strategic::start_full_job(ctx, e, 1, 0.0) {
             self.last_started = Some(e);
-            ctx.actions.push(ProverAction::StartJob {
-                epoch: e,
-                end,
-                seconds,
-                cost,
-            });
         }
     }
 

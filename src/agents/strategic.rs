@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use rand::RngExt;
+
 use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 
@@ -20,6 +22,11 @@ pub fn start_full_job(
     overhead: f64,
 ) -> bool {
     if ctx.me.jobs_running >= ctx.me.group.max_jobs {
+        return false;
+    }
+    // Down for this epoch (drawn whatever the uptime, so that changing it
+    // leaves the prover's later draws in place).
+    if ctx.rng.random::<f64>() >= ctx.me.group.uptime {
         return false;
     }
     let Some(info) = ctx.view.epoch_info(e) else {

@@ -514,6 +514,9 @@ pub struct ProverGroup {
     pub parallelism: f64,
     /// How many jobs may run at once.
     pub max_jobs: u32,
+    /// The chance that the prover is up to prove a given epoch (downtime,
+    /// maintenance): an epoch it is down for it misses.
+    pub uptime: f64,
     /// What the hardware costs per hour, in tokens.
     pub hourly_price: f64,
     /// A fixed cost per epoch proven, in tokens (operations, monitoring).
@@ -564,6 +567,7 @@ impl Default for ProverGroup {
             per_tx_seconds: 1.0,
             parallelism: 16.0,
             max_jobs: 2,
+            uptime: 1.0,
             hourly_price: 40.0,
             fixed_cost_per_epoch: 5.0,
             priority_fee_gwei: 1.0,

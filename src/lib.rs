@@ -10,6 +10,7 @@
 //!   reports.
 
 pub mod agents;
+pub mod cost;
 pub mod engine;
 pub mod metrics;
 pub mod output;

@@ -6,7 +6,8 @@
 use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 
-use super::prover::{job_cost, job_seconds, submit_ready};
+use super::prover::submit_ready;
+use crate::cost::{prefix_cost, prefix_seconds};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
 
 /// Seconds from an epoch's end to its full proof assumed before any epoch
@@ -87,8 +88,8 @@ impl ProverStrategy for Bridger {
             return;
         };
         let group = ctx.me.group;
-        let seconds = job_seconds(group, info.live_txs);
-        let cost = job_cost(group, seconds);
+        let seconds = prefix_seconds(group, info.live_txs, info.blocks_built - info.blocks_pruned);
+        let cost = prefix_cost(group, seconds);
         let total = cost + ctx.view.submission_cost(group.priority_fee_gwei);
         let (wait_s, own_s) = finality_times(ctx, epoch, seconds);
         let saved_h = (wait_s - own_s).max(0.0) / 3600.0;

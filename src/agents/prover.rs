@@ -3,20 +3,9 @@
 //! accepted.
 
 use crate::protocol::{Epoch, ProverId};
-use crate::scenario::{ProverGroup, StrategyName};
+use crate::scenario::StrategyName;
 
 use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
-
-/// Seconds a job over `txs` transactions takes on this group's hardware.
-pub fn job_seconds(group: &ProverGroup, txs: u64) -> f64 {
-    group.overhead_seconds + group.per_tx_seconds * txs as f64 / group.parallelism
-}
-
-/// What a job of `seconds` costs in tokens (hardware time plus the fixed
-/// cost per epoch proven; the L1 submission is charged when sent).
-pub fn job_cost(group: &ProverGroup, seconds: f64) -> f64 {
-    seconds / 3600.0 * group.hourly_price + group.fixed_cost_per_epoch
-}
 
 /// The shares a prover would register with a bumping submission now.
 fn shares_now(view: &View<'_>, me: ProverId) -> f64 {

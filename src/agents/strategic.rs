@@ -8,7 +8,8 @@ use rand::RngExt;
 use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 
-use super::prover::{expected_reward, job_cost, job_seconds, submit_ready};
+use super::prover::{expected_reward, submit_ready};
+use crate::cost::{prefix_cost, prefix_seconds};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 
 /// Starts a proof of the whole of epoch `e` if `identities` registrations
@@ -36,8 +37,8 @@ pub fn start_full_job(
         return false;
     };
     let group = ctx.me.group;
-    let seconds = job_seconds(group, info.live_txs);
-    let cost = job_cost(group, seconds) + overhead;
+    let seconds = prefix_seconds(group, info.live_txs, info.blocks_built - info.blocks_pruned);
+    let cost = prefix_cost(group, seconds) + overhead;
     let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
     let reward = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
     if reward - total < group.min_margin * total {
@@ -94,12 +95,12 @@ impl Partial {
             && let Some((end, _)) = info.last_block
             && end > self.mine(c)
         {
-            let seconds = job_seconds(ctx.me.group, info.live_txs);
+            let seconds = prefix_seconds(ctx.me.group, info.live_txs, info.blocks_built - info.blocks_pruned);
             ctx.actions.push(ProverAction::StartJob {
                 epoch: c,
                 end,
                 seconds,
-                cost: job_cost(ctx.me.group, seconds),
+                cost: prefix_cost(ctx.me.group, seconds),
             });
             self.proven.push((c, end));
         }

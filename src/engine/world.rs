@@ -10,7 +10,8 @@ use rand_distr::{Distribution, Exp, StandardNormal};
 
 use crate::agents::bridger::Bridger;
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
-use crate::agents::prover::{Honest, job_cost, job_seconds, newcomer_reward};
+use crate::agents::prover::{Honest, newcomer_reward};
+use crate::cost::{prefix_cost, prefix_seconds};
 use crate::agents::sequencer::Sequencers;
 use crate::agents::strategic::{Copy, HoldBack, Identity, Partial, Strike, Sybil};
 use crate::agents::{
@@ -1293,8 +1294,9 @@ impl Engine<'_, '_> {
             }
             let group = &self.sc.provers[g];
             let view = self.view();
-            let seconds = job_seconds(group, self.epoch_txs(e));
-            let cost = job_cost(group, seconds) + view.submission_cost(group.priority_fee_gwei);
+            let (txs, blocks) = self.epoch_size(e);
+            let seconds = prefix_seconds(group, txs, blocks);
+            let cost = prefix_cost(group, seconds) + view.submission_cost(group.priority_fee_gwei);
             let entering = self
                 .provers
                 .iter()
@@ -1319,11 +1321,12 @@ impl Engine<'_, '_> {
         }
     }
 
-    fn epoch_txs(&self, e: Epoch) -> u64 {
+    /// Transactions and blocks of epoch `e` still on the chain.
+    fn epoch_size(&self, e: Epoch) -> (u64, u64) {
         self.epochs
             .iter()
             .find(|i| i.epoch == e)
-            .map_or(0, |i| i.live_txs)
+            .map_or((0, 0), |i| (i.live_txs, i.blocks_built - i.blocks_pruned))
     }
 
     fn trace_header(&self) -> String {

@@ -361,7 +361,19 @@ pub fn parse_in(
         })?;
         overridden.push((join_path(&segments), origin));
     }
-    let scenario = from_value(Value::Table(table)).expect("checked above");
+    let mut scenario = from_value(Value::Table(table)).expect("checked above");
+    if let Some(cost) = scenario.cost.clone() {
+        let fit = crate::cost::resolve_fit(&cost, dir)
+            .map_err(|(key, message)| ScenarioError::one(at(&key), key, message))?;
+        crate::cost::apply_fit(&cost, fit, &mut scenario.provers);
+        // The scenario as run carries the numbers, not the file's path.
+        scenario.cost = Some(crate::cost::CostConfig {
+            calibration: None,
+            overhead_seconds: Some(fit.0),
+            per_constraint_seconds: Some(fit.1),
+            ..cost
+        });
+    }
     let problems = check(&scenario);
     if problems.is_empty() {
         return Ok(scenario);
@@ -563,9 +575,15 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
                 g.name
             ),
         );
+        need(
+            g.hardware_speedup.is_finite() && g.hardware_speedup > 0.0,
+            &k("hardware_speedup"),
+            format!("expected a positive number, found {}", g.hardware_speedup),
+        );
         for (f, v) in [
             ("overhead_seconds", g.overhead_seconds),
             ("per_tx_seconds", g.per_tx_seconds),
+            ("per_block_seconds", g.per_block_seconds),
             ("hourly_price", g.hourly_price),
             ("fixed_cost_per_epoch", g.fixed_cost_per_epoch),
             ("priority_fee_gwei", g.priority_fee_gwei),

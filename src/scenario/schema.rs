@@ -39,6 +39,8 @@ pub struct Scenario {
     pub sequencers: Vec<SequencerGroup>,
     /// Groups of provers.
     pub provers: Vec<ProverGroup>,
+    /// Proving times from a calibration (sets every group's times).
+    pub cost: Option<crate::cost::CostConfig>,
 }
 
 impl Default for Scenario {
@@ -57,6 +59,7 @@ impl Default for Scenario {
             l1: L1Config::default(),
             sequencers: vec![SequencerGroup::default()],
             provers: vec![ProverGroup::default()],
+            cost: None,
         }
     }
 }
@@ -510,6 +513,11 @@ pub struct ProverGroup {
     pub overhead_seconds: f64,
     /// Seconds to prove one transaction on one unit of parallelism.
     pub per_tx_seconds: f64,
+    /// Seconds to prove one block on one unit of parallelism.
+    pub per_block_seconds: f64,
+    /// The hardware's speed relative to the calibration machine (used
+    /// with a `[cost]` table).
+    pub hardware_speedup: f64,
     /// How many units work on one job at once.
     pub parallelism: f64,
     /// How many jobs may run at once.
@@ -565,6 +573,8 @@ impl Default for ProverGroup {
             potential: 0,
             overhead_seconds: 120.0,
             per_tx_seconds: 1.0,
+            per_block_seconds: 0.0,
+            hardware_speedup: 1.0,
             parallelism: 16.0,
             max_jobs: 2,
             uptime: 1.0,

@@ -1,0 +1,291 @@
+//! The cost model (SPEC section 8): how long a prover takes to prove an
+//! epoch prefix and what it pays, and the calibration that grounds it in a
+//! measured Groth16 prover.
+//!
+//! `seconds = overhead + (per_tx × txs + per_block × blocks) / parallelism`,
+//! `cost = seconds / 3600 × hourly_price + fixed_cost_per_epoch` (plus the
+//! L1 submission, charged when sent). A scenario gives the three times per
+//! prover group directly, or a `[cost]` table that derives them from a
+//! calibration: `per_tx = per_constraint × constraints_per_tx / speedup`,
+//! `per_block = per_constraint × constraints_per_block / speedup`,
+//! `overhead = fitted overhead / speedup`.
+
+pub mod calibrate;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::ProverGroup;
+
+pub use calibrate::{Fit, Point};
+
+/// Seconds a prover of `group` takes to prove a prefix of `txs`
+/// transactions in `blocks` blocks.
+pub fn prefix_seconds(group: &ProverGroup, txs: u64, blocks: u64) -> f64 {
+    group.overhead_seconds
+        + (group.per_tx_seconds * txs as f64 + group.per_block_seconds * blocks as f64)
+            / group.parallelism
+}
+
+/// What `seconds` of proving cost a prover of `group`, in tokens: hardware
+/// time plus the fixed cost per epoch proven.
+pub fn prefix_cost(group: &ProverGroup, seconds: f64) -> f64 {
+    seconds / 3600.0 * group.hourly_price + group.fixed_cost_per_epoch
+}
+
+/// The `[cost]` table of a scenario.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostConfig {
+    /// A calibration file (relative to the scenario file).
+    pub calibration: Option<String>,
+    /// Or the fitted overhead per proof, seconds, inline.
+    pub overhead_seconds: Option<f64>,
+    /// Or the fitted seconds per constraint, inline.
+    pub per_constraint_seconds: Option<f64>,
+    /// Constraints one transaction adds to a proof.
+    pub constraints_per_tx: f64,
+    /// Constraints one block adds to a proof.
+    pub constraints_per_block: f64,
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        CostConfig {
+            calibration: None,
+            overhead_seconds: None,
+            per_constraint_seconds: None,
+            constraints_per_tx: 20_000.0,
+            constraints_per_block: 100_000.0,
+        }
+    }
+}
+
+/// The machine a calibration ran on.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Machine {
+    /// CPU model.
+    pub cpu: String,
+    /// Cores available.
+    pub cores: u32,
+    /// Memory, GiB.
+    pub memory_gib: f64,
+}
+
+/// What produced a calibration.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Software {
+    /// proversim's version.
+    pub proversim: String,
+    /// The arkworks crates and versions.
+    pub arkworks: String,
+    /// The proof system and circuit.
+    pub circuit: String,
+    /// The command line.
+    pub command: String,
+}
+
+/// A calibration file: the fit, every measured point, and where they come
+/// from.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    /// `prove_seconds = overhead + per_constraint × constraints`.
+    pub fit: Fit,
+    /// The machine.
+    pub machine: Machine,
+    /// The software.
+    pub software: Software,
+    /// Every measured size.
+    pub points: Vec<Point>,
+}
+
+impl Calibration {
+    /// Reads and checks a calibration file.
+    pub fn load(path: &Path) -> Result<Calibration, String> {
+        let name = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{name}: cannot read the calibration: {e}"))?;
+        let c: Calibration = toml::from_str(&text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let before = &text[..s.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!(":{line}:{col}")
+                })
+                .unwrap_or_default();
+            format!("{name}{at}: not a calibration: {}", e.message())
+        })?;
+        let f = c.fit;
+        if !(f.per_constraint_seconds.is_finite() && f.per_constraint_seconds > 0.0) {
+            return Err(format!(
+                "{name}: key 'fit.per_constraint_seconds': expected a positive number, found {}",
+                f.per_constraint_seconds
+            ));
+        }
+        if !f.overhead_seconds.is_finite() {
+            return Err(format!(
+                "{name}: key 'fit.overhead_seconds': expected a number, found {}",
+                f.overhead_seconds
+            ));
+        }
+        Ok(c)
+    }
+
+    /// The calibration as TOML, with a header saying what it is.
+    pub fn to_toml(&self) -> String {
+        format!(
+            "# Groth16 (arkworks, BN254) proving times measured on this machine by\n\
+             # `{}`; `proversim calibrate` rewrites it.\n\
+             # prove_seconds = overhead_seconds + per_constraint_seconds * constraints\n{}",
+            self.software.command,
+            toml::to_string(self).expect("a calibration serializes")
+        )
+    }
+}
+
+/// The fitted times a `[cost]` table stands for: from its calibration file
+/// (relative to `dir`) or given inline.
+pub fn resolve_fit(cost: &CostConfig, dir: &Path) -> Result<(f64, f64), (String, String)> {
+    match (&cost.calibration, cost.overhead_seconds, cost.per_constraint_seconds) {
+        (Some(file), None, None) => {
+            let c = Calibration::load(&dir.join(file)).map_err(|m| ("cost.calibration".into(), m))?;
+            Ok((c.fit.overhead_seconds.max(0.0), c.fit.per_constraint_seconds))
+        }
+        (None, Some(o), Some(p)) if o.is_finite() && o >= 0.0 && p.is_finite() && p > 0.0 => {
+            Ok((o, p))
+        }
+        (None, Some(_), Some(_)) => Err((
+            "cost".into(),
+            "expected a non-negative overhead_seconds and a positive per_constraint_seconds".into(),
+        )),
+        _ => Err((
+            "cost".into(),
+            "give either `calibration = \"file.toml\"` or both `overhead_seconds` and `per_constraint_seconds`"
+                .into(),
+        )),
+    }
+}
+
+/// Sets every prover group's times from the fit: the cost model the engine
+/// then uses for every prover.
+pub fn apply_fit(cost: &CostConfig, (overhead, per_constraint): (f64, f64), groups: &mut [ProverGroup]) {
+    for g in groups {
+        let speedup = g.hardware_speedup;
+        g.overhead_seconds = overhead / speedup;
+        g.per_tx_seconds = per_constraint * cost.constraints_per_tx / speedup;
+        g.per_block_seconds = per_constraint * cost.constraints_per_block / speedup;
+    }
+}
+
+/// The version of an arkworks crate this build uses, from `Cargo.lock`.
+pub fn arkworks_versions() -> String {
+    let lock = include_str!("../../Cargo.lock");
+    ["ark-groth16", "ark-bn254", "ark-relations", "ark-ff"]
+        .iter()
+        .map(|name| {
+            let needle = format!("name = \"{name}\"\nversion = \"");
+            let version = lock
+                .find(&needle)
+                .map(|i| {
+                    let rest = &lock[i + needle.len()..];
+                    rest[..rest.find('"').unwrap_or(0)].to_string()
+                })
+                .unwrap_or_else(|| "?".into());
+            format!("{name} {version}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// This machine's CPU model, cores and memory.
+pub fn this_machine() -> Machine {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let memory_gib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| (kb / 1024.0 / 1024.0 * 10.0).round() / 10.0);
+    Machine {
+        cpu,
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
+        memory_gib,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_and_cost_by_hand() {
+        let g = ProverGroup {
+            overhead_seconds: 100.0,
+            per_tx_seconds: 2.0,
+            per_block_seconds: 10.0,
+            parallelism: 4.0,
+            hourly_price: 36.0,
+            fixed_cost_per_epoch: 5.0,
+            ..ProverGroup::default()
+        };
+        // 100 + (2 * 1000 + 10 * 32) / 4 = 100 + 580 = 680 s.
+        assert_eq!(prefix_seconds(&g, 1000, 32), 680.0);
+        // 680 s at 36 tokens/h = 6.8 tokens, plus 5.
+        assert!((prefix_cost(&g, 680.0) - 11.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_fit_sets_every_groups_times_by_its_speedup() {
+        let cost = CostConfig {
+            constraints_per_tx: 1000.0,
+            constraints_per_block: 5000.0,
+            ..CostConfig::default()
+        };
+        let mut groups = vec![
+            ProverGroup::default(),
+            ProverGroup {
+                hardware_speedup: 4.0,
+                ..ProverGroup::default()
+            },
+        ];
+        apply_fit(&cost, (0.2, 1e-5), &mut groups);
+        assert!((groups[0].per_tx_seconds - 0.01).abs() < 1e-15);
+        assert!((groups[0].per_block_seconds - 0.05).abs() < 1e-15);
+        assert!((groups[0].overhead_seconds - 0.2).abs() < 1e-15);
+        assert!((groups[1].per_tx_seconds - 0.0025).abs() < 1e-15);
+        assert!((groups[1].overhead_seconds - 0.05).abs() < 1e-15);
+    }
+
+    #[test]
+    fn inline_numbers_or_a_file_but_not_nothing() {
+        let dir = Path::new(".");
+        let inline = CostConfig {
+            overhead_seconds: Some(0.1),
+            per_constraint_seconds: Some(2e-5),
+            ..CostConfig::default()
+        };
+        assert_eq!(resolve_fit(&inline, dir).unwrap(), (0.1, 2e-5));
+        assert!(resolve_fit(&CostConfig::default(), dir).is_err());
+        let negative = CostConfig {
+            per_constraint_seconds: Some(-1.0),
+            ..inline.clone()
+        };
+        assert!(resolve_fit(&negative, dir).is_err());
+    }
+}

@@ -102,6 +102,26 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Time a real Groth16 prover (arkworks, BN254) on circuits of growing
+    /// size and fit the cost model's line to it.
+    ///
+    /// For each size: setup once, then --repeat proofs (median and spread),
+    /// each verified. Fits prove_seconds = overhead + per_constraint x
+    /// constraints by least squares and writes a calibration TOML with the
+    /// fit, every point, the machine and the software. Scenarios use it with
+    /// [cost] calibration = "calibrations/default.toml".
+    Calibrate {
+        /// Circuit sizes in constraints: a list (1024,4096), powers
+        /// (2^10,2^12) or a range of powers (2^10..2^16).
+        #[arg(long, default_value = "2^10..2^16")]
+        sizes: String,
+        /// Proofs timed per size.
+        #[arg(long, default_value_t = 3)]
+        repeat: u32,
+        /// Where to write the calibration.
+        #[arg(long, default_value = "calibrations/default.toml")]
+        out: PathBuf,
+    },
     /// Check scenario files without running them; every problem is listed
     /// with its file, line and column, key and what was expected.
     Validate {
@@ -149,6 +169,7 @@ fn main() -> ExitCode {
             quiet,
         } => sweep(&file, threads, out, shard, resume, keep_runs, quiet),
         Command::Merge { shards, out } => merge(&shards, &out),
+        Command::Calibrate { sizes, repeat, out } => calibrate(&sizes, repeat, &out),
     }
 }
 
@@ -272,6 +293,88 @@ fn sweep(
             ExitCode::from(1)
         }
     }
+}
+
+fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
+    let sizes = match proversim::cost::parse_sizes(sizes) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: --sizes: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let bar = ProgressBar::with_draw_target(
+        Some(sizes.len() as u64),
+        if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} proving [{bar:30}] {pos}/{len} sizes {msg} ({elapsed})",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("{} constraints", sizes[0]));
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(vec![
+        "constraints",
+        "setup s",
+        "prove s (median)",
+        "prove min-max s",
+        "verify s",
+        "peak RSS MiB",
+    ]);
+    let result = proversim::cost::run_calibration(&sizes, repeat, &command, |p| {
+        bar.inc(1);
+        if let Some(next) = sizes.iter().find(|&&s| s > p.constraints) {
+            bar.set_message(format!("{next} constraints"));
+        }
+        table.add_row(vec![
+            p.constraints.to_string(),
+            format!("{:.3}", p.setup_seconds),
+            format!("{:.3}", p.prove_seconds),
+            format!("{:.3}-{:.3}", p.prove_min_seconds, p.prove_max_seconds),
+            format!("{:.4}", p.verify_seconds),
+            format!("{:.0}", p.peak_rss_mib),
+        ]);
+    });
+    bar.finish_and_clear();
+    let calibration = match result {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(dir) = out.parent()
+        && !dir.as_os_str().is_empty()
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: {}: {e}", dir.display());
+        return ExitCode::from(1);
+    }
+    if let Err(e) = proversim::output::tables::write_atomic(out, calibration.to_toml().as_bytes()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    let f = calibration.fit;
+    println!(
+        "{table}\nfit: prove_seconds = {:.4} + {:.3e} x constraints (r2 = {:.4})\nmachine: {}, {} cores, {} GiB\nwritten to {}",
+        f.overhead_seconds,
+        f.per_constraint_seconds,
+        f.r_squared,
+        calibration.machine.cpu,
+        calibration.machine.cores,
+        calibration.machine.memory_gib,
+        out.display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn merge(shards: &[PathBuf], out: &Path) -> ExitCode {

@@ -7,8 +7,8 @@ use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 
 use super::prover::submit_ready;
-use crate::cost::{prefix_cost, prefix_seconds};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
+use crate::cost::{prefix_cost, prefix_seconds};
 
 /// Seconds from an epoch's end to its full proof assumed before any epoch
 /// settled.

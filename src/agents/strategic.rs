@@ -9,8 +9,8 @@ use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 
 use super::prover::{expected_reward, submit_ready};
-use crate::cost::{prefix_cost, prefix_seconds};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
+use crate::cost::{prefix_cost, prefix_seconds};
 
 /// Starts a proof of the whole of epoch `e` if `identities` registrations
 /// of it are expected to pay for the proof, the extra `overhead` and one L1
@@ -95,7 +95,11 @@ impl Partial {
             && let Some((end, _)) = info.last_block
             && end > self.mine(c)
         {
-            let seconds = prefix_seconds(ctx.me.group, info.live_txs, info.blocks_built - info.blocks_pruned);
+            let seconds = prefix_seconds(
+                ctx.me.group,
+                info.live_txs,
+                info.blocks_built - info.blocks_pruned,
+            );
             ctx.actions.push(ProverAction::StartJob {
                 epoch: c,
                 end,

@@ -155,9 +155,9 @@ pub fn measure(constraints: u64, repeats: u32, seed: u64) -> Result<Point, Calib
             return Err(CalibrationError::Invalid(constraints));
         }
     }
-    let (min, max) = prove
-        .iter()
-        .fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let (min, max) = prove.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
+        (lo.min(x), hi.max(x))
+    });
     Ok(Point {
         constraints,
         setup_seconds,
@@ -172,7 +172,11 @@ pub fn measure(constraints: u64, repeats: u32, seed: u64) -> Result<Point, Calib
 
 /// Whether a proof of `circuit` verifies against `public` (for tests of
 /// tampering).
-pub fn prove_and_check(circuit: SquaringChain, public: Fr, seed: u64) -> Result<bool, CalibrationError> {
+pub fn prove_and_check(
+    circuit: SquaringChain,
+    public: Fr,
+    seed: u64,
+) -> Result<bool, CalibrationError> {
     let err = prover_err(circuit.steps as u64 + 1);
     let mut rng = StdRng::seed_from_u64(seed);
     let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(circuit, &mut rng).map_err(&err)?;
@@ -211,7 +215,11 @@ pub fn fit(points: &[Point]) -> Fit {
     Fit {
         overhead_seconds: intercept,
         per_constraint_seconds: slope,
-        r_squared: if ss_tot > 0.0 { 1.0 - ss_res / ss_tot } else { 1.0 },
+        r_squared: if ss_tot > 0.0 {
+            1.0 - ss_res / ss_tot
+        } else {
+            1.0
+        },
     }
 }
 

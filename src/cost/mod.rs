@@ -174,13 +174,91 @@ pub fn resolve_fit(cost: &CostConfig, dir: &Path) -> Result<(f64, f64), (String,
 
 /// Sets every prover group's times from the fit: the cost model the engine
 /// then uses for every prover.
-pub fn apply_fit(cost: &CostConfig, (overhead, per_constraint): (f64, f64), groups: &mut [ProverGroup]) {
+pub fn apply_fit(
+    cost: &CostConfig,
+    (overhead, per_constraint): (f64, f64),
+    groups: &mut [ProverGroup],
+) {
     for g in groups {
         let speedup = g.hardware_speedup;
         g.overhead_seconds = overhead / speedup;
         g.per_tx_seconds = per_constraint * cost.constraints_per_tx / speedup;
         g.per_block_seconds = per_constraint * cost.constraints_per_block / speedup;
     }
+}
+
+/// Parses a list of circuit sizes: `1024,4096` or `2^10,2^12` or a range
+/// of powers `2^10..2^16`.
+pub fn parse_sizes(text: &str) -> Result<Vec<u64>, String> {
+    let power = |s: &str| -> Result<u64, String> {
+        let s = s.trim();
+        match s.strip_prefix("2^") {
+            Some(e) => e
+                .parse::<u32>()
+                .ok()
+                .filter(|&e| (1..=30).contains(&e))
+                .map(|e| 1u64 << e)
+                .ok_or_else(|| format!("bad size {s:?}: expected 2^1 .. 2^30")),
+            None => s
+                .parse::<u64>()
+                .ok()
+                .filter(|&n| (2..=1 << 30).contains(&n))
+                .ok_or_else(|| {
+                    format!("bad size {s:?}: expected a number of constraints from 2 to 2^30")
+                }),
+        }
+    };
+    let mut sizes = Vec::new();
+    for part in text.split(',') {
+        if let Some((a, b)) = part.split_once("..") {
+            let (a, b) = (power(a)?, power(b)?);
+            if !a.is_power_of_two() || !b.is_power_of_two() || a > b {
+                return Err(format!("bad range {part:?}: expected 2^a..2^b with a <= b"));
+            }
+            let mut n = a;
+            while n <= b {
+                sizes.push(n);
+                n *= 2;
+            }
+        } else {
+            sizes.push(power(part)?);
+        }
+    }
+    if sizes.len() < 2 {
+        return Err("give at least two sizes to fit a line".into());
+    }
+    sizes.sort();
+    sizes.dedup();
+    Ok(sizes)
+}
+
+/// Measures every size (smallest first) and fits the line. `progress` is
+/// called after each size.
+pub fn run_calibration(
+    sizes: &[u64],
+    repeats: u32,
+    command: &str,
+    mut progress: impl FnMut(&Point),
+) -> Result<Calibration, calibrate::CalibrationError> {
+    let mut points = Vec::new();
+    for (i, &n) in sizes.iter().enumerate() {
+        let p = calibrate::measure(n, repeats, 1000 + i as u64)?;
+        progress(&p);
+        points.push(p);
+    }
+    Ok(Calibration {
+        fit: calibrate::fit(&points),
+        machine: this_machine(),
+        software: Software {
+            proversim: env!("CARGO_PKG_VERSION").to_string(),
+            arkworks: arkworks_versions(),
+            circuit:
+                "Groth16 over BN254; a chain of squarings x_{i+1} = x_i^2, one constraint each"
+                    .to_string(),
+            command: command.to_string(),
+        },
+        points,
+    })
 }
 
 /// The version of an arkworks crate this build uses, from `Cargo.lock`.

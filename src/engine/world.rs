@@ -11,13 +11,13 @@ use rand_distr::{Distribution, Exp, StandardNormal};
 use crate::agents::bridger::Bridger;
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
 use crate::agents::prover::{Honest, newcomer_reward};
-use crate::cost::{prefix_cost, prefix_seconds};
 use crate::agents::sequencer::Sequencers;
 use crate::agents::strategic::{Copy, HoldBack, Identity, Partial, Strike, Sybil};
 use crate::agents::{
     EpochInfo, Job, Market, Me, PendingProof, ProverAction, ProverCtx, ProverStrategy,
     SettledEpoch, View, tokens,
 };
+use crate::cost::{prefix_cost, prefix_seconds};
 use crate::metrics::{
     BridgeRow, EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary, SummaryAcc,
 };

@@ -3,7 +3,7 @@
 //! the checks that need the whole scenario.
 
 pub mod amount;
-pub(crate) mod load;
+pub mod load;
 mod schema;
 
 pub use load::{Problem, ScenarioError, check, load, parse};

@@ -1,0 +1,109 @@
+//! The calibration: a real Groth16 prover timed on small circuits, proofs
+//! that verify and tampered ones that do not, and calibration files that
+//! are read with clear errors.
+
+use std::path::Path;
+
+use ark_bn254::Fr;
+use proversim::cost::calibrate::{SquaringChain, prove_and_check};
+use proversim::cost::{Calibration, parse_sizes, run_calibration};
+
+#[test]
+fn a_small_calibration_fits_a_line() {
+    let sizes = parse_sizes("2^6..2^10").unwrap();
+    assert_eq!(sizes, vec![64, 128, 256, 512, 1024]);
+    let mut seen = 0;
+    let c = run_calibration(&sizes, 3, "test", |p| {
+        seen += 1;
+        assert!(p.prove_seconds > 0.0 && p.verify_seconds > 0.0);
+        assert!(p.prove_min_seconds <= p.prove_seconds && p.prove_seconds <= p.prove_max_seconds);
+    })
+    .unwrap();
+    assert_eq!(seen, 5);
+    assert!(c.fit.per_constraint_seconds > 0.0, "{:?}", c.fit);
+    assert!(c.fit.r_squared > 0.9, "{:?}", c.fit);
+    assert_eq!(c.points.len(), 5);
+    assert!(c.software.arkworks.contains("ark-groth16 0.6"));
+    // It round-trips through its file.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("c.toml");
+    std::fs::write(&path, c.to_toml()).unwrap();
+    assert_eq!(Calibration::load(&path).unwrap(), c);
+}
+
+#[test]
+fn proofs_verify_and_tampered_statements_do_not() {
+    let circuit = SquaringChain {
+        x: Fr::from(7u64),
+        steps: 20,
+    };
+    assert!(prove_and_check(circuit, circuit.output(), 1).unwrap());
+    let wrong = circuit.output() + Fr::from(1u64);
+    assert!(!prove_and_check(circuit, wrong, 1).unwrap());
+}
+
+#[test]
+fn the_shipped_calibration_is_valid_and_reaches_2_to_the_16() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("calibrations/default.toml");
+    let c = Calibration::load(&path).unwrap();
+    assert!(c.points.iter().any(|p| p.constraints >= 1 << 16));
+    assert!(c.fit.per_constraint_seconds > 0.0 && c.fit.r_squared > 0.9);
+}
+
+#[test]
+fn bad_calibration_files_give_clear_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad-calibrations");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        n += 1;
+        let expected = std::fs::read_to_string(path.with_extension("err")).unwrap();
+        let err = Calibration::load(&path).unwrap_err();
+        let err = err.replace(&format!("{}/", dir.display()), "");
+        assert_eq!(err, expected.trim_end(), "{}", path.display());
+    }
+    assert!(n >= 3);
+    assert!(parse_sizes("2^40").is_err());
+    assert!(parse_sizes("1024").is_err(), "one size cannot fit a line");
+    assert!(parse_sizes("2^12..2^10").is_err());
+}
+
+#[test]
+fn a_scenario_takes_its_provers_times_from_a_calibration() {
+    let text = r#"
+name = "calibrated"
+[cost]
+calibration = "../calibrations/default.toml"
+constraints_per_tx = 10000
+constraints_per_block = 50000
+
+[[provers]]
+name = "fast"
+hardware_speedup = 4.0
+"#;
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let s = proversim::scenario::load::parse_in("calibrated.toml", text, &scenarios, &[]).unwrap();
+    let c = Calibration::load(&scenarios.join("../calibrations/default.toml")).unwrap();
+    let g = &s.provers[0];
+    let expected = c.fit.per_constraint_seconds * 10_000.0 / 4.0;
+    assert!((g.per_tx_seconds - expected).abs() < 1e-15);
+    assert!((g.per_block_seconds - c.fit.per_constraint_seconds * 50_000.0 / 4.0).abs() < 1e-15);
+    // The scenario as run carries the numbers.
+    let cost = s.cost.as_ref().unwrap();
+    assert_eq!(cost.calibration, None);
+    assert_eq!(
+        cost.per_constraint_seconds,
+        Some(c.fit.per_constraint_seconds)
+    );
+    let bad = text.replace("../calibrations/default.toml", "nowhere.toml");
+    let e = proversim::scenario::load::parse_in("calibrated.toml", &bad, &scenarios, &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("key 'cost.calibration'") && e.contains("cannot read the calibration"),
+        "{e}"
+    );
+}

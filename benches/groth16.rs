@@ -30,5 +30,10 @@ fn prove(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, prove);
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotting needs system fonts.
+    config = Criterion::default().without_plots();
+    targets = prove
+}
 criterion_main!(benches);

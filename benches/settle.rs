@@ -17,5 +17,10 @@ fn settle(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, settle);
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotting needs system fonts.
+    config = Criterion::default().without_plots();
+    targets = settle
+}
 criterion_main!(benches);

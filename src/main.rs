@@ -60,6 +60,19 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Do not draw the charts (they go to <out>/charts/ by default).
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Redraw the charts of a run or sweep folder from its saved tables,
+    /// as PNG and SVG under <DIR>/charts/.
+    Chart {
+        /// A run folder (epochs.parquet...) or a sweep folder (sweep.parquet).
+        dir: PathBuf,
+        /// Sweep metrics to chart (default: active_provers_mean, reward_hhi,
+        /// liveness). Repeatable.
+        #[arg(long)]
+        metric: Vec<String>,
     },
     /// Run a parameter sweep: every cell of a grid of scenario keys, each
     /// with several replicates, in parallel on every core.
@@ -157,7 +170,18 @@ fn main() -> ExitCode {
             csv,
             trace,
             quiet,
-        } => run(&scenario, seed, out, &set, csv, trace.as_deref(), quiet),
+            no_charts,
+        } => run(
+            &scenario,
+            seed,
+            out,
+            &set,
+            csv,
+            trace.as_deref(),
+            quiet,
+            !no_charts,
+        ),
+        Command::Chart { dir, metric } => chart(&dir, &metric),
         Command::Validate { files } => validate(&files),
         Command::Sweep {
             file,
@@ -377,6 +401,26 @@ fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn chart(dir: &Path, metrics: &[String]) -> ExitCode {
+    match proversim::output::charts::draw_dir(dir, metrics) {
+        Ok(drawn) => {
+            for d in &drawn {
+                println!(
+                    "{}/charts/{}.{{png,svg}}: {}",
+                    dir.display(),
+                    d.stem,
+                    d.caption
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn merge(shards: &[PathBuf], out: &Path) -> ExitCode {
     match proversim::sweep::merge(shards, out) {
         Ok(rows) => {
@@ -393,6 +437,7 @@ fn merge(shards: &[PathBuf], out: &Path) -> ExitCode {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     path: &Path,
     seed: Option<u64>,
@@ -401,6 +446,7 @@ fn run(
     csv: bool,
     trace: Option<&Path>,
     quiet: bool,
+    charts: bool,
 ) -> ExitCode {
     let mut scenario = match proversim::scenario::load(path, overrides) {
         Ok(s) => s,
@@ -430,9 +476,18 @@ fn run(
     };
     let result = proversim::run::run_to_dir(&scenario, &out, csv, trace, progress);
     bar.finish_and_clear();
+    let result = result.map_err(|e| e.to_string()).and_then(|r| {
+        if charts {
+            proversim::output::charts::draw_run(&out).map_err(|e| e.to_string())?;
+        }
+        Ok(r)
+    });
     match result {
         Ok(r) => {
             if !quiet {
+                if charts {
+                    println!("charts: {}/charts/", out.display());
+                }
                 println!(
                     "{} (seed {}): {} epochs in {:.2} s\n{}",
                     scenario.name,

@@ -40,6 +40,8 @@ pub struct EpochInfo {
     pub mana: u64,
     /// Fees its blocks paid, in tokens.
     pub fees: f64,
+    /// What its proven blocks credited their proposers, in tokens.
+    pub sequencer_income: f64,
     /// Its newest block on the pending chain and that block's slot.
     pub last_block: Option<(BlockNumber, Slot)>,
     /// Transactions in its blocks still on the pending chain.

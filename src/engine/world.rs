@@ -132,13 +132,14 @@ struct Sink {
     prunes: Vec<Prune>,
     settlements: Vec<EpochSettlement>,
     sequencer_income: f64,
-    credited: Vec<(Epoch, u128)>,
+    /// (epoch, fee, proposer's credit) of each block credited.
+    credited: Vec<(Epoch, u128, u128)>,
 }
 
 impl Observer for Sink {
     fn block_credited(&mut self, c: &BlockCredit) {
         self.sequencer_income += tokens(c.earned);
-        self.credited.push((c.epoch, c.fee));
+        self.credited.push((c.epoch, c.fee, c.earned));
     }
     fn epoch_settled(&mut self, s: &EpochSettlement) {
         self.settlements.push(s.clone());
@@ -880,9 +881,10 @@ impl Engine<'_, '_> {
     fn drain_credits(&mut self) {
         let income = std::mem::take(&mut self.sink.sequencer_income);
         self.acc.sequencer_credit(income);
-        for (epoch, fee) in self.sink.credited.drain(..) {
+        for (epoch, fee, earned) in self.sink.credited.drain(..) {
             if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == epoch) {
                 info.fees += tokens(fee);
+                info.sequencer_income += tokens(earned);
             }
         }
     }
@@ -1149,6 +1151,7 @@ impl Engine<'_, '_> {
             txs: info.live_txs,
             mana: info.mana,
             fees: info.fees,
+            sequencer_income: info.sequencer_income,
             submissions: info.submissions,
             provers_paid: payouts.len() as u64,
             pool: tokens(pool),

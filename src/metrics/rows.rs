@@ -21,6 +21,8 @@ table! {
         mana: u64,
         /// Fees its proven blocks paid, tokens.
         fees: f64,
+        /// What its proven blocks credited their proposers, tokens.
+        sequencer_income: f64,
         /// Accepted and rejected submissions for it.
         submissions: u64,
         /// Provers paid.

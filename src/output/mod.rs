@@ -1,5 +1,8 @@
-//! Writing a run's outputs: streamed tables and the summary.
+//! Writing a run's outputs: streamed tables, the summary, charts and the
+//! report.
 
+pub mod charts;
+pub mod plot;
 pub mod run_files;
 pub mod tables;
 

@@ -1,0 +1,653 @@
+//! The charts of a run or a sweep, drawn from its saved tables, so that
+//! `proversim chart DIR` redraws them at any time.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::plot::{Chart, Kind, Series, draw};
+use super::tables::OutputError;
+use crate::protocol::{ActivityRecord, Booster, Rule};
+use crate::scenario::Scenario;
+use crate::sweep::Manifest;
+
+/// A chart that was drawn: its file stem under `charts/` and its caption.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    /// File stem (`charts/<stem>.png` and `.svg`).
+    pub stem: String,
+    /// What it shows, in a sentence.
+    pub caption: String,
+}
+
+fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
+    OutputError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Reads a Parquet table.
+pub fn read_table(path: &Path) -> Result<DataFrame, OutputError> {
+    let file = File::open(path).map_err(|e| oerr(path, e))?;
+    ParquetReader::new(file).finish().map_err(|e| oerr(path, e))
+}
+
+/// A column as numbers (missing values as NaN).
+pub fn numbers(df: &DataFrame, name: &str) -> Vec<f64> {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.cast(&DataType::Float64).ok())
+        .and_then(|c| {
+            c.f64()
+                .ok()
+                .map(|ca| ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// A column as text.
+pub fn texts(df: &DataFrame, name: &str) -> Vec<String> {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.cast(&DataType::String).ok())
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|ca| ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// Groups epochs into at most 200 bins: `(bin of each epoch, bin starts)`.
+fn bins(epochs: u64) -> (u64, Vec<f64>) {
+    let per = epochs.div_ceil(200).max(1);
+    let starts = (0..epochs.div_ceil(per))
+        .map(|b| (b * per) as f64)
+        .collect();
+    (per, starts)
+}
+
+/// Draws every chart of a run folder into `<dir>/charts/`.
+pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
+    let out = dir.join("charts");
+    std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
+    let epochs = read_table(&dir.join("epochs.parquet"))?;
+    let provers = read_table(&dir.join("provers.parquet"))?;
+    let n = epochs.height() as u64;
+    let (per, starts) = bins(n.max(1));
+    let bin_of = |e: f64| (e as u64 / per) as usize;
+    let x_label = if per > 1 {
+        format!("epoch (mean over {per}-epoch bins; 1 epoch = 38.4 min)")
+    } else {
+        "epoch (1 epoch = 38.4 min)".to_string()
+    };
+    let mut drawn = Vec::new();
+    let mut emit = |stem: &str, caption: &str, chart: Chart| -> Result<(), OutputError> {
+        draw(&chart, &out.join(stem))?;
+        drawn.push(Drawn {
+            stem: stem.to_string(),
+            caption: caption.to_string(),
+        });
+        Ok(())
+    };
+    let nb = starts.len();
+    let per_bin = |values: &[f64], epochs_col: &[f64]| -> Vec<(f64, f64)> {
+        let mut sum = vec![0.0; nb];
+        let mut cnt = vec![0.0; nb];
+        for (v, e) in values.iter().zip(epochs_col) {
+            if v.is_finite() {
+                let b = bin_of(*e).min(nb - 1);
+                sum[b] += v;
+                cnt[b] += 1.0;
+            }
+        }
+        starts
+            .iter()
+            .zip(sum.iter().zip(&cnt))
+            .filter(|(_, (_, c))| **c > 0.0)
+            .map(|(x, (s, c))| (*x, s / c))
+            .collect()
+    };
+    let e_col = numbers(&epochs, "epoch");
+
+    // Active provers by strategy.
+    let p_epoch = numbers(&provers, "epoch");
+    // Populations: each group with its strategy (a group has one).
+    let p_strategy: Vec<String> = texts(&provers, "group")
+        .into_iter()
+        .zip(texts(&provers, "strategy"))
+        .map(|(g, s)| if g == s { g } else { format!("{g} ({s})") })
+        .collect();
+    let p_reward = numbers(&provers, "reward");
+    let p_name = texts(&provers, "prover");
+    let strategies: Vec<String> = {
+        let mut s: Vec<String> = p_strategy.clone();
+        s.sort();
+        s.dedup();
+        s
+    };
+    let mut active = Vec::new();
+    for s in &strategies {
+        let mut count: BTreeMap<u64, f64> = BTreeMap::new();
+        for (e, st) in p_epoch.iter().zip(&p_strategy) {
+            if st == s {
+                *count.entry(*e as u64).or_default() += 1.0;
+            }
+        }
+        let (es, cs): (Vec<f64>, Vec<f64>) = (0..n)
+            .map(|e| (e as f64, count.get(&e).copied().unwrap_or(0.0)))
+            .unzip();
+        active.push(Series::new(s.clone(), per_bin(&cs, &es)));
+    }
+    emit(
+        "active-provers",
+        "Active provers over time, by group (strategy).",
+        Chart {
+            title: "Active provers by group (strategy)".into(),
+            x_label: x_label.clone(),
+            y_label: "provers".into(),
+            kind: Kind::Lines {
+                series: active,
+                marks: vec![],
+            },
+        },
+    )?;
+
+    // Reward shares by strategy and for the top provers.
+    let shares_by = |key: &dyn Fn(usize) -> String, names: &[String]| -> Vec<Series> {
+        let mut sums = vec![vec![0.0; nb]; names.len()];
+        let mut total = vec![0.0; nb];
+        for i in 0..p_epoch.len() {
+            let b = bin_of(p_epoch[i]).min(nb - 1);
+            let k = key(i);
+            let j = names
+                .iter()
+                .position(|n| *n == k)
+                .unwrap_or(names.len() - 1);
+            sums[j][b] += p_reward[i];
+            total[b] += p_reward[i];
+        }
+        names
+            .iter()
+            .zip(&sums)
+            .map(|(name, s)| {
+                Series::new(
+                    name.clone(),
+                    starts
+                        .iter()
+                        .enumerate()
+                        .map(|(b, x)| {
+                            (
+                                *x,
+                                if total[b] > 0.0 {
+                                    100.0 * s[b] / total[b]
+                                } else {
+                                    0.0
+                                },
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    emit(
+        "reward-share-strategy",
+        "Each group's (strategy's) share of prover rewards over time (stacked).",
+        Chart {
+            title: "Share of prover rewards by group (strategy)".into(),
+            x_label: x_label.clone(),
+            y_label: "% of rewards".into(),
+            kind: Kind::Stacked {
+                series: shares_by(&|i| p_strategy[i].clone(), &strategies),
+            },
+        },
+    )?;
+    let mut totals: BTreeMap<&str, f64> = BTreeMap::new();
+    for (name, r) in p_name.iter().zip(&p_reward) {
+        *totals.entry(name).or_default() += r;
+    }
+    let mut ranked: Vec<(&str, f64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut top: Vec<String> = ranked.iter().take(5).map(|(n, _)| n.to_string()).collect();
+    top.push("all others".into());
+    let top_set = top.clone();
+    emit(
+        "reward-share-top",
+        "The five best-paid provers' shares of prover rewards over time, and everyone else's (stacked).",
+        Chart {
+            title: "Share of prover rewards: top provers".into(),
+            x_label: x_label.clone(),
+            y_label: "% of rewards".into(),
+            kind: Kind::Stacked {
+                series: shares_by(
+                    &|i| {
+                        if top_set[..top_set.len() - 1].contains(&p_name[i]) {
+                            p_name[i].clone()
+                        } else {
+                            "all others".into()
+                        }
+                    },
+                    &top,
+                ),
+            },
+        },
+    )?;
+
+    // The booster.
+    if let Ok(text) = std::fs::read_to_string(dir.join("scenario.toml"))
+        && let Ok(sc) = toml::from_str::<Scenario>(&text)
+        && let Ok(config) = sc.booster.to_config()
+        && let Ok(booster) = Booster::new(config)
+    {
+        for (stem, caption, chart) in booster_charts(&booster) {
+            emit(stem, &caption, chart)?;
+        }
+    }
+
+    // Liveness and latency.
+    let built = numbers(&epochs, "blocks_built");
+    let proven = numbers(&epochs, "blocks_proven");
+    let pruned = numbers(&epochs, "blocks_pruned");
+    emit(
+        "liveness",
+        "Blocks built, proven and pruned per epoch.",
+        Chart {
+            title: "Liveness: blocks proven and pruned".into(),
+            x_label: x_label.clone(),
+            y_label: "blocks per epoch".into(),
+            kind: Kind::Lines {
+                series: vec![
+                    Series::new("built", per_bin(&built, &e_col)),
+                    Series::new("proven", per_bin(&proven, &e_col)),
+                    Series::new("pruned", per_bin(&pruned, &e_col)),
+                ],
+                marks: vec![],
+            },
+        },
+    )?;
+    let latency: Vec<f64> = numbers(&epochs, "full_proof_latency_s")
+        .iter()
+        .map(|s| s / 60.0)
+        .collect();
+    emit(
+        "proof-latency",
+        "Minutes from an epoch's end until its last block was proven.",
+        Chart {
+            title: "Proof latency".into(),
+            x_label: x_label.clone(),
+            y_label: "minutes after the epoch ended".into(),
+            kind: Kind::Lines {
+                series: vec![Series::new("full proof", per_bin(&latency, &e_col))],
+                marks: vec![],
+            },
+        },
+    )?;
+
+    // Incomes.
+    let seq = numbers(&epochs, "sequencer_income");
+    let pool = numbers(&epochs, "pool");
+    emit(
+        "income",
+        "Sequencers' and provers' income per epoch.",
+        Chart {
+            title: "Sequencer and prover income".into(),
+            x_label: x_label.clone(),
+            y_label: "tokens per epoch".into(),
+            kind: Kind::Lines {
+                series: vec![
+                    Series::new("sequencers", per_bin(&seq, &e_col)),
+                    Series::new("provers", per_bin(&pool, &e_col)),
+                ],
+                marks: vec![],
+            },
+        },
+    )?;
+
+    // Bridging latency.
+    let bridging_path = dir.join("bridging.parquet");
+    if bridging_path.exists() {
+        let b = read_table(&bridging_path)?;
+        if b.height() > 0 {
+            let lat = numbers(&b, "latency_s");
+            let own: Vec<bool> = b
+                .column("self_proved")
+                .ok()
+                .and_then(|c| {
+                    c.bool()
+                        .ok()
+                        .map(|ca| ca.iter().map(|v| v.unwrap_or(false)).collect())
+                })
+                .unwrap_or_default();
+            let cdf = |want: bool| -> Vec<(f64, f64)> {
+                let mut xs: Vec<f64> = lat
+                    .iter()
+                    .zip(&own)
+                    .filter(|(_, o)| **o == want)
+                    .map(|(l, _)| l / 60.0)
+                    .collect();
+                xs.sort_by(f64::total_cmp);
+                let n = xs.len() as f64;
+                xs.iter()
+                    .enumerate()
+                    .map(|(i, x)| (*x, 100.0 * (i + 1) as f64 / n))
+                    .collect()
+            };
+            let mut series = Vec::new();
+            for (want, name) in [
+                (true, "proved by the bridger itself"),
+                (false, "proved by provers"),
+            ] {
+                let pts = cdf(want);
+                if !pts.is_empty() {
+                    series.push(Series::new(format!("{name} ({})", pts.len()), pts));
+                }
+            }
+            emit(
+                "bridging-latency",
+                "Distribution of bridging transactions' time from submission to proven, by who proved them.",
+                Chart {
+                    title: "Bridging latency (cumulative)".into(),
+                    x_label: "minutes from submission to proven".into(),
+                    y_label: "% of bridging transactions".into(),
+                    kind: Kind::Lines {
+                        series,
+                        marks: vec![],
+                    },
+                },
+            )?;
+        }
+    }
+    Ok(drawn)
+}
+
+/// The booster's curve (shares against score) and a newcomer's shares per
+/// epoch against an incumbent's, both proving every epoch.
+pub fn booster_charts(booster: &Booster) -> Vec<(&'static str, String, Chart)> {
+    let top = match booster.config().rule {
+        Rule::Flat => 10,
+        Rule::Quadratic(q) => q.max_score,
+        Rule::Exponential(x) => x.max_streak,
+    };
+    let step = (top / 400).max(1);
+    let curve: Vec<(f64, f64)> = (0..=top / step)
+        .map(|i| {
+            let v = i * step;
+            (v as f64, booster.curve(v).map_or(f64::NAN, |s| s as f64))
+        })
+        .collect();
+    let rule = booster.config().rule.name();
+    let mut out = vec![(
+        "booster-curve",
+        format!("Shares a submission registers against the prover's score ({rule} rule)."),
+        Chart {
+            title: format!("Booster curve ({rule})"),
+            x_label: if matches!(booster.config().rule, Rule::Exponential(_)) {
+                "streak (epochs)".into()
+            } else {
+                "score".into()
+            },
+            y_label: "shares".into(),
+            kind: Kind::Lines {
+                series: vec![Series::new("", curve)],
+                marks: vec![],
+            },
+        },
+    )];
+    // An incumbent proving every epoch since long ago; a newcomer from 0.
+    let mut incumbent = ActivityRecord::default();
+    let mut epoch = 0u64;
+    for _ in 0..20_000 {
+        epoch += 1;
+        incumbent = booster
+            .score(incumbent, epoch, true)
+            .map_or(incumbent, |(_, r)| r);
+    }
+    let start = epoch;
+    let mut newcomer = ActivityRecord {
+        value: 0,
+        time: start,
+    };
+    let mut pts_new = Vec::new();
+    let mut pts_inc = Vec::new();
+    let mut parity = None;
+    for t in 1..=4000u64 {
+        let c = start + t;
+        let (sn, rn) = booster.score(newcomer, c, true).unwrap_or((0, newcomer));
+        let (si, ri) = booster.score(incumbent, c, true).unwrap_or((0, incumbent));
+        newcomer = rn;
+        incumbent = ri;
+        pts_new.push((t as f64, sn as f64));
+        pts_inc.push((t as f64, si as f64));
+        if parity.is_none() && sn as f64 >= 0.99 * si as f64 {
+            parity = Some(t);
+        }
+        if parity.is_some_and(|p| t >= p + p / 5 + 10) {
+            break;
+        }
+    }
+    let marks = parity
+        .map(|p| vec![(p as f64, format!(" parity after {p} epochs"))])
+        .unwrap_or_default();
+    out.push((
+        "booster-newcomer",
+        match parity {
+            Some(p) => format!(
+                "A newcomer's shares per epoch against an incumbent's, both proving every epoch: parity after {p} epochs ({:.1} days).",
+                p as f64 * 38.4 / 60.0 / 24.0
+            ),
+            None => "A newcomer's shares per epoch against an incumbent's, both proving every epoch: no parity within 4000 epochs.".into(),
+        },
+        Chart {
+            title: "Newcomer against incumbent".into(),
+            x_label: "epochs since the newcomer's first proof".into(),
+            y_label: "shares per submission".into(),
+            kind: Kind::Lines {
+                series: vec![Series::new("incumbent", pts_inc), Series::new("newcomer", pts_new)],
+                marks,
+            },
+        },
+    ));
+    out
+}
+
+/// The metrics a sweep chart shows by default.
+pub const DEFAULT_SWEEP_METRICS: [&str; 3] = ["active_provers_mean", "reward_hhi", "liveness"];
+
+/// Draws a sweep folder's charts into `<dir>/charts/`: for each metric, a
+/// heatmap over the first two swept keys (mean over replicates) and lines
+/// over the first key with 95% interval bands.
+pub fn draw_sweep(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
+    let out = dir.join("charts");
+    std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
+    let manifest_path = dir.join("sweep.json");
+    let manifest: Manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| oerr(&manifest_path, e))
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&manifest_path, e)))?;
+    let df = read_table(&dir.join("sweep.parquet"))?;
+    let params: Vec<&crate::sweep::spec::Parameter> = manifest.layout.parameters.iter().collect();
+    let cells = numbers(&df, "cell");
+    let mut drawn = Vec::new();
+    for metric in metrics {
+        let values = numbers(&df, metric);
+        if values.is_empty() {
+            return Err(oerr(
+                &dir.join("sweep.parquet"),
+                format!("no metric column {metric:?}"),
+            ));
+        }
+        // Replicate values per (index of param 0, index of param 1).
+        let mut groups: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
+        for (cell, v) in cells.iter().zip(&values) {
+            if !v.is_finite() {
+                continue;
+            }
+            let idx = manifest.layout.cell_indices(*cell as u64);
+            let key = (idx[0], idx.get(1).copied().unwrap_or(0));
+            groups.entry(key).or_default().push(*v);
+        }
+        let label = |p: &crate::sweep::spec::Parameter, i: usize| match &p.values[i] {
+            toml::Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        let p0 = params[0];
+        let numeric = p0
+            .values
+            .iter()
+            .all(|v| v.as_integer().is_some() || v.as_float().is_some());
+        let xval = |i: usize| {
+            if numeric {
+                p0.values[i]
+                    .as_float()
+                    .unwrap_or_else(|| p0.values[i].as_integer().unwrap_or(0) as f64)
+            } else {
+                i as f64
+            }
+        };
+        if params.len() >= 2 {
+            let p1 = params[1];
+            let xs: Vec<String> = (0..p0.values.len()).map(|i| label(p0, i)).collect();
+            let ys: Vec<String> = (0..p1.values.len()).map(|i| label(p1, i)).collect();
+            let grid = (0..ys.len())
+                .map(|r| {
+                    (0..xs.len())
+                        .map(|c| {
+                            groups
+                                .get(&(c, r))
+                                .map(|v| v.iter().sum::<f64>() / v.len() as f64)
+                        })
+                        .collect()
+                })
+                .collect();
+            let stem = format!("heatmap-{metric}");
+            draw(
+                &Chart {
+                    title: format!("{metric}: mean over replicates"),
+                    x_label: p0.key.clone(),
+                    y_label: p1.key.clone(),
+                    kind: Kind::Heatmap {
+                        xs,
+                        ys,
+                        values: grid,
+                    },
+                },
+                &out.join(&stem),
+            )?;
+            drawn.push(Drawn {
+                stem,
+                caption: format!(
+                    "Mean {metric} over replicates for each {} and {}.",
+                    p0.key, p1.key
+                ),
+            });
+        }
+        let lines_for = |other: Option<usize>| -> Series {
+            let mut pts = Vec::new();
+            let mut band = Vec::new();
+            for i in 0..p0.values.len() {
+                let vals: Vec<f64> = groups
+                    .iter()
+                    .filter(|((a, b), _)| *a == i && other.is_none_or(|o| *b == o))
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect();
+                if vals.is_empty() {
+                    continue;
+                }
+                let n = vals.len() as f64;
+                let mean = vals.iter().sum::<f64>() / n;
+                let sd = if n > 1.0 {
+                    (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+                } else {
+                    0.0
+                };
+                let half = 1.96 * sd / n.sqrt();
+                pts.push((xval(i), mean));
+                band.push((xval(i), mean - half, mean + half));
+            }
+            let name = match (other, params.get(1)) {
+                (Some(o), Some(p1)) => format!("{} = {}", p1.key, label(p1, o)),
+                _ => String::new(),
+            };
+            Series {
+                name,
+                points: pts,
+                band,
+            }
+        };
+        let series: Vec<Series> = match params.get(1) {
+            Some(p1) if p1.values.len() <= 6 => {
+                (0..p1.values.len()).map(|o| lines_for(Some(o))).collect()
+            }
+            _ => vec![lines_for(None)],
+        };
+        let stem = format!("line-{metric}");
+        let x_label = if numeric {
+            p0.key.clone()
+        } else {
+            format!(
+                "{} ({})",
+                p0.key,
+                (0..p0.values.len())
+                    .map(|i| format!("{i}: {}", label(p0, i)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        draw(
+            &Chart {
+                title: format!("{metric} with 95% intervals over replicates"),
+                x_label,
+                y_label: metric.clone(),
+                kind: Kind::Lines {
+                    series,
+                    marks: vec![],
+                },
+            },
+            &out.join(&stem),
+        )?;
+        drawn.push(Drawn {
+            stem,
+            caption: format!(
+                "Mean {metric} against {} with a 95% interval band over replicates.",
+                p0.key
+            ),
+        });
+    }
+    Ok(drawn)
+}
+
+/// Whether a folder holds a sweep (rather than a run).
+pub fn is_sweep(dir: &Path) -> bool {
+    dir.join("sweep.parquet").exists()
+}
+
+/// Draws a folder's charts, whatever it holds.
+pub fn draw_dir(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
+    if is_sweep(dir) {
+        let metrics: Vec<String> = if metrics.is_empty() {
+            DEFAULT_SWEEP_METRICS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        } else {
+            metrics.to_vec()
+        };
+        draw_sweep(dir, &metrics)
+    } else if dir.join("epochs.parquet").exists() {
+        draw_run(dir)
+    } else {
+        Err(oerr(
+            dir,
+            "neither a run folder (epochs.parquet) nor a sweep folder (sweep.parquet)",
+        ))
+    }
+}
+
+/// The chart files of a drawn chart.
+pub fn files(dir: &Path, d: &Drawn) -> [PathBuf; 2] {
+    let stem = dir.join("charts").join(&d.stem);
+    [stem.with_extension("png"), stem.with_extension("svg")]
+}

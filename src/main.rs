@@ -64,6 +64,19 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Write report.md for a run or sweep folder: how to reproduce it, the
+    /// parameters that differ from the baseline, key metrics (95% intervals
+    /// over replicates for sweeps), the charts, and a method section.
+    Report {
+        /// A run or sweep folder.
+        dir: PathBuf,
+        /// Another run or sweep folder to put side by side.
+        #[arg(long)]
+        compare: Option<PathBuf>,
+        /// The baseline scenario parameters are compared with.
+        #[arg(long, default_value = "scenarios/baseline.toml")]
+        baseline: PathBuf,
+    },
     /// Redraw the charts of a run or sweep folder from its saved tables,
     /// as PNG and SVG under <DIR>/charts/.
     Chart {
@@ -182,6 +195,11 @@ fn main() -> ExitCode {
             !no_charts,
         ),
         Command::Chart { dir, metric } => chart(&dir, &metric),
+        Command::Report {
+            dir,
+            compare,
+            baseline,
+        } => report(&dir, compare.as_deref(), &baseline),
         Command::Validate { files } => validate(&files),
         Command::Sweep {
             file,
@@ -399,6 +417,30 @@ fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
         out.display()
     );
     ExitCode::SUCCESS
+}
+
+fn report(dir: &Path, compare: Option<&Path>, baseline: &Path) -> ExitCode {
+    let baseline = if baseline.exists() {
+        match proversim::scenario::load(baseline, &[]) {
+            Ok(s) => s,
+            Err(e) => {
+                print_problems(&e);
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        proversim::scenario::Scenario::default()
+    };
+    match proversim::output::report::write_report(dir, &baseline, compare) {
+        Ok(_) => {
+            println!("{}", dir.join("report.md").display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn chart(dir: &Path, metrics: &[String]) -> ExitCode {

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod plot;
+pub mod report;
 pub mod run_files;
 pub mod tables;
 

@@ -194,6 +194,22 @@ pub struct BoosterSpec {
 }
 
 impl BoosterSpec {
+    /// The same booster with the quadratic rule's omitted constants filled
+    /// in with the values they default to (so two specs compare by effect).
+    pub fn normalized(&self) -> BoosterSpec {
+        let mut s = self.clone();
+        if s.rule == RuleName::Quadratic {
+            let d = Quadratic::DEPLOYED;
+            s.increment.get_or_insert(d.increment);
+            s.max_score.get_or_insert(d.max_score);
+            s.a.get_or_insert(d.a);
+            s.minimum.get_or_insert(d.minimum);
+            s.k.get_or_insert(d.k);
+            s.decay_per_epoch.get_or_insert(d.decay_per_epoch);
+        }
+        s
+    }
+
     /// The booster this spec describes, or the key that is missing.
     pub fn to_config(&self) -> Result<BoosterConfig, (&'static str, String)> {
         let score_on = match self.score_on {

@@ -24,7 +24,6 @@ mkdir -p "$out"
 "$bin" run "$root/scenarios/baseline.toml" --set epochs=400 --out "$out/run" --quiet
 "$bin" sweep "$here/streak-decay-small.toml" --out "$out/sweep" --quiet
 
-export MPLBACKEND=Agg
 export PROVERSIM_RUN="$out/run"
 export PROVERSIM_SWEEP="$out/sweep"
 "$venv/bin/python" "$here/execute.py" "$out/executed" \

@@ -316,6 +316,13 @@ fn sweep(
         },
     );
     bar.finish_and_clear();
+    // A whole sweep ends in its charts; a shard's wait for the merge.
+    let result = result.map_err(|e| e.to_string()).and_then(|r| {
+        if shard.is_none() {
+            proversim::output::charts::draw_dir(&out, &[]).map_err(|e| e.to_string())?;
+        }
+        Ok(r)
+    });
     match result {
         Ok(r) => {
             if !quiet {

@@ -227,7 +227,11 @@ fn lines<DB: DrawingBackend>(
             .copied()
             .chain(s.band.iter().flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)]))
     });
-    let ((x0, x1), (y0, y1)) = bounds(all);
+    let ((x0, x1), (y0, mut y1)) = bounds(all);
+    // Headroom for the legend in the upper right.
+    if series.len() > 1 || series.iter().any(|s| !s.name.is_empty()) {
+        y1 += (y1 - y0) * 0.15 * series.len().min(4) as f64 / 2.0;
+    }
     let mut ctx = ChartBuilder::on(area)
         .x_label_area_size(48)
         .y_label_area_size(72)

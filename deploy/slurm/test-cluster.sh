@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Proves the cluster path on a real Slurm: submits deploy/slurm/sweep.sbatch
+# on a small sweep as a job array with a dependent merge job, waits, and
+# checks that the merged sweep.parquet is byte-identical to the same sweep
+# run locally. Then checks that a failing array task makes the wait fail
+# instead of hanging. Runs everything inside local-cluster.sh.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+bin=${PROVERSIM_BIN:-}
+if [ -z "$bin" ]; then
+    (cd "$root" && cargo build --quiet)
+    bin="$root/target/debug/proversim"
+fi
+export PROVERSIM_BIN="$bin"
+
+work=$(mktemp -d /tmp/proversim-slurm-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/sweep.toml" <<SWEEP
+epochs = 20
+
+[[provers]]
+name = "honest"
+count = 4
+
+[sweep]
+base = "$root/scenarios/baseline.toml"
+replicates = 2
+seed = 77
+
+[[sweep.parameter]]
+key = "booster.increment"
+values = [100000, 200000]
+
+[[sweep.parameter]]
+key = "rewards.sequencer_bps"
+values = [5000, 7000, 9000]
+SWEEP
+
+"$bin" sweep "$work/sweep.toml" --quiet --out "$work/local"
+
+# Runs inside the cluster: the array, the merge, and a wait with a deadline.
+cat > "$work/on-cluster.sh" <<'INNER'
+#!/usr/bin/env bash
+set -uo pipefail
+sbatch_script=$1 sweep=$2 out=$3 shards=$4 deadline=$5
+mkdir -p "$out/logs"
+array=$(sbatch --parsable --output="$out/logs/%x-%A_%a.out" --array=0-$((shards - 1)) \
+    "$sbatch_script" "$sweep" "$out" "$shards") || exit 1
+merge=$(sbatch --parsable --output="$out/logs/%x-merge-%j.out" --dependency=afterok:"$array" \
+    "$sbatch_script" "$sweep" "$out" "$shards") || exit 1
+echo "submitted array $array and merge $merge" >&2
+end=$((SECONDS + deadline))
+while [ -n "$(squeue -h -j "$array,$merge" 2> /dev/null)" ]; do
+    if [ $SECONDS -ge $end ]; then
+        echo "jobs still queued after ${deadline}s" >&2
+        exit 1
+    fi
+    sleep 1
+done
+# A failed task cancels the merge (kill_invalid_depend): no table.
+[ -f "$out/sweep.parquet" ] || { echo "no merged table" >&2; cat "$out"/logs/* >&2 2> /dev/null; exit 1; }
+INNER
+chmod +x "$work/on-cluster.sh"
+
+start=$SECONDS
+"$here/local-cluster.sh" -- bash -c "
+    set -e
+    '$work/on-cluster.sh' '$here/sweep.sbatch' '$work/sweep.toml' '$work/cluster' 3 90
+    cmp '$work/local/sweep.parquet' '$work/cluster/sweep.parquet'
+    echo 'merged sweep.parquet is byte-identical to the local sweep' >&2
+    # A failing array task: the wait must fail, not hang.
+    if PROVERSIM_BIN=/bin/false '$work/on-cluster.sh' '$here/sweep.sbatch' '$work/sweep.toml' '$work/broken' 3 60; then
+        echo 'a failing array task went unnoticed' >&2
+        exit 1
+    fi
+    echo 'a failing array task fails the run' >&2
+"
+echo "slurm: 2 passed, 0 failed ($((SECONDS - start)) s)"

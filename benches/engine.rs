@@ -7,19 +7,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+use proversim::cost::calibrate::peak_rss_mib;
+
 use proversim::engine::{RunOptions, run};
 use proversim::metrics::NullRecorder;
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -49,7 +40,7 @@ fn main() {
     println!(
         "one year with tables: {secs:.3} s = {:.2} M events/s; peak RSS so far {:.1} MB",
         r.summary.engine_events as f64 / secs / 1e6,
-        peak_rss_mb()
+        peak_rss_mib()
     );
     if !quick {
         s.epochs = 10 * year_epochs;
@@ -60,7 +51,7 @@ fn main() {
             s.epochs,
             r.summary.engine_events,
             t.elapsed().as_secs_f64(),
-            peak_rss_mb()
+            peak_rss_mib()
         );
     }
     let _ = std::fs::remove_dir_all(&tmp);

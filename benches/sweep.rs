@@ -7,6 +7,8 @@
 use std::path::Path;
 use std::time::Instant;
 
+use proversim::cost::calibrate::peak_rss_mib;
+
 use proversim::sweep::{SweepOptions, parse, run_sweep};
 
 const SWEEP: &str = r#"
@@ -29,17 +31,6 @@ start = 20000
 stop = 200000
 count = 10
 "#;
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
@@ -76,7 +67,7 @@ fn main() {
         println!(
             "{threads} thread(s): {} cells in {secs:.2} s = {rate:.1} cells/s; peak RSS so far {:.1} MB",
             r.runs,
-            peak_rss_mb()
+            peak_rss_mib()
         );
     }
     println!("speed-up with 2 threads: {:.2}x", rates[1] / rates[0]);

@@ -61,6 +61,19 @@ pub fn texts(df: &DataFrame, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A line chart without marks.
+fn line_chart(title: &str, x_label: &str, y_label: &str, series: Vec<Series>) -> Chart {
+    Chart {
+        title: title.into(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        kind: Kind::Lines {
+            series,
+            marks: vec![],
+        },
+    }
+}
+
 /// Groups epochs into at most 200 bins: `(bin of each epoch, bin starts)`.
 fn bins(epochs: u64) -> (u64, Vec<f64>) {
     let per = epochs.div_ceil(200).max(1);
@@ -145,15 +158,12 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     emit(
         "active-provers",
         "Active provers over time, by group (strategy).",
-        Chart {
-            title: "Active provers by group (strategy)".into(),
-            x_label: x_label.clone(),
-            y_label: "provers".into(),
-            kind: Kind::Lines {
-                series: active,
-                marks: vec![],
-            },
-        },
+        line_chart(
+            "Active provers by group (strategy)",
+            &x_label,
+            "provers",
+            active,
+        ),
     )?;
 
     // Reward shares by strategy and for the top provers.
@@ -255,19 +265,16 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     emit(
         "liveness",
         "Blocks built, proven and pruned per epoch.",
-        Chart {
-            title: "Liveness: blocks proven and pruned".into(),
-            x_label: x_label.clone(),
-            y_label: "blocks per epoch".into(),
-            kind: Kind::Lines {
-                series: vec![
-                    Series::new("built", per_bin(&built, &e_col)),
-                    Series::new("proven", per_bin(&proven, &e_col)),
-                    Series::new("pruned", per_bin(&pruned, &e_col)),
-                ],
-                marks: vec![],
-            },
-        },
+        line_chart(
+            "Liveness: blocks proven and pruned",
+            &x_label,
+            "blocks per epoch",
+            vec![
+                Series::new("built", per_bin(&built, &e_col)),
+                Series::new("proven", per_bin(&proven, &e_col)),
+                Series::new("pruned", per_bin(&pruned, &e_col)),
+            ],
+        ),
     )?;
     let latency: Vec<f64> = numbers(&epochs, "full_proof_latency_s")
         .iter()
@@ -276,15 +283,12 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     emit(
         "proof-latency",
         "Minutes from an epoch's end until its last block was proven.",
-        Chart {
-            title: "Proof latency".into(),
-            x_label: x_label.clone(),
-            y_label: "minutes after the epoch ended".into(),
-            kind: Kind::Lines {
-                series: vec![Series::new("full proof", per_bin(&latency, &e_col))],
-                marks: vec![],
-            },
-        },
+        line_chart(
+            "Proof latency",
+            &x_label,
+            "minutes after the epoch ended",
+            vec![Series::new("full proof", per_bin(&latency, &e_col))],
+        ),
     )?;
 
     // Incomes.
@@ -293,18 +297,15 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     emit(
         "income",
         "Sequencers' and provers' income per epoch.",
-        Chart {
-            title: "Sequencer and prover income".into(),
-            x_label: x_label.clone(),
-            y_label: "tokens per epoch".into(),
-            kind: Kind::Lines {
-                series: vec![
-                    Series::new("sequencers", per_bin(&seq, &e_col)),
-                    Series::new("provers", per_bin(&pool, &e_col)),
-                ],
-                marks: vec![],
-            },
-        },
+        line_chart(
+            "Sequencer and prover income",
+            &x_label,
+            "tokens per epoch",
+            vec![
+                Series::new("sequencers", per_bin(&seq, &e_col)),
+                Series::new("provers", per_bin(&pool, &e_col)),
+            ],
+        ),
     )?;
 
     // Bridging latency.
@@ -349,15 +350,12 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
             emit(
                 "bridging-latency",
                 "Distribution of bridging transactions' time from submission to proven, by who proved them.",
-                Chart {
-                    title: "Bridging latency (cumulative)".into(),
-                    x_label: "minutes from submission to proven".into(),
-                    y_label: "% of bridging transactions".into(),
-                    kind: Kind::Lines {
-                        series,
-                        marks: vec![],
-                    },
-                },
+                line_chart(
+                    "Bridging latency (cumulative)",
+                    "minutes from submission to proven",
+                    "% of bridging transactions",
+                    series,
+                ),
             )?;
         }
     }

@@ -234,6 +234,36 @@ pub(crate) fn from_value(value: Value) -> Result<Scenario, (String, String)> {
     })
 }
 
+/// Parses TOML keeping every key's position; a syntax error names the file,
+/// line and column.
+pub(crate) fn parse_spanned<'t>(
+    file: &str,
+    text: &'t str,
+) -> Result<Spanned<DeTable<'t>>, ScenarioError> {
+    DeTable::parse(text).map_err(|e| {
+        let origin = match e.span() {
+            Some(s) => {
+                let (l, c) = line_column(text, s.start);
+                format!("{file}:{l}:{c}")
+            }
+            None => file.to_string(),
+        };
+        ScenarioError::one(origin, "", format!("not valid TOML: {}", e.message()))
+    })
+}
+
+/// `file:line:column` of a key path in a parsed document, or just the file
+/// where the key is not written in it.
+pub(crate) fn origin_of(file: &str, text: &str, doc: &Spanned<DeTable<'_>>, key: &str) -> String {
+    match span_of(doc, key) {
+        Some(s) => {
+            let (l, c) = line_column(text, s.start);
+            format!("{file}:{l}:{c}")
+        }
+        None => file.to_string(),
+    }
+}
+
 /// Reads, overrides and checks a scenario file.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
@@ -318,23 +348,8 @@ pub fn parse_in(
     dir: &Path,
     overrides: &[String],
 ) -> Result<Scenario, ScenarioError> {
-    let doc = DeTable::parse(text).map_err(|e| {
-        let origin = match e.span() {
-            Some(s) => {
-                let (l, c) = line_column(text, s.start);
-                format!("{file}:{l}:{c}")
-            }
-            None => file.to_string(),
-        };
-        ScenarioError::one(origin, "", format!("not valid TOML: {}", e.message()))
-    })?;
-    let at = |key: &str| match span_of(&doc, key) {
-        Some(s) => {
-            let (l, c) = line_column(text, s.start);
-            format!("{file}:{l}:{c}")
-        }
-        None => file.to_string(),
-    };
+    let doc = parse_spanned(file, text)?;
+    let at = |key: &str| origin_of(file, text, &doc, key);
     let table: Table = text
         .parse()
         .map_err(|e: toml::de::Error| ScenarioError::one(file, "", e.message().to_string()))?;

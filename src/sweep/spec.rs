@@ -28,11 +28,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use toml::de::DeTable;
 use toml::{Table, Value};
 
 use crate::scenario::load::{
-    Segment, from_value, join_path, line_column, merge_tables, set_path, span_of, split_path,
+    Segment, from_value, join_path, merge_tables, origin_of, parse_spanned, set_path, split_path,
 };
 use crate::scenario::{Problem, Scenario, ScenarioError, check};
 
@@ -229,23 +228,8 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
 
 /// Parses a sweep given as text; `dir` resolves a relative `base`.
 pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError> {
-    let doc = DeTable::parse(text).map_err(|e| {
-        let origin = match e.span() {
-            Some(s) => {
-                let (l, c) = line_column(text, s.start);
-                format!("{file}:{l}:{c}")
-            }
-            None => file.to_string(),
-        };
-        problem(origin, "", format!("not valid TOML: {}", e.message()))
-    })?;
-    let at = |key: &str| match span_of(&doc, key) {
-        Some(s) => {
-            let (l, c) = line_column(text, s.start);
-            format!("{file}:{l}:{c}")
-        }
-        None => file.to_string(),
-    };
+    let doc = parse_spanned(file, text)?;
+    let at = |key: &str| origin_of(file, text, &doc, key);
     let mut table: Table = text
         .parse()
         .map_err(|e: toml::de::Error| problem(file.to_string(), "", e.message().to_string()))?;

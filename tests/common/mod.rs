@@ -113,8 +113,8 @@ pub fn epoch(report: &Value, e: u64) -> &Value {
         .unwrap_or_else(|| panic!("epoch {e} not in {report}"))
 }
 
-/// `(prover, amount)` of an epoch's payouts.
-pub fn payouts(report: &Value, e: u64) -> Vec<(String, u128)> {
+/// `(prover, field)` of an epoch's payouts, the field parsed as a number.
+fn payout_field(report: &Value, e: u64, field: &str) -> Vec<(String, u128)> {
     epoch(report, e)["payouts"]
         .as_array()
         .unwrap()
@@ -122,25 +122,20 @@ pub fn payouts(report: &Value, e: u64) -> Vec<(String, u128)> {
         .map(|p| {
             (
                 p["prover"].as_str().unwrap().to_string(),
-                p["amount"].as_str().unwrap().parse().unwrap(),
+                p[field].as_str().unwrap().parse().unwrap(),
             )
         })
         .collect()
 }
 
+/// `(prover, amount)` of an epoch's payouts.
+pub fn payouts(report: &Value, e: u64) -> Vec<(String, u128)> {
+    payout_field(report, e, "amount")
+}
+
 /// `(prover, shares)` of an epoch's payouts.
 pub fn shares(report: &Value, e: u64) -> Vec<(String, u128)> {
-    epoch(report, e)["payouts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["prover"].as_str().unwrap().to_string(),
-                p["shares"].as_str().unwrap().parse().unwrap(),
-            )
-        })
-        .collect()
+    payout_field(report, e, "shares")
 }
 
 /// The `status` or `reason` of every submission.

@@ -6,30 +6,7 @@ use std::path::Path;
 
 use ark_bn254::Fr;
 use proversim::cost::calibrate::{SquaringChain, prove_and_check};
-use proversim::cost::{Calibration, parse_sizes, run_calibration};
-
-#[test]
-fn a_small_calibration_fits_a_line() {
-    let sizes = parse_sizes("2^6..2^10").unwrap();
-    assert_eq!(sizes, vec![64, 128, 256, 512, 1024]);
-    let mut seen = 0;
-    let c = run_calibration(&sizes, 3, "test", |p| {
-        seen += 1;
-        assert!(p.prove_seconds > 0.0 && p.verify_seconds > 0.0);
-        assert!(p.prove_min_seconds <= p.prove_seconds && p.prove_seconds <= p.prove_max_seconds);
-    })
-    .unwrap();
-    assert_eq!(seen, 5);
-    assert!(c.fit.per_constraint_seconds > 0.0, "{:?}", c.fit);
-    assert!(c.fit.r_squared > 0.9, "{:?}", c.fit);
-    assert_eq!(c.points.len(), 5);
-    assert!(c.software.arkworks.contains("ark-groth16 0.6"));
-    // It round-trips through its file.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("c.toml");
-    std::fs::write(&path, c.to_toml()).unwrap();
-    assert_eq!(Calibration::load(&path).unwrap(), c);
-}
+use proversim::cost::{Calibration, parse_sizes};
 
 #[test]
 fn proofs_verify_and_tampered_statements_do_not() {

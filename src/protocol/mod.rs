@@ -10,6 +10,7 @@ mod arith;
 pub mod booster;
 pub mod chain;
 pub mod governance;
+pub mod legacy;
 pub mod proofs;
 pub mod rewards;
 pub mod state;

@@ -289,29 +289,25 @@ fn the_slurm_script_runs_shards_and_merges_them_to_the_whole() {
             .success()
     );
     let out = tmp.path().join("cluster");
-    // As Slurm would run the array tasks, then the merge job.
-    for task in ["2", "0", "1"] {
-        let ok = Command::new("bash")
-            .arg(&script)
+    // The script as Slurm runs it: an array task (with its index) or the
+    // merge job (without).
+    let sbatch = |task: Option<&str>| {
+        let mut cmd = Command::new("bash");
+        cmd.arg(&script)
             .arg(&file)
             .arg(&out)
             .arg("3")
             .env("PROVERSIM_BIN", bin)
-            .env("SLURM_ARRAY_TASK_ID", task)
-            .env("SLURM_CPUS_PER_TASK", "1")
-            .status()
-            .unwrap();
-        assert!(ok.success());
+            .env("SLURM_CPUS_PER_TASK", "1");
+        match task {
+            Some(t) => cmd.env("SLURM_ARRAY_TASK_ID", t),
+            None => cmd.env_remove("SLURM_ARRAY_TASK_ID"),
+        };
+        assert!(cmd.status().unwrap().success(), "task {task:?}");
+    };
+    for task in ["2", "0", "1"] {
+        sbatch(Some(task));
     }
-    let ok = Command::new("bash")
-        .arg(&script)
-        .arg(&file)
-        .arg(&out)
-        .arg("3")
-        .env("PROVERSIM_BIN", bin)
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    sbatch(None);
     assert_eq!(table(&out), table(&whole));
 }

@@ -42,6 +42,9 @@ pub struct EpochInfo {
     pub fees: f64,
     /// What its proven blocks credited their proposers, in tokens.
     pub sequencer_income: f64,
+    /// What its blocks are worth if proven: minted rewards plus fees less
+    /// burnt fees, in tokens (the bonded design's quote base).
+    pub value: f64,
     /// Its newest block on the pending chain and that block's slot.
     pub last_block: Option<(BlockNumber, Slot)>,
     /// Transactions in its blocks still on the pending chain.

@@ -29,6 +29,8 @@ use crate::protocol::{
 use crate::scenario::{Scenario, StrategyName, VotePolicy};
 
 use super::fees::{L1Prices, congestion_multiplier, mana_prices, next_excess};
+
+mod bonded;
 use super::queue::{Event, EventQueue, Time};
 use super::rng::{Stream, stream};
 
@@ -97,8 +99,10 @@ struct ProverAgent {
 
 /// An engine-side record of a block still held: what the fee model and the
 /// mempool need.
-struct BlockMeta {
+pub(super) struct BlockMeta {
     number: BlockNumber,
+    /// Its slot.
+    slot: Slot,
     epoch: Epoch,
     /// What proving it adds to its epoch's pool estimate, tokens.
     pool_part: f64,
@@ -183,7 +187,7 @@ impl PriceWalk {
     }
 }
 
-struct Engine<'s, 'r> {
+pub(super) struct Engine<'s, 'r> {
     sc: &'s Scenario,
     recorder: &'r mut dyn Recorder,
     slot_ms: u64,
@@ -232,6 +236,8 @@ struct Engine<'s, 'r> {
     payloads: Vec<Payload>,
     /// Slots of recent prunes (for the liveness policy).
     recent_prunes: VecDeque<Slot>,
+    /// The bonded-quotes design, when the scenario runs it.
+    pub(super) bonded: Option<bonded::BondedMode>,
 }
 
 /// Runs a scenario, sending rows to `recorder`.
@@ -307,6 +313,7 @@ pub fn run(
         rounds: Rounds::new(sc.governance.round_size, sc.governance.quorum),
         payloads: Vec::new(),
         recent_prunes: VecDeque::new(),
+        bonded: bonded::BondedMode::for_scenario(sc)?,
     };
     for (g, group) in sc.provers.iter().enumerate() {
         let phase = if group.start_epoch > 0 {
@@ -318,6 +325,7 @@ pub fn run(
             engine.spawn_prover(g, phase);
         }
     }
+    engine.post_bonds()?;
     engine.queue.push(0, Event::SlotStart(0));
     while let Some((time, event)) = engine.queue.pop() {
         engine.now = time;
@@ -347,7 +355,7 @@ pub fn run(
         .trace
         .take()
         .map(|body| engine.trace_header() + &body);
-    let books = *engine.protocol.books();
+    let books = engine.books();
     let summary = engine
         .acc
         .finish(&sc.name, sc.seed, sc.epochs, events, &books);
@@ -375,7 +383,7 @@ impl Engine<'_, '_> {
         t as f64 / 1000.0
     }
 
-    fn protocol_err(&self, error: ProtocolError) -> EngineError {
+    pub(super) fn protocol_err(&self, error: ProtocolError) -> EngineError {
         EngineError::Protocol {
             slot: self.slot,
             error,
@@ -434,7 +442,7 @@ impl Engine<'_, '_> {
         id
     }
 
-    fn event(&mut self, kind: &str, subject: String, value: f64, detail: String) {
+    pub(super) fn event(&mut self, kind: &str, subject: String, value: f64, detail: String) {
         if !self.recorder.keeps_rows() {
             return;
         }
@@ -456,7 +464,7 @@ impl Engine<'_, '_> {
     }
 
     /// The world as agents see it now.
-    fn view(&self) -> View<'_> {
+    pub(super) fn view(&self) -> View<'_> {
         View {
             now: self.now,
             slot: self.slot,
@@ -732,8 +740,8 @@ impl Engine<'_, '_> {
 
     /// Bridging transactions now covered by the proven tip: their latency,
     /// and who proved them.
-    fn bridges_proven(&mut self, by: u32) {
-        let tip = self.protocol.proven_tip();
+    pub(super) fn bridges_proven(&mut self, by: u32) {
+        let tip = self.proven_tip();
         while let Some(&(tag, block)) = self.bridges.front() {
             if block > tip {
                 break;
@@ -894,9 +902,13 @@ impl Engine<'_, '_> {
         let epoch = slot / self.ed;
         self.base_fee.step(&mut self.fee_rng);
         self.blob_fee.step(&mut self.fee_rng);
-        self.protocol
-            .begin_slot(slot, &mut self.sink)
-            .map_err(|e| self.protocol_err(e))?;
+        if self.bonded.is_some() {
+            self.bonded_slot_start(slot)?;
+        } else {
+            self.protocol
+                .begin_slot(slot, &mut self.sink)
+                .map_err(|e| self.protocol_err(e))?;
+        }
         for p in std::mem::take(&mut self.sink.prunes) {
             self.prune(p);
         }
@@ -911,10 +923,14 @@ impl Engine<'_, '_> {
                     ..EpochInfo::default()
                 });
             }
-            self.entries_and_exits(epoch);
-            for p in 0..self.provers.len() as u32 {
-                if self.provers[p as usize].phase == Phase::Active {
-                    self.call_prover(p, |s, ctx| s.on_epoch_start(ctx));
+            if self.bonded.is_some() {
+                self.collect_quotes(epoch);
+            } else {
+                self.entries_and_exits(epoch);
+                for p in 0..self.provers.len() as u32 {
+                    if self.provers[p as usize].phase == Phase::Active {
+                        self.call_prover(p, |s, ctx| s.on_epoch_start(ctx));
+                    }
                 }
             }
         }
@@ -923,11 +939,11 @@ impl Engine<'_, '_> {
         }
         self.trim_metas(epoch);
         self.max_held = self.max_held.max(self.protocol.held_blocks());
-        debug_assert!(self.protocol.books().check().is_ok());
+        debug_assert!(self.books().check().is_ok());
         Ok(())
     }
 
-    fn prune(&mut self, p: Prune) {
+    pub(super) fn prune(&mut self, p: Prune) {
         let mut returned = Vec::new();
         let mut txs = 0;
         while self.metas.back().is_some_and(|m| m.number >= p.first_block) {
@@ -949,10 +965,7 @@ impl Engine<'_, '_> {
             if info.last_block.is_none()
                 && let Some(m) = self.metas.iter().rev().find(|m| m.epoch == info.epoch)
             {
-                info.last_block = self
-                    .protocol
-                    .block(m.number)
-                    .map(|b| (m.number, b.input.slot));
+                info.last_block = Some((m.number, m.slot));
             }
         }
         self.acc.prune();
@@ -980,8 +993,24 @@ impl Engine<'_, '_> {
         tokens(p.checkpoint_reward) * (1.0 - p.sequencer_bps as f64 / 10_000.0)
     }
 
+    /// The highest proven block, whichever design runs.
+    pub(super) fn proven_tip(&self) -> BlockNumber {
+        match &self.bonded {
+            Some(b) => b.machine.proven_tip(),
+            None => self.protocol.proven_tip(),
+        }
+    }
+
+    /// Where every token went, whichever design runs.
+    fn books(&self) -> crate::protocol::Books {
+        match &self.bonded {
+            Some(b) => b.books(),
+            None => *self.protocol.books(),
+        }
+    }
+
     fn trim_metas(&mut self, epoch: Epoch) {
-        let proven = self.protocol.proven_tip();
+        let proven = self.proven_tip();
         while self
             .metas
             .front()
@@ -1000,10 +1029,14 @@ impl Engine<'_, '_> {
         if self.sequencers.misses(proposer) {
             return Ok(());
         }
-        let seq = &self.sequencers.all[proposer];
-        let group = self.sc.sequencers.iter().find(|g| g.name == seq.group);
-        if let Some(payload) = group.and_then(|g| self.policy_payload(seq.policy, g)) {
-            self.rounds.signal(payload);
+        if self.bonded.is_some() {
+            self.offer_quote(proposer)?;
+        } else {
+            let seq = &self.sequencers.all[proposer];
+            let group = self.sc.sequencers.iter().find(|g| g.name == seq.group);
+            if let Some(payload) = group.and_then(|g| self.policy_payload(seq.policy, g)) {
+                self.rounds.signal(payload);
+            }
         }
         let target = self.sc.chain.mana_target;
         let (parent_excess, parent_mana) = self
@@ -1043,10 +1076,11 @@ impl Engine<'_, '_> {
             prover_cost_per_mana: prices.prover,
             protocol_fee_per_mana: prices.protocol,
         };
-        let number = self
-            .protocol
-            .add_block(input)
-            .map_err(|e| self.protocol_err(e))?;
+        let number = match &mut self.bonded {
+            Some(b) => b.machine.add_block(input),
+            None => self.protocol.add_block(input),
+        }
+        .map_err(|e| self.protocol_err(e))?;
         let epoch = slot / self.ed;
         let pool_part = self.reward_part_per_block() + tokens(prices.prover * mana as Amount);
         if let Some(info) = self.epochs.back_mut()
@@ -1058,6 +1092,8 @@ impl Engine<'_, '_> {
             info.mana += mana;
             info.last_block = Some((number, slot));
             info.pool_estimate += pool_part;
+            info.value += tokens(self.sc.rewards.checkpoint_reward)
+                + tokens(fee - prices.protocol * mana as Amount);
         }
         if let Some(trace) = &mut self.trace {
             let _ = write!(
@@ -1070,6 +1106,7 @@ impl Engine<'_, '_> {
         let tags: Vec<BridgeTag> = batches.iter().filter_map(|b| b.bridge).collect();
         self.metas.push_back(BlockMeta {
             number,
+            slot,
             epoch,
             pool_part,
             excess,
@@ -1131,12 +1168,15 @@ impl Engine<'_, '_> {
             return;
         };
         let info = self.epochs.remove(pos).expect("found");
-        let settlement = self
-            .sink
-            .settlements
-            .iter()
-            .position(|s| s.epoch == e)
-            .map(|i| self.sink.settlements.swap_remove(i));
+        let settlement = match &mut self.bonded {
+            Some(b) => b.settlement(e),
+            None => self
+                .sink
+                .settlements
+                .iter()
+                .position(|s| s.epoch == e)
+                .map(|i| self.sink.settlements.swap_remove(i)),
+        };
         let end_time = (e + 1) * self.ed * self.slot_ms;
         let latency = |t: Option<Time>| t.map(|t| (t as f64 - end_time as f64) / 1000.0);
         let (pool, dust, longest, payouts) = match &settlement {
@@ -1177,8 +1217,15 @@ impl Engine<'_, '_> {
             full_latency_s: latency(info.full_proof),
         });
         self.newcomer_stats(e, &payouts);
+        let capital = self
+            .bonded
+            .as_ref()
+            .map_or(0.0, |b| b.capital_cost_per_epoch);
         for i in 0..self.provers.len() {
-            let acct = self.acct.remove(&(e, i as u32)).unwrap_or_default();
+            let mut acct = self.acct.remove(&(e, i as u32)).unwrap_or_default();
+            if self.provers[i].phase == Phase::Active {
+                acct.cost += capital;
+            }
             let agent = &self.provers[i];
             if agent.phase != Phase::Active && acct.submissions == 0 && acct.cost == 0.0 {
                 continue;

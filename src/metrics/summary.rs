@@ -163,6 +163,10 @@ pub struct Summary {
     pub bridging: Option<BridgingSummary>,
     /// Governance payloads executed.
     pub payloads_executed: u64,
+    /// Bonded design: kickbacks paid to colluding sequencers, tokens.
+    pub kickbacks: f64,
+    /// Bonded design: bonds slashed, tokens.
+    pub slashed: f64,
     /// Engine events handled.
     pub engine_events: u64,
     /// The books at the end.
@@ -188,6 +192,8 @@ pub struct SummaryAcc {
     bridges: Vec<(f64, bool)>,
     payloads_executed: u64,
     newcomers: BTreeMap<String, NewcomerSummary>,
+    kickbacks: f64,
+    slashed: f64,
 }
 
 impl SummaryAcc {
@@ -260,6 +266,16 @@ impl SummaryAcc {
         if own_shares > 0.0 && own_shares >= 0.99 * incumbent_shares {
             n.epochs_to_parity = Some(epoch - start_epoch);
         }
+    }
+
+    /// A kickback of `tokens` was paid.
+    pub fn kickback(&mut self, tokens: f64) {
+        self.kickbacks += tokens;
+    }
+
+    /// A bond of `tokens` was slashed.
+    pub fn slashed(&mut self, tokens: f64) {
+        self.slashed += tokens;
     }
 
     /// A governance payload executed.
@@ -384,6 +400,8 @@ impl SummaryAcc {
             newcomers: self.newcomers,
             bridging,
             payloads_executed: self.payloads_executed,
+            kickbacks: self.kickbacks,
+            slashed: self.slashed,
             engine_events: events,
             books: books.into(),
         }

@@ -104,8 +104,8 @@ pub enum BondedRefusal {
     /// Not in the first `quote_slots` slots after the epoch, or a quote
     /// was already accepted, or the epoch has no block.
     NoQuoteNow,
-    /// Only the chosen prover may prove, the whole epoch, after the one
-    /// before is proven, by the end of the next epoch.
+    /// Only the chosen prover may prove, the whole epoch, once, after the
+    /// one before is proven, by the end of the next epoch.
     NotChosen,
 }
 
@@ -127,6 +127,8 @@ pub struct BondedPayout {
     pub blocks: u64,
     /// Its value: minted rewards plus fees minus burnt fees.
     pub value: Amount,
+    /// The prover.
+    pub prover_id: ProverId,
     /// What the prover was paid.
     pub prover: Amount,
     /// What each proposer was credited.
@@ -294,7 +296,11 @@ impl Bonded {
         let Some(first) = self.chain.first(epoch) else {
             return Ok(Err(BondedRefusal::NotChosen));
         };
-        if acc.quote.prover != prover || current > epoch + 1 || first - 1 > self.chain.proven_tip()
+        let proven = self.chain.proven_tip();
+        if acc.quote.prover != prover
+            || current > epoch + 1
+            || first - 1 > proven
+            || first <= proven
         {
             return Ok(Err(BondedRefusal::NotChosen));
         }
@@ -310,6 +316,7 @@ impl Bonded {
             epoch,
             blocks: last - first + 1,
             value: 0,
+            prover_id: prover,
             prover: 0,
             sequencers: Vec::new(),
         };
@@ -336,7 +343,6 @@ impl Bonded {
         }
         self.books = books;
         self.chain.prove_to(last);
-        self.accepted.remove(&epoch);
         Ok(Ok(payout))
     }
 }
@@ -404,6 +410,21 @@ mod tests {
             Err(BondedRefusal::NoQuoteNow)
         );
         let p = b.prove(ProverId(7), 0).unwrap().unwrap();
+        // Once proven, neither a second quote nor a second proof pays again.
+        assert_eq!(
+            b.accept(
+                Quote {
+                    prover: ProverId(7),
+                    bps: 9000
+                },
+                SequencerId(1)
+            ),
+            Err(BondedRefusal::NoQuoteNow)
+        );
+        assert_eq!(
+            b.prove(ProverId(7), 0).unwrap(),
+            Err(BondedRefusal::NotChosen)
+        );
         // 4 blocks, each worth 1000 + 500 - 200 = 1300; 20% to the prover.
         assert_eq!(p.blocks, 4);
         assert_eq!(p.value, 5200);

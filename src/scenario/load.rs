@@ -476,6 +476,36 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             }
         }
     }
+    // The bonded design's constants matter only when it runs.
+    if s.mechanism == super::Mechanism::BondedQuotes {
+        let bq = &s.bonded;
+        need(
+            bq.quote_slots >= 1 && bq.quote_slots < c.epoch_duration.max(2),
+            "bonded.quote_slots",
+            format!(
+                "expected at least 1 and fewer than epoch_duration ({}), found {}",
+                c.epoch_duration, bq.quote_slots
+            ),
+        );
+        for (key, v) in [
+            ("bonded.capital_cost_per_year", bq.capital_cost_per_year),
+            ("bonded.quote_margin", bq.quote_margin),
+        ] {
+            need(
+                v.is_finite() && v >= 0.0,
+                key,
+                format!("expected a non-negative number, found {v}"),
+            );
+        }
+        need(
+            (0.0..=1.0).contains(&bq.kickback_share),
+            "bonded.kickback_share",
+            format!(
+                "expected a part between 0 and 1, found {}",
+                bq.kickback_share
+            ),
+        );
+    }
     let g = &s.governance;
     need(
         g.quorum * 2 > g.round_size && g.quorum <= g.round_size,

@@ -41,6 +41,52 @@ pub struct Scenario {
     pub provers: Vec<ProverGroup>,
     /// Proving times from a calibration (sets every group's times).
     pub cost: Option<crate::cost::CostConfig>,
+    /// The proving design: the permissionless market or the previous
+    /// bonded quotes (SPEC section 9).
+    pub mechanism: Mechanism,
+    /// The bonded-quotes design's constants.
+    pub bonded: BondedConfig,
+}
+
+/// Which proving design a scenario runs.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mechanism {
+    /// Anyone proves; the longest proof's provers share the pool.
+    #[default]
+    Permissionless,
+    /// Bonded provers quote; a proposer of the next epoch picks one.
+    BondedQuotes,
+}
+
+/// The constants of the bonded-quotes design (SPEC section 9).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BondedConfig {
+    /// Slots of epoch N+1 in which a quote for N may be accepted.
+    pub quote_slots: u64,
+    /// The bond each prover posts, smallest units.
+    #[serde(with = "amount")]
+    pub bond: Amount,
+    /// What locking the bond costs per year, as a part of it.
+    pub capital_cost_per_year: f64,
+    /// The markup provers quote over their cost, as a part of it.
+    pub quote_margin: f64,
+    /// The part of a colluding acceptance's excess (highest over lowest
+    /// quote) the prover pays back to the sequencer.
+    pub kickback_share: f64,
+}
+
+impl Default for BondedConfig {
+    fn default() -> Self {
+        BondedConfig {
+            quote_slots: 13,
+            bond: 100_000 * 1_000_000_000_000_000_000,
+            capital_cost_per_year: 0.05,
+            quote_margin: 0.25,
+            kickback_share: 0.5,
+        }
+    }
 }
 
 impl Default for Scenario {
@@ -60,6 +106,8 @@ impl Default for Scenario {
             sequencers: vec![SequencerGroup::default()],
             provers: vec![ProverGroup::default()],
             cost: None,
+            mechanism: Mechanism::Permissionless,
+            bonded: BondedConfig::default(),
         }
     }
 }
@@ -446,6 +494,9 @@ pub struct SequencerGroup {
     /// `liveness`, `profit`: the change they signal for, percent of the
     /// checkpoint reward.
     pub change_pct: f64,
+    /// Under bonded quotes: accept the highest quote for a kickback
+    /// instead of the lowest.
+    pub colluding: bool,
 }
 
 impl Default for SequencerGroup {
@@ -461,6 +512,7 @@ impl Default for SequencerGroup {
             max_margin: 1.0,
             reference_cost: 50.0,
             change_pct: 25.0,
+            colluding: false,
         }
     }
 }

@@ -1,0 +1,341 @@
+//! The previous design in the engine (`mechanism = "bonded_quotes"`): every
+//! prover posts a bond and quotes each finished epoch; a proposer among the
+//! first `quote_slots` of the next epoch accepts one (honest: the lowest;
+//! colluding: the highest, for a kickback); the chosen prover proves the
+//! whole epoch or loses its bond. Block building, demand, fees and outputs
+//! are the engine's own; the rules are `protocol::legacy`.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+use super::{Engine, EngineError, Phase};
+use crate::agents::tokens;
+use crate::cost::{prefix_cost, prefix_seconds};
+use crate::engine::queue::Time;
+use crate::protocol::legacy::{Bonded, BondedEvent, BondedParams, BondedPayout, Quote};
+use crate::protocol::{Books, Epoch, EpochSettlement, Payout, SequencerId};
+use crate::scenario::{Mechanism, Scenario};
+
+/// The bonded design's state inside the engine.
+pub(crate) struct BondedMode {
+    /// The rules.
+    pub machine: Bonded,
+    /// The epoch quotes were collected for, and the quotes (bps, prover),
+    /// lowest first.
+    quotes: Option<(Epoch, Vec<(u64, u32)>)>,
+    /// Chosen provers' proofs: epoch, prover, when it lands, whether the
+    /// prover will fail to deliver.
+    pending: Vec<(Epoch, u32, Time, bool)>,
+    /// Proven epochs' payouts, until their rows are written.
+    payouts: Vec<BondedPayout>,
+    /// What each bonded prover's capital costs per epoch, tokens.
+    pub capital_cost_per_epoch: f64,
+}
+
+impl BondedMode {
+    /// The bonded mode of a scenario, if it runs that design.
+    pub fn for_scenario(sc: &Scenario) -> Result<Option<BondedMode>, EngineError> {
+        if sc.mechanism != Mechanism::BondedQuotes {
+            return Ok(None);
+        }
+        let b = &sc.bonded;
+        let machine = Bonded::new(BondedParams {
+            epoch_duration: sc.chain.epoch_duration,
+            quote_slots: b.quote_slots,
+            checkpoint_reward: sc.rewards.checkpoint_reward,
+            distributor_funding: sc.rewards.distributor_funding,
+            bond: b.bond,
+        })
+        .map_err(|e| EngineError::Scenario(e.to_string()))?;
+        let epoch_hours = (sc.chain.epoch_duration * sc.chain.slot_duration) as f64 / 3600.0;
+        Ok(Some(BondedMode {
+            machine,
+            quotes: None,
+            pending: Vec::new(),
+            payouts: Vec::new(),
+            capital_cost_per_epoch: tokens(b.bond) * b.capital_cost_per_year * epoch_hours
+                / (365.0 * 24.0),
+        }))
+    }
+
+    /// The books in the permissionless shape (no dust, nothing unsettled).
+    pub fn books(&self) -> Books {
+        let b = self.machine.books();
+        Books {
+            minted: b.minted,
+            fees: b.fees,
+            burnt: b.burnt,
+            paid_sequencers: b.paid_sequencers,
+            paid_provers: b.paid_provers,
+            dust: 0,
+            unsettled: 0,
+        }
+    }
+
+    /// An epoch's payout as a settlement with one paid prover.
+    pub fn settlement(&mut self, epoch: Epoch) -> Option<EpochSettlement> {
+        let i = self.payouts.iter().position(|p| p.epoch == epoch)?;
+        let p = self.payouts.swap_remove(i);
+        Some(EpochSettlement {
+            epoch,
+            longest: p.blocks,
+            pool: p.prover,
+            dust: 0,
+            payouts: vec![Payout {
+                prover: p.prover_id,
+                shares: 1,
+                amount: p.prover,
+            }],
+        })
+    }
+}
+
+impl Engine<'_, '_> {
+    /// Every prover posts its bond at the start.
+    pub(super) fn post_bonds(&mut self) -> Result<(), EngineError> {
+        let Some(b) = &mut self.bonded else {
+            return Ok(());
+        };
+        for p in &self.provers {
+            b.machine
+                .post_bond(p.id)
+                .map_err(|e| EngineError::Protocol { slot: 0, error: e })?;
+        }
+        Ok(())
+    }
+
+    /// A slot start: deadlines (no quote, a chosen prover that failed), then
+    /// the chosen prover's proof if it has landed.
+    pub(super) fn bonded_slot_start(&mut self, slot: u64) -> Result<(), EngineError> {
+        let b = self.bonded.as_mut().expect("bonded mode");
+        let events = b
+            .machine
+            .begin_slot(slot)
+            .map_err(|e| EngineError::Protocol { slot, error: e })?;
+        for ev in events {
+            match ev {
+                BondedEvent::NoQuote { epoch, prune } => {
+                    self.event(
+                        "no_quote",
+                        format!("epoch {epoch}"),
+                        (prune.last_block - prune.first_block + 1) as f64,
+                        format!(
+                            "no quote accepted in time: blocks {}..={} pruned",
+                            prune.first_block, prune.last_block
+                        ),
+                    );
+                    self.sink.prunes.push(prune);
+                }
+                BondedEvent::Slashed {
+                    epoch,
+                    prover,
+                    bond,
+                    prune,
+                } => {
+                    let name = self.provers[prover.0 as usize].name.clone();
+                    self.acc.slashed(tokens(bond));
+                    self.event(
+                        "slashed",
+                        name,
+                        tokens(bond),
+                        format!("did not prove epoch {epoch} in time; bond lost"),
+                    );
+                    if let Some(p) = prune {
+                        self.sink.prunes.push(p);
+                    }
+                    // It posts a new bond to stay eligible.
+                    let b = self.bonded.as_mut().expect("bonded mode");
+                    let _ = b.machine.post_bond(prover);
+                }
+            }
+        }
+        let now = self.now;
+        let b = self.bonded.as_mut().expect("bonded mode");
+        let (due, later): (Vec<_>, Vec<_>) = b.pending.drain(..).partition(|p| p.2 <= now);
+        b.pending = later;
+        for (epoch, prover, _, fails) in due {
+            if fails {
+                continue;
+            }
+            let id = self.provers[prover as usize].id;
+            let b = self.bonded.as_mut().expect("bonded mode");
+            let proved = b
+                .machine
+                .prove(id, epoch)
+                .map_err(|e| EngineError::Protocol { slot, error: e })?;
+            let Ok(payout) = proved else {
+                continue;
+            };
+            let income: f64 = payout.sequencers.iter().map(|(_, a)| tokens(*a)).sum();
+            b.payouts.push(payout);
+            self.acc.sequencer_credit(income);
+            if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == epoch) {
+                info.sequencer_income += income;
+                info.first_proof.get_or_insert(now);
+                info.full_proof.get_or_insert(now);
+                info.submissions += 1;
+            }
+            self.acct.entry((epoch, prover)).or_default().submissions += 1;
+            self.bridges_proven(prover);
+        }
+        Ok(())
+    }
+
+    /// At an epoch start, every active prover quotes the epoch that ended:
+    /// its cost to prove it (hardware, fixed, gas, and its bond's capital
+    /// for the epoch) over the epoch's value, marked up.
+    pub(super) fn collect_quotes(&mut self, epoch: Epoch) {
+        let Some(e) = epoch.checked_sub(1) else {
+            return;
+        };
+        let Some(info) = self.epochs.iter().find(|i| i.epoch == e) else {
+            return;
+        };
+        let (txs, blocks, value) = (
+            info.live_txs,
+            info.blocks_built - info.blocks_pruned,
+            info.value,
+        );
+        if blocks == 0 || value <= 0.0 {
+            return;
+        }
+        let view = self.view();
+        let capital = self
+            .bonded
+            .as_ref()
+            .map_or(0.0, |b| b.capital_cost_per_epoch);
+        let margin = self.sc.bonded.quote_margin;
+        let costs: Vec<(usize, f64)> = self
+            .provers
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.phase == Phase::Active)
+            .map(|(i, p)| {
+                let g = &self.sc.provers[p.group];
+                let cost = prefix_cost(g, prefix_seconds(g, txs, blocks))
+                    + view.submission_cost(g.priority_fee_gwei)
+                    + capital;
+                (i, cost)
+            })
+            .collect();
+        // Each prover marks its cost up by its own draw around the margin:
+        // quotes differ, as quotes in a market do.
+        let mut quotes: Vec<(u64, u32)> = costs
+            .into_iter()
+            .map(|(i, cost)| {
+                let markup = margin * (0.5 + self.provers[i].rng.random::<f64>());
+                let bps = (10_000.0 * cost * (1.0 + markup) / value)
+                    .ceil()
+                    .clamp(1.0, 10_000.0);
+                (bps as u64, i as u32)
+            })
+            .collect();
+        quotes.sort();
+        if let (Some(lo), Some(hi)) = (quotes.first(), quotes.last()) {
+            self.event(
+                "quotes",
+                format!("epoch {e}"),
+                lo.0 as f64,
+                format!(
+                    "{} quotes from {} to {} bps of {:.1} tokens",
+                    quotes.len(),
+                    lo.0,
+                    hi.0,
+                    value
+                ),
+            );
+        }
+        if let Some(b) = &mut self.bonded {
+            b.quotes = Some((e, quotes));
+        }
+    }
+
+    /// The proposer of a slot among the first `quote_slots` of an epoch
+    /// accepts a quote for the previous one, if none is accepted yet.
+    pub(super) fn offer_quote(&mut self, proposer: usize) -> Result<(), EngineError> {
+        let Some(b) = &self.bonded else {
+            return Ok(());
+        };
+        let Some((e, quotes)) = b.quotes.clone() else {
+            return Ok(());
+        };
+        if quotes.is_empty() || b.machine.accepted(e).is_some() {
+            return Ok(());
+        }
+        let seq = &self.sequencers.all[proposer];
+        let colluding = self
+            .sc
+            .sequencers
+            .iter()
+            .find(|g| g.name == seq.group)
+            .is_some_and(|g| g.colluding);
+        let lowest = quotes[0];
+        let (bps, prover) = if colluding {
+            *quotes.last().expect("not empty")
+        } else {
+            lowest
+        };
+        let id = self.provers[prover as usize].id;
+        let b = self.bonded.as_mut().expect("bonded mode");
+        if b.machine
+            .accept(Quote { prover: id, bps }, SequencerId(proposer as u32))
+            .is_err()
+        {
+            return Ok(());
+        }
+        let seq_name = self.sequencers.all[proposer].name.clone();
+        let prover_name = self.provers[prover as usize].name.clone();
+        self.event(
+            "quote_accepted",
+            prover_name.clone(),
+            bps as f64,
+            format!(
+                "{seq_name} accepted {bps} bps for epoch {e} (lowest {} bps)",
+                lowest.0
+            ),
+        );
+        let (txs, blocks, value) = self
+            .epochs
+            .iter()
+            .find(|i| i.epoch == e)
+            .map_or((0, 0, 0.0), |i| {
+                (i.live_txs, i.blocks_built - i.blocks_pruned, i.value)
+            });
+        if colluding && bps > lowest.0 {
+            let kickback =
+                self.sc.bonded.kickback_share * (bps - lowest.0) as f64 / 10_000.0 * value;
+            self.acc.kickback(kickback);
+            self.event(
+                "kickback",
+                seq_name,
+                kickback,
+                format!(
+                    "from {prover_name} for accepting {bps} bps over {} bps",
+                    lowest.0
+                ),
+            );
+        }
+        // The chosen prover proves now; it lands after its job and the L1.
+        let group = &self.sc.provers[self.provers[prover as usize].group];
+        let seconds = prefix_seconds(group, txs, blocks);
+        let cost =
+            prefix_cost(group, seconds) + self.view().submission_cost(group.priority_fee_gwei);
+        self.acct.entry((e, prover)).or_default().cost += cost;
+        let l1 = &self.sc.l1;
+        let extra = (l1.mean_inclusion_delay - l1.min_inclusion_delay).max(0.0);
+        let delay = l1.min_inclusion_delay
+            + if extra > 0.0 {
+                Exp::new(1.0 / extra)
+                    .map(|d| d.sample(&mut self.l1_rng))
+                    .unwrap_or(0.0)
+            } else {
+                0.0
+            };
+        let agent = &mut self.provers[prover as usize];
+        let fails = agent.rng.random::<f64>() >= group.uptime;
+        let at = self.now + ((seconds + delay) * 1000.0).round() as Time;
+        let b = self.bonded.as_mut().expect("bonded mode");
+        b.pending.push((e, prover, at, fails));
+        Ok(())
+    }
+}

@@ -140,3 +140,22 @@ fn the_books_balance_in_both_designs() {
         assert!(r.summary.blocks_proven > 0, "{mechanism}");
     }
 }
+
+#[test]
+fn bridgers_wait_for_the_whole_epoch_under_bonded_quotes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bridging.toml");
+    let latency = |mechanism: &str| {
+        let s = proversim::scenario::load(
+            &path,
+            &["epochs=60".to_string(), format!("mechanism={mechanism}")],
+        )
+        .unwrap();
+        let (_, r) = simulate(&s);
+        r.summary.bridging.unwrap().mean_latency_s
+    };
+    let (fast, slow) = (latency("permissionless"), latency("bonded_quotes"));
+    assert!(
+        slow > 3.0 * fast,
+        "bonded {slow} s against permissionless {fast} s"
+    );
+}

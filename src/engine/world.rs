@@ -356,9 +356,12 @@ pub fn run(
         .take()
         .map(|body| engine.trace_header() + &body);
     let books = engine.books();
-    let summary = engine
+    let mut summary = engine
         .acc
         .finish(&sc.name, sc.seed, sc.epochs, events, &books);
+    if let Some(b) = &engine.bonded {
+        summary.capital_locked = tokens(b.machine.books().bonded);
+    }
     Ok(RunResult {
         summary,
         trace,
@@ -1115,7 +1118,8 @@ impl Engine<'_, '_> {
         });
         for tag in tags {
             self.bridges.push_back((tag, number));
-            if self.provers[tag.bridger as usize].phase == Phase::Active {
+            // Under bonded quotes there are no partial proofs: bridgers wait.
+            if self.bonded.is_none() && self.provers[tag.bridger as usize].phase == Phase::Active {
                 self.call_prover(tag.bridger, |s, ctx| {
                     s.on_bridge_included(ctx, epoch, number)
                 });

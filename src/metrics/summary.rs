@@ -167,6 +167,8 @@ pub struct Summary {
     pub kickbacks: f64,
     /// Bonded design: bonds slashed, tokens.
     pub slashed: f64,
+    /// Bonded design: capital locked in bonds at the end, tokens.
+    pub capital_locked: f64,
     /// Engine events handled.
     pub engine_events: u64,
     /// The books at the end.
@@ -402,6 +404,7 @@ impl SummaryAcc {
             payloads_executed: self.payloads_executed,
             kickbacks: self.kickbacks,
             slashed: self.slashed,
+            capital_locked: 0.0,
             engine_events: events,
             books: books.into(),
         }

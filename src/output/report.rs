@@ -134,6 +134,20 @@ fn run_metrics(s: &Json) -> Vec<(&'static str, Option<f64>)> {
             "governance payloads executed",
             num(s, &["payloads_executed"]),
         ),
+        (
+            "fees paid by users (tokens)",
+            s.get("books")
+                .and_then(|b| b.get("fees"))
+                .and_then(|f| f.as_str())
+                .and_then(|f| f.parse::<f64>().ok())
+                .map(|f| f / 1e18),
+        ),
+        ("kickbacks to sequencers (tokens)", num(s, &["kickbacks"])),
+        ("bonds slashed (tokens)", num(s, &["slashed"])),
+        (
+            "capital locked in bonds (tokens)",
+            num(s, &["capital_locked"]),
+        ),
     ]
 }
 

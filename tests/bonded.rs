@@ -159,3 +159,18 @@ fn bridgers_wait_for_the_whole_epoch_under_bonded_quotes() {
         "bonded {slow} s against permissionless {fast} s"
     );
 }
+
+#[test]
+fn a_replay_trace_of_the_bonded_design_is_refused() {
+    let s = scenario(&[]);
+    let err = run(
+        &s,
+        &mut proversim::metrics::NullRecorder,
+        RunOptions {
+            trace: true,
+            progress: None,
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("bonded_quotes"), "{err}");
+}

@@ -264,6 +264,11 @@ pub fn run(
     };
     let protocol =
         Protocol::new(params, booster).map_err(|e| EngineError::Scenario(e.to_string()))?;
+    if opts.trace && sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
+        return Err(EngineError::Scenario(
+            "--trace replays the permissionless design; this scenario runs mechanism = \"bonded_quotes\"".into(),
+        ));
+    }
     let ed = sc.chain.epoch_duration;
     let pse = sc.chain.proof_submission_epochs;
     let mut engine = Engine {

@@ -560,17 +560,8 @@ impl Engine<'_, '_> {
                 priority_fee_gwei,
                 credit,
             } => {
-                let l1 = &self.sc.l1;
-                let extra = (l1.mean_inclusion_delay - l1.min_inclusion_delay).max(0.0);
-                let delay = l1.min_inclusion_delay
-                    + if extra > 0.0 {
-                        Exp::new(1.0 / extra)
-                            .map(|d| d.sample(&mut self.l1_rng))
-                            .unwrap_or(0.0)
-                    } else {
-                        0.0
-                    };
-                let block_ms = l1.block_time * 1000;
+                let delay = self.inclusion_delay();
+                let block_ms = self.sc.l1.block_time * 1000;
                 let at = self.now + (delay * 1000.0).round() as u64;
                 let b = at.div_ceil(block_ms).max(self.now / block_ms + 1);
                 let credited = credit.map_or(prover, |c| c.0);
@@ -613,6 +604,21 @@ impl Engine<'_, '_> {
             }
             ProverAction::WakeAt(t) => self.queue.push(t.max(self.now), Event::Wake(prover)),
         }
+    }
+
+    /// Seconds until an L1 transaction sent now is included: the minimum,
+    /// plus an exponential part with the configured mean.
+    fn inclusion_delay(&mut self) -> f64 {
+        let l1 = &self.sc.l1;
+        let extra = (l1.mean_inclusion_delay - l1.min_inclusion_delay).max(0.0);
+        let random = if extra > 0.0 {
+            Exp::new(1.0 / extra)
+                .map(|d| d.sample(&mut self.l1_rng))
+                .unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        l1.min_inclusion_delay + random
     }
 
     /// Puts a proof submission into L1 block `b`; the sender pays its gas.

@@ -6,7 +6,6 @@
 //! are the engine's own; the rules are `protocol::legacy`.
 
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
 
 use super::{Engine, EngineError, Phase};
 use crate::agents::tokens;
@@ -321,16 +320,7 @@ impl Engine<'_, '_> {
         let cost =
             prefix_cost(group, seconds) + self.view().submission_cost(group.priority_fee_gwei);
         self.acct.entry((e, prover)).or_default().cost += cost;
-        let l1 = &self.sc.l1;
-        let extra = (l1.mean_inclusion_delay - l1.min_inclusion_delay).max(0.0);
-        let delay = l1.min_inclusion_delay
-            + if extra > 0.0 {
-                Exp::new(1.0 / extra)
-                    .map(|d| d.sample(&mut self.l1_rng))
-                    .unwrap_or(0.0)
-            } else {
-                0.0
-            };
+        let delay = self.inclusion_delay();
         let agent = &mut self.provers[prover as usize];
         let fails = agent.rng.random::<f64>() >= group.uptime;
         let at = self.now + ((seconds + delay) * 1000.0).round() as Time;

@@ -88,7 +88,7 @@ impl ProverStrategy for Bridger {
             return;
         };
         let group = ctx.me.group;
-        let seconds = prefix_seconds(group, info.live_txs, info.blocks_built - info.blocks_pruned);
+        let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
         let cost = prefix_cost(group, seconds);
         let total = cost + ctx.view.submission_cost(group.priority_fee_gwei);
         let (wait_s, own_s) = finality_times(ctx, epoch, seconds);

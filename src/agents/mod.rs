@@ -61,6 +61,19 @@ pub struct EpochInfo {
     pub submissions: u64,
 }
 
+impl EpochInfo {
+    /// Blocks of the epoch still on the pending chain.
+    pub fn live_blocks(&self) -> u64 {
+        self.blocks_built - self.blocks_pruned
+    }
+}
+
+/// Tokens per wei of ETH at a fee-asset price (`fee_asset_per_eth`, fee-asset
+/// units per ETH scaled by 10^9).
+pub fn tokens_per_wei(fee_asset_per_eth: u128) -> f64 {
+    fee_asset_per_eth as f64 / 1e9 / UNITS_PER_TOKEN
+}
+
 /// A settled epoch as the market remembers it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SettledEpoch {
@@ -162,7 +175,7 @@ impl View<'_> {
 
     /// Tokens per wei of ETH.
     pub fn gas_wei_to_tokens(&self) -> f64 {
-        self.scenario.fees.fee_asset_per_eth as f64 / 1e9 / UNITS_PER_TOKEN
+        tokens_per_wei(self.scenario.fees.fee_asset_per_eth)
     }
 }
 

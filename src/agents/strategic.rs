@@ -37,7 +37,7 @@ pub fn start_full_job(
         return false;
     };
     let group = ctx.me.group;
-    let seconds = prefix_seconds(group, info.live_txs, info.blocks_built - info.blocks_pruned);
+    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
     let cost = prefix_cost(group, seconds) + overhead;
     let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
     let reward = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
@@ -95,11 +95,7 @@ impl Partial {
             && let Some((end, _)) = info.last_block
             && end > self.mine(c)
         {
-            let seconds = prefix_seconds(
-                ctx.me.group,
-                info.live_txs,
-                info.blocks_built - info.blocks_pruned,
-            );
+            let seconds = prefix_seconds(ctx.me.group, info.live_txs, info.live_blocks());
             ctx.actions.push(ProverAction::StartJob {
                 epoch: c,
                 end,

@@ -482,13 +482,9 @@ impl Engine<'_, '_> {
             epochs: &self.epochs,
             market: &self.market,
             active_provers: self.active_provers(),
-            gas_price_tokens: self.base_fee.value * self.gas_wei_to_tokens(),
+            gas_price_tokens: self.base_fee.value
+                * crate::agents::tokens_per_wei(self.sc.fees.fee_asset_per_eth),
         }
-    }
-
-    /// Tokens per wei of ETH.
-    fn gas_wei_to_tokens(&self) -> f64 {
-        self.sc.fees.fee_asset_per_eth as f64 / 1e9 / crate::agents::UNITS_PER_TOKEN
     }
 
     /// Calls a prover's strategy with a fresh view, then carries out what
@@ -1391,7 +1387,7 @@ impl Engine<'_, '_> {
         self.epochs
             .iter()
             .find(|i| i.epoch == e)
-            .map_or((0, 0), |i| (i.live_txs, i.blocks_built - i.blocks_pruned))
+            .map_or((0, 0), |i| (i.live_txs, i.live_blocks()))
     }
 
     fn trace_header(&self) -> String {

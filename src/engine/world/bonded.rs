@@ -190,11 +190,7 @@ impl Engine<'_, '_> {
         let Some(info) = self.epochs.iter().find(|i| i.epoch == e) else {
             return;
         };
-        let (txs, blocks, value) = (
-            info.live_txs,
-            info.blocks_built - info.blocks_pruned,
-            info.value,
-        );
+        let (txs, blocks, value) = (info.live_txs, info.live_blocks(), info.value);
         if blocks == 0 || value <= 0.0 {
             return;
         }
@@ -297,9 +293,7 @@ impl Engine<'_, '_> {
             .epochs
             .iter()
             .find(|i| i.epoch == e)
-            .map_or((0, 0, 0.0), |i| {
-                (i.live_txs, i.blocks_built - i.blocks_pruned, i.value)
-            });
+            .map_or((0, 0, 0.0), |i| (i.live_txs, i.live_blocks(), i.value));
         if colluding && bps > lowest.0 {
             let kickback =
                 self.sc.bonded.kickback_share * (bps - lowest.0) as f64 / 10_000.0 * value;

@@ -381,10 +381,10 @@ fn full_epoch_partial_proofs_only_read_shares() {
 }
 
 #[test]
-fn a_new_booster_resets_every_record_to_the_set_epoch() {
+fn a_new_booster_starts_every_record_empty() {
     // Alice reaches (10, 1). In epoch 2 a flat booster is set: every record
-    // is (0, 2), also bob's, who was never seen. Bob's first proof in epoch
-    // 2 gets no bump: time stays 2.
+    // is (0, 0), the empty storage of a new booster contract, also bob's,
+    // who was never seen. Bob's first proof in epoch 2 bumps: (0, 2).
     let mut ev = blocks(0..12);
     ev.push(E::P(4, "alice", 4));
     ev.push(E::S(8, "booster = { rule = \"flat\" }"));
@@ -394,9 +394,108 @@ fn a_new_booster_resets_every_record_to_the_set_epoch() {
         ..P::default()
     };
     let r = settle(&p, QUAD, &ev);
-    assert_eq!(prover(&r, "alice"), (0, 2, 1600));
+    assert_eq!(prover(&r, "alice"), (0, 0, 1600));
     assert_eq!(prover(&r, "bob"), (0, 2, 1600));
     assert_eq!(shares(&r, 1), [("bob".to_string(), 1)]);
+}
+
+#[test]
+fn a_submission_in_the_epoch_of_a_new_booster_is_bumped() {
+    // Bob proves epochs 0-5, each in the next epoch, so the chain stays.
+    // Alice proves epoch 4 in epoch 5: (0, 0) -> (10, 5). A new booster
+    // (the same QUAD constants) is set at slot 28, the start of epoch 7:
+    // her record is (0, 0) again. She proves epoch 6 in epoch 7: the record
+    // is older than epoch 7, so it is bumped to (10, 7) and she registers
+    // curve(10) = 600 shares. Read as (0, 7), it would not be bumped: 100.
+    // Bob proves epoch 6 after the set: (0, 0) -> (10, 7), 600 shares too.
+    let mut ev = blocks(0..32);
+    for k in 0..6 {
+        ev.push(E::P(4 * (k + 1), "bob", 4 * k + 4));
+    }
+    ev.push(E::P(21, "alice", 20));
+    let booster = QUAD.replace('\n', ", ");
+    let set = format!("booster = {{ {booster} }}");
+    ev.push(E::S(28, &set));
+    ev.push(E::P(29, "alice", 28));
+    ev.push(E::P(30, "bob", 28));
+    let r = settle(&P::default(), QUAD, &ev);
+    let subs = r["submissions"].as_array().unwrap();
+    let alice: Vec<&str> = subs
+        .iter()
+        .filter(|s| s["prover"] == "alice")
+        .map(|s| s["shares"].as_str().unwrap())
+        .collect();
+    assert_eq!(alice, ["600", "600"]);
+    let (value, time, _) = prover(&r, "alice");
+    assert_eq!((value, time), (10, 7));
+    assert_eq!(prover(&r, "bob").0, 10);
+    assert_eq!(
+        shares(&r, 6),
+        [("alice".to_string(), 600), ("bob".to_string(), 600)]
+    );
+    assert_eq!(
+        payouts(&r, 6),
+        [("alice".to_string(), 800), ("bob".to_string(), 800)]
+    );
+}
+
+#[test]
+fn products_beyond_u128_settle_exactly() {
+    // 10^37 minted per block, 3 * 10^38 in the distributor. Epoch 1's pool
+    // is 4e37 - 2.8e37 + 400 = 12e36 + 400; alice registers 775 shares and
+    // bob 600 (as in `quadratic_payouts_by_hand`), so pool * 775 ~ 9.3e39
+    // is past u128 (3.4e38), yet every payout fits:
+    // alice floor((12e36 + 400) * 775 / 1375), bob the same with 600.
+    let p = P {
+        checkpoint_reward: 10u128.pow(37),
+        distributor_funding: 3 * 10u128.pow(38),
+        end_slot: 20,
+        ..P::default()
+    };
+    let mut ev = blocks(0..12);
+    ev.push(E::P(4, "alice", 4));
+    ev.push(E::P(8, "alice", 8));
+    ev.push(E::P(9, "bob", 8));
+    let r = settle(&p, QUAD, &ev);
+    assert_eq!(
+        epoch(&r, 1)["pool"],
+        "12000000000000000000000000000000000400"
+    );
+    assert_eq!(
+        payouts(&r, 1),
+        [
+            (
+                "alice".to_string(),
+                6_763_636_363_636_363_636_363_636_363_636_363_861
+            ),
+            (
+                "bob".to_string(),
+                5_236_363_636_363_636_363_636_363_636_363_636_538
+            )
+        ]
+    );
+    assert_eq!(epoch(&r, 1)["dust"], "1");
+}
+
+#[test]
+fn a_reward_product_past_u128_is_bounded_by_the_distributor() {
+    // 2 * 2e38 leaves u128, but R = min(product, balance) is the whole
+    // distributor (u128::MAX); seq = floor(R * 7000 / 10000) exactly, and
+    // the pool gets R - 2 * floor(seq / 2) plus two prover fees of 10.
+    let text = std::fs::read_to_string("tests/data/big-reward.toml").unwrap();
+    let r: serde_json::Value = serde_json::from_str(&settle_text(&text)).unwrap();
+    assert_eq!(book(&r, "minted"), u128::MAX);
+    assert_eq!(
+        epoch(&r, 0)["pool"],
+        "102084710076281539039012382229530463457"
+    );
+    assert_eq!(
+        payouts(&r, 0),
+        [(
+            "a".to_string(),
+            102_084_710_076_281_539_039_012_382_229_530_463_457
+        )]
+    );
 }
 
 #[test]

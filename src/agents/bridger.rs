@@ -5,6 +5,7 @@
 
 use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
+use crate::scenario::strategy::BridgerParams;
 
 use super::prover::submit_ready;
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
@@ -15,11 +16,23 @@ use crate::cost::{prefix_cost, prefix_seconds};
 const DEFAULT_LATENCY_S: f64 = 600.0;
 
 /// The bridger strategy.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Bridger {
+    params: BridgerParams,
     held: Vec<Job>,
     /// The furthest block it has started proving, per epoch.
     proving: Option<(Epoch, BlockNumber)>,
+}
+
+impl Bridger {
+    /// A bridger with these parameters.
+    pub fn new(params: BridgerParams) -> Bridger {
+        Bridger {
+            params,
+            held: Vec::new(),
+            proving: None,
+        }
+    }
 }
 
 /// Seconds until a block of epoch `e` is proven if the bridger waits for
@@ -61,6 +74,14 @@ impl ProverStrategy for Bridger {
 
     fn on_epoch_start(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
 
+    fn bridges_per_hour(&self) -> f64 {
+        self.params.bridges_per_hour
+    }
+
+    fn leaves_on_losses(&self) -> bool {
+        false
+    }
+
     fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
         self.held.push(job);
         self.on_wake(ctx);
@@ -93,7 +114,7 @@ impl ProverStrategy for Bridger {
         let total = cost + ctx.view.submission_cost(group.priority_fee_gwei);
         let (wait_s, own_s) = finality_times(ctx, epoch, seconds);
         let saved_h = (wait_s - own_s).max(0.0) / 3600.0;
-        let value = saved_h * group.wait_cost_per_hour * group.bridge_value;
+        let value = saved_h * self.params.wait_cost_per_hour * self.params.bridge_value;
         if value > total {
             self.proving = Some((epoch, block));
             ctx.actions.push(ProverAction::StartJob {

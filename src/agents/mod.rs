@@ -6,16 +6,19 @@
 
 pub mod bridger;
 pub mod demand;
+pub mod market;
 pub mod prover;
+pub mod quoting;
 pub mod sequencer;
 pub mod strategic;
+pub mod voting;
 
 use std::collections::VecDeque;
 
 use crate::engine::queue::Time;
 use crate::engine::rng::Stream;
 use crate::protocol::{BlockNumber, Epoch, Protocol, ProverId, Slot};
-use crate::scenario::{ProverGroup, Scenario};
+use crate::scenario::{ProverGroup, Scenario, StrategyParams};
 
 /// Smallest units per token.
 pub const UNITS_PER_TOKEN: f64 = 1e18;
@@ -136,6 +139,9 @@ pub struct View<'a> {
     pub active_provers: u32,
     /// What one unit of gas costs now, in tokens.
     pub gas_price_tokens: f64,
+    /// Slots of recent prunes, oldest first (at least the last governance
+    /// round's).
+    pub recent_prunes: &'a VecDeque<Slot>,
 }
 
 impl View<'_> {
@@ -301,5 +307,34 @@ pub trait ProverStrategy: Send {
     /// Whether it wants `on_mempool` calls.
     fn watches_mempool(&self) -> bool {
         false
+    }
+    /// How many identities it controls, its own included (a sybil cartel
+    /// registers more).
+    fn identities(&self) -> u32 {
+        1
+    }
+    /// Its own bridging transactions per hour (bridgers have some).
+    fn bridges_per_hour(&self) -> f64 {
+        0.0
+    }
+    /// Whether it leaves the market after a run of losing epochs (a
+    /// striking cartel or a bridger stays for other reasons).
+    fn leaves_on_losses(&self) -> bool {
+        true
+    }
+}
+
+/// The strategy a group's parameters describe, ready to run.
+pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
+    use crate::scenario::StrategyName as N;
+    match *params {
+        StrategyParams::Honest => Box::new(prover::Honest::default()),
+        StrategyParams::Partial(p) => Box::new(strategic::Partial::new(p)),
+        StrategyParams::Supersede(p) => Box::new(strategic::HoldBack::new(N::Supersede, p)),
+        StrategyParams::Late(p) => Box::new(strategic::HoldBack::new(N::Late, p)),
+        StrategyParams::Copy(p) => Box::new(strategic::Copy::new(p)),
+        StrategyParams::Sybil(p) => Box::new(strategic::Sybil::new(p)),
+        StrategyParams::Strike(p) => Box::new(strategic::Strike::new(p)),
+        StrategyParams::Bridger(p) => Box::new(bridger::Bridger::new(p)),
     }
 }

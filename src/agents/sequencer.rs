@@ -1,13 +1,16 @@
-//! Sequencers: stake-weighted proposer selection, missed slots, and their
-//! voting policies.
+//! Sequencers: stake-weighted proposer selection, missed slots, and the
+//! decisions each one makes (its voting policy, and under bonded quotes
+//! which quote it accepts).
 
 use rand::RngExt;
 
 use crate::engine::rng::{Stream, stream};
-use crate::scenario::{SequencerGroup, VotePolicy};
+use crate::scenario::SequencerGroup;
+
+use super::quoting::{QuoteAcceptance, acceptance_for};
+use super::voting::{VotingPolicy, policy_for};
 
 /// One sequencer.
-#[derive(Clone, Debug)]
 pub struct Sequencer {
     /// Its id in outputs.
     pub name: String,
@@ -18,7 +21,9 @@ pub struct Sequencer {
     /// Probability of missing a slot it proposes in.
     pub miss_rate: f64,
     /// How it votes.
-    pub policy: VotePolicy,
+    pub policy: Box<dyn VotingPolicy>,
+    /// Which quote it accepts under bonded quotes.
+    pub acceptance: Box<dyn QuoteAcceptance>,
     rng: Stream,
 }
 
@@ -42,7 +47,8 @@ impl Sequencers {
                     group: g.name.clone(),
                     stake: g.stake,
                     miss_rate: g.miss_rate,
-                    policy: g.policy,
+                    policy: policy_for(&g.params()),
+                    acceptance: acceptance_for(g.colluding),
                     rng: stream(seed, "sequencer", id),
                 });
             }

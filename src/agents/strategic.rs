@@ -7,6 +7,7 @@ use rand::RngExt;
 
 use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
+use crate::scenario::strategy::{CopyParams, HoldParams, PartialParams, StrikeParams, SybilParams};
 
 use super::prover::{expected_reward, submit_ready};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
@@ -62,8 +63,9 @@ fn next_slot(ctx: &mut ProverCtx<'_, '_>) {
 /// Proves prefixes of the epoch being built, for fast finality, and extends
 /// to the whole epoch only when it sees a longer proof than its own (to
 /// join the split): otherwise its partial proof is the longest and is paid.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Partial {
+    params: PartialParams,
     held: Vec<Job>,
     /// The end of the longest prefix it has proven, per epoch.
     proven: Vec<(Epoch, BlockNumber)>,
@@ -72,6 +74,17 @@ pub struct Partial {
 }
 
 impl Partial {
+    /// A partial prover with these parameters.
+    pub fn new(params: PartialParams) -> Partial {
+        Partial {
+            params,
+            held: Vec::new(),
+            proven: Vec::new(),
+            extended: BTreeSet::new(),
+            awake: false,
+        }
+    }
+
     fn mine(&self, e: Epoch) -> BlockNumber {
         self.proven
             .iter()
@@ -84,7 +97,7 @@ impl Partial {
     fn step(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         let view = ctx.view;
         let ed = view.scenario.chain.epoch_duration;
-        let every = ctx.me.group.prefix_every_slots.max(1);
+        let every = self.params.prefix_every_slots.max(1);
         let c = view.epoch;
         let in_epoch = view.slot % ed;
         // A prefix of the epoch being built.
@@ -155,15 +168,17 @@ impl ProverStrategy for Partial {
 #[derive(Debug)]
 pub struct HoldBack {
     name: StrategyName,
+    params: HoldParams,
     held: Vec<Job>,
     last_started: Option<Epoch>,
 }
 
 impl HoldBack {
     /// A strategy of this name (`supersede` or `late`).
-    pub fn new(name: StrategyName) -> HoldBack {
+    pub fn new(name: StrategyName, params: HoldParams) -> HoldBack {
         HoldBack {
             name,
+            params,
             held: Vec::new(),
             last_started: None,
         }
@@ -172,10 +187,10 @@ impl HoldBack {
 
 /// The slot from which a held proof of epoch `e` is sent: `hold_slots`
 /// before its window closes.
-fn release_slot(ctx: &ProverCtx<'_, '_>, e: Epoch) -> u64 {
+fn release_slot(ctx: &ProverCtx<'_, '_>, e: Epoch, hold_slots: u64) -> u64 {
     ctx.view
         .window_close_slot(e)
-        .saturating_sub(ctx.me.group.hold_slots.max(1))
+        .saturating_sub(hold_slots.max(1))
 }
 
 impl ProverStrategy for HoldBack {
@@ -193,7 +208,7 @@ impl ProverStrategy for HoldBack {
     }
 
     fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
-        let release = release_slot(ctx, job.epoch).max(ctx.view.slot);
+        let release = release_slot(ctx, job.epoch, self.params.hold_slots).max(ctx.view.slot);
         self.held.push(job);
         ctx.actions
             .push(ProverAction::WakeAt(ctx.view.slot_time(release)));
@@ -201,10 +216,11 @@ impl ProverStrategy for HoldBack {
 
     fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         let slot = ctx.view.slot;
+        let hold = self.params.hold_slots;
         let (mut due, later): (Vec<Job>, Vec<Job>) = self
             .held
             .drain(..)
-            .partition(|j| release_slot(ctx, j.epoch) <= slot);
+            .partition(|j| release_slot(ctx, j.epoch, hold) <= slot);
         self.held = later;
         if submit_ready(ctx, &mut due) {
             next_slot(ctx);
@@ -216,9 +232,20 @@ impl ProverStrategy for HoldBack {
 /// Proves nothing: copies every proof it sees in the L1 mempool into the
 /// same L1 block with a higher priority fee, so that the copy lands first.
 /// It pays only gas; it earns only if proofs do not bind their prover.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Copy {
+    params: CopyParams,
     copied: BTreeSet<(Epoch, BlockNumber)>,
+}
+
+impl Copy {
+    /// A copier with these parameters.
+    pub fn new(params: CopyParams) -> Copy {
+        Copy {
+            params,
+            copied: BTreeSet::new(),
+        }
+    }
 }
 
 impl ProverStrategy for Copy {
@@ -240,17 +267,29 @@ impl ProverStrategy for Copy {
         }
         ctx.actions.push(ProverAction::Copy {
             of: tx.clone(),
-            priority_fee_gwei: tx.priority_fee_gwei + ctx.me.group.copy_fee_bump_gwei,
+            priority_fee_gwei: tx.priority_fee_gwei + self.params.copy_fee_bump_gwei,
         });
     }
 }
 
 /// One real proof per epoch, submitted under every identity the cartel
 /// controls; each identity beyond the first costs `extra_identity_cost`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Sybil {
+    params: SybilParams,
     held: Vec<Job>,
     last_started: Option<Epoch>,
+}
+
+impl Sybil {
+    /// A sybil cartel with these parameters.
+    pub fn new(params: SybilParams) -> Sybil {
+        Sybil {
+            params,
+            held: Vec::new(),
+            last_started: None,
+        }
+    }
 }
 
 impl ProverStrategy for Sybil {
@@ -263,7 +302,7 @@ impl ProverStrategy for Sybil {
             return;
         };
         let n = ctx.me.identities.len() as u32;
-        let extra = (n.saturating_sub(1)) as f64 * ctx.me.group.extra_identity_cost;
+        let extra = (n.saturating_sub(1)) as f64 * self.params.extra_identity_cost;
         if self.last_started != Some(e) && start_full_job(ctx, e, n, extra) {
             self.last_started = Some(e);
         }
@@ -272,6 +311,10 @@ impl ProverStrategy for Sybil {
     fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
         self.held.push(job);
         self.on_wake(ctx);
+    }
+
+    fn identities(&self) -> u32 {
+        self.params.identities.max(1)
     }
 
     fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
@@ -304,14 +347,23 @@ impl ProverStrategy for Sybil {
 /// A cartel that proves like an honest prover while the checkpoint reward
 /// is at least its demand, and withholds every proof (forcing prunes) while
 /// it is below.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Strike {
+    params: StrikeParams,
     inner: super::prover::Honest,
 }
 
 impl Strike {
-    fn striking(ctx: &ProverCtx<'_, '_>) -> bool {
-        ctx.view.protocol.params().checkpoint_reward < ctx.me.group.demand_reward
+    /// A striking cartel with these parameters.
+    pub fn new(params: StrikeParams) -> Strike {
+        Strike {
+            params,
+            inner: super::prover::Honest::default(),
+        }
+    }
+
+    fn striking(&self, ctx: &ProverCtx<'_, '_>) -> bool {
+        ctx.view.protocol.params().checkpoint_reward < self.params.demand_reward
     }
 }
 
@@ -321,21 +373,25 @@ impl ProverStrategy for Strike {
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        if !Self::striking(ctx) {
+        if !self.striking(ctx) {
             self.inner.on_epoch_start(ctx);
         }
     }
 
     fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
-        if !Self::striking(ctx) {
+        if !self.striking(ctx) {
             self.inner.on_job_done(ctx, job);
         }
     }
 
     fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        if !Self::striking(ctx) {
+        if !self.striking(ctx) {
             self.inner.on_wake(ctx);
         }
+    }
+
+    fn leaves_on_losses(&self) -> bool {
+        false
     }
 }
 
@@ -350,4 +406,7 @@ impl ProverStrategy for Identity {
     fn on_epoch_start(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
     fn on_job_done(&mut self, _ctx: &mut ProverCtx<'_, '_>, _job: Job) {}
     fn on_wake(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
+    fn leaves_on_losses(&self) -> bool {
+        false
+    }
 }

@@ -65,7 +65,9 @@ pub struct ManaPrices {
 impl ManaPrices {
     /// What one unit of mana pays in all.
     pub fn total(&self) -> Amount {
-        self.sequencer + self.prover + self.protocol
+        self.sequencer
+            .saturating_add(self.prover)
+            .saturating_add(self.protocol)
     }
 }
 
@@ -103,10 +105,14 @@ pub fn mana_prices(
             epoch_duration as u128,
         ),
         target,
-    ) + proving_cost_per_mana;
-    let total = sequencer_wei + prover_wei;
-    let protocol_wei =
-        total.saturating_mul(congestion_multiplier(excess_mana, target)) / 1_000_000_000 - total;
+    )
+    .saturating_add(proving_cost_per_mana);
+    // Saturating: absurd prices stay absurd (and fail the books' checked
+    // sums with a clear error) instead of wrapping.
+    let total = sequencer_wei.saturating_add(prover_wei);
+    let protocol_wei = (total.saturating_mul(congestion_multiplier(excess_mana, target))
+        / 1_000_000_000)
+        .saturating_sub(total);
     ManaPrices {
         sequencer: to_fee_asset(sequencer_wei, l1.fee_asset_per_eth),
         prover: to_fee_asset(prover_wei, l1.fee_asset_per_eth),

@@ -14,8 +14,8 @@ pub struct Payload {
     pub proving_cost_per_mana: Option<Amount>,
     /// Tokens added to the distributor.
     pub distributor_top_up: Option<Amount>,
-    /// A new booster; every activity record restarts at
-    /// `(0, current epoch)`.
+    /// A new booster; every activity record restarts at `(0, 0)`, the
+    /// empty storage of a newly deployed booster.
     pub booster: Option<BoosterConfig>,
 }
 

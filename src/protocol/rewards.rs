@@ -1,6 +1,6 @@
 //! Pools, fees, claims, dust and the books (SPEC section 3).
 
-use super::arith::{Overflow, add, mul};
+use super::arith::{Overflow, add, mul_div};
 use super::{Amount, BlockNumber, Epoch, ProverId, SequencerId};
 
 /// What crediting one newly proven block paid.
@@ -104,7 +104,7 @@ impl Books {
 }
 
 /// Splits a pool among registrations by shares: each is paid
-/// `pool * shares / summed` (multiply first, then floor). Returns the
+/// `pool * shares / summed` (multiply exactly first, then floor). Returns the
 /// payouts and the dust.
 pub(crate) fn split_pool(
     pool: Amount,
@@ -114,7 +114,7 @@ pub(crate) fn split_pool(
     let mut paid: Amount = 0;
     let mut payouts = Vec::new();
     for (prover, shares) in registrations {
-        let amount = mul(pool, shares, "pool * shares at settlement")? / summed;
+        let amount = mul_div(pool, shares, summed, "pool * shares / summed_shares")?;
         paid = add(paid, amount, "epoch payouts")?;
         payouts.push(Payout {
             prover,

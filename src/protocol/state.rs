@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::arith::{Overflow, add, mul};
+use super::arith::{Overflow, add, mul, mul_div};
 use super::booster::{ActivityRecord, Booster, BoosterConfig, BoosterError, ScoreOn};
 use super::chain::{BlockInput, Chain, Lookup, Prune};
 use super::proofs::{Accepted, EpochBook, Registration, RejectReason, SubmissionOutcome};
@@ -114,9 +114,8 @@ pub struct Protocol {
     params: Params,
     booster: Booster,
     /// Bumped by every new booster; records of older generations read as
-    /// `(0, reset_epoch)`.
+    /// `(0, 0)`, the empty storage of a newly deployed booster.
     generation: u32,
-    reset_epoch: Epoch,
     records: Vec<StoredRecord>,
     chain: Chain,
     /// Epochs with an accepted submission, not yet settled, ascending.
@@ -151,7 +150,6 @@ impl Protocol {
             params,
             booster: Booster::new(booster)?,
             generation: 0,
-            reset_epoch: 0,
             records: Vec::new(),
             chain: Chain::default(),
             epochs: VecDeque::new(),
@@ -235,11 +233,7 @@ impl Protocol {
     pub fn record(&self, prover: ProverId) -> ActivityRecord {
         match self.records.get(prover.0 as usize) {
             Some(s) if s.generation == self.generation => s.record,
-            _ if self.generation == 0 => ActivityRecord::default(),
-            _ => ActivityRecord {
-                value: 0,
-                time: self.reset_epoch,
-            },
+            _ => ActivityRecord::default(),
         }
     }
 
@@ -455,13 +449,17 @@ impl Protocol {
         let longest = self.epochs[pos].longest;
         let added = length - longest;
         let p = self.params;
-        let reward = mul(
-            added as Amount,
-            p.checkpoint_reward,
-            "added * checkpoint_reward",
-        )?
-        .min(self.distributor);
-        let seq = mul(reward, p.sequencer_bps as Amount, "reward * sequencer_bps")? / 10_000;
+        // The product is exact: past u128 it is above any balance, so the
+        // distributor's balance bounds it.
+        let reward = (added as Amount)
+            .checked_mul(p.checkpoint_reward)
+            .map_or(self.distributor, |r| r.min(self.distributor));
+        let seq = mul_div(
+            reward,
+            p.sequencer_bps as Amount,
+            10_000,
+            "reward * sequencer_bps / 10000",
+        )?;
         let seq_per_block = seq / added as Amount;
         // The sequencers' rounding dust goes to the provers.
         let mut pool_in = reward - seq_per_block * added as Amount;
@@ -528,7 +526,6 @@ impl Protocol {
         if let Some(b) = booster {
             self.booster = b;
             self.generation += 1;
-            self.reset_epoch = self.current_epoch();
         }
         Ok(())
     }

@@ -42,3 +42,22 @@ impl Visitor<'_> for AmountVisitor {
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
     d.deserialize_any(AmountVisitor)
 }
+
+/// An optional amount (`with = "amount::optional"`, together with
+/// `default` and `skip_serializing_if = "Option::is_none"`).
+pub mod optional {
+    use super::*;
+
+    /// Writes a present amount as a decimal string.
+    pub fn serialize<S: Serializer>(v: &Option<Amount>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => super::serialize(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an amount that is present.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+        super::deserialize(d).map(Some)
+    }
+}

@@ -11,7 +11,7 @@ use toml::{Spanned, Table, Value};
 
 use crate::protocol::Booster;
 
-use super::Scenario;
+use super::{PolicyParams, Scenario, StrategyParams};
 
 /// One thing wrong with a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,14 +186,54 @@ fn set_in(current: &mut Value, path: &[Segment], depth: usize, new: Value) -> Re
     set_in(next, path, depth + 1, new)
 }
 
-/// Sets `new` at a key path in a TOML document.
+/// Sets `new` at a key path in a TOML document. Setting a group's
+/// `strategy` (or `policy`) drops the keys of its former strategy that the
+/// new one does not have, so `--set provers.1.strategy=honest` on a sniper
+/// group works; every other key is checked as written.
 pub(crate) fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result<(), String> {
     let mut doc = Value::Table(std::mem::take(root));
     let result = set_in(&mut doc, path, 0, new);
     if let Value::Table(t) = doc {
         *root = t;
     }
+    if result.is_ok() {
+        drop_foreign_keys(root, path);
+    }
     result
+}
+
+/// After `path` set a group's strategy or policy, removes the keys that
+/// belong to other strategies or policies.
+fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
+    use super::strategy::{POLICY_KEYS, STRATEGY_KEYS};
+    let [Segment::Key(list), Segment::Index(i), Segment::Key(key)] = path else {
+        return;
+    };
+    let Some(Value::Table(group)) = root
+        .get_mut(list.as_str())
+        .and_then(|v| v.as_array_mut())
+        .and_then(|a| a.get_mut(*i))
+    else {
+        return;
+    };
+    let Some(name) = group.get(key.as_str()).cloned() else {
+        return;
+    };
+    let (all, own): (&[&str], &[&str]) = match (list.as_str(), key.as_str()) {
+        ("provers", "strategy") => match name.try_into::<super::StrategyName>() {
+            Ok(n) => (&STRATEGY_KEYS, n.keys()),
+            Err(_) => return,
+        },
+        ("sequencers", "policy") => match name.try_into::<super::VotePolicy>() {
+            Ok(n) => (&POLICY_KEYS, n.keys()),
+            Err(_) => return,
+        },
+        _ => return,
+    };
+    group.retain(|k, _| {
+        let k: &str = k;
+        !all.contains(&k) || own.contains(&k)
+    });
 }
 
 /// Parses the value of a `--set key=value`: a TOML value if it is one
@@ -391,6 +431,13 @@ pub fn parse_in(
     }
     let problems = check(&scenario);
     if problems.is_empty() {
+        // The scenario as run names each group's own keys, and only those.
+        for g in &mut scenario.provers {
+            *g = g.normalized();
+        }
+        for g in &mut scenario.sequencers {
+            *g = g.normalized();
+        }
         return Ok(scenario);
     }
     let origin_of = |key: &str| {
@@ -595,6 +642,15 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     );
     for (i, g) in s.sequencers.iter().enumerate() {
         let k = |f: &str| format!("sequencers[{i}].{f}");
+        let own = g.policy.keys();
+        for key in g.policy_keys_set() {
+            need(
+                own.contains(&key),
+                &k(key),
+                super::strategy::foreign_key_message("policy", g.policy.name(), own),
+            );
+        }
+        check_policy(&g.params(), &k, &mut need);
         need(
             g.stake.is_finite() && g.stake > 0.0,
             &k("stake"),
@@ -612,6 +668,15 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     let mut names = std::collections::BTreeSet::new();
     for (i, g) in s.provers.iter().enumerate() {
         let k = |f: &str| format!("provers[{i}].{f}");
+        let own = g.strategy.keys();
+        for key in g.strategy_keys_set() {
+            need(
+                own.contains(&key),
+                &k(key),
+                super::strategy::foreign_key_message("strategy", g.strategy.name(), own),
+            );
+        }
+        check_strategy(&g.params(), &k, &mut need);
         need(
             !g.name.is_empty() && names.insert(g.name.clone()),
             &k("name"),
@@ -666,4 +731,107 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         );
     }
     p
+}
+
+/// Ranges of a strategy's own keys.
+fn check_strategy(
+    params: &StrategyParams,
+    k: &dyn Fn(&str) -> String,
+    need: &mut dyn FnMut(bool, &str, String),
+) {
+    let non_negative = |v: f64| v.is_finite() && v >= 0.0;
+    match *params {
+        StrategyParams::Partial(p) => need(
+            p.prefix_every_slots >= 1,
+            &k("prefix_every_slots"),
+            "expected at least 1 slot, found 0".into(),
+        ),
+        StrategyParams::Supersede(p) | StrategyParams::Late(p) => need(
+            p.hold_slots >= 1,
+            &k("hold_slots"),
+            "expected at least 1 slot, found 0".into(),
+        ),
+        StrategyParams::Copy(p) => need(
+            non_negative(p.copy_fee_bump_gwei),
+            &k("copy_fee_bump_gwei"),
+            format!(
+                "expected a non-negative number, found {}",
+                p.copy_fee_bump_gwei
+            ),
+        ),
+        StrategyParams::Sybil(p) => {
+            need(
+                (1..=1000).contains(&p.identities),
+                &k("identities"),
+                format!("expected 1 to 1000 identities, found {}", p.identities),
+            );
+            need(
+                non_negative(p.extra_identity_cost),
+                &k("extra_identity_cost"),
+                format!(
+                    "expected a non-negative number, found {}",
+                    p.extra_identity_cost
+                ),
+            );
+        }
+        StrategyParams::Bridger(p) => {
+            for (f, v) in [
+                ("bridges_per_hour", p.bridges_per_hour),
+                ("bridge_value", p.bridge_value),
+                ("wait_cost_per_hour", p.wait_cost_per_hour),
+            ] {
+                need(
+                    non_negative(v),
+                    &k(f),
+                    format!("expected a non-negative number, found {v}"),
+                );
+            }
+        }
+        StrategyParams::Honest | StrategyParams::Strike(_) => {}
+    }
+}
+
+/// Ranges of a voting policy's own keys.
+fn check_policy(
+    params: &PolicyParams,
+    k: &dyn Fn(&str) -> String,
+    need: &mut dyn FnMut(bool, &str, String),
+) {
+    let change = |need: &mut dyn FnMut(bool, &str, String), v: f64| {
+        need(
+            v.is_finite() && v > 0.0 && v < 100.0,
+            &k("change_pct"),
+            format!("expected a percentage above 0 and below 100, found {v}"),
+        )
+    };
+    match *params {
+        PolicyParams::Liveness(p) => {
+            need(
+                p.max_latency_s.is_finite() && p.max_latency_s >= 0.0,
+                &k("max_latency_s"),
+                format!(
+                    "expected a non-negative number of seconds, found {}",
+                    p.max_latency_s
+                ),
+            );
+            change(need, p.change_pct);
+        }
+        PolicyParams::Profit(p) => {
+            need(
+                p.max_margin.is_finite() && p.max_margin > -1.0,
+                &k("max_margin"),
+                format!("expected a number above -1, found {}", p.max_margin),
+            );
+            need(
+                p.reference_cost.is_finite() && p.reference_cost > 0.0,
+                &k("reference_cost"),
+                format!(
+                    "expected a positive number of tokens, found {}",
+                    p.reference_cost
+                ),
+            );
+            change(need, p.change_pct);
+        }
+        PolicyParams::Static | PolicyParams::Cartel(_) => {}
+    }
 }

@@ -5,6 +5,8 @@
 pub mod amount;
 pub mod load;
 mod schema;
+pub mod strategy;
 
 pub use load::{Problem, ScenarioError, check, load, parse};
 pub use schema::*;
+pub use strategy::{PolicyParams, StrategyParams};

@@ -482,18 +482,31 @@ pub struct SequencerGroup {
     /// How they vote.
     pub policy: VotePolicy,
     /// `liveness`: prunes in the last round above which to raise rewards.
-    pub max_prunes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_prunes: Option<u64>,
     /// `liveness`: mean seconds from an epoch's end to its full proof above
     /// which to raise rewards.
-    pub max_latency_s: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_latency_s: Option<f64>,
     /// `profit`: provers' mean margin (reward over cost, minus one) above
     /// which to cut rewards.
-    pub max_margin: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_margin: Option<f64>,
     /// `profit`: what they take proving an epoch to cost a prover, tokens.
-    pub reference_cost: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_cost: Option<f64>,
     /// `liveness`, `profit`: the change they signal for, percent of the
     /// checkpoint reward.
-    pub change_pct: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_pct: Option<f64>,
+    /// `cartel`: the checkpoint reward (smallest units per block) the
+    /// cartel's sequencers signal for while it is lower.
+    #[serde(
+        default,
+        with = "amount::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub demand_reward: Option<Amount>,
     /// Under bonded quotes: accept the highest quote for a kickback
     /// instead of the lowest.
     pub colluding: bool,
@@ -507,11 +520,12 @@ impl Default for SequencerGroup {
             stake: 1.0,
             miss_rate: 0.01,
             policy: VotePolicy::Static,
-            max_prunes: 0,
-            max_latency_s: 3600.0,
-            max_margin: 1.0,
-            reference_cost: 50.0,
-            change_pct: 25.0,
+            max_prunes: None,
+            max_latency_s: None,
+            max_margin: None,
+            reference_cost: None,
+            change_pct: None,
+            demand_reward: None,
             colluding: false,
         }
     }
@@ -609,26 +623,38 @@ pub struct ProverGroup {
     /// Consecutive losing epochs after which a prover leaves.
     pub exit_after_losses: u32,
     /// `partial`: slots between prefix proofs while the epoch is built.
-    pub prefix_every_slots: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix_every_slots: Option<u64>,
     /// `supersede`, `late`: submit this many slots before the window closes.
-    pub hold_slots: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_slots: Option<u64>,
     /// `copy`: priority fee added to the copied submission's, gwei.
-    pub copy_fee_bump_gwei: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_fee_bump_gwei: Option<f64>,
     /// `sybil`: identities the one proof is submitted under.
-    pub identities: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identities: Option<u32>,
     /// `sybil`: cost per epoch of each identity beyond the first, tokens.
-    pub extra_identity_cost: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_identity_cost: Option<f64>,
     /// `strike`: the checkpoint reward (smallest units per block) the
     /// cartel demands before it proves again.
-    #[serde(with = "amount")]
-    pub demand_reward: Amount,
+    #[serde(
+        default,
+        with = "amount::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub demand_reward: Option<Amount>,
     /// `bridger`: bridging transactions per hour, per bridger.
-    pub bridges_per_hour: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bridges_per_hour: Option<f64>,
     /// `bridger`: value of one bridging transaction, tokens.
-    pub bridge_value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bridge_value: Option<f64>,
     /// `bridger`: what waiting for finality costs per hour, as a part of
     /// the value (e.g. 0.01: 1% per hour).
-    pub wait_cost_per_hour: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_cost_per_hour: Option<f64>,
 }
 
 impl Default for ProverGroup {
@@ -653,15 +679,15 @@ impl Default for ProverGroup {
             min_margin: 0.0,
             entry_delay_epochs: 4,
             exit_after_losses: 12,
-            prefix_every_slots: 8,
-            hold_slots: 2,
-            copy_fee_bump_gwei: 1.0,
-            identities: 1,
-            extra_identity_cost: 1.0,
-            demand_reward: 0,
-            bridges_per_hour: 1.0,
-            bridge_value: 100_000.0,
-            wait_cost_per_hour: 0.0005,
+            prefix_every_slots: None,
+            hold_slots: None,
+            copy_fee_bump_gwei: None,
+            identities: None,
+            extra_identity_cost: None,
+            demand_reward: None,
+            bridges_per_hour: None,
+            bridge_value: None,
+            wait_cost_per_hour: None,
         }
     }
 }

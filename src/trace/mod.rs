@@ -6,7 +6,9 @@ pub mod parse;
 pub mod replay;
 pub mod report;
 pub mod synthetic;
+pub mod writer;
 
 pub use names::Names;
 pub use parse::{Place, Trace, TraceError, TraceEvent, TraceEventKind, load, parse};
 pub use replay::{Replay, replay};
+pub use writer::{TraceHeader, TraceWriter};

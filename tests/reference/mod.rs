@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ethnum::U256;
 use proversim::protocol::booster::StreakDecay;
 use proversim::protocol::{BoosterConfig, Rule, ScoreOn};
 use proversim::trace::{Trace, TraceEventKind};
@@ -101,7 +102,6 @@ pub fn settle(trace: &Trace) -> Value {
     let mut regs: BTreeMap<(u64, u64), BTreeMap<String, (u128, bool)>> = BTreeMap::new();
     let mut settled: BTreeMap<u64, (u128, Vec<(String, u128, u128)>)> = BTreeMap::new();
     let mut records: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    let mut default_time = 0;
     let mut seq_earned: BTreeMap<String, u128> = BTreeMap::new();
     let mut prov_earned: BTreeMap<String, u128> = BTreeMap::new();
     let (mut minted, mut fees, mut burnt, mut paid_seq, mut paid_prov, mut dust_total) =
@@ -131,7 +131,7 @@ pub fn settle(trace: &Trace) -> Value {
                 let mut pays = Vec::new();
                 let mut paid = 0;
                 for (name, &(sh, _)) in rs {
-                    let amt = pl * sh / sum;
+                    let amt = (U256::from(pl) * U256::from(sh) / U256::from(sum)).as_u128();
                     paid += amt;
                     *prov_earned.entry(name.clone()).or_default() += amt;
                     pays.push((name.clone(), sh, amt));
@@ -166,11 +166,9 @@ pub fn settle(trace: &Trace) -> Value {
                         distributor += x;
                     }
                     if let Some(b) = s.booster {
+                        // A newly deployed booster: empty storage.
                         booster = b;
-                        default_time = c;
-                        for r in records.values_mut() {
-                            *r = (0, c);
-                        }
+                        records.clear();
                     }
                 }
                 TraceEventKind::Proof { prover, end } => {
@@ -210,7 +208,7 @@ pub fn settle(trace: &Trace) -> Value {
                         continue;
                     }
                     proven = proven.max(end);
-                    let (v, t) = records.get(&name).copied().unwrap_or((0, default_time));
+                    let (v, t) = records.get(&name).copied().unwrap_or((0, 0));
                     let bumps = booster.score_on == ScoreOn::AnyProof || full;
                     let decayed = decay(&booster, v, c - t);
                     let shares = if bumps {
@@ -233,10 +231,15 @@ pub fn settle(trace: &Trace) -> Value {
                     pool.entry(e).or_insert(0);
                     if l > lg {
                         let added = (l - lg) as u128;
-                        let r = std::cmp::min(added * reward, distributor);
+                        // Products in 256 bits, as the contracts compute them.
+                        let r = std::cmp::min(
+                            U256::from(added) * U256::from(reward),
+                            U256::from(distributor),
+                        )
+                        .as_u128();
                         distributor -= r;
                         minted += r;
-                        let seq = r * bps / 10_000;
+                        let seq = (U256::from(r) * U256::from(bps) / 10_000).as_u128();
                         let spb = seq / added;
                         *pool.get_mut(&e).unwrap() += r - seq + (seq - spb * added);
                         for i in (first + lg)..=end {
@@ -302,7 +305,7 @@ pub fn settle(trace: &Trace) -> Value {
     let mut provs: Vec<(String, Value)> = accepted_provers
         .iter()
         .map(|n| {
-            let (v, t) = records.get(n).copied().unwrap_or((0, default_time));
+            let (v, t) = records.get(n).copied().unwrap_or((0, 0));
             let earned = prov_earned.get(n).copied().unwrap_or(0);
             (
                 n.clone(),

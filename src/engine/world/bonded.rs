@@ -3,11 +3,11 @@
 //! first `quote_slots` of the next epoch accepts one (honest: the lowest;
 //! colluding: the highest, for a kickback); the chosen prover proves the
 //! whole epoch or loses its bond. Block building, demand, fees and outputs
-//! are the engine's own; the rules are `protocol::legacy`.
-
-use rand::RngExt;
+//! are the engine's own; the rules are `protocol::legacy`; quotes, their
+//! acceptance and delivery are the agents' decisions (`agents::quoting`).
 
 use super::{Engine, EngineError, Phase};
+use crate::agents::quoting::{QuoteRequest, delivers, quote_bps};
 use crate::agents::tokens;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::engine::queue::Time;
@@ -168,21 +168,19 @@ impl Engine<'_, '_> {
             let income: f64 = payout.sequencers.iter().map(|(_, a)| tokens(*a)).sum();
             b.payouts.push(payout);
             self.acc.sequencer_credit(income);
-            if let Some(info) = self.epochs.iter_mut().find(|i| i.epoch == epoch) {
+            if let Some(info) = self.info_mut(epoch) {
                 info.sequencer_income += income;
                 info.first_proof.get_or_insert(now);
                 info.full_proof.get_or_insert(now);
                 info.submissions += 1;
             }
-            self.acct.entry((epoch, prover)).or_default().submissions += 1;
+            self.accounts.submission(epoch, prover);
             self.bridges_proven(prover);
         }
         Ok(())
     }
 
-    /// At an epoch start, every active prover quotes the epoch that ended:
-    /// its cost to prove it (hardware, fixed, gas, and its bond's capital
-    /// for the epoch) over the epoch's value, marked up.
+    /// At an epoch start, every active prover quotes the epoch that ended.
     pub(super) fn collect_quotes(&mut self, epoch: Epoch) {
         let Some(e) = epoch.checked_sub(1) else {
             return;
@@ -190,41 +188,30 @@ impl Engine<'_, '_> {
         let Some(info) = self.epochs.iter().find(|i| i.epoch == e) else {
             return;
         };
-        let (txs, blocks, value) = (info.live_txs, info.live_blocks(), info.value);
-        if blocks == 0 || value <= 0.0 {
+        let req = QuoteRequest {
+            txs: info.live_txs,
+            blocks: info.live_blocks(),
+            value: info.value,
+            capital_cost: self
+                .bonded
+                .as_ref()
+                .map_or(0.0, |b| b.capital_cost_per_epoch),
+            margin: self.sc.bonded.quote_margin,
+        };
+        if req.blocks == 0 || req.value <= 0.0 {
             return;
         }
-        let view = self.view();
-        let capital = self
-            .bonded
-            .as_ref()
-            .map_or(0.0, |b| b.capital_cost_per_epoch);
-        let margin = self.sc.bonded.quote_margin;
-        let costs: Vec<(usize, f64)> = self
-            .provers
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.phase == Phase::Active)
-            .map(|(i, p)| {
-                let g = &self.sc.provers[p.group];
-                let cost = prefix_cost(g, prefix_seconds(g, txs, blocks))
-                    + view.submission_cost(g.priority_fee_gwei)
-                    + capital;
-                (i, cost)
-            })
-            .collect();
-        // Each prover marks its cost up by its own draw around the margin:
-        // quotes differ, as quotes in a market do.
-        let mut quotes: Vec<(u64, u32)> = costs
-            .into_iter()
-            .map(|(i, cost)| {
-                let markup = margin * (0.5 + self.provers[i].rng.random::<f64>());
-                let bps = (10_000.0 * cost * (1.0 + markup) / value)
-                    .ceil()
-                    .clamp(1.0, 10_000.0);
-                (bps as u64, i as u32)
-            })
-            .collect();
+        let mut quotes: Vec<(u64, u32)> = Vec::new();
+        for i in self.live.clone() {
+            if self.provers[i as usize].phase != Phase::Active {
+                continue;
+            }
+            let mut rng = self.provers[i as usize].rng.clone();
+            let g = &self.sc.provers[self.provers[i as usize].group];
+            let bps = quote_bps(&self.view(), g, &req, &mut rng);
+            self.provers[i as usize].rng = rng;
+            quotes.push((bps, i));
+        }
         quotes.sort();
         if let (Some(lo), Some(hi)) = (quotes.first(), quotes.last()) {
             self.event(
@@ -236,7 +223,7 @@ impl Engine<'_, '_> {
                     quotes.len(),
                     lo.0,
                     hi.0,
-                    value
+                    req.value
                 ),
             );
         }
@@ -257,18 +244,11 @@ impl Engine<'_, '_> {
         if quotes.is_empty() || b.machine.accepted(e).is_some() {
             return Ok(());
         }
-        let seq = &self.sequencers.all[proposer];
-        let colluding = self
-            .sc
-            .sequencers
-            .iter()
-            .find(|g| g.name == seq.group)
-            .is_some_and(|g| g.colluding);
+        let acceptance = &self.sequencers.all[proposer].acceptance;
+        let colluding = acceptance.takes_kickback();
         let lowest = quotes[0];
-        let (bps, prover) = if colluding {
-            *quotes.last().expect("not empty")
-        } else {
-            lowest
+        let Some((bps, prover)) = acceptance.choose(&quotes) else {
+            return Ok(());
         };
         let id = self.provers[prover as usize].id;
         let b = self.bonded.as_mut().expect("bonded mode");
@@ -313,10 +293,9 @@ impl Engine<'_, '_> {
         let seconds = prefix_seconds(group, txs, blocks);
         let cost =
             prefix_cost(group, seconds) + self.view().submission_cost(group.priority_fee_gwei);
-        self.acct.entry((e, prover)).or_default().cost += cost;
-        let delay = self.inclusion_delay();
-        let agent = &mut self.provers[prover as usize];
-        let fails = agent.rng.random::<f64>() >= group.uptime;
+        self.accounts.cost(e, prover, cost);
+        let delay = self.l1.inclusion_delay();
+        let fails = !delivers(group, &mut self.provers[prover as usize].rng);
         let at = self.now + ((seconds + delay) * 1000.0).round() as Time;
         let b = self.bonded.as_mut().expect("bonded mode");
         b.pending.push((e, prover, at, fails));

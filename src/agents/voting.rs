@@ -1,0 +1,120 @@
+//! Sequencers' voting policies (SPEC section 7): what a proposer signals
+//! for in the slot it proposes. A policy sees the same read-only view as
+//! every agent and answers with a payload or nothing; governance rounds
+//! count the signals.
+
+use crate::protocol::{Amount, Payload};
+use crate::scenario::strategy::{CartelParams, LivenessParams, PolicyParams, ProfitParams};
+
+use super::{SettledEpoch, View};
+
+/// Settled epochs a policy looks back on.
+const LOOKBACK: usize = 8;
+
+/// How a sequencer votes.
+pub trait VotingPolicy: Send {
+    /// The policy's name in outputs.
+    fn name(&self) -> &'static str;
+    /// The payload it signals for now, if any.
+    fn signal(&mut self, view: &View<'_>) -> Option<Payload>;
+}
+
+/// The policy a group's parameters describe.
+pub fn policy_for(params: &PolicyParams) -> Box<dyn VotingPolicy> {
+    match *params {
+        PolicyParams::Static => Box::new(Static),
+        PolicyParams::Liveness(p) => Box::new(Liveness(p)),
+        PolicyParams::Profit(p) => Box::new(Profit(p)),
+        PolicyParams::Cartel(p) => Box::new(Cartel(p)),
+    }
+}
+
+/// A payload that scales the checkpoint reward in force by `factor`.
+fn scaled_reward(view: &View<'_>, factor: f64) -> Payload {
+    let reward = view.protocol.params().checkpoint_reward;
+    Payload {
+        checkpoint_reward: Some((reward as f64 * factor).round() as Amount),
+        ..Payload::default()
+    }
+}
+
+fn recent<'v>(view: &'v View<'_>) -> impl Iterator<Item = &'v SettledEpoch> {
+    view.market.last(LOOKBACK)
+}
+
+/// Never signals.
+#[derive(Debug)]
+pub struct Static;
+
+impl VotingPolicy for Static {
+    fn name(&self) -> &'static str {
+        "static"
+    }
+    fn signal(&mut self, _view: &View<'_>) -> Option<Payload> {
+        None
+    }
+}
+
+/// Raises the reward by `change_pct` while prunes in the last round exceed
+/// `max_prunes` or the mean full-proof latency exceeds `max_latency_s`.
+#[derive(Debug)]
+pub struct Liveness(pub LivenessParams);
+
+impl VotingPolicy for Liveness {
+    fn name(&self) -> &'static str {
+        "liveness"
+    }
+    fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+        let window = view.scenario.governance.round_size;
+        let prunes = view
+            .recent_prunes
+            .iter()
+            .filter(|&&s| s + window > view.slot)
+            .count() as u64;
+        let latencies: Vec<f64> = recent(view).filter_map(|s| s.full_latency_s).collect();
+        let slow = !latencies.is_empty()
+            && latencies.iter().sum::<f64>() / latencies.len() as f64 > self.0.max_latency_s;
+        (prunes > self.0.max_prunes || slow)
+            .then(|| scaled_reward(view, 1.0 + self.0.change_pct / 100.0))
+    }
+}
+
+/// Cuts the reward by `change_pct` while the reward per paid prover over
+/// `reference_cost`, minus one, exceeds `max_margin`.
+#[derive(Debug)]
+pub struct Profit(pub ProfitParams);
+
+impl VotingPolicy for Profit {
+    fn name(&self) -> &'static str {
+        "profit"
+    }
+    fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+        let per_prover: Vec<f64> = recent(view)
+            .filter(|s| s.paid > 0)
+            .map(|s| s.pool / s.paid as f64)
+            .collect();
+        if per_prover.is_empty() {
+            return None;
+        }
+        let mean = per_prover.iter().sum::<f64>() / per_prover.len() as f64;
+        (mean / self.0.reference_cost - 1.0 > self.0.max_margin)
+            .then(|| scaled_reward(view, 1.0 - self.0.change_pct / 100.0))
+    }
+}
+
+/// Signals for the reward its cartel demands while the reward is lower.
+#[derive(Debug)]
+pub struct Cartel(pub CartelParams);
+
+impl VotingPolicy for Cartel {
+    fn name(&self) -> &'static str {
+        "cartel"
+    }
+    fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+        let demand = self.0.demand_reward;
+        (view.protocol.params().checkpoint_reward < demand).then(|| Payload {
+            checkpoint_reward: Some(demand),
+            ..Payload::default()
+        })
+    }
+}

@@ -1,0 +1,354 @@
+//! Block building: demand into the mempool, the proposer's block filled up
+//! to the limit the fee model allows, L1 prices that drive the fees, the
+//! engine-side record of blocks still held, prunes that return their
+//! transactions, and bridging transactions until they are proven.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
+use crate::agents::tokens;
+use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices, next_excess};
+use crate::engine::rng::{Stream, stream};
+use crate::metrics::BridgeRow;
+use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
+use crate::scenario::Scenario;
+
+use super::{Engine, EngineError, Phase};
+
+/// An L1 price following a mean-reverting random walk in log space.
+struct PriceWalk {
+    value: f64,
+    log_mean: f64,
+    volatility: f64,
+    reversion: f64,
+    floor: f64,
+}
+
+impl PriceWalk {
+    fn new(p: &crate::scenario::PricePath) -> PriceWalk {
+        PriceWalk {
+            value: p.start,
+            log_mean: p.start.ln(),
+            volatility: p.volatility,
+            reversion: p.reversion,
+            floor: p.floor,
+        }
+    }
+
+    fn step(&mut self, rng: &mut Stream) {
+        if self.volatility > 0.0 {
+            let z: f64 = StandardNormal.sample(rng);
+            let log = self.value.ln();
+            let next = log + self.reversion * (self.log_mean - log) + self.volatility * z;
+            self.value = next.exp().max(self.floor);
+        }
+    }
+
+    fn wei(&self) -> u128 {
+        self.value.round().max(0.0) as u128
+    }
+}
+
+/// An engine-side record of a block still held: what the fee model and the
+/// mempool need.
+struct BlockMeta {
+    number: BlockNumber,
+    slot: Slot,
+    epoch: Epoch,
+    /// What proving it adds to its epoch's pool estimate, tokens.
+    pool_part: f64,
+    excess: u128,
+    mana: u64,
+    batches: Vec<TxBatch>,
+}
+
+/// The state of block building.
+pub(super) struct BlockBuilder {
+    demand: Demand,
+    mempool: Mempool,
+    metas: VecDeque<BlockMeta>,
+    fee_rng: Stream,
+    base_fee: PriceWalk,
+    blob_fee: PriceWalk,
+    /// Bridging transactions in blocks, not yet proven: (tag, block).
+    bridges: VecDeque<(BridgeTag, BlockNumber)>,
+    /// Each bridger's arrival stream.
+    bridge_rngs: BTreeMap<u32, Stream>,
+    next_bridge: u64,
+}
+
+impl BlockBuilder {
+    pub fn new(sc: &Scenario) -> BlockBuilder {
+        BlockBuilder {
+            demand: Demand::new(
+                sc.demand.tps,
+                sc.demand.mana_mean,
+                sc.demand.mana_shape,
+                stream(sc.seed, "demand", 0),
+            ),
+            mempool: Mempool::default(),
+            metas: VecDeque::new(),
+            fee_rng: stream(sc.seed, "fees", 0),
+            base_fee: PriceWalk::new(&sc.fees.l1_base_fee),
+            blob_fee: PriceWalk::new(&sc.fees.blob_fee),
+            bridges: VecDeque::new(),
+            bridge_rngs: BTreeMap::new(),
+            next_bridge: 0,
+        }
+    }
+
+    /// One slot's step of the L1 prices.
+    pub fn step_prices(&mut self) {
+        self.base_fee.step(&mut self.fee_rng);
+        self.blob_fee.step(&mut self.fee_rng);
+    }
+
+    /// What one unit of L1 gas costs now, in tokens.
+    pub fn gas_price_tokens(&self, sc: &Scenario) -> f64 {
+        self.base_fee.value * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth)
+    }
+}
+
+impl Engine<'_, '_> {
+    fn reward_part_per_block(&self) -> f64 {
+        let p = self.protocol.params();
+        tokens(p.checkpoint_reward) * (1.0 - p.sequencer_bps as f64 / 10_000.0)
+    }
+
+    /// The proposer of `slot` builds its block (unless it misses the slot).
+    pub(super) fn build_block(&mut self, slot: Slot) -> Result<(), EngineError> {
+        if let Some(batch) = self.blocks.demand.arrivals(self.now) {
+            self.blocks.mempool.push(batch);
+        }
+        self.bridging_arrivals();
+        let proposer = self.sequencers.draw_proposer();
+        if self.sequencers.misses(proposer) {
+            return Ok(());
+        }
+        if self.bonded.is_some() {
+            self.offer_quote(proposer)?;
+        } else {
+            self.signal(proposer);
+        }
+        let target = self.sc.chain.mana_target;
+        let (parent_excess, parent_mana) = self
+            .blocks
+            .metas
+            .back()
+            .map_or((0, 0), |m| (m.excess, m.mana as u128));
+        let excess = next_excess(parent_excess, parent_mana, target);
+        // Above the congestion users accept, nobody pays: the block goes
+        // empty and the price falls.
+        let congestion = congestion_multiplier(excess, target as u128);
+        let limit = if congestion as f64 > self.sc.demand.max_congestion * 1e9 {
+            0
+        } else {
+            2 * target
+        };
+        let batches = self.blocks.mempool.fill(limit);
+        let mana: u64 = batches.iter().map(|b| b.mana).sum();
+        let txs: u64 = batches.iter().map(|b| b.count).sum();
+        let l1 = L1Prices {
+            l1_base_fee: self.blocks.base_fee.wei(),
+            blob_fee: self.blocks.blob_fee.wei(),
+            fee_asset_per_eth: self.sc.fees.fee_asset_per_eth,
+        };
+        let prices = mana_prices(
+            &l1,
+            target,
+            self.ed,
+            self.protocol.params().proving_cost_per_mana,
+            excess,
+        );
+        let fee = prices.total().saturating_mul(mana as Amount);
+        let input = BlockInput {
+            slot,
+            proposer: SequencerId(proposer as u32),
+            mana_used: mana,
+            fee,
+            prover_cost_per_mana: prices.prover,
+            protocol_fee_per_mana: prices.protocol,
+        };
+        let number = match &mut self.bonded {
+            Some(b) => b.machine.add_block(input),
+            None => self.protocol.add_block(input),
+        }
+        .map_err(|e| self.protocol_err(e))?;
+        let epoch = slot / self.ed;
+        let pool_part =
+            self.reward_part_per_block() + tokens(prices.prover.saturating_mul(mana as Amount));
+        if let Some(info) = self.epochs.back_mut()
+            && info.epoch == epoch
+        {
+            info.blocks_built += 1;
+            info.txs += txs;
+            info.live_txs += txs;
+            info.mana += mana;
+            info.last_block = Some((number, slot));
+            info.pool_estimate += pool_part;
+            info.value += tokens(self.sc.rewards.checkpoint_reward)
+                + tokens(fee.saturating_sub(prices.protocol.saturating_mul(mana as Amount)));
+        }
+        if let Some(trace) = &mut self.trace {
+            trace.block(&self.sequencers.all[proposer].name, &input);
+        }
+        let tags: Vec<BridgeTag> = batches.iter().filter_map(|b| b.bridge).collect();
+        self.blocks.metas.push_back(BlockMeta {
+            number,
+            slot,
+            epoch,
+            pool_part,
+            excess,
+            mana,
+            batches,
+        });
+        for tag in tags {
+            self.blocks.bridges.push_back((tag, number));
+            // Under bonded quotes there are no partial proofs: bridgers wait.
+            if self.bonded.is_none() && self.provers[tag.bridger as usize].phase == Phase::Active {
+                self.call_prover(tag.bridger, |s, ctx| {
+                    s.on_bridge_included(ctx, epoch, number)
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Each active bridger's bridging transactions since the last slot.
+    fn bridging_arrivals(&mut self) {
+        let dt_h = self.slot_ms as f64 / 3.6e6;
+        for i in self.bridgers.clone() {
+            let agent = &self.provers[i as usize];
+            if agent.phase != Phase::Active {
+                continue;
+            }
+            let Some(g) = self.sc.provers[agent.group].params().bridger() else {
+                continue;
+            };
+            let lambda = g.bridges_per_hour * dt_h;
+            let seed = self.sc.seed;
+            let b = &mut self.blocks;
+            let rng = b
+                .bridge_rngs
+                .entry(i)
+                .or_insert_with(|| stream(seed, "bridging", i as u64));
+            let n = rand_distr::Poisson::new(lambda)
+                .map(|p| p.sample(rng) as u64)
+                .unwrap_or(0);
+            for _ in 0..n {
+                let submitted = self
+                    .now
+                    .saturating_sub((rng.random::<f64>() * self.slot_ms as f64) as u64);
+                b.mempool.push(TxBatch {
+                    count: 1,
+                    mana: self.sc.demand.mana_mean.round() as u64,
+                    arrived: submitted,
+                    bridge: Some(BridgeTag {
+                        id: b.next_bridge,
+                        bridger: i,
+                        submitted,
+                    }),
+                });
+                b.next_bridge += 1;
+            }
+        }
+    }
+
+    /// Bridging transactions now covered by the proven tip: their latency,
+    /// and who proved them.
+    pub(super) fn bridges_proven(&mut self, by: u32) {
+        let tip = self.proven_tip();
+        while let Some(&(tag, block)) = self.blocks.bridges.front() {
+            if block > tip {
+                break;
+            }
+            self.blocks.bridges.pop_front();
+            let latency = self.secs(self.now) - self.secs(tag.submitted);
+            let self_proved = tag.bridger == by;
+            self.acc.bridge(latency, self_proved);
+            if self.recorder.keeps_rows() {
+                let prover = &self.provers[by as usize];
+                self.recorder.bridge(BridgeRow {
+                    id: tag.id,
+                    bridger: self.provers[tag.bridger as usize].name.clone(),
+                    submitted_s: self.secs(tag.submitted),
+                    block,
+                    proven_s: self.secs(self.now),
+                    latency_s: latency,
+                    proved_by: prover.name.clone(),
+                    proved_by_strategy: prover.strategy_name.to_string(),
+                    self_proved,
+                });
+            }
+        }
+    }
+
+    /// Blocks from `p.first_block` on are gone: their transactions go back
+    /// to the front of the mempool.
+    pub(super) fn prune(&mut self, p: Prune) {
+        let mut returned = Vec::new();
+        let mut txs = 0;
+        while self
+            .blocks
+            .metas
+            .back()
+            .is_some_and(|m| m.number >= p.first_block)
+        {
+            let m = self.blocks.metas.pop_back().expect("back exists");
+            let n: u64 = m.batches.iter().map(|b| b.count).sum();
+            txs += n;
+            if let Some(info) = self.info_mut(m.epoch) {
+                info.blocks_pruned += 1;
+                info.live_txs -= n;
+                info.pool_estimate -= m.pool_part;
+                info.last_block = None;
+            }
+            returned.push(m.batches);
+        }
+        returned.reverse();
+        self.blocks
+            .mempool
+            .return_front(returned.into_iter().flatten());
+        // The newest surviving block of each epoch is its last block again.
+        for info in self.epochs.iter_mut() {
+            if info.last_block.is_none()
+                && let Some(m) = self
+                    .blocks
+                    .metas
+                    .iter()
+                    .rev()
+                    .find(|m| m.epoch == info.epoch)
+            {
+                info.last_block = Some((m.number, m.slot));
+            }
+        }
+        self.acc.prune();
+        self.governance
+            .note_prune(self.slot, self.sc.governance.round_size);
+        // Bridging transactions of pruned blocks wait again in the mempool.
+        self.blocks.bridges.retain(|&(_, b)| b < p.first_block);
+        let blocks = p.last_block - p.first_block + 1;
+        self.event(
+            "prune",
+            format!("blocks {}..={}", p.first_block, p.last_block),
+            blocks as f64,
+            format!("{blocks} blocks and {txs} transactions returned to the mempool"),
+        );
+    }
+
+    /// Drops the records of blocks proven and too old to matter.
+    pub(super) fn trim_metas(&mut self, epoch: Epoch) {
+        let proven = self.proven_tip();
+        while self
+            .blocks
+            .metas
+            .front()
+            .is_some_and(|m| m.number < proven && m.epoch + self.pse + 2 <= epoch)
+        {
+            self.blocks.metas.pop_front();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Epochs whose window closed: their rows, the market's memory of them,
+//! each prover's books for them, and the newcomers' progress.
+
+use crate::agents::{SettledEpoch, tokens};
+use crate::metrics::{EpochRow, ProverRow};
+use crate::protocol::{Epoch, Payout};
+
+use super::{Engine, Phase, Time};
+
+impl Engine<'_, '_> {
+    /// Epoch `e`'s window closed at this slot start: write its rows, update
+    /// the market, and settle each prover's epoch.
+    pub(super) fn close_epoch(&mut self, e: Epoch) {
+        let accounts = self.accounts.close(e);
+        let Some(pos) = self.epochs.iter().position(|i| i.epoch == e) else {
+            return;
+        };
+        let info = self.epochs.remove(pos).expect("found");
+        let settlement = match &mut self.bonded {
+            Some(b) => b.settlement(e),
+            None => self
+                .sink
+                .settlements
+                .iter()
+                .position(|s| s.epoch == e)
+                .map(|i| self.sink.settlements.swap_remove(i)),
+        };
+        let end_time = (e + 1) * self.ed * self.slot_ms;
+        let latency = |t: Option<Time>| t.map(|t| (t as f64 - end_time as f64) / 1000.0);
+        let (pool, dust, longest, payouts) = match settlement.as_ref() {
+            Some(s) => (s.pool, s.dust, s.longest, s.payouts.clone()),
+            None => (0, 0, 0, Vec::new()),
+        };
+        let row = EpochRow {
+            epoch: e,
+            blocks_built: info.blocks_built,
+            blocks_pruned: info.blocks_pruned,
+            blocks_proven: longest,
+            txs: info.live_txs,
+            mana: info.mana,
+            fees: info.fees,
+            sequencer_income: info.sequencer_income,
+            submissions: info.submissions,
+            provers_paid: payouts.len() as u64,
+            pool: tokens(pool),
+            pool_units: pool.to_string(),
+            dust_units: dust.to_string(),
+            active_provers: self.active as u64,
+            first_proof_latency_s: latency(info.first_proof),
+            full_proof_latency_s: latency(info.full_proof),
+            settled: settlement.is_some(),
+        };
+        self.acc.epoch(&row);
+        self.recorder.epoch(row);
+        let summed: f64 = payouts.iter().map(|p| p.shares as f64).sum();
+        self.market.push(SettledEpoch {
+            epoch: e,
+            pool: tokens(pool),
+            summed_shares: summed,
+            paid: payouts.len() as u32,
+            paid_provers: payouts
+                .iter()
+                .map(|p| (p.prover, p.shares as f64))
+                .collect(),
+            full_latency_s: latency(info.full_proof),
+        });
+        self.newcomer_stats(e, &payouts);
+        let capital = self
+            .bonded
+            .as_ref()
+            .map_or(0.0, |b| b.capital_cost_per_epoch);
+        // Provers in the market, and any other with an account for the
+        // epoch (one that left since), in id order.
+        let mut who: Vec<u32> = self.live.clone();
+        who.extend(accounts.keys().copied());
+        who.sort_unstable();
+        who.dedup();
+        for i in who {
+            let mut acct = accounts.get(&i).copied().unwrap_or_default();
+            let agent = &self.provers[i as usize];
+            if agent.phase == Phase::Active {
+                acct.cost += capital;
+            }
+            if agent.phase != Phase::Active && acct.submissions == 0 && acct.cost == 0.0 {
+                continue;
+            }
+            let pay = payouts.iter().find(|p| p.prover == agent.id);
+            let reward = pay.map_or(0, |p| p.amount);
+            let profit = tokens(reward) - acct.cost;
+            self.acc
+                .prover(i, agent.strategy_name, tokens(reward), acct.cost);
+            if self.recorder.keeps_rows() {
+                let row = ProverRow {
+                    epoch: e,
+                    prover: agent.name.clone(),
+                    group: self.sc.provers[agent.group].name.clone(),
+                    strategy: agent.strategy_name.to_string(),
+                    submissions: acct.submissions,
+                    shares: pay.map_or(0.0, |p| p.shares as f64),
+                    paid: pay.is_some(),
+                    reward: tokens(reward),
+                    reward_units: reward.to_string(),
+                    cost: acct.cost,
+                    profit,
+                    score: self.protocol.record(agent.id).value,
+                };
+                self.recorder.prover(row);
+            }
+            let agent = &mut self.provers[i as usize];
+            if agent.phase == Phase::Active {
+                agent.tenure.settle(profit);
+            }
+        }
+    }
+
+    /// For each group that started after genesis: its provers' mean shares
+    /// and rewards in epoch `e` against the incumbents'.
+    fn newcomer_stats(&mut self, e: Epoch, payouts: &[Payout]) {
+        for (g, group) in self.sc.provers.iter().enumerate() {
+            if group.start_epoch == 0 || e < group.start_epoch {
+                continue;
+            }
+            let mine = |p: &Payout| self.provers[p.prover.0 as usize].group == g;
+            let mean = |of_group: bool, f: &dyn Fn(&Payout) -> f64| {
+                let xs: Vec<f64> = payouts
+                    .iter()
+                    .filter(|p| mine(p) == of_group)
+                    .map(f)
+                    .collect();
+                if xs.is_empty() {
+                    0.0
+                } else {
+                    xs.iter().sum::<f64>() / xs.len() as f64
+                }
+            };
+            let active = |of_group: bool| {
+                self.live
+                    .iter()
+                    .map(|&p| &self.provers[p as usize])
+                    .filter(|p| p.phase == Phase::Active && (p.group == g) == of_group)
+                    .count()
+                    .max(1) as f64
+            };
+            let total = |of_group: bool| -> f64 {
+                payouts
+                    .iter()
+                    .filter(|p| mine(p) == of_group)
+                    .map(|p| tokens(p.amount))
+                    .sum()
+            };
+            let shares = (
+                mean(true, &|p| p.shares as f64),
+                mean(false, &|p| p.shares as f64),
+            );
+            let rewards = (total(true) / active(true), total(false) / active(false));
+            self.acc
+                .newcomer_epoch(&group.name, group.start_epoch, e, shares, rewards);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The L1 that carries proof submissions: a submission waits for its L1
+//! block (a drawn inclusion delay), copiers watching the mempool may send
+//! theirs into the same block, and each L1 block orders its submissions by
+//! priority fee, then arrival, before they reach the protocol.
+
+use std::collections::BTreeMap;
+
+use rand_distr::{Distribution, Exp};
+
+use crate::agents::{Job, PendingProof};
+use crate::engine::rng::{Stream, stream};
+use crate::metrics::SubmissionRow;
+use crate::protocol::{ProverId, SubmissionOutcome};
+use crate::scenario::Scenario;
+
+use super::{Engine, EngineError, Event, Phase};
+
+/// A proof submission waiting for its L1 block.
+struct L1Tx {
+    /// The sender (who pays).
+    prover: u32,
+    /// The identity the proof carries.
+    credited: u32,
+    job: Job,
+    priority_fee_gwei: f64,
+    gas_cost: f64,
+    seq: u64,
+}
+
+/// The L1's state: submissions by the L1 block they land in.
+pub(super) struct L1 {
+    pending: BTreeMap<u64, Vec<L1Tx>>,
+    seq: u64,
+    rng: Stream,
+    block_ms: u64,
+    min_delay: f64,
+    mean_delay: f64,
+}
+
+impl L1 {
+    pub fn new(sc: &Scenario) -> L1 {
+        L1 {
+            pending: BTreeMap::new(),
+            seq: 0,
+            rng: stream(sc.seed, "l1", 0),
+            block_ms: sc.l1.block_time * 1000,
+            min_delay: sc.l1.min_inclusion_delay,
+            mean_delay: sc.l1.mean_inclusion_delay,
+        }
+    }
+
+    /// Seconds until an L1 transaction sent now is included: the minimum,
+    /// plus an exponential part with the configured mean.
+    pub fn inclusion_delay(&mut self) -> f64 {
+        let extra = (self.mean_delay - self.min_delay).max(0.0);
+        let random = if extra > 0.0 {
+            Exp::new(1.0 / extra)
+                .map(|d| d.sample(&mut self.rng))
+                .unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        self.min_delay + random
+    }
+
+    /// The L1 block a transaction sent at `now` (ms) lands in.
+    fn landing_block(&mut self, now: u64) -> u64 {
+        let at = now + (self.inclusion_delay() * 1000.0).round() as u64;
+        at.div_ceil(self.block_ms).max(now / self.block_ms + 1)
+    }
+}
+
+impl Engine<'_, '_> {
+    /// A prover sends a finished proof; watchers of the mempool see it.
+    pub(super) fn submit(
+        &mut self,
+        prover: u32,
+        job: Job,
+        priority_fee_gwei: f64,
+        credit: Option<ProverId>,
+    ) {
+        let b = self.l1.landing_block(self.now);
+        let credited = credit.map_or(prover, |c| c.0);
+        let pending = PendingProof {
+            sender: ProverId(prover),
+            credited: ProverId(credited),
+            epoch: job.epoch,
+            end: job.end,
+            end_slot: job.end_slot,
+            priority_fee_gwei,
+            l1_block: b,
+        };
+        self.send_l1(prover, credited, job, priority_fee_gwei, b);
+        for w in self.watchers.clone() {
+            if w != prover && self.provers[w as usize].phase == Phase::Active {
+                self.call_prover(w, |s, ctx| s.on_mempool(ctx, &pending));
+            }
+        }
+    }
+
+    /// A copy of a proof seen in the mempool, front-running it into the
+    /// same L1 block: a proof that binds its prover still credits the
+    /// original one.
+    pub(super) fn copy(&mut self, prover: u32, of: PendingProof, priority_fee_gwei: f64) {
+        let credited = if self.sc.chain.proof_binds_prover {
+            of.credited.0
+        } else {
+            prover
+        };
+        let job = Job {
+            id: u64::MAX,
+            epoch: of.epoch,
+            end: of.end,
+            end_slot: of.end_slot,
+            started: self.now,
+            cost: 0.0,
+        };
+        self.send_l1(prover, credited, job, priority_fee_gwei, of.l1_block);
+    }
+
+    /// Puts a proof submission into L1 block `b`; the sender pays its gas.
+    fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
+        let gas_cost = self.view().submission_cost(priority_fee_gwei);
+        self.accounts.cost(job.epoch, prover, gas_cost);
+        let pending = self.l1.pending.entry(b).or_default();
+        if pending.is_empty() {
+            self.queue.push(b * self.l1.block_ms, Event::L1Block(b));
+        }
+        pending.push(L1Tx {
+            prover,
+            credited,
+            job,
+            priority_fee_gwei,
+            gas_cost,
+            seq: self.l1.seq,
+        });
+        self.l1.seq += 1;
+    }
+
+    /// L1 block `b`: its submissions reach the protocol in order.
+    pub(super) fn l1_block(&mut self, b: u64) -> Result<(), EngineError> {
+        let Some(mut txs) = self.l1.pending.remove(&b) else {
+            return Ok(());
+        };
+        // Same L1 block: higher gas price first, then arrival.
+        txs.sort_by(|x, y| {
+            y.priority_fee_gwei
+                .total_cmp(&x.priority_fee_gwei)
+                .then(x.seq.cmp(&y.seq))
+        });
+        for tx in txs {
+            self.include(tx)?;
+        }
+        Ok(())
+    }
+
+    /// A proof submission lands on L1 and goes to the protocol.
+    fn include(&mut self, tx: L1Tx) -> Result<(), EngineError> {
+        let id = self.provers[tx.credited as usize].id;
+        self.accounts.submission(tx.job.epoch, tx.prover);
+        if let Some(info) = self.info_mut(tx.job.epoch) {
+            info.submissions += 1;
+        }
+        // A proof of blocks that a prune replaced does not verify.
+        let replaced = self
+            .protocol
+            .block(tx.job.end)
+            .is_some_and(|b| b.input.slot != tx.job.end_slot);
+        let outcome = if replaced {
+            None
+        } else {
+            let outcome = self
+                .protocol
+                .submit_proof(id, tx.job.end, &mut self.sink)
+                .map_err(|e| self.protocol_err(e))?;
+            if let Some(trace) = &mut self.trace {
+                trace.proof(
+                    self.slot,
+                    &self.provers[tx.credited as usize].name,
+                    tx.job.end,
+                );
+            }
+            self.drain_credits();
+            Some(outcome)
+        };
+        if let Some(SubmissionOutcome::Accepted(a)) = outcome {
+            self.bridges_proven(tx.credited);
+            let proven_tip = self.protocol.proven_tip();
+            let now = self.now;
+            if let Some(info) = self.info_mut(a.epoch) {
+                info.first_proof.get_or_insert(now);
+                if info.last_block.is_some_and(|(n, _)| n <= proven_tip)
+                    && info.full_proof.is_none()
+                {
+                    info.full_proof = Some(now);
+                }
+            }
+        }
+        let agent = &self.provers[tx.prover as usize];
+        let accepted = matches!(outcome, Some(SubmissionOutcome::Accepted(_)));
+        self.acc.submission(agent.strategy_name, accepted);
+        if !self.recorder.keeps_rows() {
+            return Ok(());
+        }
+        let mut row = SubmissionRow {
+            time_s: self.secs(self.now),
+            slot: self.slot,
+            prover: agent.name.clone(),
+            strategy: agent.strategy_name.to_string(),
+            credited: self.provers[tx.credited as usize].name.clone(),
+            epoch: tx.job.epoch,
+            end: tx.job.end,
+            gas_cost: tx.gas_cost,
+            ..SubmissionRow::default()
+        };
+        match outcome {
+            None => {
+                row.status = "invalid".into();
+                row.reason = "reorged_blocks".into();
+            }
+            Some(SubmissionOutcome::Accepted(a)) => {
+                row.status = "accepted".into();
+                row.length = a.length;
+                row.shares = a.shares as f64;
+                row.extended = a.added > 0;
+            }
+            Some(SubmissionOutcome::Rejected(r)) => {
+                row.status = "rejected".into();
+                row.reason = r.name().into();
+            }
+        }
+        self.recorder.submission(row);
+        Ok(())
+    }
+}

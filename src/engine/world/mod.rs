@@ -1,0 +1,395 @@
+//! The simulation: the run loop that delivers events to agents and carries
+//! out their actions, wiring the clock, the protocol and the parts of the
+//! world, each in its own module with the state it owns: provers and the
+//! market (`provers`), the L1 (`l1`), block building and fees (`blocks`),
+//! open and settled epochs (`epochs`), governance (`governance`), the
+//! per-epoch accounts (`accounts`), and the bonded design (`bonded`). The
+//! engine decides nothing: every choice is an agent's (`crate::agents`).
+
+mod accounts;
+mod blocks;
+mod bonded;
+mod epochs;
+mod governance;
+mod l1;
+mod provers;
+
+use std::collections::VecDeque;
+
+use crate::agents::sequencer::Sequencers;
+use crate::agents::{EpochInfo, Market, ProverAction, View, tokens};
+use crate::metrics::{EventRow, Recorder, Summary, SummaryAcc};
+use crate::protocol::{
+    BlockCredit, Epoch, EpochSettlement, Observer, Params, Protocol, ProtocolError, Prune, Slot,
+};
+use crate::scenario::Scenario;
+use crate::trace::{TraceHeader, TraceWriter};
+
+use super::queue::{Event, EventQueue, Time};
+use accounts::Accounts;
+use blocks::BlockBuilder;
+use governance::Governance;
+use l1::L1;
+use provers::{Jobs, Phase, ProverAgent};
+
+/// A run that could not go on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// The scenario cannot be simulated.
+    #[error("scenario: {0}")]
+    Scenario(String),
+    /// The protocol refused a call (arithmetic left `u128`).
+    #[error("slot {slot}: {error}")]
+    Protocol {
+        /// Where.
+        slot: Slot,
+        /// What.
+        error: ProtocolError,
+    },
+}
+
+/// How to run.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Also produce a replay trace of the run (SPEC section 11).
+    pub trace: bool,
+    /// Called with each epoch number as it begins.
+    pub progress: Option<&'a mut dyn FnMut(u64)>,
+}
+
+/// What a run produced besides its rows.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The summary.
+    pub summary: Summary,
+    /// The replay trace, if asked for.
+    pub trace: Option<String>,
+    /// The most blocks the protocol held at once (memory stays flat).
+    pub max_held_blocks: usize,
+}
+
+/// Collects what the protocol reports during a call.
+#[derive(Default)]
+struct Sink {
+    prunes: Vec<Prune>,
+    settlements: Vec<EpochSettlement>,
+    sequencer_income: f64,
+    /// (epoch, fee, proposer's credit) of each block credited.
+    credited: Vec<(Epoch, u128, u128)>,
+}
+
+impl Observer for Sink {
+    fn block_credited(&mut self, c: &BlockCredit) {
+        self.sequencer_income += tokens(c.earned);
+        self.credited.push((c.epoch, c.fee, c.earned));
+    }
+    fn epoch_settled(&mut self, s: &EpochSettlement) {
+        self.settlements.push(s.clone());
+    }
+    fn pruned(&mut self, p: &Prune) {
+        self.prunes.push(*p);
+    }
+}
+
+pub(super) struct Engine<'s, 'r> {
+    sc: &'s Scenario,
+    recorder: &'r mut dyn Recorder,
+    slot_ms: u64,
+    ed: u64,
+    pse: u64,
+    build_until: Slot,
+    last_slot: Slot,
+    queue: EventQueue,
+    protocol: Protocol,
+    sink: Sink,
+    acc: SummaryAcc,
+    sequencers: Sequencers,
+    blocks: BlockBuilder,
+    /// Open epochs, oldest first.
+    epochs: VecDeque<EpochInfo>,
+    market: Market,
+    /// Every prover that ever was, by id.
+    provers: Vec<ProverAgent>,
+    /// Provers not exited (entering or active), ascending: the per-epoch
+    /// loops visit only these, so exited provers cost nothing.
+    live: Vec<u32>,
+    /// How many are active now.
+    active: u32,
+    /// Bridgers, ascending (they bring bridging transactions every slot).
+    bridgers: Vec<u32>,
+    /// Provers that watch the L1 mempool.
+    watchers: Vec<u32>,
+    /// Provers that may still enter, per group.
+    potential: Vec<u32>,
+    /// The market rule of each group.
+    rules: Vec<Box<dyn crate::agents::market::MarketRule>>,
+    /// Identities created per group (for names).
+    created: Vec<u32>,
+    accounts: Accounts,
+    jobs: Jobs,
+    l1: L1,
+    governance: Governance,
+    slot: Slot,
+    now: Time,
+    trace: Option<TraceWriter>,
+    max_held: usize,
+    actions: Vec<ProverAction>,
+    /// The bonded-quotes design, when the scenario runs it.
+    bonded: Option<bonded::BondedMode>,
+}
+
+/// The protocol's parameters at genesis.
+fn genesis_params(sc: &Scenario) -> Params {
+    Params {
+        epoch_duration: sc.chain.epoch_duration,
+        proof_submission_epochs: sc.chain.proof_submission_epochs,
+        checkpoint_reward: sc.rewards.checkpoint_reward,
+        sequencer_bps: sc.rewards.sequencer_bps,
+        distributor_funding: sc.rewards.distributor_funding,
+        proving_cost_per_mana: sc.rewards.proving_cost_per_mana,
+    }
+}
+
+/// Runs a scenario, sending rows to `recorder`.
+pub fn run(
+    sc: &Scenario,
+    recorder: &mut dyn Recorder,
+    mut opts: RunOptions<'_>,
+) -> Result<RunResult, EngineError> {
+    let problems = crate::scenario::check(sc);
+    if let Some((key, msg)) = problems.first() {
+        return Err(EngineError::Scenario(format!("key '{key}': {msg}")));
+    }
+    let booster = sc
+        .booster
+        .to_config()
+        .map_err(|(k, m)| EngineError::Scenario(format!("key 'booster.{k}': {m}")))?;
+    let protocol = Protocol::new(genesis_params(sc), booster)
+        .map_err(|e| EngineError::Scenario(e.to_string()))?;
+    if opts.trace && sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
+        return Err(EngineError::Scenario(
+            "--trace replays the permissionless design; this scenario runs mechanism = \"bonded_quotes\"".into(),
+        ));
+    }
+    let ed = sc.chain.epoch_duration;
+    let pse = sc.chain.proof_submission_epochs;
+    let mut engine = Engine {
+        sc,
+        recorder,
+        slot_ms: sc.chain.slot_duration * 1000,
+        ed,
+        pse,
+        build_until: sc.epochs * ed,
+        last_slot: (sc.epochs + pse) * ed,
+        queue: EventQueue::default(),
+        protocol,
+        sink: Sink::default(),
+        acc: SummaryAcc::default(),
+        sequencers: Sequencers::new(sc.seed, &sc.sequencers),
+        blocks: BlockBuilder::new(sc),
+        epochs: VecDeque::new(),
+        market: Market::default(),
+        provers: Vec::new(),
+        live: Vec::new(),
+        active: 0,
+        bridgers: Vec::new(),
+        watchers: Vec::new(),
+        potential: sc.provers.iter().map(|g| g.potential).collect(),
+        rules: sc
+            .provers
+            .iter()
+            .map(crate::agents::market::rule_for)
+            .collect(),
+        created: vec![0; sc.provers.len()],
+        accounts: Accounts::default(),
+        jobs: Jobs::default(),
+        l1: L1::new(sc),
+        governance: Governance::new(sc),
+        slot: 0,
+        now: 0,
+        trace: opts.trace.then(TraceWriter::default),
+        max_held: 0,
+        actions: Vec::new(),
+        bonded: bonded::BondedMode::for_scenario(sc)?,
+    };
+    for (g, group) in sc.provers.iter().enumerate() {
+        let phase = if group.start_epoch > 0 {
+            Phase::Entering(group.start_epoch)
+        } else {
+            Phase::Active
+        };
+        for _ in 0..group.count {
+            engine.spawn_prover(g, phase);
+        }
+    }
+    engine.post_bonds()?;
+    engine.queue.push(0, Event::SlotStart(0));
+    while let Some((time, event)) = engine.queue.pop() {
+        engine.now = time;
+        match event {
+            Event::SlotStart(slot) => {
+                if slot.is_multiple_of(ed)
+                    && let Some(p) = opts.progress.as_mut()
+                {
+                    p(slot / ed);
+                }
+                engine.slot_start(slot)?;
+                if slot == engine.last_slot {
+                    break;
+                }
+                engine
+                    .queue
+                    .push((slot + 1) * engine.slot_ms, Event::SlotStart(slot + 1));
+            }
+            Event::JobDone { prover, job } => engine.job_done(prover, job),
+            Event::L1Block(b) => engine.l1_block(b)?,
+            Event::Wake(prover) => engine.call_prover(prover, |s, ctx| s.on_wake(ctx)),
+            Event::Execute(i) => engine.execute(i)?,
+        }
+    }
+    let events = engine.queue.popped();
+    let trace = engine.trace.take().map(|w| {
+        w.finish(&TraceHeader {
+            comment: &format!(
+                "Replay trace of scenario '{}' with seed {} ({} epochs).\n\
+                 `proversim settle` on it reproduces every payout of the run.",
+                sc.name, sc.seed, sc.epochs
+            ),
+            params: genesis_params(sc),
+            booster,
+            end_slot: engine.last_slot,
+        })
+    });
+    let books = engine.books();
+    let mut summary = engine
+        .acc
+        .finish(&sc.name, sc.seed, sc.epochs, events, &books);
+    if let Some(b) = &engine.bonded {
+        summary.capital_locked = tokens(b.machine.books().bonded);
+    }
+    Ok(RunResult {
+        summary,
+        trace,
+        max_held_blocks: engine.max_held,
+    })
+}
+
+impl Engine<'_, '_> {
+    fn secs(&self, t: Time) -> f64 {
+        t as f64 / 1000.0
+    }
+
+    fn protocol_err(&self, error: ProtocolError) -> EngineError {
+        EngineError::Protocol {
+            slot: self.slot,
+            error,
+        }
+    }
+
+    fn event(&mut self, kind: &str, subject: String, value: f64, detail: String) {
+        if !self.recorder.keeps_rows() {
+            return;
+        }
+        self.recorder.event(EventRow {
+            time_s: self.secs(self.now),
+            slot: self.slot,
+            kind: kind.to_string(),
+            subject,
+            value,
+            detail,
+        });
+    }
+
+    /// The world as agents see it now.
+    fn view(&self) -> View<'_> {
+        View {
+            now: self.now,
+            slot: self.slot,
+            epoch: self.slot / self.ed,
+            protocol: &self.protocol,
+            scenario: self.sc,
+            epochs: &self.epochs,
+            market: &self.market,
+            active_provers: self.active,
+            gas_price_tokens: self.blocks.gas_price_tokens(self.sc),
+            recent_prunes: &self.governance.recent_prunes,
+        }
+    }
+
+    /// An open epoch's record.
+    fn info_mut(&mut self, e: Epoch) -> Option<&mut EpochInfo> {
+        self.epochs.iter_mut().find(|i| i.epoch == e)
+    }
+
+    fn slot_start(&mut self, slot: Slot) -> Result<(), EngineError> {
+        self.slot = slot;
+        let epoch = slot / self.ed;
+        self.blocks.step_prices();
+        if self.bonded.is_some() {
+            self.bonded_slot_start(slot)?;
+        } else {
+            self.protocol
+                .begin_slot(slot, &mut self.sink)
+                .map_err(|e| self.protocol_err(e))?;
+        }
+        for p in std::mem::take(&mut self.sink.prunes) {
+            self.prune(p);
+        }
+        self.close_round(slot);
+        if slot.is_multiple_of(self.ed) {
+            if epoch > self.pse {
+                self.close_epoch(epoch - self.pse - 1);
+            }
+            if epoch < self.sc.epochs {
+                self.epochs.push_back(EpochInfo {
+                    epoch,
+                    ..EpochInfo::default()
+                });
+            }
+            if self.bonded.is_some() {
+                self.collect_quotes(epoch);
+            } else {
+                self.entries_and_exits(epoch);
+                for p in self.live.clone() {
+                    if self.provers[p as usize].phase == Phase::Active {
+                        self.call_prover(p, |s, ctx| s.on_epoch_start(ctx));
+                    }
+                }
+            }
+        }
+        if slot < self.build_until {
+            self.build_block(slot)?;
+        }
+        self.trim_metas(epoch);
+        self.max_held = self.max_held.max(self.protocol.held_blocks());
+        debug_assert!(self.books().check().is_ok());
+        Ok(())
+    }
+
+    /// The highest proven block, whichever design runs.
+    fn proven_tip(&self) -> crate::protocol::BlockNumber {
+        match &self.bonded {
+            Some(b) => b.machine.proven_tip(),
+            None => self.protocol.proven_tip(),
+        }
+    }
+
+    /// Where every token went, whichever design runs.
+    fn books(&self) -> crate::protocol::Books {
+        match &self.bonded {
+            Some(b) => b.books(),
+            None => *self.protocol.books(),
+        }
+    }
+
+    fn drain_credits(&mut self) {
+        let income = std::mem::take(&mut self.sink.sequencer_income);
+        self.acc.sequencer_credit(income);
+        for (epoch, fee, earned) in std::mem::take(&mut self.sink.credited) {
+            if let Some(info) = self.info_mut(epoch) {
+                info.fees += tokens(fee);
+                info.sequencer_income += tokens(earned);
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Provers in the engine: their agents, calls into their strategies with a
+//! fresh view, the actions carried out, and the market's entries and exits
+//! as the agents decide them.
+
+use std::collections::BTreeMap;
+
+use crate::agents::market::Tenure;
+use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
+use crate::engine::rng::{Stream, stream};
+use crate::protocol::{Epoch, ProverId};
+
+use super::{Engine, Event};
+
+/// A prover's place in the market.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Decided to enter; proves from this epoch.
+    Entering(Epoch),
+    Active,
+    Exited,
+}
+
+pub(super) struct ProverAgent {
+    pub id: ProverId,
+    pub name: String,
+    pub group: usize,
+    /// Taken out while the strategy runs.
+    strategy: Option<Box<dyn ProverStrategy>>,
+    pub strategy_name: &'static str,
+    pub rng: Stream,
+    pub phase: Phase,
+    pub jobs_running: u32,
+    pub tenure: Tenure,
+    /// Every identity it controls, itself first (a sybil has more).
+    pub identities: Vec<ProverId>,
+    /// Whether it leaves after losing epochs (its strategy says).
+    pub leaves_on_losses: bool,
+}
+
+/// Proof jobs running, by id.
+#[derive(Default)]
+pub(super) struct Jobs {
+    pub running: BTreeMap<u64, Job>,
+    next: u64,
+}
+
+impl Jobs {
+    /// A fresh job id.
+    fn next_id(&mut self) -> u64 {
+        self.next += 1;
+        self.next - 1
+    }
+}
+
+/// A passive identity of a sybil cartel: it does nothing by itself.
+fn identity() -> Box<dyn ProverStrategy> {
+    Box::new(crate::agents::strategic::Identity)
+}
+
+impl Engine<'_, '_> {
+    /// A new prover of group `group` (and the identities its strategy
+    /// controls). Returns its id.
+    pub(super) fn spawn_prover(&mut self, group: usize, phase: Phase) -> u32 {
+        let g = &self.sc.provers[group];
+        self.created[group] += 1;
+        let name = format!("{}-{}", g.name, self.created[group]);
+        let strategy = strategy_for(&g.params());
+        let (identities, watches, bridges) = (
+            strategy.identities(),
+            strategy.watches_mempool(),
+            strategy.bridges_per_hour() > 0.0,
+        );
+        let owner = self.push_agent(group, strategy, phase, name.clone());
+        for k in 1..identities {
+            let id = self.push_agent(group, identity(), phase, format!("{name}.{}", k + 1));
+            self.provers[owner as usize].identities.push(ProverId(id));
+        }
+        if watches {
+            self.watchers.push(owner);
+        }
+        if bridges {
+            self.bridgers.push(owner);
+        }
+        owner
+    }
+
+    fn push_agent(
+        &mut self,
+        group: usize,
+        strategy: Box<dyn ProverStrategy>,
+        phase: Phase,
+        name: String,
+    ) -> u32 {
+        let id = self.provers.len() as u32;
+        let g = &self.sc.provers[group];
+        self.provers.push(ProverAgent {
+            id: ProverId(id),
+            name,
+            group,
+            leaves_on_losses: strategy.leaves_on_losses(),
+            strategy: Some(strategy),
+            strategy_name: g.strategy.name(),
+            rng: stream(self.sc.seed, "prover", id as u64),
+            phase,
+            jobs_running: 0,
+            tenure: Tenure::default(),
+            identities: vec![ProverId(id)],
+        });
+        self.live.push(id);
+        if phase == Phase::Active {
+            self.active += 1;
+        }
+        id
+    }
+
+    /// Moves a prover to `phase`, keeping the live list and the count of
+    /// active provers.
+    fn set_phase(&mut self, i: u32, phase: Phase) {
+        let agent = &mut self.provers[i as usize];
+        let was = agent.phase;
+        agent.phase = phase;
+        if was == Phase::Active {
+            self.active -= 1;
+        }
+        if phase == Phase::Active {
+            self.active += 1;
+        }
+        if phase == Phase::Exited {
+            self.live.retain(|&p| p != i);
+            self.watchers.retain(|&p| p != i);
+            self.bridgers.retain(|&p| p != i);
+        }
+    }
+
+    /// Calls a prover's strategy with a fresh view, then carries out what
+    /// it asked for.
+    pub(super) fn call_prover(
+        &mut self,
+        prover: u32,
+        f: impl FnOnce(&mut dyn ProverStrategy, &mut ProverCtx<'_, '_>),
+    ) {
+        let i = prover as usize;
+        let Some(mut strategy) = self.provers[i].strategy.take() else {
+            return;
+        };
+        let mut rng = self.provers[i].rng.clone();
+        let mut actions = std::mem::take(&mut self.actions);
+        {
+            let agent = &self.provers[i];
+            let view = self.view();
+            let mut ctx = ProverCtx {
+                view: &view,
+                me: Me {
+                    id: agent.id,
+                    identities: &agent.identities,
+                    group: &self.sc.provers[agent.group],
+                    jobs_running: agent.jobs_running,
+                },
+                rng: &mut rng,
+                actions: &mut actions,
+            };
+            f(strategy.as_mut(), &mut ctx);
+        }
+        self.provers[i].strategy = Some(strategy);
+        self.provers[i].rng = rng;
+        for action in actions.drain(..) {
+            self.carry_out(prover, action);
+        }
+        self.actions = actions;
+    }
+
+    fn carry_out(&mut self, prover: u32, action: ProverAction) {
+        match action {
+            ProverAction::StartJob {
+                epoch,
+                end,
+                seconds,
+                cost,
+            } => {
+                let Some(block) = self.protocol.block(end) else {
+                    return;
+                };
+                let job = Job {
+                    id: self.jobs.next_id(),
+                    epoch,
+                    end,
+                    end_slot: block.input.slot,
+                    started: self.now,
+                    cost,
+                };
+                self.accounts.cost(epoch, prover, cost);
+                self.provers[prover as usize].jobs_running += 1;
+                let id = job.id;
+                self.jobs.running.insert(id, job);
+                let done = self.now + (seconds.max(0.0) * 1000.0).round() as u64;
+                self.queue.push(done, Event::JobDone { prover, job: id });
+            }
+            ProverAction::Submit {
+                job,
+                priority_fee_gwei,
+                credit,
+            } => self.submit(prover, job, priority_fee_gwei, credit),
+            ProverAction::Copy {
+                of,
+                priority_fee_gwei,
+            } => self.copy(prover, of, priority_fee_gwei),
+            ProverAction::WakeAt(t) => self.queue.push(t.max(self.now), Event::Wake(prover)),
+        }
+    }
+
+    pub(super) fn job_done(&mut self, prover: u32, job: u64) {
+        let Some(job) = self.jobs.running.remove(&job) else {
+            return;
+        };
+        let agent = &mut self.provers[prover as usize];
+        agent.jobs_running = agent.jobs_running.saturating_sub(1);
+        if agent.phase == Phase::Exited {
+            return;
+        }
+        self.call_prover(prover, |s, ctx| s.on_job_done(ctx, job));
+    }
+
+    /// Provers whose market rule says so leave; those on their way in
+    /// become active; prospective provers of each group enter when their
+    /// rule expects a profit.
+    pub(super) fn entries_and_exits(&mut self, epoch: Epoch) {
+        for i in self.live.clone() {
+            let agent = &self.provers[i as usize];
+            match agent.phase {
+                Phase::Active
+                    if agent.leaves_on_losses && self.rules[agent.group].leaves(&agent.tenure) =>
+                {
+                    let (name, g, losses) = (agent.name.clone(), agent.group, agent.tenure.losses);
+                    self.set_phase(i, Phase::Exited);
+                    self.potential[g] += 1;
+                    self.event(
+                        "exit",
+                        name,
+                        losses as f64,
+                        format!("left after {losses} epochs without profit"),
+                    );
+                }
+                Phase::Entering(at) if at <= epoch => {
+                    let name = agent.name.clone();
+                    self.set_phase(i, Phase::Active);
+                    self.event("entry", name, 1.0, format!("active from epoch {epoch}"));
+                }
+                _ => {}
+            }
+        }
+        for g in 0..self.sc.provers.len() {
+            if self.potential[g] == 0 {
+                continue;
+            }
+            let entering = self
+                .live
+                .iter()
+                .filter(|&&p| matches!(self.provers[p as usize].phase, Phase::Entering(_)))
+                .count() as u32;
+            let Some(profit) = self.rules[g].enters(&self.view(), entering) else {
+                continue;
+            };
+            self.potential[g] -= 1;
+            let at = epoch + self.sc.provers[g].entry_delay_epochs as u64;
+            let id = self.spawn_prover(g, Phase::Entering(at));
+            let name = self.provers[id as usize].name.clone();
+            self.event(
+                "decide_entry",
+                name,
+                profit,
+                format!("expects {profit:.3} tokens per epoch; proves from epoch {at}"),
+            );
+        }
+    }
+}

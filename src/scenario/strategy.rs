@@ -1,0 +1,347 @@
+//! Each prover strategy's and each voting policy's own keys, typed. A group
+//! in a file is one table; the keys of its strategy (or policy) are checked
+//! against the strategy named, so a key that belongs to another one is an
+//! error naming the key, the strategy and the keys it does have.
+
+use crate::protocol::Amount;
+
+use super::schema::{ProverGroup, SequencerGroup, StrategyName, VotePolicy};
+
+/// `partial`: prefix proofs while the epoch is built.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct PartialParams {
+    /// Slots between prefix proofs.
+    pub prefix_every_slots: u64,
+}
+
+/// `supersede`, `late`: hold a finished proof back.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct HoldParams {
+    /// Submit this many slots before the window closes.
+    pub hold_slots: u64,
+}
+
+/// `copy`: copy proofs seen in the L1 mempool.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct CopyParams {
+    /// Priority fee added to the copied submission's, gwei.
+    pub copy_fee_bump_gwei: f64,
+}
+
+/// `sybil`: one proof under several identities.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct SybilParams {
+    /// Identities the proof is submitted under.
+    pub identities: u32,
+    /// Cost per epoch of each identity beyond the first, tokens.
+    pub extra_identity_cost: f64,
+}
+
+/// `strike`: withhold proofs until the reward is raised.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct StrikeParams {
+    /// The checkpoint reward demanded, smallest units per block.
+    pub demand_reward: Amount,
+}
+
+/// `bridger`: a market maker waiting for finality.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct BridgerParams {
+    /// Bridging transactions per hour, per bridger.
+    pub bridges_per_hour: f64,
+    /// Value of one bridging transaction, tokens.
+    pub bridge_value: f64,
+    /// What waiting costs per hour, as a part of the value.
+    pub wait_cost_per_hour: f64,
+}
+
+/// A prover strategy with its own parameters.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum StrategyParams {
+    /// See [`StrategyName::Honest`].
+    Honest,
+    /// See [`StrategyName::Partial`].
+    Partial(PartialParams),
+    /// See [`StrategyName::Supersede`].
+    Supersede(HoldParams),
+    /// See [`StrategyName::Late`].
+    Late(HoldParams),
+    /// See [`StrategyName::Copy`].
+    Copy(CopyParams),
+    /// See [`StrategyName::Sybil`].
+    Sybil(SybilParams),
+    /// See [`StrategyName::Strike`].
+    Strike(StrikeParams),
+    /// See [`StrategyName::Bridger`].
+    Bridger(BridgerParams),
+}
+
+impl StrategyParams {
+    /// A bridger's parameters, if this is one.
+    pub fn bridger(&self) -> Option<BridgerParams> {
+        match self {
+            StrategyParams::Bridger(p) => Some(*p),
+            _ => None,
+        }
+    }
+}
+
+/// Every strategy-specific key of a prover group.
+pub const STRATEGY_KEYS: [&str; 9] = [
+    "prefix_every_slots",
+    "hold_slots",
+    "copy_fee_bump_gwei",
+    "identities",
+    "extra_identity_cost",
+    "demand_reward",
+    "bridges_per_hour",
+    "bridge_value",
+    "wait_cost_per_hour",
+];
+
+impl StrategyName {
+    /// The keys of this strategy beyond those every group has.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            StrategyName::Honest => &[],
+            StrategyName::Partial => &["prefix_every_slots"],
+            StrategyName::Supersede | StrategyName::Late => &["hold_slots"],
+            StrategyName::Copy => &["copy_fee_bump_gwei"],
+            StrategyName::Sybil => &["identities", "extra_identity_cost"],
+            StrategyName::Strike => &["demand_reward"],
+            StrategyName::Bridger => &["bridges_per_hour", "bridge_value", "wait_cost_per_hour"],
+        }
+    }
+}
+
+impl ProverGroup {
+    /// The strategy-specific keys this group sets.
+    pub fn strategy_keys_set(&self) -> Vec<&'static str> {
+        let set = [
+            self.prefix_every_slots.is_some(),
+            self.hold_slots.is_some(),
+            self.copy_fee_bump_gwei.is_some(),
+            self.identities.is_some(),
+            self.extra_identity_cost.is_some(),
+            self.demand_reward.is_some(),
+            self.bridges_per_hour.is_some(),
+            self.bridge_value.is_some(),
+            self.wait_cost_per_hour.is_some(),
+        ];
+        STRATEGY_KEYS
+            .iter()
+            .zip(set)
+            .filter_map(|(k, s)| s.then_some(*k))
+            .collect()
+    }
+
+    /// The group's strategy with its parameters, defaults filled in.
+    pub fn params(&self) -> StrategyParams {
+        let hold = HoldParams {
+            hold_slots: self.hold_slots.unwrap_or(2),
+        };
+        match self.strategy {
+            StrategyName::Honest => StrategyParams::Honest,
+            StrategyName::Partial => StrategyParams::Partial(PartialParams {
+                prefix_every_slots: self.prefix_every_slots.unwrap_or(8),
+            }),
+            StrategyName::Supersede => StrategyParams::Supersede(hold),
+            StrategyName::Late => StrategyParams::Late(hold),
+            StrategyName::Copy => StrategyParams::Copy(CopyParams {
+                copy_fee_bump_gwei: self.copy_fee_bump_gwei.unwrap_or(1.0),
+            }),
+            StrategyName::Sybil => StrategyParams::Sybil(SybilParams {
+                identities: self.identities.unwrap_or(1),
+                extra_identity_cost: self.extra_identity_cost.unwrap_or(1.0),
+            }),
+            StrategyName::Strike => StrategyParams::Strike(StrikeParams {
+                demand_reward: self.demand_reward.unwrap_or(0),
+            }),
+            StrategyName::Bridger => StrategyParams::Bridger(BridgerParams {
+                bridges_per_hour: self.bridges_per_hour.unwrap_or(1.0),
+                bridge_value: self.bridge_value.unwrap_or(100_000.0),
+                wait_cost_per_hour: self.wait_cost_per_hour.unwrap_or(0.0005),
+            }),
+        }
+    }
+
+    /// The group as run: its strategy's keys written out with their values,
+    /// no other strategy's key.
+    pub fn normalized(&self) -> ProverGroup {
+        let mut g = ProverGroup {
+            prefix_every_slots: None,
+            hold_slots: None,
+            copy_fee_bump_gwei: None,
+            identities: None,
+            extra_identity_cost: None,
+            demand_reward: None,
+            bridges_per_hour: None,
+            bridge_value: None,
+            wait_cost_per_hour: None,
+            ..self.clone()
+        };
+        match self.params() {
+            StrategyParams::Honest => {}
+            StrategyParams::Partial(p) => g.prefix_every_slots = Some(p.prefix_every_slots),
+            StrategyParams::Supersede(p) | StrategyParams::Late(p) => {
+                g.hold_slots = Some(p.hold_slots)
+            }
+            StrategyParams::Copy(p) => g.copy_fee_bump_gwei = Some(p.copy_fee_bump_gwei),
+            StrategyParams::Sybil(p) => {
+                g.identities = Some(p.identities);
+                g.extra_identity_cost = Some(p.extra_identity_cost);
+            }
+            StrategyParams::Strike(p) => g.demand_reward = Some(p.demand_reward),
+            StrategyParams::Bridger(p) => {
+                g.bridges_per_hour = Some(p.bridges_per_hour);
+                g.bridge_value = Some(p.bridge_value);
+                g.wait_cost_per_hour = Some(p.wait_cost_per_hour);
+            }
+        }
+        g
+    }
+}
+
+/// `liveness`: raise the reward while the chain prunes or proofs are slow.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct LivenessParams {
+    /// Prunes in the last round above which to raise.
+    pub max_prunes: u64,
+    /// Mean seconds from an epoch's end to its full proof above which to
+    /// raise.
+    pub max_latency_s: f64,
+    /// The raise, percent of the checkpoint reward.
+    pub change_pct: f64,
+}
+
+/// `profit`: cut the reward while provers' margins are high.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct ProfitParams {
+    /// Mean margin above which to cut.
+    pub max_margin: f64,
+    /// What proving an epoch is taken to cost a prover, tokens.
+    pub reference_cost: f64,
+    /// The cut, percent of the checkpoint reward.
+    pub change_pct: f64,
+}
+
+/// `cartel`: signal for the reward the cartel demands.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct CartelParams {
+    /// The checkpoint reward demanded, smallest units per block.
+    pub demand_reward: Amount,
+}
+
+/// A voting policy with its own parameters.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum PolicyParams {
+    /// Never signals.
+    Static,
+    /// See [`LivenessParams`].
+    Liveness(LivenessParams),
+    /// See [`ProfitParams`].
+    Profit(ProfitParams),
+    /// See [`CartelParams`].
+    Cartel(CartelParams),
+}
+
+/// Every policy-specific key of a sequencer group.
+pub const POLICY_KEYS: [&str; 6] = [
+    "max_prunes",
+    "max_latency_s",
+    "max_margin",
+    "reference_cost",
+    "change_pct",
+    "demand_reward",
+];
+
+impl VotePolicy {
+    /// The keys of this policy beyond those every group has.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            VotePolicy::Static => &[],
+            VotePolicy::Liveness => &["max_prunes", "max_latency_s", "change_pct"],
+            VotePolicy::Profit => &["max_margin", "reference_cost", "change_pct"],
+            VotePolicy::Cartel => &["demand_reward"],
+        }
+    }
+}
+
+impl SequencerGroup {
+    /// The policy-specific keys this group sets.
+    pub fn policy_keys_set(&self) -> Vec<&'static str> {
+        let set = [
+            self.max_prunes.is_some(),
+            self.max_latency_s.is_some(),
+            self.max_margin.is_some(),
+            self.reference_cost.is_some(),
+            self.change_pct.is_some(),
+            self.demand_reward.is_some(),
+        ];
+        POLICY_KEYS
+            .iter()
+            .zip(set)
+            .filter_map(|(k, s)| s.then_some(*k))
+            .collect()
+    }
+
+    /// The group's voting policy with its parameters, defaults filled in.
+    pub fn params(&self) -> PolicyParams {
+        let change_pct = self.change_pct.unwrap_or(25.0);
+        match self.policy {
+            VotePolicy::Static => PolicyParams::Static,
+            VotePolicy::Liveness => PolicyParams::Liveness(LivenessParams {
+                max_prunes: self.max_prunes.unwrap_or(0),
+                max_latency_s: self.max_latency_s.unwrap_or(3600.0),
+                change_pct,
+            }),
+            VotePolicy::Profit => PolicyParams::Profit(ProfitParams {
+                max_margin: self.max_margin.unwrap_or(1.0),
+                reference_cost: self.reference_cost.unwrap_or(50.0),
+                change_pct,
+            }),
+            VotePolicy::Cartel => PolicyParams::Cartel(CartelParams {
+                demand_reward: self.demand_reward.unwrap_or(0),
+            }),
+        }
+    }
+
+    /// The group as run: its policy's keys written out, no other's.
+    pub fn normalized(&self) -> SequencerGroup {
+        let mut g = SequencerGroup {
+            max_prunes: None,
+            max_latency_s: None,
+            max_margin: None,
+            reference_cost: None,
+            change_pct: None,
+            demand_reward: None,
+            ..self.clone()
+        };
+        match self.params() {
+            PolicyParams::Static => {}
+            PolicyParams::Liveness(p) => {
+                g.max_prunes = Some(p.max_prunes);
+                g.max_latency_s = Some(p.max_latency_s);
+                g.change_pct = Some(p.change_pct);
+            }
+            PolicyParams::Profit(p) => {
+                g.max_margin = Some(p.max_margin);
+                g.reference_cost = Some(p.reference_cost);
+                g.change_pct = Some(p.change_pct);
+            }
+            PolicyParams::Cartel(p) => g.demand_reward = Some(p.demand_reward),
+        }
+        g
+    }
+}
+
+/// The message for a key set on a group whose strategy or policy has no
+/// such key.
+pub fn foreign_key_message(kind: &str, name: &str, own: &[&'static str]) -> String {
+    let has = if own.is_empty() {
+        "none beyond the keys every group has".to_string()
+    } else {
+        own.join(", ")
+    };
+    format!("not a key of {kind} \"{name}\" (its own keys: {has})")
+}

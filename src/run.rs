@@ -7,6 +7,7 @@ use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::engine::{self, EngineError, RunOptions, RunResult};
 use crate::metrics::Summary;
+use crate::metrics::catalog::METRICS;
 use crate::output::RunFiles;
 use crate::output::tables::{OutputError, write_atomic};
 use crate::scenario::Scenario;
@@ -70,54 +71,22 @@ pub fn summary_text(s: &Summary, out: &Path) -> String {
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec!["metric", "value"]);
     let pct = |x: f64| format!("{:.2}%", 100.0 * x);
-    let tok = |x: f64| format!("{x:.1} tokens");
-    let rows: Vec<(&str, String)> = vec![
-        ("epochs", s.epochs.to_string()),
-        (
-            "liveness (blocks proven / built)",
-            format!(
-                "{} ({} / {})",
-                pct(s.liveness),
-                s.blocks_proven,
-                s.blocks_built
-            ),
-        ),
-        (
-            "prunes",
-            format!("{} ({} blocks)", s.prunes, s.blocks_pruned),
-        ),
-        (
-            "active provers (mean, last)",
-            format!("{:.1}, {}", s.active_provers.mean, s.active_provers.last),
-        ),
-        ("reward HHI", format!("{:.4}", s.reward_hhi)),
-        ("top prover's share", pct(s.top1_share)),
-        ("prover rewards", tok(s.prover_rewards)),
-        ("prover costs", tok(s.prover_costs)),
-        ("prover profit", tok(s.prover_profit)),
-        ("sequencer income", tok(s.sequencer_income)),
-        (
-            "cost per proven tx",
-            s.cost_per_proven_tx
-                .map_or("-".into(), |c| format!("{c:.4} tokens")),
-        ),
-        (
-            "mean time to full proof",
-            s.mean_full_proof_latency_s
-                .map_or("-".into(), |l| format!("{l:.0} s after the epoch")),
-        ),
-        (
-            "books",
-            if s.books.balanced {
-                "balanced"
-            } else {
-                "NOT BALANCED"
-            }
-            .into(),
-        ),
-    ];
+    let mut rows: Vec<(String, String)> = vec![("epochs".into(), s.epochs.to_string())];
+    for m in METRICS {
+        let v = (m.of)(s);
+        if v.is_none() || (m.quiet_when_zero && v == Some(0.0)) {
+            continue;
+        }
+        rows.push((m.label.to_string(), m.show(v)));
+    }
+    let books = if s.books.balanced {
+        "balanced"
+    } else {
+        "NOT BALANCED"
+    };
+    rows.push(("books".into(), books.into()));
     for (k, v) in rows {
-        t.add_row(vec![k.to_string(), v]);
+        t.add_row(vec![k, v]);
     }
     if let Some(c) = t.column_mut(1) {
         c.set_cell_alignment(CellAlignment::Right);

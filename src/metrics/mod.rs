@@ -1,6 +1,7 @@
 //! Recorders that turn what happens in a run into rows, and the run's
 //! summary.
 
+pub mod catalog;
 pub mod rows;
 pub mod summary;
 

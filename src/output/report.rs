@@ -12,6 +12,7 @@ use toml::Value;
 
 use super::charts::{Drawn, draw_dir, is_sweep, numbers, read_table};
 use super::tables::{OutputError, write_atomic};
+use crate::metrics::catalog::METRICS;
 use crate::scenario::Scenario;
 use crate::sweep::Manifest;
 
@@ -101,54 +102,22 @@ fn fmt(x: Option<f64>) -> String {
     }
 }
 
-/// The key metrics of a run, as (label, value) rows.
-fn run_metrics(s: &Json) -> Vec<(&'static str, Option<f64>)> {
-    vec![
-        ("liveness (blocks proven / built)", num(s, &["liveness"])),
-        ("prunes", num(s, &["prunes"])),
-        ("blocks pruned", num(s, &["blocks_pruned"])),
-        ("active provers, mean", num(s, &["active_provers", "mean"])),
-        (
-            "active provers, mean of the second half",
-            num(s, &["active_provers", "mean_second_half"]),
-        ),
-        ("reward concentration (HHI)", num(s, &["reward_hhi"])),
-        ("top prover's share of rewards", num(s, &["top1_share"])),
-        ("prover rewards (tokens)", num(s, &["prover_rewards"])),
-        ("prover costs (tokens)", num(s, &["prover_costs"])),
-        ("prover profit (tokens)", num(s, &["prover_profit"])),
-        ("sequencer income (tokens)", num(s, &["sequencer_income"])),
-        (
-            "prover cost per proven transaction (tokens)",
-            num(s, &["cost_per_proven_tx"]),
-        ),
-        (
-            "mean seconds from an epoch's end to its full proof",
-            num(s, &["mean_full_proof_latency_s"]),
-        ),
-        (
-            "bridging: mean latency (s)",
-            num(s, &["bridging", "mean_latency_s"]),
-        ),
-        (
-            "governance payloads executed",
-            num(s, &["payloads_executed"]),
-        ),
-        (
-            "fees paid by users (tokens)",
-            s.get("books")
-                .and_then(|b| b.get("fees"))
-                .and_then(|f| f.as_str())
-                .and_then(|f| f.parse::<f64>().ok())
-                .map(|f| f / 1e18),
-        ),
-        ("kickbacks to sequencers (tokens)", num(s, &["kickbacks"])),
-        ("bonds slashed (tokens)", num(s, &["slashed"])),
-        (
-            "capital locked in bonds (tokens)",
-            num(s, &["capital_locked"]),
-        ),
-    ]
+/// The key metrics of a run, as (label, value) rows: every metric of the
+/// catalog, then the users' fees from the books.
+fn run_metrics(s: &Json) -> Vec<(String, Option<f64>)> {
+    let mut rows: Vec<(String, Option<f64>)> = METRICS
+        .iter()
+        .map(|m| (m.heading(), num(s, m.json)))
+        .collect();
+    rows.push((
+        "fees paid by users (tokens)".to_string(),
+        s.get("books")
+            .and_then(|b| b.get("fees"))
+            .and_then(|f| f.as_str())
+            .and_then(|f| f.parse::<f64>().ok())
+            .map(|f| f / 1e18),
+    ));
+    rows
 }
 
 /// The method section, generated from the scenario.

@@ -4,6 +4,7 @@
 //! into `sweep.parquet`, row by row in run order, so the table is the same
 //! whatever the number of threads, shards or interruptions.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -16,65 +17,33 @@ use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use crate::engine::{RunOptions, run};
+use crate::metrics::catalog::{METRICS, Metric, Unit};
 use crate::metrics::{NullRecorder, Summary};
 use crate::output::tables::{OutputError, ROW_GROUP, TableFile, write_atomic};
 
 use super::spec::{Layout, Sweep};
 
-/// The summary metrics a sweep keeps per run.
+/// The summary metrics a sweep keeps per run: every metric of
+/// [`METRICS`], by key (`None` where a run does not define it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    /// Blocks proven over blocks built.
-    pub liveness: f64,
-    /// Blocks built.
-    pub blocks_built: u64,
-    /// Blocks pruned.
-    pub blocks_pruned: u64,
-    /// Prune events.
-    pub prunes: u64,
-    /// Mean active provers.
-    pub active_provers_mean: f64,
-    /// Mean active provers over the second half.
-    pub active_provers_mean_second_half: f64,
-    /// Active provers at the end.
-    pub active_provers_last: u64,
-    /// HHI of prover rewards.
-    pub reward_hhi: f64,
-    /// The best-paid prover's part of rewards.
-    pub top1_share: f64,
-    /// Prover costs per proven transaction, tokens.
-    pub cost_per_proven_tx: Option<f64>,
-    /// Prover rewards, tokens.
-    pub prover_rewards: f64,
-    /// Prover costs, tokens.
-    pub prover_costs: f64,
-    /// Prover profit, tokens.
-    pub prover_profit: f64,
-    /// Sequencer income, tokens.
-    pub sequencer_income: f64,
-    /// Mean seconds from an epoch's end to its full proof.
-    pub mean_full_proof_latency_s: Option<f64>,
-}
+#[serde(transparent)]
+pub struct Metrics(pub BTreeMap<String, Option<f64>>);
 
 impl From<&Summary> for Metrics {
     fn from(s: &Summary) -> Self {
-        Metrics {
-            liveness: s.liveness,
-            blocks_built: s.blocks_built,
-            blocks_pruned: s.blocks_pruned,
-            prunes: s.prunes,
-            active_provers_mean: s.active_provers.mean,
-            active_provers_mean_second_half: s.active_provers.mean_second_half,
-            active_provers_last: s.active_provers.last,
-            reward_hhi: s.reward_hhi,
-            top1_share: s.top1_share,
-            cost_per_proven_tx: s.cost_per_proven_tx,
-            prover_rewards: s.prover_rewards,
-            prover_costs: s.prover_costs,
-            prover_profit: s.prover_profit,
-            sequencer_income: s.sequencer_income,
-            mean_full_proof_latency_s: s.mean_full_proof_latency_s,
-        }
+        Metrics(
+            METRICS
+                .iter()
+                .map(|m| (m.key.to_string(), (m.of)(s)))
+                .collect(),
+        )
+    }
+}
+
+impl Metrics {
+    /// The value of a metric, if the run has it.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.0.get(key).copied().flatten()
     }
 }
 
@@ -392,7 +361,8 @@ impl ParamColumn {
 }
 
 crate::table! {
-    /// The fixed columns of a sweep row.
+    /// The fixed columns of a sweep row (the metrics follow, one column
+    /// each, in the order of [`METRICS`]).
     SweepRow, SweepColumns {
         /// The run index.
         run: u64,
@@ -406,42 +376,11 @@ crate::table! {
         status: String,
         /// The error, if any.
         error: String,
-        /// See [`Metrics`].
-        liveness: Option<f64>,
-        /// See [`Metrics`].
-        blocks_built: Option<u64>,
-        /// See [`Metrics`].
-        blocks_pruned: Option<u64>,
-        /// See [`Metrics`].
-        prunes: Option<u64>,
-        /// See [`Metrics`].
-        active_provers_mean: Option<f64>,
-        /// See [`Metrics`].
-        active_provers_mean_second_half: Option<f64>,
-        /// See [`Metrics`].
-        active_provers_last: Option<u64>,
-        /// See [`Metrics`].
-        reward_hhi: Option<f64>,
-        /// See [`Metrics`].
-        top1_share: Option<f64>,
-        /// See [`Metrics`].
-        cost_per_proven_tx: Option<f64>,
-        /// See [`Metrics`].
-        prover_rewards: Option<f64>,
-        /// See [`Metrics`].
-        prover_costs: Option<f64>,
-        /// See [`Metrics`].
-        prover_profit: Option<f64>,
-        /// See [`Metrics`].
-        sequencer_income: Option<f64>,
-        /// See [`Metrics`].
-        mean_full_proof_latency_s: Option<f64>,
     }
 }
 
 impl From<&RunLine> for SweepRow {
     fn from(l: &RunLine) -> Self {
-        let m = l.metrics.as_ref();
         SweepRow {
             run: l.run,
             cell: l.cell,
@@ -449,21 +388,35 @@ impl From<&RunLine> for SweepRow {
             seed: l.seed,
             status: if l.error.is_some() { "error" } else { "ok" }.to_string(),
             error: l.error.clone().unwrap_or_default(),
-            liveness: m.map(|m| m.liveness),
-            blocks_built: m.map(|m| m.blocks_built),
-            blocks_pruned: m.map(|m| m.blocks_pruned),
-            prunes: m.map(|m| m.prunes),
-            active_provers_mean: m.map(|m| m.active_provers_mean),
-            active_provers_mean_second_half: m.map(|m| m.active_provers_mean_second_half),
-            active_provers_last: m.map(|m| m.active_provers_last),
-            reward_hhi: m.map(|m| m.reward_hhi),
-            top1_share: m.map(|m| m.top1_share),
-            cost_per_proven_tx: m.and_then(|m| m.cost_per_proven_tx),
-            prover_rewards: m.map(|m| m.prover_rewards),
-            prover_costs: m.map(|m| m.prover_costs),
-            prover_profit: m.map(|m| m.prover_profit),
-            sequencer_income: m.map(|m| m.sequencer_income),
-            mean_full_proof_latency_s: m.and_then(|m| m.mean_full_proof_latency_s),
+        }
+    }
+}
+
+/// A metric's column: counts as integers, the rest as numbers.
+enum MetricColumn {
+    Count(Vec<Option<u64>>),
+    Real(Vec<Option<f64>>),
+}
+
+impl MetricColumn {
+    fn for_metric(m: &Metric) -> MetricColumn {
+        match m.unit {
+            Unit::Count => MetricColumn::Count(Vec::new()),
+            _ => MetricColumn::Real(Vec::new()),
+        }
+    }
+
+    fn push(&mut self, v: Option<f64>) {
+        match self {
+            MetricColumn::Count(c) => c.push(v.map(|x| x as u64)),
+            MetricColumn::Real(c) => c.push(v),
+        }
+    }
+
+    fn take(&mut self, name: &str) -> Column {
+        match self {
+            MetricColumn::Count(c) => Column::new(name.into(), std::mem::take(c)),
+            MetricColumn::Real(c) => Column::new(name.into(), std::mem::take(c)),
         }
     }
 }
@@ -512,6 +465,7 @@ pub fn assemble(
         .map_or("sweep".to_string(), |s| s.to_string_lossy().to_string());
     let mut table = TableFile::new(dir, &name, false);
     let mut fixed = SweepColumns::default();
+    let mut metric_cols: Vec<MetricColumn> = METRICS.iter().map(MetricColumn::for_metric).collect();
     let mut params: Vec<ParamColumn> = sweep
         .parameters
         .iter()
@@ -524,9 +478,13 @@ pub fn assemble(
     let mut written = 0u64;
     let flush = |fixed: &mut SweepColumns,
                  params: &mut Vec<ParamColumn>,
+                 metric_cols: &mut Vec<MetricColumn>,
                  table: &mut TableFile|
      -> Result<(), SweepError> {
         let mut df = fixed.take_frame().map_err(|e| io(out, e))?;
+        for (m, col) in METRICS.iter().zip(metric_cols.iter_mut()) {
+            df.with_column(col.take(m.key)).map_err(|e| io(out, e))?;
+        }
         for (p, col) in sweep.parameters.iter().zip(params.iter_mut()) {
             let c = col.take(&p.key);
             df.with_column(c).map_err(|e| io(out, e))?;
@@ -562,16 +520,19 @@ pub fn assemble(
         let r: RunLine = serde_json::from_str(&line).map_err(|e| io(&journals[j as usize], e))?;
         debug_assert_eq!(r.run, run as u64);
         fixed.push(SweepRow::from(&r));
+        for (m, col) in METRICS.iter().zip(metric_cols.iter_mut()) {
+            col.push(r.metrics.as_ref().and_then(|x| x.get(m.key)));
+        }
         for (col, v) in params.iter_mut().zip(sweep.cell_values(r.cell)) {
             col.push(v);
         }
         written += 1;
         if fixed.len() >= ROW_GROUP {
-            flush(&mut fixed, &mut params, &mut table)?;
+            flush(&mut fixed, &mut params, &mut metric_cols, &mut table)?;
         }
     }
     if !fixed.is_empty() || written == 0 {
-        flush(&mut fixed, &mut params, &mut table)?;
+        flush(&mut fixed, &mut params, &mut metric_cols, &mut table)?;
     }
     table.finish()?;
     table.commit()?;

@@ -18,4 +18,5 @@ pub mod protocol;
 pub mod run;
 pub mod scenario;
 pub mod sweep;
+pub mod text;
 pub mod trace;

@@ -1,6 +1,7 @@
 //! Writing a run's outputs: streamed tables, the summary, charts and the
 //! report.
 
+pub mod booster_charts;
 pub mod charts;
 pub mod plot;
 pub mod report;

@@ -3,7 +3,10 @@
 //! the checks that need the whole scenario.
 
 pub mod amount;
+mod booster_spec;
+mod check;
 pub mod load;
+mod paths;
 mod schema;
 pub mod strategy;
 

@@ -1,6 +1,7 @@
 //! Parameter sweeps: grids of scenario keys × replicates, run in parallel,
 //! resumable, shardable across machines, merged into one table.
 
+mod assemble;
 pub mod exec;
 pub mod spec;
 

@@ -3,6 +3,7 @@
 
 mod names;
 pub mod parse;
+mod reader;
 pub mod replay;
 pub mod report;
 pub mod synthetic;

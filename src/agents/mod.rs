@@ -142,6 +142,8 @@ pub struct View<'a> {
     /// Slots of recent prunes, oldest first (at least the last governance
     /// round's).
     pub recent_prunes: &'a VecDeque<Slot>,
+    /// Governance payloads that passed and await execution, oldest first.
+    pub pending_payloads: &'a [crate::protocol::Payload],
 }
 
 impl View<'_> {

@@ -2,8 +2,10 @@
 //! the expected cost, and submit as soon as the proof is done and can be
 //! accepted.
 
-use crate::protocol::{Epoch, ProverId};
-use crate::scenario::StrategyName;
+use rand::RngExt;
+
+use crate::protocol::{Epoch, ProverId, Slot};
+use crate::scenario::{ProverGroup, StrategyName};
 
 use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
 
@@ -50,20 +52,17 @@ pub fn expected_reward(view: &View<'_>, me: ProverId, e: Epoch, lookback: u32) -
     info.pool_estimate * own / (own + others).max(f64::MIN_POSITIVE)
 }
 
-/// The reward a newcomer expects per epoch: the recent mean pool times its
-/// fresh shares over those plus its competitors'. Competitors are every
-/// active prover and every one already on its way in (`entering`), each
-/// with the recent mean shares of a paid prover, or the recent summed
-/// shares if those are more. 0 before any epoch settled.
-pub fn newcomer_reward(view: &View<'_>, lookback: u32, entering: u32) -> f64 {
+/// What a newcomer faces per epoch: the pool an epoch pays and its
+/// competitors' summed shares. The pool is as recent epochs paid, or as
+/// the last epoch's blocks would pay at today's rewards, whichever is more
+/// (an epoch that nobody proved paid nothing, but would have). Competitors
+/// are every active prover and every one already on its way in
+/// (`entering`), each with the recent mean shares of a paid prover, or the
+/// recent summed shares if those are more. `None` before any epoch settled.
+pub fn newcomer_market(view: &View<'_>, lookback: u32, entering: u32) -> Option<(f64, f64)> {
     let nobody = ProverId(u32::MAX);
-    let Some(summed) = competitors_shares(view, nobody, lookback) else {
-        return 0.0;
-    };
+    let summed = competitors_shares(view, nobody, lookback)?;
     let recent: Vec<_> = view.market.last(lookback as usize).collect();
-    // The pool an epoch pays: as recent epochs paid, or as the last epoch's
-    // blocks would pay at today's rewards, whichever is more (an epoch that
-    // nobody proved paid nothing, but would have).
     let settled = recent.iter().map(|s| s.pool).sum::<f64>() / recent.len() as f64;
     let forward = view
         .epoch
@@ -74,8 +73,54 @@ pub fn newcomer_reward(view: &View<'_>, lookback: u32, entering: u32) -> f64 {
     let paid = recent.iter().map(|s| s.paid as f64).sum::<f64>() / recent.len() as f64;
     let per_prover = if paid > 0.0 { summed / paid } else { 1.0 };
     let others = summed.max(per_prover * (view.active_provers + entering) as f64);
-    let own = shares_now(view, nobody);
-    pool * own / (own + others).max(f64::MIN_POSITIVE)
+    Some((pool, others))
+}
+
+/// The value, over the prover's horizon, of the booster score it keeps by
+/// proving (a bump) in the current epoch rather than missing it: the
+/// discounted difference in its expected rewards along the two paths,
+/// proving every later epoch in both, each epoch paying `pool` split with
+/// its competitors' recent summed shares. Computed with the booster's own
+/// functions; stops where the two paths meet.
+pub fn streak_value(view: &View<'_>, me: ProverId, group: &ProverGroup, pool: f64) -> f64 {
+    let booster = view.protocol.booster();
+    let c = view.epoch;
+    let record = view.protocol.record(me);
+    let Ok((_, mut kept)) = booster.score(record, c, true) else {
+        return 0.0;
+    };
+    let mut missed = record;
+    if kept == missed {
+        return 0.0;
+    }
+    let others = competitors_shares(view, me, group.lookback_epochs).unwrap_or(0.0);
+    let keep = 1.0 - group.discount_per_epoch;
+    let (mut weight, mut value) = (1.0, 0.0);
+    for k in 1..=group.horizon_epochs as u64 {
+        weight *= keep;
+        let (Ok((a, next_kept)), Ok((b, next_missed))) = (
+            booster.score(kept, c + k, true),
+            booster.score(missed, c + k, true),
+        ) else {
+            break;
+        };
+        let (a, b) = (a as f64, b as f64);
+        value += weight * pool * (a / (a + others) - b / (b + others));
+        (kept, missed) = (next_kept, next_missed);
+        if kept == missed {
+            break;
+        }
+    }
+    value
+}
+
+/// Whether a job of `seconds` started now can land on L1 before epoch
+/// `e`'s window closes (at the mean inclusion delay, plus an L1 block).
+pub fn lands_in_time(view: &View<'_>, e: Epoch, seconds: f64) -> bool {
+    let l1 = &view.scenario.l1;
+    let lands_ms =
+        view.now as f64 + (seconds + l1.mean_inclusion_delay + l1.block_time as f64) * 1000.0;
+    lands_ms < view.slot_time(view.window_close_slot(e)) as f64
 }
 
 /// Holds finished proofs until they can be accepted, then submits them;
@@ -101,11 +146,17 @@ pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {
     !held.is_empty()
 }
 
-/// The honest strategy.
+/// The honest strategy: proves each complete epoch when its expected
+/// reward plus the streak it keeps beats the cost and the proof can land in
+/// time; if it skipped an epoch that is still unproven some slots into the
+/// window, it looks again, as the fallback prover that would take the
+/// whole pool.
 #[derive(Debug, Default)]
 pub struct Honest {
     held: Vec<Job>,
     last_started: Option<Epoch>,
+    /// An epoch it skipped and the slot at which it looks again.
+    fallback: Option<(Epoch, Slot)>,
 }
 
 impl Honest {
@@ -113,6 +164,22 @@ impl Honest {
         let slot_ms = ctx.view.scenario.chain.slot_duration * 1000;
         ctx.actions
             .push(ProverAction::WakeAt((ctx.view.slot + 1) * slot_ms));
+    }
+
+    /// Looks again at a skipped epoch, if its slot has come.
+    fn fall_back(&mut self, ctx: &mut ProverCtx<'_, '_>) {
+        let Some((e, at)) = self.fallback else {
+            return;
+        };
+        if ctx.view.slot < at {
+            return;
+        }
+        self.fallback = None;
+        if self.last_started != Some(e)
+            && super::strategic::start_fallback_job(ctx, e) == JobDecision::Started
+        {
+            self.last_started = Some(e);
+        }
     }
 }
 
@@ -125,8 +192,23 @@ impl ProverStrategy for Honest {
         let Some(e) = ctx.view.epoch.checked_sub(1) else {
             return;
         };
-        if self.last_started != Some(e) && super::strategic::start_full_job(ctx, e, 1, 0.0) {
-            self.last_started = Some(e);
+        if self.last_started == Some(e) {
+            return;
+        }
+        match super::strategic::start_full_job(ctx, e, 1, 0.0) {
+            JobDecision::Started => self.last_started = Some(e),
+            JobDecision::Down => {}
+            JobDecision::NotWorth | JobDecision::Busy => {
+                let every = ctx.me.group.fallback_after_slots;
+                if every > 0 {
+                    let at = ctx.view.slot + every + ctx.rng.random_range(0..every);
+                    if at < ctx.view.window_close_slot(e) {
+                        self.fallback = Some((e, at));
+                        ctx.actions
+                            .push(ProverAction::WakeAt(ctx.view.slot_time(at)));
+                    }
+                }
+            }
         }
     }
 
@@ -138,8 +220,22 @@ impl ProverStrategy for Honest {
     }
 
     fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
+        self.fall_back(ctx);
         if submit_ready(ctx, &mut self.held) {
             Self::retry_later(ctx);
         }
     }
+}
+
+/// What came of considering a proof job.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum JobDecision {
+    /// A job started.
+    Started,
+    /// The prover is down for this epoch.
+    Down,
+    /// It would not pay, or could not land in time.
+    NotWorth,
+    /// Its hardware is busy, or there is nothing to prove yet.
+    Busy,
 }

@@ -9,41 +9,47 @@ use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 use crate::scenario::strategy::{CopyParams, HoldParams, PartialParams, StrikeParams, SybilParams};
 
-use super::prover::{expected_reward, submit_ready};
+use super::prover::{JobDecision, expected_reward, lands_in_time, streak_value, submit_ready};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
 
 /// Starts a proof of the whole of epoch `e` if `identities` registrations
 /// of it are expected to pay for the proof, the extra `overhead` and one L1
-/// submission per identity (the honest participation rule, generalised).
-/// Returns whether a job started.
+/// submission per identity, counting the streak each identity keeps, and
+/// if the proof can land before the window closes (the honest rule,
+/// generalised).
 pub fn start_full_job(
     ctx: &mut ProverCtx<'_, '_>,
     e: Epoch,
     identities: u32,
     overhead: f64,
-) -> bool {
+) -> JobDecision {
     if ctx.me.jobs_running >= ctx.me.group.max_jobs {
-        return false;
+        return JobDecision::Busy;
     }
     // Down for this epoch (drawn whatever the uptime, so that changing it
     // leaves the prover's later draws in place).
     if ctx.rng.random::<f64>() >= ctx.me.group.uptime {
-        return false;
+        return JobDecision::Down;
     }
     let Some(info) = ctx.view.epoch_info(e) else {
-        return false;
+        return JobDecision::Busy;
     };
     let Some((end, _)) = info.last_block else {
-        return false;
+        return JobDecision::Busy;
     };
     let group = ctx.me.group;
     let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
+    if !lands_in_time(ctx.view, e, seconds) {
+        return JobDecision::NotWorth;
+    }
     let cost = prefix_cost(group, seconds) + overhead;
     let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
-    let reward = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
+    let now = expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
+    let streak = streak_value(ctx.view, ctx.me.id, group, info.pool_estimate);
+    let reward = identities as f64 * (now + streak);
     if reward - total < group.min_margin * total {
-        return false;
+        return JobDecision::NotWorth;
     }
     ctx.actions.push(ProverAction::StartJob {
         epoch: e,
@@ -51,7 +57,45 @@ pub fn start_full_job(
         seconds,
         cost,
     });
-    true
+    JobDecision::Started
+}
+
+/// Looks again at epoch `e`, skipped at its end: if no proof of the whole
+/// epoch is accepted yet, whoever proves it takes the pool, so the prover
+/// starts one if the pool (and the streak it keeps) beats the cost and the
+/// proof can still land.
+pub fn start_fallback_job(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision {
+    let view = ctx.view;
+    if ctx.me.jobs_running >= ctx.me.group.max_jobs {
+        return JobDecision::Busy;
+    }
+    let Some(info) = view.epoch_info(e) else {
+        return JobDecision::Busy;
+    };
+    let Some((end, _)) = info.last_block else {
+        return JobDecision::Busy;
+    };
+    if view.protocol.longest(e) >= info.live_blocks() {
+        return JobDecision::NotWorth;
+    }
+    let group = ctx.me.group;
+    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
+    if !lands_in_time(view, e, seconds) {
+        return JobDecision::NotWorth;
+    }
+    let cost = prefix_cost(group, seconds);
+    let total = cost + view.submission_cost(group.priority_fee_gwei);
+    let reward = info.pool_estimate + streak_value(view, ctx.me.id, group, info.pool_estimate);
+    if reward - total < group.min_margin * total {
+        return JobDecision::NotWorth;
+    }
+    ctx.actions.push(ProverAction::StartJob {
+        epoch: e,
+        end,
+        seconds,
+        cost,
+    });
+    JobDecision::Started
 }
 
 /// Wakes the prover at the start of the next slot.
@@ -123,7 +167,7 @@ impl Partial {
             && let Some(first) = view.protocol.first_block_of(e)
             && first + view.protocol.longest(e) - 1 > self.mine(e)
             && self.mine(e) > 0
-            && start_full_job(ctx, e, 1, 0.0)
+            && start_full_job(ctx, e, 1, 0.0) == JobDecision::Started
         {
             self.extended.insert(e);
             if let Some(info) = view.epoch_info(e)
@@ -202,7 +246,7 @@ impl ProverStrategy for HoldBack {
         let Some(e) = ctx.view.epoch.checked_sub(1) else {
             return;
         };
-        if self.last_started != Some(e) && start_full_job(ctx, e, 1, 0.0) {
+        if self.last_started != Some(e) && start_full_job(ctx, e, 1, 0.0) == JobDecision::Started {
             self.last_started = Some(e);
         }
     }
@@ -303,7 +347,8 @@ impl ProverStrategy for Sybil {
         };
         let n = ctx.me.identities.len() as u32;
         let extra = (n.saturating_sub(1)) as f64 * self.params.extra_identity_cost;
-        if self.last_started != Some(e) && start_full_job(ctx, e, n, extra) {
+        if self.last_started != Some(e) && start_full_job(ctx, e, n, extra) == JobDecision::Started
+        {
             self.last_started = Some(e);
         }
     }

@@ -65,6 +65,10 @@ impl VotingPolicy for Liveness {
         "liveness"
     }
     fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+        // A change on its way: wait to see what it does.
+        if !view.pending_payloads.is_empty() {
+            return None;
+        }
         let window = view.scenario.governance.round_size;
         let prunes = view
             .recent_prunes
@@ -89,6 +93,9 @@ impl VotingPolicy for Profit {
         "profit"
     }
     fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+        if !view.pending_payloads.is_empty() {
+            return None;
+        }
         let per_prover: Vec<f64> = recent(view)
             .filter(|s| s.paid > 0)
             .map(|s| s.pool / s.paid as f64)
@@ -112,7 +119,11 @@ impl VotingPolicy for Cartel {
     }
     fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
         let demand = self.0.demand_reward;
-        (view.protocol.params().checkpoint_reward < demand).then(|| Payload {
+        let on_its_way = view
+            .pending_payloads
+            .iter()
+            .any(|p| p.checkpoint_reward == Some(demand));
+        (!on_its_way && view.protocol.params().checkpoint_reward < demand).then(|| Payload {
             checkpoint_reward: Some(demand),
             ..Payload::default()
         })

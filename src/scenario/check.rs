@@ -267,6 +267,34 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             &k("lookback_epochs"),
             "expected at least 1, found 0".into(),
         );
+        for (f, v) in [
+            ("capital_cost_per_epoch", g.capital_cost_per_epoch),
+            ("entry_cost", g.entry_cost),
+        ] {
+            need(
+                v.is_finite() && v >= 0.0,
+                &k(f),
+                format!("expected a non-negative number of tokens, found {v}"),
+            );
+        }
+        need(
+            g.discount_per_epoch.is_finite() && (0.0..1.0).contains(&g.discount_per_epoch),
+            &k("discount_per_epoch"),
+            format!(
+                "expected a part from 0 up to (not including) 1, found {}",
+                g.discount_per_epoch
+            ),
+        );
+        need(
+            g.horizon_epochs <= 10_000,
+            &k("horizon_epochs"),
+            format!("expected at most 10000 epochs, found {}", g.horizon_epochs),
+        );
+        need(
+            (0.0..=1.0).contains(&g.uptime),
+            &k("uptime"),
+            format!("expected a probability between 0 and 1, found {}", g.uptime),
+        );
         need(
             g.exit_after_losses >= 1,
             &k("exit_after_losses"),

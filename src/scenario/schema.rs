@@ -483,8 +483,22 @@ pub struct ProverGroup {
     pub min_margin: f64,
     /// Epochs between deciding to enter and proving.
     pub entry_delay_epochs: u32,
-    /// Consecutive losing epochs after which a prover leaves.
+    /// Consecutive epochs that lost money (proved and earned less than it
+    /// spent) after which a prover leaves; epochs sat out do not count.
     pub exit_after_losses: u32,
+    /// Epochs ahead a prover values: the streak it keeps by proving, and a
+    /// newcomer's ramp-up when it weighs entering.
+    pub horizon_epochs: u32,
+    /// The part of next epoch's value lost per epoch of waiting (discount).
+    pub discount_per_epoch: f64,
+    /// Slots into an epoch's window after which a prover that skipped the
+    /// epoch looks again, if it is still unproven (the fallback prover);
+    /// each prover looks at its own slot up to twice this (0: never).
+    pub fallback_after_slots: u64,
+    /// What the hardware costs per epoch whether it proves or not, tokens.
+    pub capital_cost_per_epoch: f64,
+    /// A sunk cost of entering the market (hardware, set-up), tokens.
+    pub entry_cost: f64,
     /// `partial`: slots between prefix proofs while the epoch is built.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_every_slots: Option<u64>,
@@ -542,6 +556,11 @@ impl Default for ProverGroup {
             min_margin: 0.0,
             entry_delay_epochs: 4,
             exit_after_losses: 12,
+            horizon_epochs: 64,
+            discount_per_epoch: 0.01,
+            fallback_after_slots: 8,
+            capital_cost_per_epoch: 0.0,
+            entry_cost: 0.0,
             prefix_every_slots: None,
             hold_slots: None,
             copy_fee_bump_gwei: None,

@@ -78,8 +78,12 @@ impl Engine<'_, '_> {
         for i in who {
             let mut acct = accounts.get(&i).copied().unwrap_or_default();
             let agent = &self.provers[i as usize];
+            // It proved if it spent on proving or submitted, before the
+            // hardware's capital, which active provers pay every epoch.
+            let proved = acct.submissions > 0 || acct.cost > 0.0;
+            let idle_cost = capital + agent.values.capital_cost_per_epoch;
             if agent.phase == Phase::Active {
-                acct.cost += capital;
+                acct.cost += idle_cost;
             }
             if agent.phase != Phase::Active && acct.submissions == 0 && acct.cost == 0.0 {
                 continue;
@@ -108,7 +112,7 @@ impl Engine<'_, '_> {
             }
             let agent = &mut self.provers[i as usize];
             if agent.phase == Phase::Active {
-                agent.tenure.settle(profit);
+                agent.tenure.settle(proved, profit, idle_cost);
             }
         }
     }

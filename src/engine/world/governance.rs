@@ -16,6 +16,8 @@ pub(super) struct Governance {
     rounds: Rounds,
     /// Payloads that passed, by index, waiting for or past execution.
     payloads: Vec<Payload>,
+    /// How many of them have executed (they execute in order).
+    executed: usize,
     /// Slots of recent prunes (policies look at the last round's).
     pub recent_prunes: VecDeque<Slot>,
 }
@@ -25,8 +27,14 @@ impl Governance {
         Governance {
             rounds: Rounds::new(sc.governance.round_size, sc.governance.quorum),
             payloads: Vec::new(),
+            executed: 0,
             recent_prunes: VecDeque::new(),
         }
+    }
+
+    /// Payloads that passed and await execution, oldest first.
+    pub fn pending(&self) -> &[Payload] {
+        &self.payloads[self.executed.min(self.payloads.len())..]
     }
 
     /// A prune at `slot`; prunes older than a round are forgotten.
@@ -87,6 +95,7 @@ impl Engine<'_, '_> {
     /// Carries out a payload that passed.
     pub(super) fn execute(&mut self, i: usize) -> Result<(), EngineError> {
         let payload = self.governance.payloads[i].clone();
+        self.governance.executed = self.governance.executed.max(i + 1);
         self.protocol
             .apply(&payload)
             .map_err(|e| self.protocol_err(e))?;

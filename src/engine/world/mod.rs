@@ -313,6 +313,7 @@ impl Engine<'_, '_> {
             active_provers: self.active,
             gas_price_tokens: self.blocks.gas_price_tokens(self.sc),
             recent_prunes: &self.governance.recent_prunes,
+            pending_payloads: self.governance.pending(),
         }
     }
 

@@ -8,6 +8,7 @@ use crate::agents::market::Tenure;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::engine::rng::{Stream, stream};
 use crate::protocol::{Epoch, ProverId};
+use crate::scenario::ProverGroup;
 
 use super::{Engine, Event};
 
@@ -24,6 +25,8 @@ pub(super) struct ProverAgent {
     pub id: ProverId,
     pub name: String,
     pub group: usize,
+    /// Its own values of its group's parameters.
+    pub values: ProverGroup,
     /// Taken out while the strategy runs.
     strategy: Option<Box<dyn ProverStrategy>>,
     pub strategy_name: &'static str,
@@ -97,6 +100,7 @@ impl Engine<'_, '_> {
             id: ProverId(id),
             name,
             group,
+            values: g.clone(),
             leaves_on_losses: strategy.leaves_on_losses(),
             strategy: Some(strategy),
             strategy_name: g.strategy.name(),
@@ -153,7 +157,7 @@ impl Engine<'_, '_> {
                 me: Me {
                     id: agent.id,
                     identities: &agent.identities,
-                    group: &self.sc.provers[agent.group],
+                    group: &agent.values,
                     jobs_running: agent.jobs_running,
                 },
                 rng: &mut rng,

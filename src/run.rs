@@ -127,7 +127,7 @@ pub fn summary_text(s: &Summary, out: &Path) -> String {
     }
     let _ = writeln!(
         out_text,
-        "outputs: {}/{{epochs,provers,submissions,events}}.parquet, summary.json",
+        "outputs: {}/{{epochs,provers,submissions,events,bridging,agents}}.parquet, summary.json",
         out.display()
     );
     out_text

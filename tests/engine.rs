@@ -52,6 +52,8 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     assert_eq!(
         fa.keys().collect::<Vec<_>>(),
         [
+            "agents.csv",
+            "agents.parquet",
             "bridging.csv",
             "bridging.parquet",
             "epochs.csv",

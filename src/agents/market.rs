@@ -38,28 +38,26 @@ impl Tenure {
 
 /// How provers of a group decide to enter and to leave.
 pub trait MarketRule: Send {
-    /// Whether an active prover with this record leaves now.
-    fn leaves(&self, tenure: &Tenure) -> bool;
-    /// Whether one more prover of the group enters now, with `entering`
-    /// others already on their way in: its expected profit per epoch if so.
-    fn enters(&self, view: &View<'_>, entering: u32) -> Option<f64>;
+    /// Whether an active prover with these values and this record leaves
+    /// now.
+    fn leaves(&self, me: &ProverGroup, tenure: &Tenure) -> bool;
+    /// Whether a prospective prover with these values (its own draw of the
+    /// group's) enters now, with `entering` others already on their way
+    /// in: its expected profit per epoch if so.
+    fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64>;
 }
 
 /// The market rule of a group.
-pub fn rule_for(group: &ProverGroup) -> Box<dyn MarketRule> {
-    Box::new(ProfitSeeking {
-        group: group.clone(),
-    })
+pub fn rule_for(_group: &ProverGroup) -> Box<dyn MarketRule> {
+    Box::new(ProfitSeeking)
 }
 
 /// Enters when a newcomer's expected profit over its horizon, with its
 /// booster ramping up from an empty record, its capital cost and the sunk
 /// entry cost, beats `min_margin` of its costs; leaves after
 /// `exit_after_losses` epochs in a row that lost money.
-#[derive(Clone, Debug)]
-pub struct ProfitSeeking {
-    group: ProverGroup,
-}
+#[derive(Copy, Clone, Debug)]
+pub struct ProfitSeeking;
 
 impl ProfitSeeking {
     /// The newcomer's expected shares in each of its first `horizon`
@@ -80,12 +78,12 @@ impl ProfitSeeking {
 }
 
 impl MarketRule for ProfitSeeking {
-    fn leaves(&self, tenure: &Tenure) -> bool {
-        tenure.losses >= self.group.exit_after_losses
+    fn leaves(&self, me: &ProverGroup, tenure: &Tenure) -> bool {
+        tenure.losses >= me.exit_after_losses
     }
 
-    fn enters(&self, view: &View<'_>, entering: u32) -> Option<f64> {
-        let g = &self.group;
+    fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64> {
+        let g = me;
         let last = view.epoch.checked_sub(1)?;
         let (pool, others) = newcomer_market(view, g.lookback_epochs, entering)?;
         let (txs, blocks) = view

@@ -5,7 +5,7 @@ pub mod catalog;
 pub mod rows;
 pub mod summary;
 
-pub use rows::{BridgeRow, EpochRow, EventRow, ProverRow, SubmissionRow};
+pub use rows::{AgentRow, BridgeRow, EpochRow, EventRow, ProverRow, SubmissionRow};
 pub use summary::{Summary, SummaryAcc};
 
 /// Where a run's rows go.
@@ -20,6 +20,8 @@ pub trait Recorder {
     fn event(&mut self, row: EventRow);
     /// A bridging transaction was proven.
     fn bridge(&mut self, _row: BridgeRow) {}
+    /// A prover agent was created, with its own values.
+    fn agent(&mut self, _row: AgentRow) {}
     /// Whether rows are kept at all (when not, the engine skips building
     /// them and keeps only the summary).
     fn keeps_rows(&self) -> bool {
@@ -54,6 +56,8 @@ pub struct MemoryRecorder {
     pub events: Vec<EventRow>,
     /// Bridging rows.
     pub bridges: Vec<BridgeRow>,
+    /// Agent rows.
+    pub agents: Vec<AgentRow>,
 }
 
 impl Recorder for MemoryRecorder {
@@ -71,5 +75,8 @@ impl Recorder for MemoryRecorder {
     }
     fn bridge(&mut self, row: BridgeRow) {
         self.bridges.push(row);
+    }
+    fn agent(&mut self, row: AgentRow) {
+        self.agents.push(row);
     }
 }

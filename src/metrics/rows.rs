@@ -150,3 +150,72 @@ table! {
         self_proved: bool,
     }
 }
+
+table! {
+    /// One prover agent (or a cartel's identity) with its own values of
+    /// its group's parameters, written when it is created: agents of a
+    /// group with distributions differ here.
+    AgentRow, AgentColumns {
+        /// Its id in the other tables.
+        prover: String,
+        /// Its group.
+        group: String,
+        /// Its strategy.
+        strategy: String,
+        /// The epoch it was created in (entrants are created on deciding).
+        created_epoch: u64,
+        /// Fixed seconds per proof job.
+        overhead_seconds: f64,
+        /// Seconds per transaction on one unit of parallelism.
+        per_tx_seconds: f64,
+        /// Seconds per block on one unit of parallelism.
+        per_block_seconds: f64,
+        /// Units working on one job.
+        parallelism: f64,
+        /// Chance it is up for an epoch.
+        uptime: f64,
+        /// Hardware price per hour, tokens.
+        hourly_price: f64,
+        /// Fixed cost per epoch proven, tokens.
+        fixed_cost_per_epoch: f64,
+        /// Priority fee, gwei per gas.
+        priority_fee_gwei: f64,
+        /// Required margin.
+        min_margin: f64,
+        /// Discount per epoch.
+        discount_per_epoch: f64,
+        /// Capital cost per epoch, tokens.
+        capital_cost_per_epoch: f64,
+        /// Sunk entry cost, tokens.
+        entry_cost: f64,
+    }
+}
+
+impl AgentRow {
+    /// The row of an agent with these values.
+    pub fn new(
+        prover: String,
+        strategy: &str,
+        created_epoch: u64,
+        v: &crate::scenario::ProverGroup,
+    ) -> AgentRow {
+        AgentRow {
+            prover,
+            group: v.name.clone(),
+            strategy: strategy.to_string(),
+            created_epoch,
+            overhead_seconds: v.overhead_seconds,
+            per_tx_seconds: v.per_tx_seconds,
+            per_block_seconds: v.per_block_seconds,
+            parallelism: v.parallelism,
+            uptime: v.uptime,
+            hourly_price: v.hourly_price,
+            fixed_cost_per_epoch: v.fixed_cost_per_epoch,
+            priority_fee_gwei: v.priority_fee_gwei,
+            min_margin: v.min_margin,
+            discount_per_epoch: v.discount_per_epoch,
+            capital_cost_per_epoch: v.capital_cost_per_epoch,
+            entry_cost: v.entry_cost,
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! A run's output folder: `epochs`, `provers`, `submissions`, `events` and
-//! `bridging` tables (Parquet, and CSV with `--csv`) streamed in row groups,
+//! A run's output folder: `epochs`, `provers`, `submissions`, `events`,
+//! `bridging` and `agents` tables (Parquet, and CSV with `--csv`) streamed in row groups,
 //! and `summary.json`. Everything is written under temporary names and renamed
 //! into place only when the run has succeeded, so a failed run leaves the
 //! previous outputs whole.
@@ -7,9 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::metrics::rows::{
-    BridgeColumns, EpochColumns, EventColumns, ProverColumns, SubmissionColumns,
+    AgentColumns, BridgeColumns, EpochColumns, EventColumns, ProverColumns, SubmissionColumns,
 };
-use crate::metrics::{BridgeRow, EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary};
+use crate::metrics::{
+    AgentRow, BridgeRow, EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary,
+};
 
 use super::tables::{OutputError, ROW_GROUP, TableFile, write_atomic};
 
@@ -21,6 +23,7 @@ pub struct RunFiles {
     submissions: (SubmissionColumns, TableFile),
     events: (EventColumns, TableFile),
     bridging: (BridgeColumns, TableFile),
+    agents: (AgentColumns, TableFile),
     error: Option<OutputError>,
 }
 
@@ -65,6 +68,7 @@ impl RunFiles {
                 BridgeColumns::default(),
                 TableFile::new(dir, "bridging", csv),
             ),
+            agents: (AgentColumns::default(), TableFile::new(dir, "agents", csv)),
             error: None,
         })
     }
@@ -77,6 +81,7 @@ impl RunFiles {
         flush!(self, submissions, true);
         flush!(self, events, true);
         flush!(self, bridging, true);
+        flush!(self, agents, true);
         let mut result = match self.error.take() {
             Some(e) => Err(e),
             None => Ok(()),
@@ -101,13 +106,14 @@ impl RunFiles {
         Ok(())
     }
 
-    fn files_mut(&mut self) -> [&mut TableFile; 5] {
+    fn files_mut(&mut self) -> [&mut TableFile; 6] {
         [
             &mut self.epochs.1,
             &mut self.provers.1,
             &mut self.submissions.1,
             &mut self.events.1,
             &mut self.bridging.1,
+            &mut self.agents.1,
         ]
     }
 
@@ -139,5 +145,9 @@ impl Recorder for RunFiles {
     fn bridge(&mut self, row: BridgeRow) {
         self.bridging.0.push(row);
         flush!(self, bridging, false);
+    }
+    fn agent(&mut self, row: AgentRow) {
+        self.agents.0.push(row);
+        flush!(self, agents, false);
     }
 }

@@ -211,6 +211,20 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     let mut names = std::collections::BTreeSet::new();
     for (i, g) in s.provers.iter().enumerate() {
         let k = |f: &str| format!("provers[{i}].{f}");
+        for (key, d) in &g.vary {
+            if !super::dist::VARIABLE_KEYS.contains(&key.as_str()) {
+                need(
+                    false,
+                    &k(key),
+                    format!(
+                        "cannot be a distribution; keys that can: {}",
+                        super::dist::VARIABLE_KEYS.join(", ")
+                    ),
+                );
+            } else if let Some((f, m)) = d.problem() {
+                need(false, &k(&format!("{key}.{f}")), m);
+            }
+        }
         let own = g.strategy.keys();
         for key in g.strategy_keys_set() {
             need(

@@ -88,9 +88,12 @@ fn humane(message: &str) -> String {
 
 /// Deserializes a scenario from a TOML value, naming the key path of the
 /// first error.
-pub(crate) fn from_value(value: Value) -> Result<Scenario, (String, String)> {
+pub(crate) fn from_value(mut value: Value) -> Result<Scenario, (String, String)> {
+    if let Value::Table(t) = &mut value {
+        super::dist::lift(t);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
+        let path = super::dist::unlift_path(&e.path().to_string());
         let path = if path == "." { String::new() } else { path };
         (path, humane(e.into_inner().message()))
     })

@@ -5,6 +5,7 @@
 pub mod amount;
 mod booster_spec;
 mod check;
+pub mod dist;
 pub mod load;
 mod paths;
 mod schema;

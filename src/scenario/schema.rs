@@ -499,6 +499,11 @@ pub struct ProverGroup {
     pub capital_cost_per_epoch: f64,
     /// A sunk cost of entering the market (hardware, set-up), tokens.
     pub entry_cost: f64,
+    /// Keys whose values differ between the group's agents: each agent
+    /// draws its own from the distribution (written inline in a file, as
+    /// `hourly_price = { dist = "lognormal", median = 40.0, sigma = 0.3 }`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub vary: super::dist::Vary,
     /// `partial`: slots between prefix proofs while the epoch is built.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_every_slots: Option<u64>,
@@ -561,6 +566,7 @@ impl Default for ProverGroup {
             fallback_after_slots: 8,
             capital_cost_per_epoch: 0.0,
             entry_cost: 0.0,
+            vary: Default::default(),
             prefix_every_slots: None,
             hold_slots: None,
             copy_fee_bump_gwei: None,

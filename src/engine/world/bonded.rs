@@ -207,7 +207,7 @@ impl Engine<'_, '_> {
                 continue;
             }
             let mut rng = self.provers[i as usize].rng.clone();
-            let g = &self.sc.provers[self.provers[i as usize].group];
+            let g = &self.provers[i as usize].values;
             let bps = quote_bps(&self.view(), g, &req, &mut rng);
             self.provers[i as usize].rng = rng;
             quotes.push((bps, i));
@@ -289,13 +289,14 @@ impl Engine<'_, '_> {
             );
         }
         // The chosen prover proves now; it lands after its job and the L1.
-        let group = &self.sc.provers[self.provers[prover as usize].group];
+        let group = &self.provers[prover as usize].values;
         let seconds = prefix_seconds(group, txs, blocks);
         let cost =
             prefix_cost(group, seconds) + self.view().submission_cost(group.priority_fee_gwei);
         self.accounts.cost(e, prover, cost);
         let delay = self.l1.inclusion_delay();
-        let fails = !delivers(group, &mut self.provers[prover as usize].rng);
+        let agent = &mut self.provers[prover as usize];
+        let fails = !delivers(&agent.values, &mut agent.rng);
         let at = self.now + ((seconds + delay) * 1000.0).round() as Time;
         let b = self.bonded.as_mut().expect("bonded mode");
         b.pending.push((e, prover, at, fails));

@@ -123,6 +123,10 @@ pub(super) struct Engine<'s, 'r> {
     potential: Vec<u32>,
     /// The market rule of each group.
     rules: Vec<Box<dyn crate::agents::market::MarketRule>>,
+    /// Each group's next prospective prover, with its own values.
+    entrants: Vec<crate::scenario::ProverGroup>,
+    /// Prospective provers drawn per group.
+    entrants_drawn: Vec<u64>,
     /// Identities created per group (for names).
     created: Vec<u32>,
     accounts: Accounts,
@@ -200,6 +204,8 @@ pub fn run(
             .iter()
             .map(crate::agents::market::rule_for)
             .collect(),
+        entrants: sc.provers.clone(),
+        entrants_drawn: vec![0; sc.provers.len()],
         created: vec![0; sc.provers.len()],
         accounts: Accounts::default(),
         jobs: Jobs::default(),
@@ -219,8 +225,9 @@ pub fn run(
             Phase::Active
         };
         for _ in 0..group.count {
-            engine.spawn_prover(g, phase);
+            engine.spawn_prover(g, phase, None);
         }
+        engine.entrants[g] = engine.draw_entrant(g);
     }
     engine.post_bonds()?;
     engine.queue.push(0, Event::SlotStart(0));

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::agents::market::Tenure;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::engine::rng::{Stream, stream};
+use crate::metrics::AgentRow;
 use crate::protocol::{Epoch, ProverId};
 use crate::scenario::ProverGroup;
 
@@ -63,7 +64,12 @@ fn identity() -> Box<dyn ProverStrategy> {
 impl Engine<'_, '_> {
     /// A new prover of group `group` (and the identities its strategy
     /// controls). Returns its id.
-    pub(super) fn spawn_prover(&mut self, group: usize, phase: Phase) -> u32 {
+    pub(super) fn spawn_prover(
+        &mut self,
+        group: usize,
+        phase: Phase,
+        values: Option<ProverGroup>,
+    ) -> u32 {
         let g = &self.sc.provers[group];
         self.created[group] += 1;
         let name = format!("{}-{}", g.name, self.created[group]);
@@ -73,9 +79,16 @@ impl Engine<'_, '_> {
             strategy.watches_mempool(),
             strategy.bridges_per_hour() > 0.0,
         );
-        let owner = self.push_agent(group, strategy, phase, name.clone());
+        let owner = self.push_agent(group, strategy, phase, name.clone(), values);
         for k in 1..identities {
-            let id = self.push_agent(group, identity(), phase, format!("{name}.{}", k + 1));
+            let values = Some(self.provers[owner as usize].values.clone());
+            let id = self.push_agent(
+                group,
+                identity(),
+                phase,
+                format!("{name}.{}", k + 1),
+                values,
+            );
             self.provers[owner as usize].identities.push(ProverId(id));
         }
         if watches {
@@ -93,14 +106,18 @@ impl Engine<'_, '_> {
         strategy: Box<dyn ProverStrategy>,
         phase: Phase,
         name: String,
+        values: Option<ProverGroup>,
     ) -> u32 {
         let id = self.provers.len() as u32;
         let g = &self.sc.provers[group];
+        // Its own values, from its own stream (so that its decisions' draws
+        // stay where they were).
+        let values = values.unwrap_or_else(|| g.draw(&mut stream(self.sc.seed, "prover-values", id as u64)));
         self.provers.push(ProverAgent {
             id: ProverId(id),
             name,
             group,
-            values: g.clone(),
+            values,
             leaves_on_losses: strategy.leaves_on_losses(),
             strategy: Some(strategy),
             strategy_name: g.strategy.name(),
@@ -110,11 +127,25 @@ impl Engine<'_, '_> {
             tenure: Tenure::default(),
             identities: vec![ProverId(id)],
         });
+        if self.recorder.keeps_rows() {
+            let a = &self.provers[id as usize];
+            let row = AgentRow::new(a.name.clone(), a.strategy_name, self.slot / self.ed, &a.values);
+            self.recorder.agent(row);
+        }
         self.live.push(id);
         if phase == Phase::Active {
             self.active += 1;
         }
         id
+    }
+
+    /// The next prospective prover of group `g`: its own draw of the
+    /// group's values, from the group's stream of entrants.
+    pub(super) fn draw_entrant(&mut self, g: usize) -> ProverGroup {
+        let k = self.entrants_drawn[g];
+        self.entrants_drawn[g] += 1;
+        let index = ((g as u64) << 32) | k;
+        self.sc.provers[g].draw(&mut stream(self.sc.seed, "entrant", index))
     }
 
     /// Moves a prover to `phase`, keeping the live list and the count of
@@ -232,7 +263,8 @@ impl Engine<'_, '_> {
             let agent = &self.provers[i as usize];
             match agent.phase {
                 Phase::Active
-                    if agent.leaves_on_losses && self.rules[agent.group].leaves(&agent.tenure) =>
+                    if agent.leaves_on_losses
+                        && self.rules[agent.group].leaves(&agent.values, &agent.tenure) =>
                 {
                     let (name, g, losses) = (agent.name.clone(), agent.group, agent.tenure.losses);
                     self.set_phase(i, Phase::Exited);
@@ -261,12 +293,15 @@ impl Engine<'_, '_> {
                 .iter()
                 .filter(|&&p| matches!(self.provers[p as usize].phase, Phase::Entering(_)))
                 .count() as u32;
-            let Some(profit) = self.rules[g].enters(&self.view(), entering) else {
+            let Some(profit) = self.rules[g].enters(&self.view(), &self.entrants[g], entering)
+            else {
                 continue;
             };
             self.potential[g] -= 1;
-            let at = epoch + self.sc.provers[g].entry_delay_epochs as u64;
-            let id = self.spawn_prover(g, Phase::Entering(at));
+            let at = epoch + self.entrants[g].entry_delay_epochs as u64;
+            let next = self.draw_entrant(g);
+            let values = std::mem::replace(&mut self.entrants[g], next);
+            let id = self.spawn_prover(g, Phase::Entering(at), Some(values));
             let name = self.provers[id as usize].name.clone();
             self.event(
                 "decide_entry",

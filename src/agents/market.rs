@@ -2,10 +2,12 @@
 //! a newcomer would expect a profit; an active prover leaves after a run of
 //! epochs without one. The engine only carries the decisions out.
 
+use std::collections::BTreeMap;
+
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::scenario::ProverGroup;
 
-use crate::protocol::ActivityRecord;
+use crate::protocol::{ActivityRecord, ProverId};
 
 use super::View;
 use super::prover::newcomer_market;
@@ -38,9 +40,9 @@ impl Tenure {
 
 /// How provers of a group decide to enter and to leave.
 pub trait MarketRule: Send {
-    /// Whether an active prover with these values and this record leaves
-    /// now.
-    fn leaves(&self, me: &ProverGroup, tenure: &Tenure) -> bool;
+    /// Whether active prover `id` with these values and this record of
+    /// losses leaves now.
+    fn leaves(&self, view: &View<'_>, id: ProverId, me: &ProverGroup, tenure: &Tenure) -> bool;
     /// Whether a prospective prover with these values (its own draw of the
     /// group's) enters now, with `entering` others already on their way
     /// in: its expected profit per epoch if so.
@@ -55,16 +57,16 @@ pub fn rule_for(_group: &ProverGroup) -> Box<dyn MarketRule> {
 /// Enters when a newcomer's expected profit over its horizon, with its
 /// booster ramping up from an empty record, its capital cost and the sunk
 /// entry cost, beats `min_margin` of its costs; leaves after
-/// `exit_after_losses` epochs in a row that lost money.
+/// `exit_after_losses` epochs in a row that lost money, unless staying
+/// still pays over its horizon with the shares its own record ramps to.
 #[derive(Copy, Clone, Debug)]
 pub struct ProfitSeeking;
 
 impl ProfitSeeking {
-    /// The newcomer's expected shares in each of its first `horizon`
-    /// epochs, proving every epoch from an empty record.
-    fn ramp(view: &View<'_>, horizon: u32) -> Vec<f64> {
+    /// A prover's expected shares in each of its next `horizon` epochs,
+    /// proving every epoch from `record`.
+    fn ramp(view: &View<'_>, mut record: ActivityRecord, horizon: u32) -> Vec<f64> {
         let booster = view.protocol.booster();
-        let mut record = ActivityRecord::default();
         let mut shares = Vec::with_capacity(horizon as usize);
         for k in 0..horizon.max(1) as u64 {
             let Ok((s, next)) = booster.score(record, view.epoch + 1 + k, true) else {
@@ -75,32 +77,107 @@ impl ProfitSeeking {
         }
         shares
     }
+
+    /// Competitors' summed shares in each of the next `horizon` epochs, as
+    /// the chain shows them: every prover paid in the last settled epoch
+    /// (but `me`), its record projected as if it proved every epoch, and
+    /// the active provers not paid then and `newcomers` more, each ramping
+    /// from an empty record. `None` before any epoch settled.
+    fn competitors(
+        view: &View<'_>,
+        me: Option<ProverId>,
+        newcomers: u32,
+        horizon: u32,
+    ) -> Option<Vec<f64>> {
+        let last = view.market.last(1).next()?;
+        let paid: Vec<ProverId> = last
+            .paid_provers
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| Some(*p) != me)
+            .collect();
+        let unpaid = view
+            .active_provers
+            .saturating_sub(paid.len() as u32 + me.is_some() as u32);
+        let fresh = Self::ramp(view, ActivityRecord::default(), horizon);
+        let mut total: Vec<f64> = fresh
+            .iter()
+            .map(|s| s * (unpaid + newcomers) as f64)
+            .collect();
+        // Provers with the same record ramp alike: count them, project once.
+        let mut records: BTreeMap<(u64, u64), u32> = BTreeMap::new();
+        for p in paid {
+            let r = view.protocol.record(p);
+            *records.entry((r.value, r.time)).or_default() += 1;
+        }
+        for ((value, time), n) in records {
+            let ramp = Self::ramp(view, ActivityRecord { value, time }, horizon);
+            for (t, s) in total.iter_mut().zip(ramp) {
+                *t += n as f64 * s;
+            }
+        }
+        Some(total)
+    }
 }
 
 impl MarketRule for ProfitSeeking {
-    fn leaves(&self, me: &ProverGroup, tenure: &Tenure) -> bool {
-        tenure.losses >= me.exit_after_losses
+    fn leaves(&self, view: &View<'_>, id: ProverId, me: &ProverGroup, tenure: &Tenure) -> bool {
+        if tenure.losses < me.exit_after_losses {
+            return false;
+        }
+        let Some(others) = Self::competitors(view, Some(id), 0, me.horizon_epochs) else {
+            return true;
+        };
+        let Some((pool, _)) = newcomer_market(view, me.lookback_epochs, 0) else {
+            return true;
+        };
+        let ramp = Self::ramp(view, view.protocol.record(id), me.horizon_epochs);
+        let (value, _) = horizon_value(view, me, pool, &others, &ramp);
+        value <= 0.0
     }
 
     fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64> {
         let g = me;
-        let last = view.epoch.checked_sub(1)?;
-        let (pool, others) = newcomer_market(view, g.lookback_epochs, entering)?;
-        let (txs, blocks) = view
-            .epoch_info(last)
-            .map_or((0, 0), |i| (i.live_txs, i.live_blocks()));
-        let seconds = prefix_seconds(g, txs, blocks);
-        let cost = prefix_cost(g, seconds)
-            + view.submission_cost(g.priority_fee_gwei)
-            + g.capital_cost_per_epoch;
-        let keep = 1.0 - g.discount_per_epoch;
-        let (mut weight, mut value, mut costs) = (1.0, -g.entry_cost, 0.0);
-        for s in Self::ramp(view, g.horizon_epochs) {
-            value += weight * (pool * s / (s + others).max(f64::MIN_POSITIVE) - cost);
-            costs += weight * cost;
-            weight *= keep;
-        }
-        let per_epoch = value / costs.max(f64::MIN_POSITIVE) * cost;
+        view.epoch.checked_sub(1)?;
+        let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
+        let others = Self::competitors(view, None, entering, g.horizon_epochs)?;
+        let ramp = Self::ramp(view, ActivityRecord::default(), g.horizon_epochs);
+        let (value, costs) = horizon_value(view, g, pool, &others, &ramp);
+        let value = value - g.entry_cost;
+        let per_epoch = value / costs.max(f64::MIN_POSITIVE) * epoch_cost(view, g);
         (value > g.min_margin * costs).then_some(per_epoch)
     }
+}
+
+/// What proving one epoch like the last costs a prover with these values,
+/// with its submission and its hardware's capital, tokens.
+fn epoch_cost(view: &View<'_>, g: &ProverGroup) -> f64 {
+    let (txs, blocks) = view
+        .epoch
+        .checked_sub(1)
+        .and_then(|e| view.epoch_info(e))
+        .map_or((0, 0), |i| (i.live_txs, i.live_blocks()));
+    let seconds = prefix_seconds(g, txs, blocks);
+    prefix_cost(g, seconds) + view.submission_cost(g.priority_fee_gwei) + g.capital_cost_per_epoch
+}
+
+/// The discounted profit of proving every epoch with these shares, each
+/// epoch paying `pool` split with that epoch's `others`, and the
+/// discounted costs.
+fn horizon_value(
+    view: &View<'_>,
+    g: &ProverGroup,
+    pool: f64,
+    others: &[f64],
+    shares: &[f64],
+) -> (f64, f64) {
+    let cost = epoch_cost(view, g);
+    let keep = 1.0 - g.discount_per_epoch;
+    let (mut weight, mut value, mut costs) = (1.0, 0.0, 0.0);
+    for (&s, &others) in shares.iter().zip(others) {
+        value += weight * (pool * s / (s + others).max(f64::MIN_POSITIVE) - cost);
+        costs += weight * cost;
+        weight *= keep;
+    }
+    (value, costs)
 }

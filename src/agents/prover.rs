@@ -19,7 +19,7 @@ fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
 
 /// The competitors' summed shares, averaged over the last `lookback`
 /// settled epochs (without `me`'s own), or `None` before any settled.
-fn competitors_shares(view: &View<'_>, me: ProverId, lookback: u32) -> Option<f64> {
+pub fn competitors_shares(view: &View<'_>, me: ProverId, lookback: u32) -> Option<f64> {
     let recent: Vec<_> = view.market.last(lookback as usize).collect();
     if recent.is_empty() {
         return None;

@@ -172,14 +172,19 @@ pub fn resolve_fit(cost: &CostConfig, dir: &Path) -> Result<(f64, f64), (String,
     }
 }
 
-/// Sets every prover group's times from the fit: the cost model the engine
-/// then uses for every prover.
+/// Sets the prover groups' times from the fit: the cost model the engine
+/// then uses. A group marked in `own_times` (it writes its own times) keeps
+/// them.
 pub fn apply_fit(
     cost: &CostConfig,
     (overhead, per_constraint): (f64, f64),
     groups: &mut [ProverGroup],
+    own_times: &[bool],
 ) {
-    for g in groups {
+    for (i, g) in groups.iter_mut().enumerate() {
+        if own_times.get(i).copied().unwrap_or(false) {
+            continue;
+        }
         let speedup = g.hardware_speedup;
         g.overhead_seconds = overhead / speedup;
         g.per_tx_seconds = per_constraint * cost.constraints_per_tx / speedup;
@@ -342,7 +347,7 @@ mod tests {
                 ..ProverGroup::default()
             },
         ];
-        apply_fit(&cost, (0.2, 1e-5), &mut groups);
+        apply_fit(&cost, (0.2, 1e-5), &mut groups, &[]);
         assert!((groups[0].per_tx_seconds - 0.01).abs() < 1e-15);
         assert!((groups[0].per_block_seconds - 0.05).abs() < 1e-15);
         assert!((groups[0].overhead_seconds - 0.2).abs() < 1e-15);

@@ -188,6 +188,10 @@ table! {
         capital_cost_per_epoch: f64,
         /// Sunk entry cost, tokens.
         entry_cost: f64,
+        /// Losing epochs it bears before it considers leaving.
+        exit_after_losses: u32,
+        /// Epochs ahead it values.
+        horizon_epochs: u32,
     }
 }
 
@@ -216,6 +220,8 @@ impl AgentRow {
             discount_per_epoch: v.discount_per_epoch,
             capital_cost_per_epoch: v.capital_cost_per_epoch,
             entry_cost: v.entry_cost,
+            exit_after_losses: v.exit_after_losses,
+            horizon_epochs: v.horizon_epochs,
         }
     }
 }

@@ -61,10 +61,16 @@ impl Dist {
         match *self {
             Dist::Lognormal { median, sigma } => {
                 if !(finite(median) && median > 0.0) {
-                    return Some(("median", format!("expected a positive median, found {median}")));
+                    return Some((
+                        "median",
+                        format!("expected a positive median, found {median}"),
+                    ));
                 }
                 if !(finite(sigma) && sigma >= 0.0) {
-                    return Some(("sigma", format!("expected a non-negative sigma, found {sigma}")));
+                    return Some((
+                        "sigma",
+                        format!("expected a non-negative sigma, found {sigma}"),
+                    ));
                 }
             }
             Dist::Uniform { min, max } => {
@@ -72,7 +78,10 @@ impl Dist {
                     return Some(("min", format!("expected a number, found {min}")));
                 }
                 if !(finite(max) && max >= min) {
-                    return Some(("max", format!("expected a number at least min ({min}), found {max}")));
+                    return Some((
+                        "max",
+                        format!("expected a number at least min ({min}), found {max}"),
+                    ));
                 }
             }
             Dist::Normal { mean, sd, min } => {
@@ -107,8 +116,9 @@ impl Dist {
     }
 }
 
-/// The prover-group keys that may be distributions.
-pub const VARIABLE_KEYS: [&str; 12] = [
+/// The prover-group keys that may be distributions (integer keys take the
+/// draw rounded).
+pub const VARIABLE_KEYS: [&str; 16] = [
     "overhead_seconds",
     "per_tx_seconds",
     "per_block_seconds",
@@ -121,6 +131,18 @@ pub const VARIABLE_KEYS: [&str; 12] = [
     "discount_per_epoch",
     "capital_cost_per_epoch",
     "entry_cost",
+    "exit_after_losses",
+    "entry_delay_epochs",
+    "horizon_epochs",
+    "fallback_after_slots",
+];
+
+/// The variable keys that hold whole numbers.
+const INTEGER_KEYS: [&str; 4] = [
+    "exit_after_losses",
+    "entry_delay_epochs",
+    "horizon_epochs",
+    "fallback_after_slots",
 ];
 
 /// Moves every prover group's inline distributions into its `vary` table,
@@ -144,7 +166,12 @@ pub fn lift(root: &mut Table) {
                 continue;
             };
             lifted.insert(key.to_string(), Value::Table(t.clone()));
-            g.insert(key.to_string(), Value::Float(d.centre()));
+            let centre = if INTEGER_KEYS.contains(&key) {
+                Value::Integer(d.centre().round().max(0.0) as i64)
+            } else {
+                Value::Float(d.centre())
+            };
+            g.insert(key.to_string(), centre);
         }
         if lifted.is_empty() {
             continue;
@@ -191,27 +218,12 @@ impl ProverGroup {
             "discount_per_epoch" => self.discount_per_epoch = v.clamp(0.0, 0.999),
             "capital_cost_per_epoch" => self.capital_cost_per_epoch = non_negative,
             "entry_cost" => self.entry_cost = non_negative,
+            "exit_after_losses" => self.exit_after_losses = (v.round().max(1.0)) as u32,
+            "entry_delay_epochs" => self.entry_delay_epochs = non_negative.round() as u32,
+            "horizon_epochs" => self.horizon_epochs = non_negative.round().min(10_000.0) as u32,
+            "fallback_after_slots" => self.fallback_after_slots = non_negative.round() as u64,
             _ => {}
         }
-    }
-
-    /// This group's values of every variable key, in the order of
-    /// [`VARIABLE_KEYS`].
-    pub fn variable_values(&self) -> [f64; 12] {
-        [
-            self.overhead_seconds,
-            self.per_tx_seconds,
-            self.per_block_seconds,
-            self.parallelism,
-            self.uptime,
-            self.hourly_price,
-            self.fixed_cost_per_epoch,
-            self.priority_fee_gwei,
-            self.min_margin,
-            self.discount_per_epoch,
-            self.capital_cost_per_epoch,
-            self.entry_cost,
-        ]
     }
 }
 

@@ -142,6 +142,52 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     )
 }
 
+/// The scenario as run, from its merged TOML: the schema, the calibration's
+/// proving times for every group that gives none of its own, the checks,
+/// and each group's own keys only. The one path from a file to a run, for
+/// `run`, sweeps and every other caller; `dir` resolves a relative
+/// calibration. On error, every problem as `(key path, message)`.
+pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, String)>> {
+    // Groups that write their own proving times keep them.
+    let own_times: Vec<bool> = match table.get("provers") {
+        Some(Value::Array(groups)) => groups
+            .iter()
+            .map(|g| {
+                g.as_table().is_some_and(|g| {
+                    ["overhead_seconds", "per_tx_seconds", "per_block_seconds"]
+                        .iter()
+                        .any(|k| g.contains_key(*k))
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut scenario = from_value(Value::Table(table)).map_err(|p| vec![p])?;
+    if let Some(cost) = scenario.cost.clone() {
+        let fit = crate::cost::resolve_fit(&cost, dir).map_err(|p| vec![p])?;
+        crate::cost::apply_fit(&cost, fit, &mut scenario.provers, &own_times);
+        // The scenario as run carries the numbers, not the file's path.
+        scenario.cost = Some(crate::cost::CostConfig {
+            calibration: None,
+            overhead_seconds: Some(fit.0),
+            per_constraint_seconds: Some(fit.1),
+            ..cost
+        });
+    }
+    let problems = check(&scenario);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // The scenario as run names each group's own keys, and only those.
+    for g in &mut scenario.provers {
+        *g = g.normalized();
+    }
+    for g in &mut scenario.sequencers {
+        *g = g.normalized();
+    }
+    Ok(scenario)
+}
+
 /// Deep-merges `top` onto `base`: tables merge key by key, anything else
 /// (arrays included) replaces.
 pub(crate) fn merge_tables(base: &mut Table, top: Table) {
@@ -157,7 +203,7 @@ pub(crate) fn merge_tables(base: &mut Table, top: Table) {
 
 /// Resolves a top-level `base = "other.toml"` (relative to `dir`): the
 /// other scenario with this one's keys merged over it, recursively.
-fn resolve_base(
+pub(crate) fn resolve_base(
     file: &str,
     mut table: Table,
     dir: &Path,
@@ -184,13 +230,25 @@ fn resolve_base(
     let text = std::fs::read_to_string(&path).map_err(|e| {
         ScenarioError::one(file, "base", format!("cannot read {}: {e}", path.display()))
     })?;
-    let parent: Table = text.parse().map_err(|e: toml::de::Error| {
+    let mut parent: Table = text.parse().map_err(|e: toml::de::Error| {
         ScenarioError::one(
             file,
             "base",
             format!("{} is not valid TOML: {}", path.display(), e.message()),
         )
     })?;
+    // The base's calibration is relative to the base, not to this file.
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    if let Some(Value::Table(cost)) = parent.get_mut("cost")
+        && let Some(Value::String(c)) = cost.get_mut("calibration")
+        && Path::new(c.as_str()).is_relative()
+    {
+        let joined = base_dir.join(c.as_str());
+        *c = std::path::absolute(&joined)
+            .unwrap_or(joined)
+            .display()
+            .to_string();
+    }
     let mut merged = resolve_base(
         &path.display().to_string(),
         parent,
@@ -241,30 +299,10 @@ pub fn parse_in(
         })?;
         overridden.push((join_path(&segments), origin));
     }
-    let mut scenario = from_value(Value::Table(table)).expect("checked above");
-    if let Some(cost) = scenario.cost.clone() {
-        let fit = crate::cost::resolve_fit(&cost, dir)
-            .map_err(|(key, message)| ScenarioError::one(at(&key), key, message))?;
-        crate::cost::apply_fit(&cost, fit, &mut scenario.provers);
-        // The scenario as run carries the numbers, not the file's path.
-        scenario.cost = Some(crate::cost::CostConfig {
-            calibration: None,
-            overhead_seconds: Some(fit.0),
-            per_constraint_seconds: Some(fit.1),
-            ..cost
-        });
-    }
-    let problems = check(&scenario);
-    if problems.is_empty() {
-        // The scenario as run names each group's own keys, and only those.
-        for g in &mut scenario.provers {
-            *g = g.normalized();
-        }
-        for g in &mut scenario.sequencers {
-            *g = g.normalized();
-        }
-        return Ok(scenario);
-    }
+    let problems = match build(table, dir) {
+        Ok(scenario) => return Ok(scenario),
+        Err(problems) => problems,
+    };
     let origin_of = |key: &str| {
         overridden
             .iter()

@@ -31,9 +31,10 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::scenario::load::{
-    Segment, from_value, join_path, merge_tables, origin_of, parse_spanned, set_path, split_path,
+    Segment, build, from_value, join_path, merge_tables, origin_of, parse_spanned, resolve_base,
+    set_path, split_path,
 };
-use crate::scenario::{Problem, Scenario, ScenarioError, check};
+use crate::scenario::{Problem, Scenario, ScenarioError};
 
 /// Linear or logarithmic spacing of a range.
 #[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq, Default)]
@@ -112,6 +113,8 @@ pub struct Sweep {
     pub file: String,
     /// The scenario every cell starts from, as TOML.
     pub base: Table,
+    /// The folder a relative calibration is resolved from.
+    pub dir: PathBuf,
     /// Its keys, values and replicates.
     pub layout: Layout,
     /// The base seed.
@@ -244,23 +247,12 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         let key = format!("sweep.{}", e.path());
         problem(at(&key), &key, e.into_inner().message().to_string())
     })?;
+    // The base, and the base's own bases, as a scenario file resolves them.
     let mut base = match &spec.base {
         Some(b) => {
-            let p: PathBuf = dir.join(b);
-            let t = std::fs::read_to_string(&p).map_err(|e| {
-                problem(
-                    at("sweep.base"),
-                    "sweep.base",
-                    format!("cannot read {}: {e}", p.display()),
-                )
-            })?;
-            t.parse::<Table>().map_err(|e| {
-                problem(
-                    at("sweep.base"),
-                    "sweep.base",
-                    format!("{} is not valid TOML: {}", p.display(), e.message()),
-                )
-            })?
+            let mut t = Table::new();
+            t.insert("base".into(), Value::String(b.clone()));
+            resolve_base(&at("sweep.base"), t, dir, 0)?
         }
         None => Table::new(),
     };
@@ -388,6 +380,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
     Ok(Sweep {
         file: file.to_string(),
         base,
+        dir: dir.to_path_buf(),
         layout: Layout {
             parameters,
             axes,
@@ -466,17 +459,14 @@ impl Sweep {
         {
             set_path(&mut t, &split_path(&p.key), v.clone())?;
         }
-        let s = from_value(Value::Table(t)).map_err(|(k, m)| format!("key '{k}': {m}"))?;
-        let problems = check(&s);
-        if problems.is_empty() {
-            Ok(s)
-        } else {
-            Err(problems
+        // A cell is a run: the same path as `run` builds its scenario.
+        build(t, &self.dir).map_err(|problems| {
+            problems
                 .iter()
                 .map(|(k, m)| format!("key '{k}': {m}"))
                 .collect::<Vec<_>>()
-                .join("; "))
-        }
+                .join("; ")
+        })
     }
 
     /// The seed of run `replicate` of `cell`.

@@ -188,6 +188,8 @@ impl Engine<'_, '_> {
             info.live_txs += txs;
             info.mana += mana;
             info.last_block = Some((number, slot));
+            // A new block is not proven yet: the epoch is not fully proven.
+            info.full_proof = None;
             info.pool_estimate += pool_part;
             info.value += tokens(self.sc.rewards.checkpoint_reward)
                 + tokens(fee.saturating_sub(prices.protocol.saturating_mul(mana as Amount)));

@@ -112,7 +112,8 @@ impl Engine<'_, '_> {
         let g = &self.sc.provers[group];
         // Its own values, from its own stream (so that its decisions' draws
         // stay where they were).
-        let values = values.unwrap_or_else(|| g.draw(&mut stream(self.sc.seed, "prover-values", id as u64)));
+        let values =
+            values.unwrap_or_else(|| g.draw(&mut stream(self.sc.seed, "prover-values", id as u64)));
         self.provers.push(ProverAgent {
             id: ProverId(id),
             name,
@@ -129,7 +130,12 @@ impl Engine<'_, '_> {
         });
         if self.recorder.keeps_rows() {
             let a = &self.provers[id as usize];
-            let row = AgentRow::new(a.name.clone(), a.strategy_name, self.slot / self.ed, &a.values);
+            let row = AgentRow::new(
+                a.name.clone(),
+                a.strategy_name,
+                self.slot / self.ed,
+                &a.values,
+            );
             self.recorder.agent(row);
         }
         self.live.push(id);
@@ -264,7 +270,12 @@ impl Engine<'_, '_> {
             match agent.phase {
                 Phase::Active
                     if agent.leaves_on_losses
-                        && self.rules[agent.group].leaves(&agent.values, &agent.tenure) =>
+                        && self.rules[agent.group].leaves(
+                            &self.view(),
+                            agent.id,
+                            &agent.values,
+                            &agent.tenure,
+                        ) =>
                 {
                     let (name, g, losses) = (agent.name.clone(), agent.group, agent.tenure.losses);
                     self.set_phase(i, Phase::Exited);

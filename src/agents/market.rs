@@ -139,6 +139,17 @@ impl MarketRule for ProfitSeeking {
     fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64> {
         let g = me;
         view.epoch.checked_sub(1)?;
+        // Hardware that cannot prove an epoch within its window never pays.
+        let (txs, blocks) = last_epoch_size(view);
+        let window_s = (view.scenario.chain.proof_submission_epochs
+            * view.scenario.chain.epoch_duration
+            * view.scenario.chain.slot_duration) as f64;
+        let l1 = &view.scenario.l1;
+        if prefix_seconds(g, txs, blocks) + l1.mean_inclusion_delay + l1.block_time as f64
+            >= window_s
+        {
+            return None;
+        }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
         let others = Self::competitors(view, None, entering, g.horizon_epochs)?;
         let ramp = Self::ramp(view, ActivityRecord::default(), g.horizon_epochs);
@@ -152,13 +163,17 @@ impl MarketRule for ProfitSeeking {
 /// What proving one epoch like the last costs a prover with these values,
 /// with its submission and its hardware's capital, tokens.
 fn epoch_cost(view: &View<'_>, g: &ProverGroup) -> f64 {
-    let (txs, blocks) = view
-        .epoch
-        .checked_sub(1)
-        .and_then(|e| view.epoch_info(e))
-        .map_or((0, 0), |i| (i.live_txs, i.live_blocks()));
+    let (txs, blocks) = last_epoch_size(view);
     let seconds = prefix_seconds(g, txs, blocks);
     prefix_cost(g, seconds) + view.submission_cost(g.priority_fee_gwei) + g.capital_cost_per_epoch
+}
+
+/// Transactions and blocks of the last epoch, still on the chain.
+fn last_epoch_size(view: &View<'_>) -> (u64, u64) {
+    view.epoch
+        .checked_sub(1)
+        .and_then(|e| view.epoch_info(e))
+        .map_or((0, 0), |i| (i.live_txs, i.live_blocks()))
 }
 
 /// The discounted profit of proving every epoch with these shares, each

@@ -87,22 +87,15 @@ fn slow_hardware_starts_no_job_that_cannot_land() {
 
 #[test]
 fn free_entry_with_two_costs_admits_the_marginal_entrants() {
-    // Flat rule, pool P = 3,840 tokens an epoch. Cheap provers cost 30 an
-    // epoch (600 s at 60/h, plus 19 fixed, plus 1 of capital), dear ones
-    // 100 (+70 fixed). The marginal-entrant count is the largest n with
-    // P / n >= the n-th lowest cost: 60 cheap provers earn 64 each, and
-    // a 61st (a dear one) would earn 63 < 100.
-    let mut s = scenario("free-entry", &["epochs=1200"]);
-    let mut cheap = s.provers[0].clone();
-    cheap.name = "cheap".into();
-    cheap.fixed_cost_per_epoch = 19.0;
-    cheap.capital_cost_per_epoch = 1.0;
-    cheap.potential = 60;
-    let mut dear = cheap.clone();
-    dear.name = "dear".into();
-    dear.fixed_cost_per_epoch = 89.0;
-    dear.potential = 40;
-    s.provers = vec![cheap, dear];
+    // Flat rule, pool P = 3,840 tokens an epoch. 60 cheap provers cost 30
+    // an epoch (600 s at 60/h, plus 19 fixed, plus 1 of capital), 40 dear
+    // ones 100 (+70 fixed). The marginal-entrant count is the largest n
+    // with P / n >= the n-th lowest cost: 60 cheap provers earn 64 each,
+    // and a 61st (a dear one) would earn 63 < 100.
+    let s = scenario("free-entry-heterogeneous", &[]);
+    let group = |name: &str| s.provers.iter().find(|g| g.name == name).unwrap();
+    assert_eq!(group("cheap").count + group("cheap").potential, 60);
+    assert_eq!(group("dear").count + group("dear").potential, 40);
     let pool = 32.0 * 400.0 * 0.3;
     let costs = [30.0; 60].iter().chain([100.0; 40].iter()).copied();
     let predicted = costs
@@ -142,4 +135,25 @@ fn free_entry_on_the_baseline_brings_no_herd() {
             "{n} exits in epoch {epoch} of {active} active"
         );
     }
+}
+
+#[test]
+fn a_prover_that_skipped_an_epoch_comes_back_for_it_as_the_fallback() {
+    // Eight provers whose cost is about a quarter of the pool skip epochs
+    // that do not pay when split; one that skipped comes back within the
+    // window for an epoch still unproven, whose whole pool it would take.
+    let (rec, with) = simulate(&scenario("fallback", &["epochs=300"]));
+    let (_, without) = simulate(&scenario(
+        "fallback",
+        &["epochs=300", "provers.0.fallback_after_slots=0"],
+    ));
+    assert_eq!(with.summary.prunes, 0);
+    assert!(without.summary.prunes > 0, "no prune without fallback");
+    // Some epochs were proven only after the fallback slots had come.
+    let fallback_s = 8.0 * 72.0;
+    assert!(
+        rec.epochs
+            .iter()
+            .any(|e| e.full_proof_latency_s.is_some_and(|l| l > fallback_s))
+    );
 }

@@ -14,8 +14,8 @@ fi
 
 bin=${PROVERSIM_BIN:-}
 if [ -z "$bin" ]; then
-    (cd "$root" && cargo build --quiet)
-    bin="$root/target/debug/proversim"
+    (cd "$root" && cargo build --release --quiet)
+    bin="$root/target/release/proversim"
 fi
 
 out="$root/outputs/notebooks"

@@ -12,6 +12,7 @@
 pub mod agents;
 pub mod cost;
 pub mod engine;
+pub mod figures;
 pub mod metrics;
 pub mod output;
 pub mod protocol;

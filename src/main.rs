@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod booster_cmd;
 mod commands;
 use commands::{calibrate, sweep};
 
@@ -172,12 +173,62 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// A booster's figures, exactly from the rules, without simulating:
+    /// epochs from zero to the maximum share (and to 50/90/99% of it), the
+    /// share after 1, 2 and 3 missed epochs, epochs to recover from one
+    /// miss, the break-even coverage, what a prover earns at 50/78/90%
+    /// coverage, and a newcomer's first 100 and 500 epochs against an
+    /// incumbent's. With --target, searches quadratic constants that meet
+    /// targets on these figures, e.g.
+    /// --target "one_miss_share>=0.7,recovery_epochs<=80".
+    Booster {
+        /// A scenario whose booster to use (default: the deployed one);
+        /// constants given as options override it.
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        constants: booster_cmd::Constants,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Also draw the curve, the newcomer's ramp and the miss cascade
+        /// (PNG and SVG) into this folder.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Targets on the figures, comma-separated: FIGURE>=VALUE or
+        /// FIGURE<=VALUE (figures as named by --format json).
+        #[arg(long)]
+        target: Option<String>,
+        /// With --target: search the decay per epoch too (the deployed
+        /// booster fixes it at 100,000).
+        #[arg(long)]
+        free_decay: bool,
+        /// With --target: how many candidates to print.
+        #[arg(long, default_value_t = 5)]
+        candidates: usize,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Settle { trace, format } => settle(&trace, format),
+        Command::Booster {
+            scenario,
+            constants,
+            format,
+            chart,
+            target,
+            free_decay,
+            candidates,
+        } => booster_cmd::booster(booster_cmd::BoosterArgs {
+            scenario: scenario.as_deref(),
+            constants: &constants,
+            format,
+            chart: chart.as_deref(),
+            target: target.as_deref(),
+            free_decay,
+            candidates,
+        }),
         Command::Run {
             scenario,
             seed,

@@ -10,8 +10,8 @@ root=$(cd "$here/../.." && pwd)
 
 bin=${PROVERSIM_BIN:-}
 if [ -z "$bin" ]; then
-    (cd "$root" && cargo build --quiet)
-    bin="$root/target/debug/proversim"
+    (cd "$root" && cargo build --release --quiet)
+    bin="$root/target/release/proversim"
 fi
 export PROVERSIM_BIN="$bin"
 

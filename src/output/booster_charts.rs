@@ -93,3 +93,47 @@ pub fn booster_charts(booster: &Booster) -> Vec<(&'static str, String, Chart)> {
     ));
     out
 }
+
+/// A prover at the maximum that misses 1, 2 or 3 consecutive epochs, then
+/// proves every epoch: its shares per epoch, one line each.
+pub fn miss_cascade(booster: &Booster) -> Vec<(&'static str, String, Chart)> {
+    // At the maximum: proving long enough from an empty record.
+    let mut at_max = ActivityRecord::default();
+    for epoch in 1..=20_000u64 {
+        at_max = booster
+            .score(at_max, epoch, true)
+            .map_or(at_max, |(_, r)| r);
+    }
+    let start = at_max.time;
+    let mut series = Vec::new();
+    for misses in 1..=3u64 {
+        let mut r = at_max;
+        let mut pts = vec![(0.0, booster.curve(r.value).map_or(0.0, |s| s as f64))];
+        for t in 1..=300u64 {
+            if t <= misses {
+                pts.push((t as f64, 0.0));
+                continue;
+            }
+            let (s, next) = booster.score(r, start + t, true).unwrap_or((0, r));
+            r = next;
+            pts.push((t as f64, s as f64));
+        }
+        series.push(Series::new(
+            format!("{misses} missed epoch{}", if misses > 1 { "s" } else { "" }),
+            pts,
+        ));
+    }
+    vec![(
+        "booster-misses",
+        "A prover at the maximum misses 1, 2 or 3 epochs in a row, then proves every epoch: its shares per epoch.".into(),
+        Chart {
+            title: "Missed epochs and recovery".into(),
+            x_label: "epochs since its last proof at the maximum".into(),
+            y_label: "shares per submission".into(),
+            kind: Kind::Lines {
+                series,
+                marks: vec![],
+            },
+        },
+    )]
+}

@@ -12,7 +12,9 @@ use toml::Value;
 
 use super::charts::{Drawn, draw_dir, is_sweep, numbers, read_table};
 use super::tables::{OutputError, write_atomic};
+use crate::figures::BoosterFigures;
 use crate::metrics::catalog::METRICS;
+use crate::protocol::Booster;
 use crate::scenario::Scenario;
 use crate::sweep::Manifest;
 
@@ -360,9 +362,49 @@ fn run_report(
             "DO NOT balance"
         }
     );
+    booster_section(&mut o, &sc, compare);
     charts_section(&mut o, drawn);
     let _ = writeln!(o, "## Method\n\n{}", method(&sc));
     Ok(o)
+}
+
+/// The figures of a scenario's booster (exactly from the rules), or `None`
+/// for the bonded design, which has none.
+fn booster_figures(sc: &Scenario) -> Option<BoosterFigures> {
+    if sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
+        return None;
+    }
+    let booster = Booster::new(sc.booster.to_config().ok()?).ok()?;
+    Some(BoosterFigures::of(&booster))
+}
+
+/// The booster's figures, beside the compared run's under `--compare`.
+fn booster_section(o: &mut String, sc: &Scenario, compare: Option<&Path>) {
+    let Some(mine) = booster_figures(sc) else {
+        return;
+    };
+    let theirs = compare
+        .and_then(|p| std::fs::read_to_string(p.join("scenario.toml")).ok())
+        .and_then(|t| toml::from_str::<Scenario>(&t).ok())
+        .and_then(|s| booster_figures(&s));
+    let _ = writeln!(
+        o,
+        "\n## The booster\n\nIts figures, computed exactly by its rules (`proversim booster` gives them for any constants):\n"
+    );
+    match theirs {
+        None => {
+            let _ = writeln!(o, "| figure | value |\n|---|---|");
+            for (k, v) in mine.rows() {
+                let _ = writeln!(o, "| {k} | {v} |");
+            }
+        }
+        Some(t) => {
+            let _ = writeln!(o, "| figure | this run | compared |\n|---|---|---|");
+            for ((k, a), (_, b)) in mine.rows().into_iter().zip(t.rows()) {
+                let _ = writeln!(o, "| {k} | {a} | {b} |");
+            }
+        }
+    }
 }
 
 /// Mean and 95% interval half-width (normal approximation).

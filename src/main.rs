@@ -209,6 +209,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` or a closed pager ends the process quietly,
+    // as for any Unix tool, instead of failing on the broken pipe.
+    #[cfg(unix)]
+    // SAFETY: called first, before any thread starts; restores the default
+    // disposition of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Settle { trace, format } => settle(&trace, format),

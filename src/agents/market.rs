@@ -3,6 +3,7 @@
 //! epochs without one. The engine only carries the decisions out.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::scenario::ProverGroup;
@@ -51,7 +52,7 @@ pub trait MarketRule: Send {
 
 /// The market rule of a group.
 pub fn rule_for(_group: &ProverGroup) -> Box<dyn MarketRule> {
-    Box::new(ProfitSeeking)
+    Box::new(ProfitSeeking::default())
 }
 
 /// Enters when a newcomer's expected profit over its horizon, with its
@@ -59,8 +60,31 @@ pub fn rule_for(_group: &ProverGroup) -> Box<dyn MarketRule> {
 /// entry cost, beats `min_margin` of its costs; leaves after
 /// `exit_after_losses` epochs in a row that lost money, unless staying
 /// still pays over its horizon with the shares its own record ramps to.
-#[derive(Copy, Clone, Debug)]
-pub struct ProfitSeeking;
+#[derive(Debug, Default)]
+pub struct ProfitSeeking {
+    /// The projection of the chain's provers for the instant it was made:
+    /// every decision at one instant reads the same chain, so it is made
+    /// once.
+    cache: Mutex<Option<Projection>>,
+}
+
+/// The provers paid in the last settled epoch, each record projected over
+/// a horizon as if it proved every epoch.
+#[derive(Debug)]
+struct Projection {
+    /// When (ms) and over how many epochs.
+    at: (u64, u32),
+    /// Their summed shares per epoch ahead.
+    paid_total: Vec<f64>,
+    /// How many were paid.
+    paid: u32,
+    /// Projections by record `(value, time)`.
+    ramps: BTreeMap<(u64, u64), Vec<f64>>,
+    /// Which prover holds which record.
+    records: BTreeMap<ProverId, (u64, u64)>,
+    /// An empty record's projection.
+    fresh: Vec<f64>,
+}
 
 impl ProfitSeeking {
     /// A prover's expected shares in each of its next `horizon` epochs,
@@ -78,45 +102,78 @@ impl ProfitSeeking {
         shares
     }
 
+    /// The projection for now (made once per instant and horizon), or
+    /// `None` before any epoch settled.
+    fn projection<'c>(
+        cache: &'c mut Option<Projection>,
+        view: &View<'_>,
+        horizon: u32,
+    ) -> Option<&'c Projection> {
+        let at = (view.now, horizon);
+        if cache.as_ref().is_none_or(|p| p.at != at) {
+            let last = view.market.last(1).next()?;
+            let mut ramps: BTreeMap<(u64, u64), Vec<f64>> = BTreeMap::new();
+            let mut records = BTreeMap::new();
+            let mut paid_total = vec![0.0; horizon.max(1) as usize];
+            for (p, _) in &last.paid_provers {
+                let r = view.protocol.record(*p);
+                let key = (r.value, r.time);
+                records.insert(*p, key);
+                let ramp = ramps
+                    .entry(key)
+                    .or_insert_with(|| Self::ramp(view, r, horizon));
+                for (t, s) in paid_total.iter_mut().zip(ramp.iter()) {
+                    *t += s;
+                }
+            }
+            *cache = Some(Projection {
+                at,
+                paid_total,
+                paid: last.paid_provers.len() as u32,
+                ramps,
+                records,
+                fresh: Self::ramp(view, ActivityRecord::default(), horizon),
+            });
+        }
+        cache.as_ref()
+    }
+
     /// Competitors' summed shares in each of the next `horizon` epochs, as
     /// the chain shows them: every prover paid in the last settled epoch
     /// (but `me`), its record projected as if it proved every epoch, and
     /// the active provers not paid then and `newcomers` more, each ramping
-    /// from an empty record. `None` before any epoch settled.
+    /// from an empty record; with `me`'s own projection. `None` before any
+    /// epoch settled.
     fn competitors(
+        &self,
         view: &View<'_>,
         me: Option<ProverId>,
         newcomers: u32,
         horizon: u32,
-    ) -> Option<Vec<f64>> {
-        let last = view.market.last(1).next()?;
-        let paid: Vec<ProverId> = last
-            .paid_provers
-            .iter()
-            .map(|(p, _)| *p)
-            .filter(|p| Some(*p) != me)
-            .collect();
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let p = Self::projection(&mut cache, view, horizon)?;
+        let mine = me
+            .and_then(|m| p.records.get(&m))
+            .and_then(|k| p.ramps.get(k));
+        let paid_others = p.paid - mine.is_some() as u32;
         let unpaid = view
             .active_provers
-            .saturating_sub(paid.len() as u32 + me.is_some() as u32);
-        let fresh = Self::ramp(view, ActivityRecord::default(), horizon);
-        let mut total: Vec<f64> = fresh
+            .saturating_sub(paid_others + me.is_some() as u32);
+        let n_fresh = (unpaid + newcomers) as f64;
+        let total = p
+            .paid_total
             .iter()
-            .map(|s| s * (unpaid + newcomers) as f64)
+            .zip(&p.fresh)
+            .enumerate()
+            .map(|(i, (t, f))| t - mine.map_or(0.0, |m| m[i]) + n_fresh * f)
             .collect();
-        // Provers with the same record ramp alike: count them, project once.
-        let mut records: BTreeMap<(u64, u64), u32> = BTreeMap::new();
-        for p in paid {
-            let r = view.protocol.record(p);
-            *records.entry((r.value, r.time)).or_default() += 1;
-        }
-        for ((value, time), n) in records {
-            let ramp = Self::ramp(view, ActivityRecord { value, time }, horizon);
-            for (t, s) in total.iter_mut().zip(ramp) {
-                *t += n as f64 * s;
-            }
-        }
-        Some(total)
+        let own = match (me, mine) {
+            (_, Some(m)) => m.clone(),
+            (Some(id), None) => Self::ramp(view, view.protocol.record(id), horizon),
+            (None, None) => p.fresh.clone(),
+        };
+        Some((total, own))
     }
 }
 
@@ -125,13 +182,12 @@ impl MarketRule for ProfitSeeking {
         if tenure.losses < me.exit_after_losses {
             return false;
         }
-        let Some(others) = Self::competitors(view, Some(id), 0, me.horizon_epochs) else {
+        let Some((others, ramp)) = self.competitors(view, Some(id), 0, me.horizon_epochs) else {
             return true;
         };
         let Some((pool, _)) = newcomer_market(view, me.lookback_epochs, 0) else {
             return true;
         };
-        let ramp = Self::ramp(view, view.protocol.record(id), me.horizon_epochs);
         let (value, _) = horizon_value(view, me, pool, &others, &ramp);
         value <= 0.0
     }
@@ -151,8 +207,7 @@ impl MarketRule for ProfitSeeking {
             return None;
         }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
-        let others = Self::competitors(view, None, entering, g.horizon_epochs)?;
-        let ramp = Self::ramp(view, ActivityRecord::default(), g.horizon_epochs);
+        let (others, ramp) = self.competitors(view, None, entering, g.horizon_epochs)?;
         let (value, costs) = horizon_value(view, g, pool, &others, &ramp);
         let value = value - g.entry_cost;
         let per_epoch = value / costs.max(f64::MIN_POSITIVE) * epoch_cost(view, g);

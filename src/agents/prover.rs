@@ -114,6 +114,20 @@ pub fn streak_value(view: &View<'_>, me: ProverId, group: &ProverGroup, pool: f6
     value
 }
 
+/// The most the streak can be worth: every epoch of the horizon paying the
+/// whole pool, discounted (so that the costly projection is skipped where
+/// even this would not pay).
+pub fn streak_bound(group: &ProverGroup, pool: f64) -> f64 {
+    let keep = 1.0 - group.discount_per_epoch;
+    let n = group.horizon_epochs as i32;
+    let sum = if group.discount_per_epoch > 0.0 {
+        keep * (1.0 - keep.powi(n)) / group.discount_per_epoch
+    } else {
+        n as f64
+    };
+    pool.max(0.0) * sum
+}
+
 /// Whether a job of `seconds` started now can land on L1 before epoch
 /// `e`'s window closes (at the mean inclusion delay, plus an L1 block).
 pub fn lands_in_time(view: &View<'_>, e: Epoch, seconds: f64) -> bool {

@@ -9,7 +9,9 @@ use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 use crate::scenario::strategy::{CopyParams, HoldParams, PartialParams, StrikeParams, SybilParams};
 
-use super::prover::{JobDecision, expected_reward, lands_in_time, streak_value, submit_ready};
+use super::prover::{
+    JobDecision, expected_reward, lands_in_time, streak_bound, streak_value, submit_ready,
+};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
 
@@ -45,10 +47,17 @@ pub fn start_full_job(
     }
     let cost = prefix_cost(group, seconds) + overhead;
     let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
-    let now = expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
-    let streak = streak_value(ctx.view, ctx.me.id, group, info.pool_estimate);
-    let reward = identities as f64 * (now + streak);
-    if reward - total < group.min_margin * total {
+    let now = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
+    // The streak's value only matters when the epoch alone does not pay
+    // (and is the costly part to compute).
+    let pays = |reward: f64| reward - total >= group.min_margin * total;
+    if !pays(now)
+        && (!pays(now + identities as f64 * streak_bound(group, info.pool_estimate))
+            || !pays(
+                now + identities as f64
+                    * streak_value(ctx.view, ctx.me.id, group, info.pool_estimate),
+            ))
+    {
         return JobDecision::NotWorth;
     }
     ctx.actions.push(ProverAction::StartJob {
@@ -85,8 +94,12 @@ pub fn start_fallback_job(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision 
     }
     let cost = prefix_cost(group, seconds);
     let total = cost + view.submission_cost(group.priority_fee_gwei);
-    let reward = info.pool_estimate + streak_value(view, ctx.me.id, group, info.pool_estimate);
-    if reward - total < group.min_margin * total {
+    let pays = |reward: f64| reward - total >= group.min_margin * total;
+    let pool = info.pool_estimate;
+    if !pays(pool)
+        && (!pays(pool + streak_bound(group, pool))
+            || !pays(pool + streak_value(view, ctx.me.id, group, pool)))
+    {
         return JobDecision::NotWorth;
     }
     ctx.actions.push(ProverAction::StartJob {

@@ -233,7 +233,8 @@ fn last_epoch_size(view: &View<'_>) -> (u64, u64) {
 
 /// The discounted profit of proving every epoch with these shares, each
 /// epoch paying `pool` split with that epoch's `others`, and the
-/// discounted costs.
+/// discounted costs; an epoch ahead weighs the chance that the prover has
+/// been up every epoch until then (a miss breaks the ramp).
 fn horizon_value(
     view: &View<'_>,
     g: &ProverGroup,
@@ -242,7 +243,9 @@ fn horizon_value(
     shares: &[f64],
 ) -> (f64, f64) {
     let cost = epoch_cost(view, g);
-    let keep = 1.0 - g.discount_per_epoch;
+    // The ramp holds while the prover stays up: each epoch ahead counts
+    // with the chance of no downtime until then.
+    let keep = (1.0 - g.discount_per_epoch) * g.uptime;
     let (mut weight, mut value, mut costs) = (1.0, 0.0, 0.0);
     for (&s, &others) in shares.iter().zip(others) {
         value += weight * (pool * s / (s + others).max(f64::MIN_POSITIVE) - cost);

@@ -94,7 +94,8 @@ pub fn streak_value(view: &View<'_>, me: ProverId, group: &ProverGroup, pool: f6
         return 0.0;
     }
     let others = competitors_shares(view, me, group.lookback_epochs).unwrap_or(0.0);
-    let keep = 1.0 - group.discount_per_epoch;
+    // The kept streak pays only while the prover stays up.
+    let keep = (1.0 - group.discount_per_epoch) * group.uptime;
     let (mut weight, mut value) = (1.0, 0.0);
     for k in 1..=group.horizon_epochs as u64 {
         weight *= keep;

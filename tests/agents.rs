@@ -3,26 +3,9 @@
 //! enter one by one where one more would still profit, and do not leave in
 //! herds.
 
-use std::path::Path;
+mod common;
 
-use proversim::engine::{RunOptions, RunResult, run};
-use proversim::metrics::MemoryRecorder;
-use proversim::scenario::Scenario;
-
-fn scenario(name: &str, overrides: &[&str]) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"));
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    proversim::scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn simulate(s: &Scenario) -> (MemoryRecorder, RunResult) {
-    let mut rec = MemoryRecorder::default();
-    let r = run(s, &mut rec, RunOptions::default()).unwrap();
-    assert!(r.summary.books.balanced);
-    (rec, r)
-}
+use common::{scenario, simulate};
 
 #[test]
 fn under_azip5_one_miss_costs_a_quarter_of_the_share_and_71_epochs() {

@@ -1,26 +1,12 @@
 //! Each strategy's defining effect, on the shipped scenarios (shortened).
 
 use std::collections::BTreeMap;
+mod common;
+
 use std::path::Path;
 
-use proversim::engine::{RunOptions, RunResult, run};
-use proversim::metrics::MemoryRecorder;
-use proversim::scenario::Scenario;
-
-fn scenario(name: &str, overrides: &[&str]) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"));
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    proversim::scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn simulate(s: &Scenario) -> (MemoryRecorder, RunResult) {
-    let mut rec = MemoryRecorder::default();
-    let r = run(s, &mut rec, RunOptions::default()).unwrap();
-    assert!(r.summary.books.balanced);
-    (rec, r)
-}
+use common::{scenario, simulate};
+use proversim::engine::RunResult;
 
 /// Rewards by strategy, tokens.
 fn rewards(r: &RunResult) -> BTreeMap<String, f64> {

@@ -48,18 +48,33 @@ pub fn start_full_job(
     let cost = prefix_cost(group, seconds) + overhead;
     let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
     let now = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
-    // The streak's value only matters when the epoch alone does not pay
-    // (and is the costly part to compute).
-    let pays = |reward: f64| reward - total >= group.min_margin * total;
-    if !pays(now)
-        && (!pays(now + identities as f64 * streak_bound(group, info.pool_estimate))
-            || !pays(
-                now + identities as f64
-                    * streak_value(ctx.view, ctx.me.id, group, info.pool_estimate),
-            ))
-    {
+    if !worth_it(ctx, now, identities, total, info.pool_estimate) {
         return JobDecision::NotWorth;
     }
+    start(ctx, e, end, seconds, cost)
+}
+
+/// Whether `reward` (the epoch alone, for `identities` registrations), or
+/// with the streak each identity keeps, beats `total` by the margin. The
+/// streak is valued only when the epoch alone does not pay and its bound
+/// might.
+fn worth_it(ctx: &ProverCtx<'_, '_>, reward: f64, identities: u32, total: f64, pool: f64) -> bool {
+    let g = ctx.me.group;
+    let pays = |r: f64| r - total >= g.min_margin * total;
+    let n = identities as f64;
+    pays(reward)
+        || (pays(reward + n * streak_bound(g, pool))
+            && pays(reward + n * streak_value(ctx.view, ctx.me.id, g, pool)))
+}
+
+/// Starts the job.
+fn start(
+    ctx: &mut ProverCtx<'_, '_>,
+    e: Epoch,
+    end: BlockNumber,
+    seconds: f64,
+    cost: f64,
+) -> JobDecision {
     ctx.actions.push(ProverAction::StartJob {
         epoch: e,
         end,
@@ -94,21 +109,10 @@ pub fn start_fallback_job(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision 
     }
     let cost = prefix_cost(group, seconds);
     let total = cost + view.submission_cost(group.priority_fee_gwei);
-    let pays = |reward: f64| reward - total >= group.min_margin * total;
-    let pool = info.pool_estimate;
-    if !pays(pool)
-        && (!pays(pool + streak_bound(group, pool))
-            || !pays(pool + streak_value(view, ctx.me.id, group, pool)))
-    {
+    if !worth_it(ctx, info.pool_estimate, 1, total, info.pool_estimate) {
         return JobDecision::NotWorth;
     }
-    ctx.actions.push(ProverAction::StartJob {
-        epoch: e,
-        end,
-        seconds,
-        cost,
-    });
-    JobDecision::Started
+    start(ctx, e, end, seconds, cost)
 }
 
 /// Wakes the prover at the start of the next slot.

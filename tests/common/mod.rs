@@ -181,3 +181,25 @@ pub const FLAT: &str = "rule = \"flat\"";
 /// curve(10) = 600, curve(15) = 775, curve(20) = 900, curve(30) = 1000.
 pub const QUAD: &str = "rule = \"quadratic\"\nincrement = 10\nmax_score = 30\n\
                         a = 10000000000\nminimum = 100\nk = 1000\ndecay_per_epoch = 5";
+
+/// A shipped scenario with `--set`-style overrides.
+pub fn scenario(name: &str, overrides: &[&str]) -> proversim::scenario::Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    proversim::scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a scenario keeping every row; the books must balance.
+pub fn simulate(
+    s: &proversim::scenario::Scenario,
+) -> (
+    proversim::metrics::MemoryRecorder,
+    proversim::engine::RunResult,
+) {
+    let mut rec = proversim::metrics::MemoryRecorder::default();
+    let r = proversim::engine::run(s, &mut rec, proversim::engine::RunOptions::default()).unwrap();
+    assert!(r.summary.books.balanced);
+    (rec, r)
+}

@@ -11,7 +11,7 @@ use crate::scenario::ProverGroup;
 use crate::protocol::{ActivityRecord, ProverId};
 
 use super::View;
-use super::prover::newcomer_market;
+use super::prover::{landing_seconds, newcomer_market};
 
 /// An active prover's record of its recent epochs, which its exit decision
 /// reads.
@@ -200,10 +200,7 @@ impl MarketRule for ProfitSeeking {
         let window_s = (view.scenario.chain.proof_submission_epochs
             * view.scenario.chain.epoch_duration
             * view.scenario.chain.slot_duration) as f64;
-        let l1 = &view.scenario.l1;
-        if prefix_seconds(g, txs, blocks) + l1.mean_inclusion_delay + l1.block_time as f64
-            >= window_s
-        {
+        if landing_seconds(view, prefix_seconds(g, txs, blocks)) >= window_s {
             return None;
         }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;

@@ -129,12 +129,17 @@ pub fn streak_bound(group: &ProverGroup, pool: f64) -> f64 {
     pool.max(0.0) * sum
 }
 
-/// Whether a job of `seconds` started now can land on L1 before epoch
-/// `e`'s window closes (at the mean inclusion delay, plus an L1 block).
-pub fn lands_in_time(view: &View<'_>, e: Epoch, seconds: f64) -> bool {
+/// Seconds from starting a job of `seconds` to its proof on L1: the job,
+/// the mean inclusion delay, and an L1 block.
+pub fn landing_seconds(view: &View<'_>, seconds: f64) -> f64 {
     let l1 = &view.scenario.l1;
-    let lands_ms =
-        view.now as f64 + (seconds + l1.mean_inclusion_delay + l1.block_time as f64) * 1000.0;
+    seconds + l1.mean_inclusion_delay + l1.block_time as f64
+}
+
+/// Whether a job of `seconds` started now can land on L1 before epoch
+/// `e`'s window closes.
+pub fn lands_in_time(view: &View<'_>, e: Epoch, seconds: f64) -> bool {
+    let lands_ms = view.now as f64 + landing_seconds(view, seconds) * 1000.0;
     lands_ms < view.slot_time(view.window_close_slot(e)) as f64
 }
 

@@ -260,9 +260,7 @@ pub fn search(
                             q.increment = q.decay_per_epoch + gain as u64;
                         }
                     }
-                    if dim < 2 || dim == 3 {
-                        q.max_score = q.max_score.max(q.increment + 1);
-                    }
+                    q.max_score = q.max_score.max(q.increment + 1);
                     if !plausible(&q) {
                         continue;
                     }

@@ -76,16 +76,6 @@ pub enum StrategyParams {
     Bridger(BridgerParams),
 }
 
-impl StrategyParams {
-    /// A bridger's parameters, if this is one.
-    pub fn bridger(&self) -> Option<BridgerParams> {
-        match self {
-            StrategyParams::Bridger(p) => Some(*p),
-            _ => None,
-        }
-    }
-}
-
 /// Every strategy-specific key of a prover group.
 pub const STRATEGY_KEYS: [&str; 9] = [
     "prefix_every_slots",

@@ -222,15 +222,11 @@ impl Engine<'_, '_> {
     /// Each active bridger's bridging transactions since the last slot.
     fn bridging_arrivals(&mut self) {
         let dt_h = self.slot_ms as f64 / 3.6e6;
-        for i in self.bridgers.clone() {
-            let agent = &self.provers[i as usize];
-            if agent.phase != Phase::Active {
+        for (i, per_hour) in self.bridgers.clone() {
+            if self.provers[i as usize].phase != Phase::Active {
                 continue;
             }
-            let Some(g) = self.sc.provers[agent.group].params().bridger() else {
-                continue;
-            };
-            let lambda = g.bridges_per_hour * dt_h;
+            let lambda = per_hour * dt_h;
             let seed = self.sc.seed;
             let b = &mut self.blocks;
             let rng = b

@@ -116,7 +116,7 @@ pub(super) struct Engine<'s, 'r> {
     /// How many are active now.
     active: u32,
     /// Bridgers, ascending (they bring bridging transactions every slot).
-    bridgers: Vec<u32>,
+    bridgers: Vec<(u32, f64)>,
     /// Provers that watch the L1 mempool.
     watchers: Vec<u32>,
     /// Provers that may still enter, per group.

@@ -74,10 +74,10 @@ impl Engine<'_, '_> {
         self.created[group] += 1;
         let name = format!("{}-{}", g.name, self.created[group]);
         let strategy = strategy_for(&g.params());
-        let (identities, watches, bridges) = (
+        let (identities, watches, bridges_per_hour) = (
             strategy.identities(),
             strategy.watches_mempool(),
-            strategy.bridges_per_hour() > 0.0,
+            strategy.bridges_per_hour(),
         );
         let owner = self.push_agent(group, strategy, phase, name.clone(), values);
         for k in 1..identities {
@@ -94,8 +94,8 @@ impl Engine<'_, '_> {
         if watches {
             self.watchers.push(owner);
         }
-        if bridges {
-            self.bridgers.push(owner);
+        if bridges_per_hour > 0.0 {
+            self.bridgers.push((owner, bridges_per_hour));
         }
         owner
     }
@@ -169,7 +169,7 @@ impl Engine<'_, '_> {
         if phase == Phase::Exited {
             self.live.retain(|&p| p != i);
             self.watchers.retain(|&p| p != i);
-            self.bridgers.retain(|&p| p != i);
+            self.bridgers.retain(|&(p, _)| p != i);
         }
     }
 

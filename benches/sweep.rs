@@ -57,6 +57,7 @@ fn main() {
                 shard: None,
                 resume: false,
                 keep_runs: false,
+                epochs_table: false,
                 progress: None,
             },
         )

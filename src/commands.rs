@@ -1,24 +1,36 @@
 //! The longer commands of the command line, `sweep` and `calibrate`: their
 //! progress and messages around the library's work.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
 use crate::print_problems;
+use crate::progress::Progress;
 
-pub fn sweep(
-    file: &Path,
-    threads: usize,
-    out: Option<PathBuf>,
-    shard: Option<(u64, u64)>,
-    resume: bool,
-    keep_runs: bool,
-    quiet: bool,
-) -> ExitCode {
+/// The `sweep` command's options.
+pub struct SweepArgs {
+    pub threads: usize,
+    pub out: Option<PathBuf>,
+    pub shard: Option<(u64, u64)>,
+    pub resume: bool,
+    pub keep_runs: bool,
+    pub epochs_table: bool,
+    pub allow_failures: bool,
+    pub quiet: bool,
+}
+
+pub fn sweep(file: &Path, args: SweepArgs) -> ExitCode {
+    let SweepArgs {
+        threads,
+        out,
+        shard,
+        resume,
+        keep_runs,
+        epochs_table,
+        allow_failures,
+        quiet,
+    } = args;
     let sweep = match proversim::sweep::load(file) {
         Ok(s) => s,
         Err(e) => {
@@ -52,27 +64,8 @@ pub fn sweep(
             }
         }
     }
-    let bar = ProgressBar::with_draw_target(
-        Some(sweep.runs()),
-        if quiet || !std::io::stderr().is_terminal() {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr()
-        },
-    );
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{bar:40}] {pos}/{len} runs, {msg}, {elapsed} elapsed, ETA {eta}",
-        )
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
-    bar.set_message("0 failed");
-    let progress = |done: u64, total: u64, failed: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-        bar.set_message(format!("{failed} failed"));
-    };
+    let bar = Progress::new(sweep.runs(), "runs", quiet);
+    let progress = |done: u64, total: u64, failed: u64| bar.update(done, total, failed);
     let started = Instant::now();
     let result = proversim::sweep::run_sweep(
         &sweep,
@@ -82,10 +75,11 @@ pub fn sweep(
             shard,
             resume,
             keep_runs,
+            epochs_table,
             progress: Some(&progress),
         },
     );
-    bar.finish_and_clear();
+    bar.finish();
     // A whole sweep ends in its charts; a shard's wait for the merge.
     let result = result.map_err(|e| e.to_string()).and_then(|r| {
         if shard.is_none() {
@@ -105,6 +99,15 @@ pub fn sweep(
                     out.join("sweep.parquet").display()
                 );
             }
+            if r.failed > 0 && !allow_failures {
+                eprintln!(
+                    "error: {} of {} runs failed (their error rows are in {}); pass --allow-failures to exit 0 anyway",
+                    r.failed,
+                    r.runs,
+                    out.join("sweep.parquet").display()
+                );
+                return ExitCode::from(1);
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -123,22 +126,8 @@ pub fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
         }
     };
     let command = std::env::args().collect::<Vec<_>>().join(" ");
-    let bar = ProgressBar::with_draw_target(
-        Some(sizes.len() as u64),
-        if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} proving [{bar:30}] {pos}/{len} sizes {msg} ({elapsed})",
-        )
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
-    bar.set_message(format!("{} constraints", sizes[0]));
+    let bar = Progress::new(sizes.len() as u64, "sizes", false);
+    let mut proved = 0u64;
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
     table.set_header(vec![
@@ -150,10 +139,8 @@ pub fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
         "peak RSS MiB",
     ]);
     let result = proversim::cost::run_calibration(&sizes, repeat, &command, |p| {
-        bar.inc(1);
-        if let Some(next) = sizes.iter().find(|&&s| s > p.constraints) {
-            bar.set_message(format!("{next} constraints"));
-        }
+        proved += 1;
+        bar.update(proved, sizes.len() as u64, 0);
         table.add_row(vec![
             p.constraints.to_string(),
             format!("{:.3}", p.setup_seconds),
@@ -163,7 +150,7 @@ pub fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
             format!("{:.0}", p.peak_rss_mib),
         ]);
     });
-    bar.finish_and_clear();
+    bar.finish();
     let calibration = match result {
         Ok(c) => c,
         Err(e) => {
@@ -194,4 +181,92 @@ pub fn calibrate(sizes: &str, repeat: u32, out: &Path) -> ExitCode {
         out.display()
     );
     ExitCode::SUCCESS
+}
+
+/// The `compare` command's options.
+pub struct CompareArgs<'a> {
+    pub a: &'a Path,
+    pub b: &'a Path,
+    pub replicates: u32,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+    pub set: &'a [String],
+    pub set_a: &'a [String],
+    pub set_b: &'a [String],
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+pub fn compare(args: CompareArgs<'_>) -> ExitCode {
+    use proversim::compare::{CompareOptions, Side, side_names};
+    let load = |file: &Path, own: &[String]| {
+        let sets: Vec<String> = args.set.iter().chain(own).cloned().collect();
+        proversim::scenario::load(file, &sets)
+    };
+    let (a, b) = match (load(args.a, args.set_a), load(args.b, args.set_b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (ra, rb) => {
+            for e in [ra.err(), rb.err()].into_iter().flatten() {
+                print_problems(&e);
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let (name_a, name_b) = side_names(&a, &b);
+    let out = args
+        .out
+        .unwrap_or_else(|| proversim::compare::default_out_dir(&a, &b));
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    if !args.quiet {
+        eprintln!(
+            "{name_a} against {name_b}: {} replicates each, {} runs",
+            args.replicates,
+            2 * args.replicates as u64
+        );
+    }
+    let bar = Progress::new(2 * args.replicates as u64, "runs", args.quiet);
+    let progress = |done: u64, total: u64, failed: u64| bar.update(done, total, failed);
+    let started = Instant::now();
+    let result = proversim::compare::compare(
+        Side {
+            name: name_a,
+            file: args.a.display().to_string(),
+            scenario: a,
+        },
+        Side {
+            name: name_b,
+            file: args.b.display().to_string(),
+            scenario: b,
+        },
+        &CompareOptions {
+            replicates: args.replicates,
+            seed: args.seed,
+            threads: args.threads,
+            progress: Some(&progress),
+        },
+    );
+    bar.finish();
+    let written = result.map_err(|e| e.to_string()).and_then(|c| {
+        proversim::compare::write_outputs(&c, &out, &command)
+            .map(|m| (c, m))
+            .map_err(|e| e.to_string())
+    });
+    match written {
+        Ok((c, metrics)) => {
+            if !args.quiet {
+                println!("{}", proversim::compare::summary_text(&c, &metrics));
+                println!(
+                    "{} runs in {:.1} s; {}/{{compare.parquet,compare.json,report.md}}",
+                    2 * c.seeds.len(),
+                    started.elapsed().as_secs_f64(),
+                    out.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -10,6 +10,7 @@
 //!   reports.
 
 pub mod agents;
+pub mod compare;
 pub mod cost;
 pub mod engine;
 pub mod figures;
@@ -18,6 +19,7 @@ pub mod output;
 pub mod protocol;
 pub mod run;
 pub mod scenario;
+pub mod stats;
 pub mod sweep;
 pub mod text;
 pub mod trace;

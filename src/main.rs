@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod booster_cmd;
 mod commands;
+mod progress;
 use commands::{calibrate, sweep};
 
 /// A simulator of prover incentives in a ZK rollup with a permissionless
@@ -28,7 +29,7 @@ struct Cli {
 enum Format {
     /// Tables for people.
     Table,
-    /// One JSON object, as SPEC section 11 states it.
+    /// One JSON object, as docs/model.md section 11 states it.
     Json,
 }
 
@@ -77,9 +78,11 @@ enum Command {
         /// Another run or sweep folder to put side by side.
         #[arg(long)]
         compare: Option<PathBuf>,
-        /// The baseline scenario parameters are compared with.
-        #[arg(long, default_value = "scenarios/baseline.toml")]
-        baseline: PathBuf,
+        /// The baseline scenario parameters are compared with (default:
+        /// the baseline compiled into this binary, scenarios/baseline.toml
+        /// as shipped).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
     /// Redraw the charts of a run or sweep folder from its saved tables,
     /// as PNG and SVG under <DIR>/charts/.
@@ -118,6 +121,55 @@ enum Command {
         /// Also keep every run's tables under <out>/runs/.
         #[arg(long)]
         keep_runs: bool,
+        /// Also write every run's epochs as one Hive-partitioned dataset,
+        /// <out>/epochs/cell=C/replicate=R/part.parquet, for bands over
+        /// time (polars: pl.read_parquet("<out>/epochs/", hive_partitioning=True)).
+        #[arg(long)]
+        epochs_table: bool,
+        /// Exit 0 even when some runs failed (they are error rows either
+        /// way); by default a failed run makes the sweep exit 1.
+        #[arg(long)]
+        allow_failures: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Compare two scenarios on the same seeds: a paired experiment.
+    ///
+    /// Runs A and B on the same N seeds (common random numbers) and writes,
+    /// into --out: compare.parquet (one row per scenario and replicate,
+    /// every summary metric), epochs.parquet (per-epoch series of every
+    /// run), compare.json (for every metric the two means and the mean of
+    /// the paired differences B - A with its Student-t 95% interval, the
+    /// seeds, every scenario key that differs), overlaid charts (mean and
+    /// band over replicates, over time) and report.md. Compare a file with
+    /// itself and --set-b to test one change.
+    Compare {
+        /// Scenario A (the reference).
+        a: PathBuf,
+        /// Scenario B (differences are B - A).
+        b: PathBuf,
+        /// Seeds per scenario.
+        #[arg(long, default_value_t = 10)]
+        replicates: u32,
+        /// Base seed the replicates' seeds derive from (default: A's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: outputs/compare-<A>-vs-<B>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a key in both scenarios. Repeatable.
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        set: Vec<String>,
+        /// Override a key in A only. Repeatable.
+        #[arg(long = "set-a", value_name = "KEY.PATH=VALUE")]
+        set_a: Vec<String>,
+        /// Override a key in B only. Repeatable.
+        #[arg(long = "set-b", value_name = "KEY.PATH=VALUE")]
+        set_b: Vec<String>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -261,7 +313,7 @@ fn main() -> ExitCode {
             dir,
             compare,
             baseline,
-        } => report(&dir, compare.as_deref(), &baseline),
+        } => report(&dir, compare.as_deref(), baseline.as_deref()),
         Command::Validate { files } => validate(&files),
         Command::Sweep {
             file,
@@ -270,8 +322,45 @@ fn main() -> ExitCode {
             shard,
             resume,
             keep_runs,
+            epochs_table,
+            allow_failures,
             quiet,
-        } => sweep(&file, threads, out, shard, resume, keep_runs, quiet),
+        } => sweep(
+            &file,
+            commands::SweepArgs {
+                threads,
+                out,
+                shard,
+                resume,
+                keep_runs,
+                epochs_table,
+                allow_failures,
+                quiet,
+            },
+        ),
+        Command::Compare {
+            a,
+            b,
+            replicates,
+            seed,
+            out,
+            set,
+            set_a,
+            set_b,
+            threads,
+            quiet,
+        } => commands::compare(commands::CompareArgs {
+            a: &a,
+            b: &b,
+            replicates,
+            seed,
+            out,
+            set: &set,
+            set_a: &set_a,
+            set_b: &set_b,
+            threads,
+            quiet,
+        }),
         Command::Merge { shards, out } => merge(&shards, &out),
         Command::Calibrate { sizes, repeat, out } => calibrate(&sizes, repeat, &out),
     }
@@ -302,17 +391,17 @@ fn print_problems(e: &proversim::scenario::ScenarioError) {
     }
 }
 
-fn report(dir: &Path, compare: Option<&Path>, baseline: &Path) -> ExitCode {
-    let baseline = if baseline.exists() {
-        match proversim::scenario::load(baseline, &[]) {
-            Ok(s) => s,
-            Err(e) => {
-                print_problems(&e);
-                return ExitCode::from(2);
-            }
+fn report(dir: &Path, compare: Option<&Path>, baseline: Option<&Path>) -> ExitCode {
+    let baseline = match baseline {
+        Some(path) => proversim::scenario::load(path, &[]),
+        None => proversim::scenario::builtin::baseline(),
+    };
+    let baseline = match baseline {
+        Ok(s) => s,
+        Err(e) => {
+            print_problems(&e);
+            return ExitCode::from(2);
         }
-    } else {
-        proversim::scenario::Scenario::default()
     };
     match proversim::output::report::write_report(dir, &baseline, compare) {
         Ok(_) => {
@@ -449,9 +538,50 @@ fn progress_bar(epochs: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// Whether a file is a sweep (it has a `[sweep]` table).
+fn is_sweep_file(f: &Path) -> bool {
+    std::fs::read_to_string(f)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("sweep"))
+}
+
+/// Checks a sweep file and every cell of it; whether all is well.
+fn validate_sweep(f: &Path) -> bool {
+    let sweep = match proversim::sweep::load(f) {
+        Ok(s) => s,
+        Err(e) => {
+            print_problems(&e);
+            return false;
+        }
+    };
+    let invalid = proversim::sweep::invalid_cells(&sweep, None);
+    for (cell, why) in &invalid {
+        eprintln!(
+            "error: {}: cell {cell} ({}): {why}",
+            f.display(),
+            sweep.layout.describe(*cell)
+        );
+    }
+    if invalid.is_empty() {
+        println!(
+            "{}: ok (sweep: {} cells x {} replicates = {} runs)",
+            f.display(),
+            sweep.cells(),
+            sweep.layout.replicates,
+            sweep.runs()
+        );
+    }
+    invalid.is_empty()
+}
+
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut bad = false;
     for f in files {
+        if is_sweep_file(f) {
+            bad |= !validate_sweep(f);
+            continue;
+        }
         match proversim::scenario::load(f, &[]) {
             Ok(s) => println!("{}: ok ({}, {} epochs)", f.display(), s.name, s.epochs),
             Err(e) => {

@@ -1,4 +1,4 @@
-//! Provers that think ahead (SPEC section 7): they keep proving through a
+//! Provers that think ahead (docs/model.md section 7): they keep proving through a
 //! miss because they value their streak, never start a job that cannot land,
 //! enter one by one where one more would still profit, and do not leave in
 //! herds.

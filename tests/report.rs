@@ -3,6 +3,7 @@
 //! lists every parameter changed.
 
 use std::path::Path;
+use std::process::Command;
 
 use proversim::output::charts::{Drawn, draw_run, draw_sweep, files};
 use proversim::output::report::{differences, write_report};
@@ -114,6 +115,7 @@ values = [50000, 100000]
             shard: None,
             resume: false,
             keep_runs: false,
+            epochs_table: false,
             progress: None,
         },
     )
@@ -123,9 +125,107 @@ values = [50000, 100000]
     assert_eq!(drawn.len(), 4);
     check_files(&out, &drawn);
     let report = write_report(&out, &proversim::scenario::Scenario::default(), None).unwrap();
-    assert!(report.contains("mean ± 95% interval"));
+    assert!(report.contains("mean ± Student-t 95% interval over 3 replicates"));
+    assert!(report.contains("**Warning:** 3 replicates per cell"));
     assert!(report.contains("| `booster.increment` |"));
+    // What the sweep file sets on its base is listed.
+    assert!(report.contains("| `epochs` | 8 |"), "{report}");
     for d in &drawn {
         assert!(report.contains(&format!("charts/{}.png", d.stem)));
     }
+    // Another sweep of the same keys is joined on their values, whatever
+    // the order of its cells.
+    let reordered = text
+        .replace("values = [100000, 200000]", "values = [200000, 100000]")
+        .replace("seed = 4", "seed = 5");
+    let other = tmp.path().join("other");
+    let mut o = SweepOptions {
+        out: other.clone(),
+        threads: 2,
+        shard: None,
+        resume: false,
+        keep_runs: false,
+        epochs_table: false,
+        progress: None,
+    };
+    run_sweep(&parse("other.toml", &reordered, &scenarios()).unwrap(), &o).unwrap();
+    let both = write_report(
+        &out,
+        &proversim::scenario::Scenario::default(),
+        Some(&other),
+    )
+    .unwrap();
+    assert!(both.contains("liveness (other) |"), "{both}");
+    let row = |r: &str, cell: &str| {
+        r.lines()
+            .find(|l| l.starts_with(&format!("| {cell} |")))
+            .unwrap()
+            .to_string()
+    };
+    // Cell 0 here (increment 100000, decay 50000) is cell 2 there: its
+    // concentration (the third metric) beside ours is theirs of cell 2.
+    let alone = write_report(&other, &proversim::scenario::Scenario::default(), None).unwrap();
+    let cols = |l: String| {
+        l.split('|')
+            .map(|c| c.trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mine = cols(row(&both, "0"));
+    let theirs = cols(row(&alone, "2"));
+    assert_eq!(&mine[1..4], ["0", "100000", "50000"]);
+    assert_eq!(&theirs[1..4], ["2", "100000", "50000"]);
+    assert_eq!(mine[4 + 2 * 2 + 1], theirs[4 + 2], "{both}\n{alone}");
+    // Sweeps of other keys are refused.
+    let different = text
+        .replace("booster.decay_per_epoch\"", "booster.a\"")
+        .replace("[50000, 100000]", "[1000, 2000]");
+    o.out = tmp.path().join("different");
+    run_sweep(&parse("d.toml", &different, &scenarios()).unwrap(), &o).unwrap();
+    let e = write_report(
+        &out,
+        &proversim::scenario::Scenario::default(),
+        Some(&o.out),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("cannot be compared") && e.contains("booster.a"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_baseline_is_an_error_and_the_default_is_built_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_proversim");
+    let dir = tmp.path().join("run");
+    let o = Command::new(bin)
+        .args(["run", "--no-charts", "-q", "--set", "epochs=5", "--out"])
+        .arg(&dir)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/azip5.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(bin)
+        .arg("report")
+        .arg(&dir)
+        .args(["--baseline", "/no/such/baseline.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/no/such/baseline.toml"));
+    // From another folder, without scenarios/: the compiled-in baseline.
+    let o = Command::new(bin)
+        .current_dir(tmp.path())
+        .arg("report")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        report.contains("differ from the baseline (`baseline`)"),
+        "{report}"
+    );
+    assert!(report.contains("`booster.increment`"), "{report}");
 }

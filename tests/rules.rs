@@ -1,4 +1,4 @@
-//! Every settlement rule of SPEC sections 2–6, on small hand-computed
+//! Every settlement rule of docs/model.md sections 2–6, on small hand-computed
 //! traces. Unless a test says otherwise: epochs of 4 slots, one block per
 //! slot (so epoch e holds blocks 4e+1 ..= 4e+4), 1000 minted per proven
 //! block with 70% to its proposer, and blocks whose fee of 500 burns 200 and

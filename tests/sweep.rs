@@ -48,6 +48,7 @@ fn opts(out: &Path, threads: usize) -> SweepOptions<'static> {
         shard: None,
         resume: false,
         keep_runs: false,
+        epochs_table: false,
         progress: None,
     }
 }
@@ -203,14 +204,246 @@ fn a_failing_cell_becomes_an_error_row_and_seeds_are_recorded() {
             .unwrap()
             .contains("key 'booster.minimum'")
     );
-    let mut seeds: Vec<u64> = lines.iter().map(|l| l.seed).collect();
     for l in &lines {
         assert_eq!(l.seed, s.seed_of(l.cell, l.replicate));
+        // Paired seeds: a replicate has one seed in every cell, that of
+        // the same replicate of `compare` from the same base.
+        assert_eq!(
+            l.seed,
+            proversim::sweep::replicate_seed(s.seed, l.replicate)
+        );
     }
-    seeds.sort();
-    seeds.dedup();
-    assert_eq!(seeds.len(), 12, "seeds must be distinct per run");
     assert!(out.join("sweep.parquet").exists());
+}
+
+#[test]
+fn independent_seeds_differ_per_run_and_paired_ones_per_replicate() {
+    let distinct = |s: &Sweep| {
+        let mut seeds: Vec<u64> = (0..s.cells())
+            .flat_map(|c| (0..s.layout.replicates).map(move |r| (c, r)))
+            .map(|(c, r)| s.seed_of(c, r))
+            .collect();
+        seeds.sort();
+        seeds.dedup();
+        seeds.len()
+    };
+    assert_eq!(distinct(&small()), 2);
+    let text = SMALL.replace("seed = 11", "seed = 11\nseeds = \"independent\"");
+    let s = parse("ind.toml", &text, &scenarios()).unwrap();
+    assert_eq!(distinct(&s), 12);
+    assert_ne!(s.fingerprint, small().fingerprint);
+}
+
+/// Every numeric field of a run's summary, by dotted name.
+fn summary_fields(s: &Sweep, cell: u64, replicate: u32) -> Vec<String> {
+    let mut sc = s.scenario(cell).unwrap();
+    sc.seed = s.seed_of(cell, replicate);
+    let r = proversim::engine::run(
+        &sc,
+        &mut proversim::metrics::NullRecorder,
+        Default::default(),
+    )
+    .unwrap();
+    proversim::sweep::Metrics::from(&r.summary)
+        .0
+        .into_keys()
+        .collect()
+}
+
+fn columns(dir: &Path) -> polars::prelude::DataFrame {
+    proversim::output::charts::read_table(&dir.join("sweep.parquet")).unwrap()
+}
+
+#[test]
+fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    let out = tmp.path().join("all");
+    run_sweep(&s, &opts(&out, 2)).unwrap();
+    let df = columns(&out);
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let fields = summary_fields(&s, 0, 0);
+    assert!(fields.len() > 30, "{fields:?}");
+    for f in &fields {
+        assert!(names.contains(f), "no column {f} in {names:?}");
+    }
+    for f in ["strategies.honest.reward_share", "books.minted", "liveness"] {
+        assert!(names.contains(&f.to_string()), "{f}");
+    }
+    // The row equals the run: the same value in the table and the summary.
+    let mut sc = s.scenario(0).unwrap();
+    sc.seed = s.seed_of(0, 0);
+    let r = proversim::engine::run(
+        &sc,
+        &mut proversim::metrics::NullRecorder,
+        Default::default(),
+    )
+    .unwrap();
+    let share = proversim::output::charts::numbers(&df, "strategies.honest.reward_share")[0];
+    assert_eq!(share, r.summary.strategies["honest"].reward_share);
+
+    // A subset keeps only what it names.
+    let text = SMALL.replace(
+        "seed = 11",
+        "seed = 11\nmetrics = [\"liveness\", \"strategies.honest.profit\"]",
+    );
+    let sub = parse("sub.toml", &text, &scenarios()).unwrap();
+    let out = tmp.path().join("sub");
+    run_sweep(&sub, &opts(&out, 2)).unwrap();
+    let df = columns(&out);
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        names[names.len() - 2..],
+        [
+            "liveness".to_string(),
+            "strategies.honest.profit".to_string()
+        ]
+    );
+    let text = SMALL.replace("seed = 11", "seed = 11\nmetrics = [\"livenes\"]");
+    let e = parse("typo.toml", &text, &scenarios())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean 'liveness'"), "{e}");
+}
+
+const SAMPLED: &str = r#"
+epochs = 4
+
+[[provers]]
+name = "honest"
+count = 3
+
+[sweep]
+base = "baseline.toml"
+sampler = "lhs"
+samples = 16
+seed = 3
+
+[[sweep.parameter]]
+key = "rewards.sequencer_bps"
+min = 2000
+max = 9000
+
+[[sweep.parameter]]
+key = "booster.decay_per_epoch"
+min = 10000
+max = 200000
+scale = "log"
+"#;
+
+#[test]
+fn a_latin_hypercube_puts_one_value_in_every_stratum() {
+    let s = parse("lhs.toml", SAMPLED, &scenarios()).unwrap();
+    assert_eq!(s.cells(), 16);
+    let bps: Vec<i64> = s.layout.parameters[0]
+        .values
+        .iter()
+        .map(|v| v.as_integer().unwrap())
+        .collect();
+    let mut strata: Vec<i64> = bps.iter().map(|b| (b - 2000) * 16 / 7001).collect();
+    strata.sort();
+    assert_eq!(strata, (0..16).collect::<Vec<_>>(), "{bps:?}");
+    let decay: Vec<f64> = s.layout.parameters[1]
+        .values
+        .iter()
+        .map(|v| v.as_integer().unwrap() as f64)
+        .collect();
+    let (lo, hi) = (10000f64.ln(), 200000f64.ln());
+    let mut strata: Vec<i64> = decay
+        .iter()
+        .map(|d| ((d.ln() - lo) / (hi - lo) * 16.0).floor() as i64)
+        .collect();
+    strata.sort();
+    strata.dedup();
+    assert!(strata.len() >= 15, "{decay:?}");
+    assert!(proversim::sweep::invalid_cells(&s, None).is_empty());
+}
+
+#[test]
+fn a_sobol_sweep_writes_sensitivity_indices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = SAMPLED
+        .replace("sampler = \"lhs\"", "sampler = \"sobol\"")
+        .replace("samples = 16", "samples = 8");
+    let s = parse("sobol.toml", &text, &scenarios()).unwrap();
+    assert_eq!(s.cells(), 8 * 4);
+    let out = tmp.path().join("sobol");
+    run_sweep(&s, &opts(&out, 2)).unwrap();
+    let df = proversim::output::charts::read_table(&out.join("sensitivity.parquet")).unwrap();
+    let keys = proversim::output::charts::texts(&df, "key");
+    let metrics = proversim::output::charts::texts(&df, "metric");
+    assert!(keys.iter().any(|k| k == "rewards.sequencer_bps"));
+    // The proposers' income moves with their share of the reward.
+    let at = metrics
+        .iter()
+        .zip(&keys)
+        .position(|(m, k)| m == "sequencer_income" && k == "rewards.sequencer_bps")
+        .expect("a row for sequencer income");
+    let total = proversim::output::charts::numbers(&df, "total")[at];
+    assert!(total > 0.5, "total index {total}");
+    // The booster's decay does not touch it.
+    let at = metrics
+        .iter()
+        .zip(&keys)
+        .position(|(m, k)| m == "sequencer_income" && k == "booster.decay_per_epoch")
+        .expect("a row for the decay");
+    let total = proversim::output::charts::numbers(&df, "total")[at];
+    assert!(total.abs() < 0.05, "total index {total}");
+}
+
+#[test]
+fn a_key_swept_twice_and_bad_samplers_are_refused_before_running() {
+    let twice = SMALL.replace(
+        "key = \"rewards.sequencer_bps\"",
+        "key = \"booster.increment\"",
+    );
+    let e = parse("twice.toml", &twice, &scenarios())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("swept twice"), "{e}");
+    let e = parse(
+        "grid.toml",
+        &SMALL.replace("seed = 11", "seed = 11\nsamples = 4"),
+        &scenarios(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`samples` is for sampler"), "{e}");
+    let e = parse(
+        "lhs.toml",
+        &SAMPLED.replace("max = 9000", "max = 1000"),
+        &scenarios(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`min` < `max`"), "{e}");
+    let e = parse(
+        "lhs.toml",
+        &SAMPLED.replace("min = 2000\nmax = 9000", "values = [1, 2]"),
+        &scenarios(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("draws from `min` and `max`"), "{e}");
+    let e = parse(
+        "big.toml",
+        &SMALL.replace("replicates = 2", "replicates = 4294967295"),
+        &scenarios(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("sweep.replicates") && e.contains("expected 1 to"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -310,4 +543,74 @@ fn the_slurm_script_runs_shards_and_merges_them_to_the_whole() {
     }
     sbatch(None);
     assert_eq!(table(&out), table(&whole));
+}
+
+#[test]
+fn the_epochs_table_is_a_hive_partitioned_dataset_of_every_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ep");
+    let mut o = opts(&out, 2);
+    o.epochs_table = true;
+    run_sweep(&small(), &o).unwrap();
+    for cell in 0..6 {
+        for rep in 0..2 {
+            let part = out.join(format!("epochs/cell={cell}/replicate={rep}/part.parquet"));
+            let df = proversim::output::charts::read_table(&part).unwrap();
+            assert_eq!(df.height(), 6, "{}", part.display());
+            assert!(df.column("active_provers").is_ok());
+        }
+    }
+}
+
+#[test]
+fn validate_checks_sweep_files_and_lists_every_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_proversim");
+    let ok = Command::new(bin)
+        .arg("validate")
+        .arg(scenarios().join("streak-decay-sweep.toml"))
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("sweep: 16 cells x 10 replicates"));
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "epochs = -3\n\n[booster]\nincremnt = 5\n\n[[provers]]\nname = \"x\"\nstrategy = \"honset\"\n",
+    )
+    .unwrap();
+    let o = Command::new(bin)
+        .arg("validate")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 3, "{e}");
+    assert!(lines[0].contains("bad.toml:1:1: key 'epochs'"), "{e}");
+    assert!(
+        lines[1].contains("bad.toml:4:1: key 'booster.incremnt'")
+            && lines[1].contains("did you mean `increment`?"),
+        "{e}"
+    );
+    assert!(lines[2].contains("did you mean `honest`?"), "{e}");
+    // A grid with a cell the model rejects.
+    let sweep = tmp.path().join("grid.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "[sweep]\nbase = \"{}\"\n\n[[sweep.parameter]]\nkey = \"booster.minimum\"\nvalues = [0, 100000]\n",
+            scenarios().join("baseline.toml").display()
+        ),
+    )
+    .unwrap();
+    let o = Command::new(bin)
+        .arg("validate")
+        .arg(&sweep)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("cell 0 (booster.minimum=0)"), "{e}");
 }

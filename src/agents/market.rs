@@ -1,4 +1,4 @@
-//! Market entry and exit (SPEC section 7): a prospective prover enters when
+//! Market entry and exit (docs/model.md section 7): a prospective prover enters when
 //! a newcomer would expect a profit; an active prover leaves after a run of
 //! epochs without one. The engine only carries the decisions out.
 

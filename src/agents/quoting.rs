@@ -1,4 +1,4 @@
-//! The previous design's decisions (SPEC section 9): what a bonded prover
+//! The previous design's decisions (docs/model.md section 9): what a bonded prover
 //! quotes for an epoch, whether it delivers, and which quote a proposer
 //! accepts. The engine collects the quotes and carries out the acceptance.
 

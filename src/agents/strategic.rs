@@ -1,4 +1,4 @@
-//! Strategic provers (SPEC section 7): partial provers, snipers that hold
+//! Strategic provers (docs/model.md section 7): partial provers, snipers that hold
 //! their proofs back, copiers, sybil and striking cartels.
 
 use std::collections::BTreeSet;

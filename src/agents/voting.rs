@@ -1,4 +1,4 @@
-//! Sequencers' voting policies (SPEC section 7): what a proposer signals
+//! Sequencers' voting policies (docs/model.md section 7): what a proposer signals
 //! for in the slot it proposes. A policy sees the same read-only view as
 //! every agent and answers with a payload or nothing; governance rounds
 //! count the signals.

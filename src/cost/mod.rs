@@ -1,4 +1,4 @@
-//! The cost model (SPEC section 8): how long a prover takes to prove an
+//! The cost model (docs/model.md section 8): how long a prover takes to prove an
 //! epoch prefix and what it pays, and the calibration that grounds it in a
 //! measured Groth16 prover.
 //!

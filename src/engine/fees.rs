@@ -1,4 +1,4 @@
-//! The fee model of SPEC section 3: per-mana prices from L1 prices, in
+//! The fee model of docs/model.md section 3: per-mana prices from L1 prices, in
 //! integers, as the rollup's fee library computes them.
 
 use crate::protocol::Amount;
@@ -85,7 +85,7 @@ pub fn congestion_multiplier(excess_mana: u128, mana_target: u128) -> u128 {
     fake_exponential(1_000_000_000, excess_mana, denominator)
 }
 
-/// The per-mana prices of a block (SPEC section 3), each computed in wei
+/// The per-mana prices of a block (docs/model.md section 3), each computed in wei
 /// and converted to the fee asset.
 pub fn mana_prices(
     l1: &L1Prices,

@@ -2,6 +2,7 @@
 //! summary.
 
 pub mod catalog;
+pub mod flat;
 pub mod rows;
 pub mod summary;
 

@@ -251,6 +251,7 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     // The booster.
     if let Ok(text) = std::fs::read_to_string(dir.join("scenario.toml"))
         && let Ok(sc) = toml::from_str::<Scenario>(&text)
+        && sc.mechanism != crate::scenario::Mechanism::BondedQuotes
         && let Ok(config) = sc.booster.to_config()
         && let Ok(booster) = Booster::new(config)
     {

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod plot;
 pub mod report;
 pub mod run_files;
+pub mod sweep_report;
 pub mod tables;
 
 pub use run_files::RunFiles;

@@ -10,15 +10,14 @@ use std::path::Path;
 use serde_json::Value as Json;
 use toml::Value;
 
-use super::charts::{Drawn, draw_dir, is_sweep, numbers, read_table};
+use super::charts::{Drawn, draw_dir, is_sweep};
 use super::tables::{OutputError, write_atomic};
 use crate::figures::BoosterFigures;
 use crate::metrics::catalog::METRICS;
 use crate::protocol::Booster;
 use crate::scenario::Scenario;
-use crate::sweep::Manifest;
 
-fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
+pub(crate) fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
     OutputError {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -94,7 +93,7 @@ fn num(j: &Json, path: &[&str]) -> Option<f64> {
     v.as_f64()
 }
 
-fn fmt(x: Option<f64>) -> String {
+pub(crate) fn fmt(x: Option<f64>) -> String {
     match x {
         None => "-".into(),
         Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
@@ -127,16 +126,36 @@ pub fn method(sc: &Scenario) -> String {
     let c = &sc.chain;
     let days = sc.epochs as f64 * c.epoch_duration as f64 * c.slot_duration as f64 / 86_400.0;
     let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "The run simulated {} epochs of {} slots of {} s ({days:.1} days), with proofs of an epoch accepted during it and the {} epoch(s) after it. \
-         Every epoch was settled by the exact rules of the permissionless design in integers: supersession (only the longest proof is paid), \
-         the consistency booster, the sequencers' share of the checkpoint reward, the prover and protocol fees per block, dust, and pruning of \
-         unproven blocks when their window closes.",
-        sc.epochs, c.epoch_duration, c.slot_duration, c.proof_submission_epochs
-    );
+    if sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
+        let q = &sc.bonded;
+        let _ = writeln!(
+            m,
+            "The run simulated {} epochs of {} slots of {} s ({days:.1} days) under the previous design: provers post a bond of {:.0} tokens; \
+             at the end of each epoch every bonded prover quotes a fee, and in each of the first {} slots of the next epoch its proposer may accept one \
+             (honest proposers the lowest, colluding ones the quote that pays them most); the accepted prover must prove the epoch by the end of the next \
+             or lose its bond; an epoch with no accepted quote is pruned. Bridgers wait for the whole epoch's proof. Rewards, fees and books are settled \
+             in integers by the exact rules.",
+            sc.epochs,
+            c.epoch_duration,
+            c.slot_duration,
+            q.bond as f64 / 1e18,
+            q.quote_slots
+        );
+    } else {
+        let _ = writeln!(
+            m,
+            "The run simulated {} epochs of {} slots of {} s ({days:.1} days), with proofs of an epoch accepted during it and the {} epoch(s) after it. \
+             Every epoch was settled by the exact rules of the permissionless design in integers: supersession (only the longest proof is paid), \
+             the consistency booster, the sequencers' share of the checkpoint reward, the prover and protocol fees per block, dust, and pruning of \
+             unproven blocks when their window closes.",
+            sc.epochs, c.epoch_duration, c.slot_duration, c.proof_submission_epochs
+        );
+    }
     let b = &sc.booster;
     let rule = match b.to_config().map(|c| c.rule) {
+        _ if sc.mechanism == crate::scenario::Mechanism::BondedQuotes => {
+            "none (the previous design pays the accepted prover its quote)".to_string()
+        }
         Ok(crate::protocol::Rule::Flat) => "flat (one share each)".to_string(),
         Ok(crate::protocol::Rule::Quadratic(q)) => format!(
             "quadratic (increment {}, max score {}, a {}, minimum {}, k {}, decay {} per epoch)",
@@ -218,7 +237,7 @@ pub fn method(sc: &Scenario) -> String {
     m
 }
 
-fn charts_section(out: &mut String, drawn: &[Drawn]) {
+pub(crate) fn charts_section(out: &mut String, drawn: &[Drawn]) {
     let _ = writeln!(out, "\n## Charts\n");
     for d in drawn {
         let _ = writeln!(
@@ -238,7 +257,7 @@ pub fn write_report(
 ) -> Result<String, OutputError> {
     let drawn = draw_dir(dir, &[])?;
     let text = if is_sweep(dir) {
-        sweep_report(dir, &drawn, compare)?
+        super::sweep_report::sweep_report(dir, &drawn, compare)?
     } else {
         run_report(dir, baseline, &drawn, compare)?
     };
@@ -278,7 +297,11 @@ fn run_report(
         sc_path.display(),
         sc.seed
     );
-    let _ = writeln!(o, "## Parameters that differ from the baseline\n");
+    let _ = writeln!(
+        o,
+        "## Parameters that differ from the baseline (`{}`)\n",
+        baseline.name
+    );
     let diffs = differences(&sc, baseline);
     if diffs.is_empty() {
         let _ = writeln!(o, "None: this is the baseline.\n");
@@ -302,10 +325,14 @@ fn run_report(
             }
         }
         Some((p, s2)) => {
+            let name = s2
+                .get("scenario")
+                .and_then(|n| n.as_str())
+                .map_or_else(|| p.display().to_string(), str::to_string);
             let _ = writeln!(
                 o,
-                "| metric | this run | {} | difference |\n|---|---|---|---|",
-                p.display()
+                "| metric | {} | {name} | difference |\n|---|---|---|---|",
+                sc.name
             );
             for ((k, a), (_, b)) in run_metrics(&summary).into_iter().zip(run_metrics(s2)) {
                 let d = a.zip(b).map(|(a, b)| a - b);
@@ -364,7 +391,11 @@ fn run_report(
     );
     booster_section(&mut o, &sc, compare);
     charts_section(&mut o, drawn);
-    let _ = writeln!(o, "## Method\n\n{}", method(&sc));
+    let _ = writeln!(
+        o,
+        "## Method\n\n{}\nThe model is described in `docs/model.md`.",
+        method(&sc)
+    );
     Ok(o)
 }
 
@@ -405,132 +436,4 @@ fn booster_section(o: &mut String, sc: &Scenario, compare: Option<&Path>) {
             }
         }
     }
-}
-
-/// Mean and 95% interval half-width (normal approximation).
-fn mean_ci(xs: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let sd = if n > 1.0 {
-        (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        0.0
-    };
-    (mean, 1.96 * sd / n.sqrt())
-}
-
-const SWEEP_METRICS: [&str; 5] = [
-    "liveness",
-    "active_provers_mean",
-    "reward_hhi",
-    "top1_share",
-    "prover_profit",
-];
-
-fn sweep_report(
-    dir: &Path,
-    drawn: &[Drawn],
-    compare: Option<&Path>,
-) -> Result<String, OutputError> {
-    let mpath = dir.join("sweep.json");
-    let manifest: Manifest = std::fs::read_to_string(&mpath)
-        .map_err(|e| oerr(&mpath, e))
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&mpath, e)))?;
-    let stats = |d: &Path| -> Result<BTreeMap<u64, Vec<Vec<f64>>>, OutputError> {
-        let df = read_table(&d.join("sweep.parquet"))?;
-        let cells = numbers(&df, "cell");
-        let cols: Vec<Vec<f64>> = SWEEP_METRICS.iter().map(|m| numbers(&df, m)).collect();
-        let mut by_cell: BTreeMap<u64, Vec<Vec<f64>>> = BTreeMap::new();
-        for (i, c) in cells.iter().enumerate() {
-            let e = by_cell
-                .entry(*c as u64)
-                .or_insert_with(|| vec![Vec::new(); SWEEP_METRICS.len()]);
-            for (j, col) in cols.iter().enumerate() {
-                if col[i].is_finite() {
-                    e[j].push(col[i]);
-                }
-            }
-        }
-        Ok(by_cell)
-    };
-    let mine = stats(dir)?;
-    let theirs = compare.map(stats).transpose()?;
-    let layout = &manifest.layout;
-    let mut o = String::new();
-    let _ = writeln!(o, "# Sweep: {}\n", manifest.file);
-    let _ = writeln!(o, "## Reproduce\n");
-    let _ = writeln!(o, "- proversim {}", env!("CARGO_PKG_VERSION"));
-    let _ = writeln!(
-        o,
-        "- base seed {}; each run's seed is derived from it, its cell and its replicate, and recorded in `sweep.parquet`",
-        manifest.seed
-    );
-    let _ = writeln!(o, "- sweep fingerprint `{}`", manifest.fingerprint);
-    let _ = writeln!(
-        o,
-        "- `proversim sweep {}` gives the same `sweep.parquet` byte for byte\n",
-        manifest.file
-    );
-    let _ = writeln!(
-        o,
-        "## Parameters swept\n\n| parameter | values |\n|---|---|"
-    );
-    for p in &layout.parameters {
-        let vals: Vec<String> = p.values.iter().map(|v| v.to_string()).collect();
-        let _ = writeln!(o, "| `{}` | {} |", p.key, vals.join(", "));
-    }
-    let _ = writeln!(
-        o,
-        "\n{} cells × {} replicates = {} runs.\n",
-        layout.cells(),
-        layout.replicates,
-        layout.runs()
-    );
-    let _ = writeln!(o, "## Key metrics (mean ± 95% interval over replicates)\n");
-    let mut header = String::from("| cell |");
-    for p in &layout.parameters {
-        let _ = write!(header, " `{}` |", p.key);
-    }
-    for m in SWEEP_METRICS {
-        let _ = write!(header, " {m} |");
-        if theirs.is_some() {
-            let _ = write!(header, " {m} (compared) |");
-        }
-    }
-    let _ = writeln!(o, "{header}");
-    let columns =
-        1 + layout.parameters.len() + SWEEP_METRICS.len() * if theirs.is_some() { 2 } else { 1 };
-    let _ = writeln!(o, "|{}", "---|".repeat(columns));
-    for (cell, values) in &mine {
-        let mut row = format!("| {cell} |");
-        for v in layout.cell_values(*cell) {
-            let _ = write!(row, " {v} |");
-        }
-        for (j, xs) in values.iter().enumerate() {
-            let cellfmt = |xs: &[f64]| {
-                if xs.is_empty() {
-                    "error".to_string()
-                } else {
-                    let (m, h) = mean_ci(xs);
-                    format!("{} ± {}", fmt(Some(m)), fmt(Some(h)))
-                }
-            };
-            let _ = write!(row, " {} |", cellfmt(xs));
-            if let Some(t) = &theirs {
-                let other = t
-                    .get(cell)
-                    .map(|v| cellfmt(&v[j]))
-                    .unwrap_or_else(|| "-".into());
-                let _ = write!(row, " {other} |");
-            }
-        }
-        let _ = writeln!(o, "{row}");
-    }
-    charts_section(&mut o, drawn);
-    let _ = writeln!(
-        o,
-        "## Method\n\nEach run simulates the base scenario with the cell's values, settled by the exact rules; \
-         failed runs are error rows and count in no mean. Intervals are mean ± 1.96 × standard deviation / √replicates."
-    );
-    Ok(o)
 }

@@ -1,5 +1,5 @@
 //! The consistency booster: activity records and the three streak rules
-//! (SPEC section 4).
+//! (docs/model.md section 4).
 
 use super::arith::{Overflow, mul};
 use super::{Amount, Epoch};

@@ -1,5 +1,5 @@
 //! The pending chain: blocks, the proven tip, `first(e)`, and pruning
-//! (SPEC sections 1 and 5).
+//! (docs/model.md sections 1 and 5).
 //!
 //! Blocks of epochs whose window has closed are proven (anything unproven
 //! there is pruned first) and can never be credited or referenced again but

@@ -1,4 +1,4 @@
-//! Governance payloads (SPEC section 6): what an executed vote changes.
+//! Governance payloads (docs/model.md section 6): what an executed vote changes.
 
 use super::{Amount, BoosterConfig};
 
@@ -19,7 +19,7 @@ pub struct Payload {
     pub booster: Option<BoosterConfig>,
 }
 
-/// Signalling rounds (SPEC section 6): slots are grouped into rounds of
+/// Signalling rounds (docs/model.md section 6): slots are grouped into rounds of
 /// `round_size`; each slot's proposer may signal for one payload; a payload
 /// with at least `quorum` signals in a round passes when the round ends.
 #[derive(Clone, Debug)]

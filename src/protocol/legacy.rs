@@ -1,4 +1,4 @@
-//! The previous design, for comparison (SPEC section 9): bonded provers
+//! The previous design, for comparison (docs/model.md section 9): bonded provers
 //! quote a fee for epoch `N` to the sequencers of `N + 1`; a proposer in
 //! the first `quote_slots` slots of `N + 1` accepts one quote; with none,
 //! epoch `N` and the first `quote_slots` blocks of `N + 1` are pruned; the

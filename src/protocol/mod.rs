@@ -1,4 +1,4 @@
-//! The exact rules of the permissionless proving design (SPEC sections 1–6).
+//! The exact rules of the permissionless proving design (docs/model.md sections 1–6).
 //!
 //! This module is a pure state machine: it is fed blocks, proof submissions,
 //! governance payloads and slot starts, and it answers with outcomes and

@@ -1,4 +1,4 @@
-//! Proof acceptance, registrations and supersession (SPEC section 2).
+//! Proof acceptance, registrations and supersession (docs/model.md section 2).
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Pools, fees, claims, dust and the books (SPEC section 3).
+//! Pools, fees, claims, dust and the books (docs/model.md section 3).
 
 use super::arith::{Overflow, add, mul_div};
 use super::{Amount, BlockNumber, Epoch, ProverId, SequencerId};

@@ -29,7 +29,7 @@ pub struct Params {
 }
 
 impl Params {
-    /// Mainnet values (SPEC sections 1, 3 and 11).
+    /// Mainnet values (docs/model.md sections 1, 3 and 11).
     pub const MAINNET: Params = Params {
         epoch_duration: 32,
         proof_submission_epochs: 1,

@@ -12,7 +12,8 @@ use toml::{Spanned, Table, Value};
 use super::Scenario;
 pub use super::check::check;
 pub(crate) use super::paths::{
-    Segment, join_path, line_column, parse_override_value, set_path, span_of, split_path,
+    Segment, join_path, line_column, parse_override_value, remove_path, set_path, span_of,
+    split_path,
 };
 
 /// One thing wrong with a scenario.
@@ -83,7 +84,56 @@ fn humane(message: &str) -> String {
         m.truncate(i);
         m.push_str("expected a table");
     }
+    if let Some(hint) = did_you_mean(&m) {
+        m.push_str(&format!("; did you mean `{hint}`?"));
+    }
     m
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (or variant),
+/// the expected name closest to `x`, if one is close.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (given, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected")?.1;
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|name| (strsim::jaro_winkler(given, name), name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name.to_string())
+}
+
+/// Every schema problem of a table, not only the first: after each one the
+/// offending key is set aside and the rest checked again.
+pub(crate) fn schema_problems(mut table: Table) -> Vec<(String, String)> {
+    let mut problems: Vec<(String, String)> = Vec::new();
+    while problems.len() < 100 {
+        match from_value(Value::Table(table.clone())) {
+            Ok(_) => break,
+            Err((key, message)) => {
+                let repeated = problems.iter().any(|(k, m)| *k == key && *m == message);
+                // Setting a key aside can leave its table short of a field:
+                // that is the same problem again, not a new one.
+                let cascade = problems.iter().any(|(k, _)| {
+                    k.len() > key.len()
+                        && k.starts_with(key.as_str())
+                        && matches!(k.as_bytes()[key.len()], b'.' | b'[')
+                });
+                if !repeated && !cascade {
+                    problems.push((key.clone(), message));
+                }
+                if repeated || key.is_empty() || !remove_path(&mut table, &split_path(&key)) {
+                    break;
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// Deserializes a scenario from a TOML value, naming the key path of the
@@ -277,9 +327,21 @@ pub fn parse_in(
         .parse()
         .map_err(|e: toml::de::Error| ScenarioError::one(file, "", e.message().to_string()))?;
     let mut table = resolve_base(file, table, dir, 0)?;
-    // The file alone first, so its errors point into it.
-    from_value(Value::Table(table.clone()))
-        .map_err(|(key, message)| ScenarioError::one(at(&key), key, message))?;
+    // The file alone first, so its errors point into it; every one of them.
+    let mut problems = schema_problems(table.clone());
+    problems.sort_by_key(|(key, _)| span_of(&doc, key).map_or(usize::MAX, |s| s.start));
+    if !problems.is_empty() {
+        return Err(ScenarioError {
+            problems: problems
+                .into_iter()
+                .map(|(key, message)| Problem {
+                    origin: at(&key),
+                    key,
+                    message,
+                })
+                .collect(),
+        });
+    }
     let mut overridden = Vec::new();
     for o in overrides {
         let origin = format!("--set {o}");

@@ -4,6 +4,7 @@
 
 pub mod amount;
 mod booster_spec;
+pub mod builtin;
 mod check;
 pub mod dist;
 pub mod load;

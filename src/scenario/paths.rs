@@ -178,3 +178,30 @@ pub(crate) fn parse_override_value(raw: &str) -> Value {
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| Value::String(raw.to_string()))
 }
+
+/// Removes the value at `path`, if there is one; whether it did.
+pub(crate) fn remove_path(root: &mut Table, path: &[Segment]) -> bool {
+    fn remove_in(current: &mut Value, path: &[Segment]) -> bool {
+        match (path, current) {
+            ([Segment::Key(k)], Value::Table(t)) => t.remove(k.as_str()).is_some(),
+            ([Segment::Index(i)], Value::Array(a)) if *i < a.len() => {
+                // Keep the indices of later entries: an empty table stands in.
+                a[*i] = Value::Table(Table::new());
+                true
+            }
+            ([Segment::Key(k), rest @ ..], Value::Table(t)) => {
+                t.get_mut(k.as_str()).is_some_and(|v| remove_in(v, rest))
+            }
+            ([Segment::Index(i), rest @ ..], Value::Array(a)) => {
+                a.get_mut(*i).is_some_and(|v| remove_in(v, rest))
+            }
+            _ => false,
+        }
+    }
+    let mut doc = Value::Table(std::mem::take(root));
+    let removed = !path.is_empty() && remove_in(&mut doc, path);
+    if let Value::Table(t) = doc {
+        *root = t;
+    }
+    removed
+}

@@ -1,5 +1,5 @@
 //! The scenario file's schema. Every table denies unknown keys, and every
-//! key has a default equal to the mainnet value of SPEC.md where there is
+//! key has a default equal to the mainnet value of docs/model.md where there is
 //! one, so a scenario states only what it changes.
 
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,7 @@ pub struct Scenario {
     /// Proving times from a calibration (sets every group's times).
     pub cost: Option<crate::cost::CostConfig>,
     /// The proving design: the permissionless market or the previous
-    /// bonded quotes (SPEC section 9).
+    /// bonded quotes (docs/model.md section 9).
     pub mechanism: Mechanism,
     /// The bonded-quotes design's constants.
     pub bonded: BondedConfig,
@@ -60,7 +60,7 @@ pub enum Mechanism {
     BondedQuotes,
 }
 
-/// The constants of the bonded-quotes design (SPEC section 9).
+/// The constants of the bonded-quotes design (docs/model.md section 9).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct BondedConfig {
@@ -171,7 +171,7 @@ impl Default for RewardsConfig {
     }
 }
 
-/// Governance rounds (SPEC section 6).
+/// Governance rounds (docs/model.md section 6).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct GovernanceConfig {
@@ -222,7 +222,7 @@ impl Default for PricePath {
     }
 }
 
-/// The exogenous L1 prices of the fee model (SPEC section 3).
+/// The exogenous L1 prices of the fee model (docs/model.md section 3).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeeConfig {
@@ -301,7 +301,7 @@ impl Default for L1Config {
     }
 }
 
-/// How a sequencer votes (SPEC section 7).
+/// How a sequencer votes (docs/model.md section 7).
 #[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum VotePolicy {

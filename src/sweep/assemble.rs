@@ -1,7 +1,9 @@
 //! Turning journals into `sweep.parquet`: one row per run in run order,
-//! every swept parameter and every metric of the catalog a typed column,
-//! whatever the number of threads, shards or interruptions.
+//! every swept parameter and every metric the runs report a typed column
+//! (the catalog's first, in its order, then the rest by name), whatever the
+//! number of threads, shards or interruptions.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -101,9 +103,9 @@ enum MetricColumn {
 }
 
 impl MetricColumn {
-    fn for_metric(m: &Metric) -> MetricColumn {
-        match m.unit {
-            Unit::Count => MetricColumn::Count(Vec::new()),
+    fn for_metric(m: Option<&Metric>) -> MetricColumn {
+        match m.map(|m| m.unit) {
+            Some(Unit::Count) => MetricColumn::Count(Vec::new()),
             _ => MetricColumn::Real(Vec::new()),
         }
     }
@@ -136,6 +138,7 @@ pub fn assemble(
     let runs = sweep.runs();
     // (journal, offset) of each run's line; u64::MAX: absent.
     let mut at = vec![(u32::MAX, u64::MAX); runs as usize];
+    let mut names: BTreeSet<String> = BTreeSet::new();
     for (j, path) in journals.iter().enumerate() {
         let mut reader = BufReader::new(File::open(path).map_err(|e| io(path, e))?);
         let mut offset = 0u64;
@@ -150,6 +153,13 @@ pub fn assemble(
                 .map_err(|e| io(path, format!("a bad journal line: {e}")))?;
             if r.run < runs && at[r.run as usize].0 == u32::MAX {
                 at[r.run as usize] = (j as u32, offset);
+                if let Some(m) = &r.metrics {
+                    for k in m.0.keys() {
+                        if !names.contains(k) {
+                            names.insert(k.clone());
+                        }
+                    }
+                }
             }
             offset += n as u64;
         }
@@ -167,7 +177,22 @@ pub fn assemble(
         .map_or("sweep".to_string(), |s| s.to_string_lossy().to_string());
     let mut table = TableFile::new(dir, &name, false);
     let mut fixed = SweepColumns::default();
-    let mut metric_cols: Vec<MetricColumn> = METRICS.iter().map(MetricColumn::for_metric).collect();
+    // The catalog's metrics in its order, then the others by name.
+    let mut metric_names: Vec<String> = METRICS
+        .iter()
+        .filter(|m| names.contains(m.key))
+        .map(|m| m.key.to_string())
+        .collect();
+    metric_names.extend(
+        names
+            .iter()
+            .filter(|n| !METRICS.iter().any(|m| m.key == n.as_str()))
+            .cloned(),
+    );
+    let mut metric_cols: Vec<MetricColumn> = metric_names
+        .iter()
+        .map(|n| MetricColumn::for_metric(METRICS.iter().find(|m| m.key == n.as_str())))
+        .collect();
     let mut params: Vec<ParamColumn> = sweep
         .parameters
         .iter()
@@ -184,8 +209,8 @@ pub fn assemble(
                  table: &mut TableFile|
      -> Result<(), SweepError> {
         let mut df = fixed.take_frame().map_err(|e| io(out, e))?;
-        for (m, col) in METRICS.iter().zip(metric_cols.iter_mut()) {
-            df.with_column(col.take(m.key)).map_err(|e| io(out, e))?;
+        for (m, col) in metric_names.iter().zip(metric_cols.iter_mut()) {
+            df.with_column(col.take(m)).map_err(|e| io(out, e))?;
         }
         for (p, col) in sweep.parameters.iter().zip(params.iter_mut()) {
             let c = col.take(&p.key);
@@ -222,8 +247,8 @@ pub fn assemble(
         let r: RunLine = serde_json::from_str(&line).map_err(|e| io(&journals[j as usize], e))?;
         debug_assert_eq!(r.run, run as u64);
         fixed.push(SweepRow::from(&r));
-        for (m, col) in METRICS.iter().zip(metric_cols.iter_mut()) {
-            col.push(r.metrics.as_ref().and_then(|x| x.get(m.key)));
+        for (m, col) in metric_names.iter().zip(metric_cols.iter_mut()) {
+            col.push(r.metrics.as_ref().and_then(|x| x.get(m)));
         }
         for (col, v) in params.iter_mut().zip(sweep.cell_values(r.cell)) {
             col.push(v);

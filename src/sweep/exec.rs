@@ -16,30 +16,45 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{RunOptions, run};
 use crate::metrics::catalog::METRICS;
+use crate::metrics::flat::flatten;
 use crate::metrics::{NullRecorder, Summary};
 use crate::output::tables::{OutputError, write_atomic};
 
 pub use super::assemble::assemble;
 use super::spec::{Layout, Sweep};
 
-/// The summary metrics a sweep keeps per run: every metric of
-/// [`METRICS`], by key (`None` where a run does not define it).
+/// The summary metrics a sweep keeps per run, by key: every metric of
+/// [`METRICS`] (`None` where a run does not define it) and every other
+/// numeric field of the summary under its dotted name, or the subset a
+/// sweep names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Metrics(pub BTreeMap<String, Option<f64>>);
 
 impl From<&Summary> for Metrics {
     fn from(s: &Summary) -> Self {
-        Metrics(
-            METRICS
-                .iter()
-                .map(|m| (m.key.to_string(), (m.of)(s)))
-                .collect(),
-        )
+        let mut all: BTreeMap<String, Option<f64>> = METRICS
+            .iter()
+            .map(|m| (m.key.to_string(), (m.of)(s)))
+            .collect();
+        all.extend(flatten(s).into_iter().map(|(k, v)| (k, Some(v))));
+        Metrics(all)
     }
 }
 
 impl Metrics {
+    /// The metrics of a run, or only those `names` lists.
+    pub fn of(s: &Summary, names: Option<&[String]>) -> Metrics {
+        let mut all = Metrics::from(s);
+        if let Some(names) = names {
+            all.0.retain(|k, _| names.contains(k));
+            for n in names {
+                all.0.entry(n.clone()).or_insert(None);
+            }
+        }
+        all
+    }
+
     /// The value of a metric, if the run has it.
     pub fn get(&self, key: &str) -> Option<f64> {
         self.0.get(key).copied().flatten()
@@ -81,6 +96,12 @@ pub struct Manifest {
     pub shard: Option<(u64, u64)>,
     /// The swept keys, their values and the replicates.
     pub layout: Layout,
+    /// The keys the sweep file sets on top of its base, `(key, value)`.
+    #[serde(default)]
+    pub overrides: Vec<(String, String)>,
+    /// The design its cells simulate (`Permissionless` or `BondedQuotes`).
+    #[serde(default)]
+    pub mechanism: String,
 }
 
 /// Why a sweep could not go on.
@@ -113,6 +134,9 @@ pub struct SweepOptions<'a> {
     pub resume: bool,
     /// Keep every run's tables under `out/runs/`.
     pub keep_runs: bool,
+    /// Write every run's epochs to `out/epochs/cell=C/replicate=R/part.parquet`
+    /// (a Hive-partitioned dataset polars and pyarrow read whole).
+    pub epochs_table: bool,
     /// Called after each run with (done, total, failed).
     pub progress: Option<&'a (dyn Fn(u64, u64, u64) + Sync)>,
 }
@@ -182,6 +206,8 @@ fn manifest_of(sweep: &Sweep, shard: Option<(u64, u64)>) -> Manifest {
         seed: sweep.seed,
         shard,
         layout: sweep.layout.clone(),
+        overrides: sweep.overrides.clone(),
+        mechanism: sweep.mechanism.clone(),
     }
 }
 
@@ -267,6 +293,9 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     }
     failed = failures.load(Ordering::Relaxed);
     assemble(&sweep.layout, &[journal], &out.join("sweep.parquet"), false)?;
+    if opts.shard.is_none() {
+        super::write_sensitivity(&sweep.layout, out)?;
+    }
     Ok(SweepReport {
         runs: mine,
         ran: todo.len() as u64,
@@ -296,20 +325,88 @@ fn run_one(sweep: &Sweep, run_index: u64, opts: &SweepOptions<'_>) -> RunLine {
         }
     };
     scenario.seed = seed;
-    let result = if opts.keep_runs {
+    let result = if opts.epochs_table && !opts.keep_runs {
+        let mut rec = EpochsOnly::default();
+        run(&scenario, &mut rec, RunOptions::default())
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                write_epochs_part(&opts.out, cell, replicate, rec.rows)
+                    .map(|_| r)
+                    .map_err(|e| e.to_string())
+            })
+    } else if opts.keep_runs {
         let dir = opts
             .out
             .join("runs")
             .join(format!("cell-{cell:06}-rep-{replicate:03}"));
-        crate::run::run_to_dir(&scenario, &dir, false, None, None).map_err(|e| e.to_string())
+        crate::run::run_to_dir(&scenario, &dir, false, None, None)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                if opts.epochs_table {
+                    let part = epochs_part_dir(&opts.out, cell, replicate);
+                    std::fs::create_dir_all(&part)
+                        .and_then(|_| {
+                            std::fs::copy(dir.join("epochs.parquet"), part.join("part.parquet"))
+                        })
+                        .map_err(|e| format!("{}: {e}", part.display()))?;
+                }
+                Ok(r)
+            })
     } else {
         run(&scenario, &mut NullRecorder, RunOptions::default()).map_err(|e| e.to_string())
     };
     match result {
-        Ok(r) => line.metrics = Some(Metrics::from(&r.summary)),
+        Ok(r) => line.metrics = Some(Metrics::of(&r.summary, sweep.layout.metrics.as_deref())),
         Err(e) => line.error = Some(e),
     }
     line
+}
+
+/// Keeps the epoch rows of a run and nothing else.
+#[derive(Default)]
+struct EpochsOnly {
+    rows: crate::metrics::rows::EpochColumns,
+}
+
+impl crate::metrics::Recorder for EpochsOnly {
+    fn keeps_rows(&self) -> bool {
+        false
+    }
+    fn epoch(&mut self, row: crate::metrics::EpochRow) {
+        self.rows.push(row);
+    }
+    fn prover(&mut self, _: crate::metrics::ProverRow) {}
+    fn submission(&mut self, _: crate::metrics::SubmissionRow) {}
+    fn event(&mut self, _: crate::metrics::EventRow) {}
+}
+
+/// The folder of one run's part of the epochs dataset.
+fn epochs_part_dir(out: &Path, cell: u64, replicate: u32) -> PathBuf {
+    out.join("epochs")
+        .join(format!("cell={cell}"))
+        .join(format!("replicate={replicate}"))
+}
+
+/// Writes one run's epochs as a part of the sweep's epochs dataset.
+fn write_epochs_part(
+    out: &Path,
+    cell: u64,
+    replicate: u32,
+    mut rows: crate::metrics::rows::EpochColumns,
+) -> Result<(), OutputError> {
+    let dir = epochs_part_dir(out, cell, replicate);
+    std::fs::create_dir_all(&dir).map_err(|e| OutputError {
+        path: dir.clone(),
+        message: e.to_string(),
+    })?;
+    let frame = rows.take_frame().map_err(|e| OutputError {
+        path: dir.clone(),
+        message: e.to_string(),
+    })?;
+    let mut table = crate::output::tables::TableFile::new(&dir, "part", false);
+    table.write(frame)?;
+    table.finish()?;
+    table.commit()
 }
 
 /// Joins shard folders into one sweep folder: checks that they are shards
@@ -370,6 +467,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
         &out.join("sweep.parquet"),
         true,
     )?;
+    super::write_sensitivity(&manifest.layout, out)?;
     let manifest = Manifest {
         shard: None,
         ..manifest

@@ -3,10 +3,12 @@
 
 mod assemble;
 pub mod exec;
+pub mod sensitivity;
 pub mod spec;
 
 pub use exec::{
     Manifest, Metrics, SweepError, SweepOptions, SweepReport, assemble, invalid_cells, merge,
     run_sweep,
 };
-pub use spec::{Layout, Sweep, load, parse};
+pub use sensitivity::write_sensitivity;
+pub use spec::{Layout, Sampler, Seeds, Sweep, load, parse, replicate_seed};

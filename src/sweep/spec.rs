@@ -24,6 +24,16 @@
 //!
 //! Cells are the cartesian product of the axes (a lone parameter or a zip
 //! group), the first axis varying slowest.
+//!
+//! Instead of a grid, `sampler = "lhs"` (a Latin hypercube of `samples`
+//! points) or `sampler = "sobol"` (a Saltelli design of `samples` base
+//! points, `samples * (keys + 2)` cells, for Sobol' indices) draws the cells
+//! from each parameter's `min` and `max` (`scale = "log"` for geometric).
+//! A sampled design is one zip group: cell `i` is point `i`.
+//!
+//! `seeds = "paired"` (the default) gives replicate `r` the same seed in
+//! every cell, so that cells differ only by their values (common random
+//! numbers); `"independent"` gives every run its own seed.
 
 use std::path::{Path, PathBuf};
 
@@ -59,7 +69,38 @@ struct ParamSpec {
     #[serde(default)]
     scale: Scale,
     zip: Option<String>,
+    min: Option<Value>,
+    max: Option<Value>,
 }
+
+/// How a sweep lays out its cells.
+#[derive(Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampler {
+    /// Every combination of the parameters' values.
+    #[default]
+    Grid,
+    /// A Latin hypercube over the parameters' ranges.
+    Lhs,
+    /// A Saltelli design over the parameters' ranges, for Sobol' indices.
+    Sobol,
+}
+
+/// How the runs of a sweep are seeded.
+#[derive(Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Seeds {
+    /// Replicate `r` has the same seed in every cell.
+    #[default]
+    Paired,
+    /// Every run has its own seed.
+    Independent,
+}
+
+/// The most cells a sweep may have.
+pub const MAX_CELLS: u64 = 10_000_000;
+/// The most replicates a cell may have.
+pub const MAX_REPLICATES: u32 = 100_000;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +111,12 @@ struct SweepTable {
     seed: Option<u64>,
     #[serde(default)]
     parameter: Vec<ParamSpec>,
+    #[serde(default)]
+    sampler: Sampler,
+    samples: Option<u32>,
+    #[serde(default)]
+    seeds: Seeds,
+    metrics: Option<Vec<String>>,
 }
 
 fn one() -> u32 {
@@ -104,6 +151,15 @@ pub struct Layout {
     pub axes: Vec<Axis>,
     /// Runs per cell.
     pub replicates: u32,
+    /// How the cells were laid out.
+    #[serde(default)]
+    pub sampler: Sampler,
+    /// How runs are seeded.
+    #[serde(default)]
+    pub seeds: Seeds,
+    /// The metrics each run keeps (`None`: every metric).
+    #[serde(default)]
+    pub metrics: Option<Vec<String>>,
 }
 
 /// A parsed, checked sweep.
@@ -121,6 +177,10 @@ pub struct Sweep {
     pub seed: u64,
     /// A fingerprint of everything above (shards and resumes must match).
     pub fingerprint: String,
+    /// The keys the sweep file sets on top of its base, `(key, value)`.
+    pub overrides: Vec<(String, String)>,
+    /// The design its cells simulate.
+    pub mechanism: String,
 }
 
 fn problem(origin: String, key: &str, message: impl Into<String>) -> ScenarioError {
@@ -256,16 +316,62 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         }
         None => Table::new(),
     };
+    let overrides = flat_keys(&table);
     merge_tables(&mut base, table);
     let scenario =
         from_value(Value::Table(base.clone())).map_err(|(k, m)| problem(at(&k), &k, m))?;
-    if spec.replicates == 0 {
+    if spec.replicates == 0 || spec.replicates > MAX_REPLICATES {
         return Err(problem(
             at("sweep.replicates"),
             "sweep.replicates",
-            "expected at least 1, found 0",
+            format!("expected 1 to {MAX_REPLICATES}, found {}", spec.replicates),
         ));
     }
+    if let Some(names) = &spec.metrics {
+        for (i, name) in names.iter().enumerate() {
+            if !crate::metrics::flat::known(name) {
+                let hint = crate::metrics::flat::suggest(name)
+                    .map_or(String::new(), |s| format!("; did you mean '{s}'?"));
+                let key = format!("sweep.metrics[{i}]");
+                return Err(problem(
+                    at("sweep.metrics"),
+                    &key,
+                    format!("'{name}' is not a summary metric{hint}"),
+                ));
+            }
+        }
+    }
+    let mut seen_keys: Vec<String> = Vec::new();
+    for (i, p) in spec.parameter.iter().enumerate() {
+        let key = join_path(&split_path(&p.key));
+        if seen_keys.contains(&key) {
+            let here = format!("sweep.parameter[{i}].key");
+            return Err(problem(
+                at(&here),
+                &here,
+                format!("'{key}' is swept twice; give each key once (zip keys that vary together)"),
+            ));
+        }
+        seen_keys.push(key);
+    }
+    let sampled = match spec.sampler {
+        Sampler::Grid => {
+            if spec.samples.is_some() {
+                return Err(problem(
+                    at("sweep.samples"),
+                    "sweep.samples",
+                    "`samples` is for sampler = \"lhs\" or \"sobol\"; a grid takes every combination",
+                ));
+            }
+            None
+        }
+        sampler => Some(sample_values(
+            &spec,
+            sampler,
+            spec.seed.unwrap_or(scenario.seed),
+            &at,
+        )?),
+    };
     if spec.parameter.is_empty() {
         return Err(problem(
             at("sweep"),
@@ -277,7 +383,15 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
     let mut axes: Vec<(Option<String>, Axis)> = Vec::new();
     for (i, p) in spec.parameter.iter().enumerate() {
         let here = format!("sweep.parameter[{i}]");
+        if sampled.is_none() && (p.min.is_some() || p.max.is_some()) {
+            return Err(problem(
+                at(&here),
+                &here,
+                "`min` and `max` are for sampler = \"lhs\" or \"sobol\"; a grid takes `values` or `start`, `stop` and `step` or `count`",
+            ));
+        }
         let values = match &p.values {
+            _ if sampled.is_some() => sampled.as_ref().expect("sampled")[i].clone(),
             Some(v)
                 if p.start.is_some()
                     || p.stop.is_some()
@@ -313,8 +427,13 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
                 format!("{:?} is not a scenario key path", p.key),
             ));
         }
-        // Each value must fit the key: the same check as the file's.
-        for v in &values {
+        // Each value must fit the key: the same check as the file's (a
+        // sampled range: its two ends).
+        let checked: Vec<&Value> = match &sampled {
+            Some(_) => [&p.min, &p.max].into_iter().flatten().collect(),
+            None => values.iter().collect(),
+        };
+        for v in checked {
             let mut t = base.clone();
             set_path(&mut t, &segments, v.clone())
                 .and_then(|_| {
@@ -334,7 +453,13 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
             values,
         });
         let len = parameters[index].values.len();
-        match axes.iter_mut().find(|(z, _)| z.is_some() && *z == p.zip) {
+        // A sampled design is one zip group.
+        let zip = if sampled.is_some() {
+            Some(String::new())
+        } else {
+            p.zip.clone()
+        };
+        match axes.iter_mut().find(|(z, _)| z.is_some() && *z == zip) {
             Some((_, axis)) => {
                 if axis.len != len {
                     let first = &parameters[axis.parameters[0]];
@@ -353,7 +478,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
                 axis.parameters.push(index);
             }
             None => axes.push((
-                p.zip.clone(),
+                zip,
                 Axis {
                     parameters: vec![index],
                     len,
@@ -363,7 +488,20 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
     }
     let seed = spec.seed.unwrap_or(scenario.seed);
     let axes: Vec<Axis> = axes.into_iter().map(|(_, a)| a).collect();
-    let _ = &scenario;
+    let cells = axes
+        .iter()
+        .try_fold(1u64, |n, a| n.checked_mul(a.len as u64))
+        .filter(|&n| n <= MAX_CELLS);
+    let runs = cells.and_then(|c| c.checked_mul(spec.replicates as u64));
+    if runs.is_none_or(|r| r > MAX_CELLS) {
+        return Err(problem(
+            at("sweep"),
+            "sweep.parameter",
+            format!(
+                "the sweep has more than {MAX_CELLS} runs (cells x replicates); split it or use sampler = \"lhs\""
+            ),
+        ));
+    }
     let fingerprint = {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
@@ -375,6 +513,10 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
             h.update(format!("{:?};", a.parameters));
         }
         h.update(format!("{};{}", spec.replicates, seed));
+        h.update(format!(
+            "{:?};{:?};{:?}",
+            spec.sampler, spec.seeds, spec.metrics
+        ));
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };
     Ok(Sweep {
@@ -385,10 +527,42 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
             parameters,
             axes,
             replicates: spec.replicates,
+            sampler: spec.sampler,
+            seeds: spec.seeds,
+            metrics: spec.metrics.clone(),
         },
         seed,
         fingerprint,
+        overrides,
+        mechanism: format!("{:?}", scenario.mechanism),
     })
+}
+
+/// Every leaf key of a table as `(dotted path, value)`.
+fn flat_keys(t: &Table) -> Vec<(String, String)> {
+    fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_table) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(&format!("{prefix}[{i}]"), x, out);
+                }
+            }
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", &Value::Table(t.clone()), &mut out);
+    out
 }
 
 impl Layout {
@@ -469,8 +643,139 @@ impl Sweep {
         })
     }
 
-    /// The seed of run `replicate` of `cell`.
+    /// The seed of run `replicate` of `cell`: with paired seeds, the seed
+    /// of replicate `replicate` of `proversim compare` from the same base.
     pub fn seed_of(&self, cell: u64, replicate: u32) -> u64 {
-        crate::engine::rng::derive_seed(self.seed, &[cell, replicate as u64])
+        match self.layout.seeds {
+            Seeds::Paired => replicate_seed(self.seed, replicate),
+            Seeds::Independent => {
+                crate::engine::rng::derive_seed(self.seed, &[cell, replicate as u64])
+            }
+        }
     }
+}
+
+/// The seed of replicate `r` of a paired experiment with base seed `base`.
+pub fn replicate_seed(base: u64, r: u32) -> u64 {
+    crate::engine::rng::derive_seed(base, &[u64::from(r)])
+}
+
+/// The values of every parameter at every point of a sampled design, from
+/// each parameter's `min`, `max` and `scale`.
+fn sample_values(
+    spec: &SweepTable,
+    sampler: Sampler,
+    seed: u64,
+    at: &dyn Fn(&str) -> String,
+) -> Result<Vec<Vec<Value>>, ScenarioError> {
+    use crate::stats::sampling::{SOBOL_DIMENSIONS, latin_hypercube, saltelli};
+    let name = if sampler == Sampler::Lhs {
+        "lhs"
+    } else {
+        "sobol"
+    };
+    let Some(n) = spec.samples.filter(|&n| n >= 2) else {
+        return Err(problem(
+            at("sweep.samples"),
+            "sweep.samples",
+            format!("sampler = \"{name}\" needs `samples`, at least 2"),
+        ));
+    };
+    let k = spec.parameter.len();
+    if sampler == Sampler::Sobol && k > SOBOL_DIMENSIONS {
+        return Err(problem(
+            at("sweep.parameter"),
+            "sweep.parameter",
+            format!("a Sobol' design takes at most {SOBOL_DIMENSIONS} keys"),
+        ));
+    }
+    let points = (n as u64)
+        * if sampler == Sampler::Sobol {
+            k as u64 + 2
+        } else {
+            1
+        };
+    if points > MAX_CELLS {
+        return Err(problem(
+            at("sweep.samples"),
+            "sweep.samples",
+            format!("{points} cells; at most {MAX_CELLS}"),
+        ));
+    }
+    let mut ranges = Vec::new();
+    for (i, p) in spec.parameter.iter().enumerate() {
+        let here = format!("sweep.parameter[{i}]");
+        if p.values.is_some()
+            || p.start.is_some()
+            || p.stop.is_some()
+            || p.step.is_some()
+            || p.count.is_some()
+            || p.zip.is_some()
+        {
+            return Err(problem(
+                at(&here),
+                &here,
+                format!(
+                    "sampler = \"{name}\" draws from `min` and `max` (and `scale`); `values`, ranges and `zip` are for grids"
+                ),
+            ));
+        }
+        let (Some(lo), Some(hi)) = (
+            p.min.as_ref().and_then(as_f64),
+            p.max.as_ref().and_then(as_f64),
+        ) else {
+            return Err(problem(
+                at(&here),
+                &here,
+                "expected numbers `min` and `max`",
+            ));
+        };
+        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            return Err(problem(
+                at(&here),
+                &here,
+                format!("expected finite `min` < `max`, found {lo} and {hi}"),
+            ));
+        }
+        if p.scale == Scale::Log && lo <= 0.0 {
+            return Err(problem(
+                at(&here),
+                &here,
+                "a log scale needs a positive `min`",
+            ));
+        }
+        let integer =
+            matches!(p.min, Some(Value::Integer(_))) && matches!(p.max, Some(Value::Integer(_)));
+        ranges.push((lo, hi, p.scale, integer));
+    }
+    let unit = match sampler {
+        Sampler::Lhs => latin_hypercube(n as usize, k, seed),
+        _ => saltelli(n as usize, k, seed),
+    };
+    Ok(ranges
+        .iter()
+        .enumerate()
+        .map(|(d, &(lo, hi, scale, integer))| {
+            unit.iter()
+                .map(|u| {
+                    // An integer range spans `min ..= max`: `max + 1` is the
+                    // end of its last stratum.
+                    let top = if integer && scale == Scale::Linear {
+                        hi + 1.0
+                    } else {
+                        hi
+                    };
+                    let x = match scale {
+                        Scale::Linear => lo + u[d] * (top - lo),
+                        Scale::Log => (lo.ln() + u[d] * (hi.ln() - lo.ln())).exp(),
+                    };
+                    if integer {
+                        Value::Integer(x.floor().clamp(lo, hi) as i64)
+                    } else {
+                        Value::Float(x)
+                    }
+                })
+                .collect()
+        })
+        .collect())
 }

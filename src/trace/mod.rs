@@ -1,5 +1,5 @@
 //! Replay traces: a fixed history of blocks, proofs and governance payloads
-//! replayed through the protocol (the `settle` command, SPEC section 11).
+//! replayed through the protocol (the `settle` command, docs/model.md section 11).
 
 mod names;
 pub mod parse;

@@ -1,4 +1,4 @@
-//! Reading and validating a replay trace (SPEC section 11). Every check that
+//! Reading and validating a replay trace (docs/model.md section 11). Every check that
 //! can be made before replaying is made here, so a bad file fails before
 //! anything is printed.
 

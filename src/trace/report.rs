@@ -1,4 +1,4 @@
-//! What `settle` prints: the JSON object of SPEC section 11, and tables for
+//! What `settle` prints: the JSON object of docs/model.md section 11, and tables for
 //! people.
 
 use std::fmt::Write as _;
@@ -28,7 +28,7 @@ pub struct EpochLine<'a> {
 }
 
 /// The replay's results with names resolved and every list in the order
-/// SPEC section 11 states.
+/// docs/model.md section 11 states.
 #[derive(Clone, Debug)]
 pub struct Report<'a> {
     /// Every epoch with an accepted submission, ascending.
@@ -116,7 +116,7 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// The JSON object of SPEC section 11, on one line (keys in the stated
+    /// The JSON object of docs/model.md section 11, on one line (keys in the stated
     /// order, `", "` and `": "` separators, non-ASCII escaped), with a final
     /// newline.
     pub fn to_json(&self) -> String {

@@ -1,4 +1,4 @@
-//! Writes replay traces (SPEC section 11): the one place that knows how a
+//! Writes replay traces (docs/model.md section 11): the one place that knows how a
 //! history is spelled in a trace file, next to the parser that reads it.
 //! A run's trace replayed by `settle` reproduces the run's payouts.
 

@@ -1,11 +1,11 @@
-//! A second, deliberately naive implementation of SPEC sections 2–6 and 11,
+//! A second, deliberately naive implementation of docs/model.md sections 2–6 and 11,
 //! written from the specification alone: every block kept forever, every
 //! slot from 0 to `end_slot` visited, registrations in one flat map, the
 //! booster curves recomputed by their definitions with no table. The
 //! property tests replay random traces through both and compare the JSON.
 //! Values in those traces are small, so this model does not check overflow.
 
-// The formulas are written as SPEC states them, not as clippy would.
+// The formulas are written as docs/model.md states them, not as clippy would.
 #![allow(
     clippy::int_plus_one,
     clippy::implicit_saturating_sub,
@@ -86,7 +86,7 @@ fn bump(b: &BoosterConfig, v: u64) -> u64 {
     }
 }
 
-/// The SPEC section 11 JSON of a trace, computed naively.
+/// The docs/model.md section 11 JSON of a trace, computed naively.
 pub fn settle(trace: &Trace) -> Value {
     let p = trace.params;
     let (ed, pse) = (p.epoch_duration, p.proof_submission_epochs);

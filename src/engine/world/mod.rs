@@ -51,7 +51,7 @@ pub enum EngineError {
 /// How to run.
 #[derive(Default)]
 pub struct RunOptions<'a> {
-    /// Also produce a replay trace of the run (SPEC section 11).
+    /// Also produce a replay trace of the run (docs/model.md section 11).
     pub trace: bool,
     /// Called with each epoch number as it begins.
     pub progress: Option<&'a mut dyn FnMut(u64)>,

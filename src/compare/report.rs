@@ -1,0 +1,541 @@
+//! A comparison's outputs: `compare.parquet` (one row per scenario and
+//! replicate), `epochs.parquet` (the per-epoch series of every run),
+//! `compare.json` (paired intervals per metric, the seeds, the scenario
+//! differences), the overlaid charts and `report.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::{Comparison, Outcome};
+use crate::metrics::catalog::METRICS;
+use crate::output::charts::Drawn;
+use crate::output::plot::{Chart, Kind, Series, draw, format_value};
+use crate::output::report::{charts_section, differences};
+use crate::output::tables::{OutputError, TableFile, write_atomic};
+use crate::stats::interval::{FEW_REPLICATES, paired_interval, t_interval};
+
+fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
+    OutputError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// One metric of a comparison: the two means, and the mean of the paired
+/// differences B − A with its Student-t 95% interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricDiff {
+    /// A's mean over the pairs where both ran.
+    pub a_mean: f64,
+    /// B's mean over the same pairs.
+    pub b_mean: f64,
+    /// The mean of B − A.
+    pub diff_mean: f64,
+    /// Its interval's lower end.
+    pub diff_ci_low: f64,
+    /// Its interval's upper end.
+    pub diff_ci_high: f64,
+    /// Pairs it rests on.
+    pub n: usize,
+}
+
+#[derive(Serialize)]
+struct Difference {
+    key: String,
+    a: String,
+    b: String,
+}
+
+#[derive(Serialize)]
+struct CompareJson<'a> {
+    a: &'a str,
+    b: &'a str,
+    a_file: &'a str,
+    b_file: &'a str,
+    replicates: usize,
+    base_seed: u64,
+    seeds: &'a [u64],
+    failed_runs: usize,
+    metrics: &'a BTreeMap<String, MetricDiff>,
+    differences: Vec<Difference>,
+}
+
+fn value(o: &Outcome, metric: &str) -> f64 {
+    o.result
+        .as_ref()
+        .ok()
+        .and_then(|m| m.get(metric))
+        .unwrap_or(f64::NAN)
+}
+
+/// Every metric either side reports: the catalog's in its order, then the
+/// rest by name.
+fn metric_names(c: &Comparison) -> Vec<String> {
+    let mut all = BTreeSet::new();
+    for o in c.runs_a.iter().chain(&c.runs_b) {
+        if let Ok(m) = &o.result {
+            all.extend(m.0.keys().cloned());
+        }
+    }
+    let mut names: Vec<String> = METRICS
+        .iter()
+        .filter(|m| all.contains(m.key))
+        .map(|m| m.key.to_string())
+        .collect();
+    names.extend(
+        all.into_iter()
+            .filter(|n| !METRICS.iter().any(|m| m.key == n.as_str())),
+    );
+    names
+}
+
+/// The paired interval of every metric defined in at least one pair.
+pub fn diffs(c: &Comparison) -> BTreeMap<String, MetricDiff> {
+    let mut out = BTreeMap::new();
+    for name in metric_names(c) {
+        let a: Vec<f64> = c.runs_a.iter().map(|o| value(o, &name)).collect();
+        let b: Vec<f64> = c.runs_b.iter().map(|o| value(o, &name)).collect();
+        let Some(d) = paired_interval(&a, &b) else {
+            continue;
+        };
+        let both: Vec<(f64, f64)> = a
+            .iter()
+            .zip(&b)
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|(x, y)| (*x, *y))
+            .collect();
+        let n = both.len() as f64;
+        out.insert(
+            name,
+            MetricDiff {
+                a_mean: both.iter().map(|p| p.0).sum::<f64>() / n,
+                b_mean: both.iter().map(|p| p.1).sum::<f64>() / n,
+                diff_mean: d.mean,
+                diff_ci_low: d.low,
+                diff_ci_high: d.high,
+                n: d.n,
+            },
+        );
+    }
+    out
+}
+
+fn write_runs_table(c: &Comparison, names: &[String], dir: &Path) -> Result<(), OutputError> {
+    let rows: Vec<(&str, usize, &Outcome)> = c
+        .runs_a
+        .iter()
+        .enumerate()
+        .map(|(r, o)| (c.a.name.as_str(), r, o))
+        .chain(
+            c.runs_b
+                .iter()
+                .enumerate()
+                .map(|(r, o)| (c.b.name.as_str(), r, o)),
+        )
+        .collect();
+    let path = dir.join("compare.parquet");
+    let mut cols = vec![
+        Column::new(
+            "scenario".into(),
+            rows.iter().map(|r| r.0.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "replicate".into(),
+            rows.iter().map(|r| r.1 as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "seed".into(),
+            rows.iter().map(|r| r.2.seed).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "status".into(),
+            rows.iter()
+                .map(|r| if r.2.result.is_ok() { "ok" } else { "error" })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "error".into(),
+            rows.iter()
+                .map(|r| r.2.result.as_ref().err().cloned().unwrap_or_default())
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for n in names {
+        let v: Vec<Option<f64>> = rows
+            .iter()
+            .map(|r| r.2.result.as_ref().ok().and_then(|m| m.get(n)))
+            .collect();
+        cols.push(Column::new(n.as_str().into(), v));
+    }
+    let df = DataFrame::new_infer_height(cols).map_err(|e| oerr(&path, e))?;
+    let mut t = TableFile::new(dir, "compare", false);
+    t.write(df)?;
+    t.finish()?;
+    t.commit()
+}
+
+fn write_epochs_table(c: &Comparison, dir: &Path) -> Result<(), OutputError> {
+    let path = dir.join("epochs.parquet");
+    let (mut sc, mut rep, mut ep, mut act, mut live, mut pool, mut paid, mut lat) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for (name, runs) in [(&c.a.name, &c.runs_a), (&c.b.name, &c.runs_b)] {
+        for (r, o) in runs.iter().enumerate() {
+            for e in &o.series {
+                sc.push(name.clone());
+                rep.push(r as u32);
+                ep.push(e.epoch);
+                act.push(e.active_provers);
+                live.push(e.liveness);
+                pool.push(e.pool);
+                paid.push(e.provers_paid);
+                lat.push(e.full_proof_latency_s);
+            }
+        }
+    }
+    let df = DataFrame::new_infer_height(vec![
+        Column::new("scenario".into(), sc),
+        Column::new("replicate".into(), rep),
+        Column::new("epoch".into(), ep),
+        Column::new("active_provers".into(), act),
+        Column::new("liveness".into(), live),
+        Column::new("pool".into(), pool),
+        Column::new("provers_paid".into(), paid),
+        Column::new("full_proof_latency_s".into(), lat),
+    ])
+    .map_err(|e| oerr(&path, e))?;
+    let mut t = TableFile::new(dir, "epochs", false);
+    t.write(df)?;
+    t.finish()?;
+    t.commit()
+}
+
+/// A side's series as a line (mean over replicates, in bins of epochs)
+/// and a band (the 95% interval of that mean).
+fn band_series(
+    name: &str,
+    runs: &[Outcome],
+    per: u64,
+    of: fn(&super::EpochSeries) -> Option<f64>,
+) -> Series {
+    let epochs = runs.iter().map(|o| o.series.len()).max().unwrap_or(0) as u64;
+    let bins = epochs.div_ceil(per) as usize;
+    let mut points = Vec::with_capacity(bins);
+    let mut band = Vec::with_capacity(bins);
+    for b in 0..bins {
+        let lo = b as u64 * per;
+        let hi = (lo + per).min(epochs);
+        let per_run: Vec<f64> = runs
+            .iter()
+            .filter_map(|o| {
+                let xs: Vec<f64> = o
+                    .series
+                    .iter()
+                    .filter(|e| e.epoch >= lo && e.epoch < hi)
+                    .filter_map(of)
+                    .collect();
+                (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+            })
+            .collect();
+        if let Some(i) = t_interval(&per_run) {
+            points.push((lo as f64, i.mean));
+            band.push((lo as f64, i.low, i.high));
+        }
+    }
+    Series {
+        name: name.to_string(),
+        points,
+        band,
+    }
+}
+
+fn draw_charts(c: &Comparison, dir: &Path) -> Result<Vec<Drawn>, OutputError> {
+    let out = dir.join("charts");
+    std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
+    let epochs = c
+        .runs_a
+        .iter()
+        .chain(&c.runs_b)
+        .map(|o| o.series.len())
+        .max()
+        .unwrap_or(0) as u64;
+    let per = epochs.div_ceil(200).max(1);
+    let x_label = if per > 1 {
+        format!("epoch (mean over {per}-epoch bins)")
+    } else {
+        "epoch".to_string()
+    };
+    type Of = fn(&super::EpochSeries) -> Option<f64>;
+    let charts: [(&str, &str, &str, Of); 5] = [
+        ("active_provers", "Active provers", "provers", |e| {
+            Some(e.active_provers as f64)
+        }),
+        (
+            "liveness",
+            "Liveness (blocks proven / built)",
+            "share",
+            |e| Some(e.liveness),
+        ),
+        ("pool", "Prover pool per epoch", "tokens", |e| Some(e.pool)),
+        ("provers_paid", "Provers paid per epoch", "provers", |e| {
+            Some(e.provers_paid as f64)
+        }),
+        ("full_proof_latency", "Time to full proof", "seconds", |e| {
+            e.full_proof_latency_s
+        }),
+    ];
+    let mut drawn = Vec::new();
+    for (stem, title, unit, of) in charts {
+        let chart = Chart {
+            title: format!("{title}: {} and {}", c.a.name, c.b.name),
+            x_label: x_label.clone(),
+            y_label: unit.to_string(),
+            kind: Kind::Lines {
+                series: vec![
+                    band_series(&c.a.name, &c.runs_a, per, of),
+                    band_series(&c.b.name, &c.runs_b, per, of),
+                ],
+                marks: Vec::new(),
+            },
+        };
+        draw(&chart, &out.join(stem))?;
+        drawn.push(Drawn {
+            stem: stem.to_string(),
+            caption: format!(
+                "{title}, mean over {} replicates per scenario with its 95% interval as a band",
+                c.seeds.len()
+            ),
+        });
+    }
+    Ok(drawn)
+}
+
+fn show(metric: &str, v: f64) -> String {
+    match METRICS.iter().find(|m| m.key == metric) {
+        Some(m) => m.show(Some(v)),
+        None => format_value(v),
+    }
+}
+
+fn label(metric: &str) -> String {
+    METRICS
+        .iter()
+        .find(|m| m.key == metric)
+        .map_or(format!("`{metric}`"), |m| m.heading())
+}
+
+fn metric_row(o: &mut String, name: &str, d: &MetricDiff) {
+    let excludes_zero = d.diff_ci_low > 0.0 || d.diff_ci_high < 0.0;
+    let _ = writeln!(
+        o,
+        "| {} | {} | {} | {} | [{}, {}] | {} |",
+        label(name),
+        show(name, d.a_mean),
+        show(name, d.b_mean),
+        format_value(d.diff_mean),
+        format_value(d.diff_ci_low),
+        format_value(d.diff_ci_high),
+        if excludes_zero { "yes" } else { "no" }
+    );
+}
+
+fn report_md(
+    c: &Comparison,
+    metrics: &BTreeMap<String, MetricDiff>,
+    diff: &[(String, String, String)],
+    drawn: &[Drawn],
+    command: &str,
+) -> String {
+    let n = c.seeds.len();
+    let failed = c
+        .runs_a
+        .iter()
+        .chain(&c.runs_b)
+        .filter(|o| o.result.is_err())
+        .count();
+    let mut o = String::new();
+    let _ = writeln!(o, "# {} against {}\n", c.b.name, c.a.name);
+    let _ = writeln!(
+        o,
+        "{n} replicates of each scenario on the same seeds (common random numbers); every difference is B − A = {} − {}, with a paired Student-t 95% interval.\n",
+        c.b.name, c.a.name
+    );
+    if n < FEW_REPLICATES {
+        let _ = writeln!(
+            o,
+            "> **Warning:** only {n} replicates; intervals this wide say little. Use at least {FEW_REPLICATES}.\n"
+        );
+    }
+    if failed > 0 {
+        let _ = writeln!(
+            o,
+            "> **Warning:** {failed} runs failed (see `compare.parquet`); their pairs count in no interval.\n"
+        );
+    }
+    let _ = writeln!(o, "## Reproduce\n");
+    let _ = writeln!(o, "- proversim {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(o, "- `{command}`");
+    let shown: Vec<String> = c.seeds.iter().take(8).map(|s| s.to_string()).collect();
+    let _ = writeln!(
+        o,
+        "- base seed {}; replicate seeds {}{} (the seeds replicates 0, 1, ... have in a sweep with paired seeds and this base)\n",
+        c.base_seed,
+        shown.join(", "),
+        if n > 8 { ", ..." } else { "" }
+    );
+    let _ = writeln!(o, "## What differs\n");
+    if diff.is_empty() {
+        let _ = writeln!(o, "The two scenarios are the same but for their names.\n");
+    } else {
+        let _ = writeln!(o, "| key | {} | {} |\n|---|---|---|", c.a.name, c.b.name);
+        for (k, a, b) in diff {
+            let _ = writeln!(o, "| `{k}` | {a} | {b} |");
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "## Results\n");
+    let header = format!(
+        "| metric | {} | {} | B − A | 95% interval | differs |\n|---|---|---|---|---|---|",
+        c.a.name, c.b.name
+    );
+    let _ = writeln!(o, "{header}");
+    for m in METRICS {
+        if let Some(d) = metrics.get(m.key) {
+            metric_row(&mut o, m.key, d);
+        }
+    }
+    let others: Vec<(&String, &MetricDiff)> = metrics
+        .iter()
+        .filter(|(k, _)| !METRICS.iter().any(|m| m.key == k.as_str()))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n<details><summary>Every other metric ({})</summary>\n\n{header}",
+            others.len()
+        );
+        for (k, d) in others {
+            metric_row(&mut o, k, d);
+        }
+        let _ = writeln!(o, "\n</details>");
+    }
+    let _ = writeln!(
+        o,
+        "\n\"differs\": the interval excludes 0. Tables: `compare.parquet` (every metric of every run), `epochs.parquet` (per-epoch series), `compare.json` (these intervals)."
+    );
+    charts_section(&mut o, drawn);
+    let _ = writeln!(
+        o,
+        "## Method\n\nReplicate r of both scenarios runs with the same seed, so both meet the same random draws where their agents and events coincide (common random numbers) and the variation between seeds largely cancels in the difference. For each metric the interval is mean(d) ± t(0.975, n − 1) · sd(d) / √n over the n pairs d = B − A where both runs define it. Bands in the charts are the same interval for each scenario's mean over replicates, per bin of epochs. The model is described in `docs/model.md`."
+    );
+    o
+}
+
+/// Writes every output of a comparison into `dir`.
+pub fn write_outputs(
+    c: &Comparison,
+    dir: &Path,
+    command: &str,
+) -> Result<BTreeMap<String, MetricDiff>, OutputError> {
+    std::fs::create_dir_all(dir).map_err(|e| oerr(dir, e))?;
+    let names = metric_names(c);
+    write_runs_table(c, &names, dir)?;
+    write_epochs_table(c, dir)?;
+    let metrics = diffs(c);
+    let diff = differences(&c.b.scenario, &c.a.scenario);
+    // `differences` gives (key, this = B, baseline = A).
+    let diff: Vec<(String, String, String)> = diff
+        .into_iter()
+        .filter(|(k, _, _)| k != "name" && k != "seed")
+        .map(|(k, b, a)| (k, a, b))
+        .collect();
+    let json = CompareJson {
+        a: &c.a.name,
+        b: &c.b.name,
+        a_file: &c.a.file,
+        b_file: &c.b.file,
+        replicates: c.seeds.len(),
+        base_seed: c.base_seed,
+        seeds: &c.seeds,
+        failed_runs: c
+            .runs_a
+            .iter()
+            .chain(&c.runs_b)
+            .filter(|o| o.result.is_err())
+            .count(),
+        metrics: &metrics,
+        differences: diff
+            .iter()
+            .map(|(k, a, b)| Difference {
+                key: k.clone(),
+                a: a.clone(),
+                b: b.clone(),
+            })
+            .collect(),
+    };
+    let text = serde_json::to_string_pretty(&json).expect("a comparison serializes") + "\n";
+    write_atomic(&dir.join("compare.json"), text.as_bytes())?;
+    let drawn = draw_charts(c, dir)?;
+    write_atomic(
+        &dir.join("report.md"),
+        report_md(c, &metrics, &diff, &drawn, command).as_bytes(),
+    )?;
+    Ok(metrics)
+}
+
+/// The headline metrics of a comparison, for the terminal.
+pub fn summary_text(c: &Comparison, metrics: &BTreeMap<String, MetricDiff>) -> String {
+    use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "metric".to_string(),
+        c.a.name.clone(),
+        c.b.name.clone(),
+        "B - A [95% interval]".to_string(),
+    ]);
+    for m in METRICS {
+        let Some(d) = metrics.get(m.key) else {
+            continue;
+        };
+        if m.quiet_when_zero && d.a_mean == 0.0 && d.b_mean == 0.0 {
+            continue;
+        }
+        t.add_row(vec![
+            m.label.to_string(),
+            m.show(Some(d.a_mean)),
+            m.show(Some(d.b_mean)),
+            format!(
+                "{} [{}, {}]",
+                format_value(d.diff_mean),
+                format_value(d.diff_ci_low),
+                format_value(d.diff_ci_high)
+            ),
+        ]);
+    }
+    for i in 1..4 {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let n = c.seeds.len();
+    let warn = if n < FEW_REPLICATES {
+        format!(
+            "\nwarning: only {n} replicates; use at least {FEW_REPLICATES} for intervals that say much"
+        )
+    } else {
+        String::new()
+    };
+    format!("{t}\n{n} paired replicates; every metric is in compare.json{warn}")
+}

@@ -1,0 +1,291 @@
+//! A sweep's `report.md`: how to reproduce it, what its file sets on top of
+//! its base, what it varies, each cell's key metrics with Student-t 95%
+//! intervals over its replicates (beside another sweep's, joined on the
+//! swept values), the Sobol' indices of a sensitivity design, the charts
+//! and the method.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::charts::{Drawn, numbers, read_table, texts};
+use super::report::{charts_section, fmt, oerr};
+use super::tables::OutputError;
+use crate::stats::interval::{FEW_REPLICATES, t_interval};
+use crate::sweep::spec::{Sampler, Seeds};
+use crate::sweep::{Layout, Manifest};
+
+/// The metrics a sweep's report tabulates.
+const SWEEP_METRICS: [&str; 5] = [
+    "liveness",
+    "active_provers_mean",
+    "reward_hhi",
+    "top1_share",
+    "prover_profit",
+];
+
+/// Cells shown in the report's table (the table file has them all).
+const MAX_ROWS: usize = 60;
+
+/// A cell's swept values, as text: the key that joins two sweeps.
+type CellKey = Vec<String>;
+/// Per metric, the values of a cell's replicates.
+type CellValues = Vec<Vec<f64>>;
+
+fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
+    let mpath = dir.join("sweep.json");
+    std::fs::read_to_string(&mpath)
+        .map_err(|e| oerr(&mpath, e))
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&mpath, e)))
+}
+
+/// Each cell's swept values and, per metric, its replicates' values.
+fn cell_stats(
+    dir: &Path,
+    layout: &Layout,
+) -> Result<BTreeMap<u64, (CellKey, CellValues)>, OutputError> {
+    let df = read_table(&dir.join("sweep.parquet"))?;
+    let cells = numbers(&df, "cell");
+    let cols: Vec<Vec<f64>> = SWEEP_METRICS.iter().map(|m| numbers(&df, m)).collect();
+    let mut by_cell: BTreeMap<u64, (CellKey, CellValues)> = BTreeMap::new();
+    for (i, c) in cells.iter().enumerate() {
+        let cell = *c as u64;
+        let e = by_cell.entry(cell).or_insert_with(|| {
+            let key = layout
+                .cell_values(cell)
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            (key, vec![Vec::new(); SWEEP_METRICS.len()])
+        });
+        for (j, col) in cols.iter().enumerate() {
+            if col.get(i).is_some_and(|x| x.is_finite()) {
+                e.1[j].push(col[i]);
+            }
+        }
+    }
+    Ok(by_cell)
+}
+
+fn interval_text(xs: &[f64]) -> String {
+    match t_interval(xs) {
+        None => "error".to_string(),
+        Some(i) if i.n < 2 => fmt(Some(i.mean)),
+        Some(i) => format!("{} ± {}", fmt(Some(i.mean)), fmt(Some(i.half_width()))),
+    }
+}
+
+fn sensitivity_section(o: &mut String, dir: &Path) {
+    let Ok(df) = read_table(&dir.join("sensitivity.parquet")) else {
+        return;
+    };
+    let (metrics, keys) = (texts(&df, "metric"), texts(&df, "key"));
+    let (first, total) = (numbers(&df, "first_order"), numbers(&df, "total"));
+    let samples = numbers(&df, "samples");
+    let _ = writeln!(
+        o,
+        "## Sensitivity (Sobol' indices)\n\nThe share of each metric's variance over the design that a key explains alone (first order) and with its interactions (total); every metric and key is in `sensitivity.parquet`.\n\n| metric | key | first order | total | base samples |\n|---|---|---|---|---|"
+    );
+    for i in 0..df.height() {
+        if SWEEP_METRICS.contains(&metrics[i].as_str()) {
+            let _ = writeln!(
+                o,
+                "| {} | `{}` | {:.3} | {:.3} | {} |",
+                metrics[i], keys[i], first[i], total[i], samples[i]
+            );
+        }
+    }
+    o.push('\n');
+}
+
+/// The report of the sweep folder `dir`, beside the sweep in `compare`
+/// (which must sweep the same keys).
+pub fn sweep_report(
+    dir: &Path,
+    drawn: &[Drawn],
+    compare: Option<&Path>,
+) -> Result<String, OutputError> {
+    let manifest = read_manifest(dir)?;
+    let layout = &manifest.layout;
+    let mine = cell_stats(dir, layout)?;
+    let theirs: Option<(String, BTreeMap<CellKey, CellValues>)> = match compare {
+        None => None,
+        Some(other) => {
+            let m = read_manifest(other)?;
+            let keys = |l: &Layout| {
+                l.parameters
+                    .iter()
+                    .map(|p| p.key.clone())
+                    .collect::<Vec<_>>()
+            };
+            if keys(&m.layout) != keys(layout) {
+                return Err(oerr(
+                    &other.join("sweep.json"),
+                    format!(
+                        "cannot be compared with {}: it sweeps {:?}, this one {:?}; a comparison joins cells on the same keys' values",
+                        dir.display(),
+                        keys(&m.layout),
+                        keys(layout)
+                    ),
+                ));
+            }
+            let stats = cell_stats(other, &m.layout)?;
+            Some((sweep_name(&m), stats.into_values().collect()))
+        }
+    };
+    let n = layout.replicates as usize;
+    let mut o = String::new();
+    let _ = writeln!(o, "# Sweep: {}\n", sweep_name(&manifest));
+    if n < FEW_REPLICATES {
+        let _ = writeln!(
+            o,
+            "> **Warning:** {n} replicates per cell; intervals this wide say little. Use at least {FEW_REPLICATES}.\n"
+        );
+    }
+    let _ = writeln!(o, "## Reproduce\n");
+    let _ = writeln!(o, "- proversim {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        o,
+        "- base seed {}; {}; each run's seed is recorded in `sweep.parquet`",
+        manifest.seed,
+        match layout.seeds {
+            Seeds::Paired => "paired seeds: replicate r has the same seed in every cell",
+            Seeds::Independent =>
+                "independent seeds: derived from the base, the cell and the replicate",
+        }
+    );
+    let _ = writeln!(o, "- sweep fingerprint `{}`", manifest.fingerprint);
+    let _ = writeln!(
+        o,
+        "- `proversim sweep {}` gives the same `sweep.parquet` byte for byte\n",
+        manifest.file
+    );
+    let _ = writeln!(o, "## What the sweep file sets on its base\n");
+    let own: Vec<&(String, String)> = manifest
+        .overrides
+        .iter()
+        .filter(|(k, _)| !k.starts_with("sweep."))
+        .collect();
+    if own.is_empty() {
+        let _ = writeln!(
+            o,
+            "Nothing: the cells are the base with the swept values.\n"
+        );
+    } else {
+        let _ = writeln!(o, "| key | value |\n|---|---|");
+        for (k, v) in own {
+            let _ = writeln!(o, "| `{k}` | {v} |");
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "## Parameters swept\n");
+    match layout.sampler {
+        Sampler::Grid => {
+            let _ = writeln!(o, "| parameter | values |\n|---|---|");
+            for p in &layout.parameters {
+                let vals: Vec<String> = p.values.iter().map(|v| v.to_string()).collect();
+                let _ = writeln!(o, "| `{}` | {} |", p.key, vals.join(", "));
+            }
+        }
+        sampler => {
+            let _ = writeln!(
+                o,
+                "{} design. | parameter | from | to |\n|---|---|---|",
+                if sampler == Sampler::Lhs {
+                    "A Latin hypercube"
+                } else {
+                    "A Saltelli (Sobol') sensitivity"
+                }
+            );
+            for p in &layout.parameters {
+                let xs: Vec<f64> = p
+                    .values
+                    .iter()
+                    .filter_map(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+                    .collect();
+                let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let _ = writeln!(o, "| `{}` | {} | {} |", p.key, fmt(Some(lo)), fmt(Some(hi)));
+            }
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n{} cells × {} replicates = {} runs.\n",
+        layout.cells(),
+        layout.replicates,
+        layout.runs()
+    );
+    let _ = writeln!(
+        o,
+        "## Key metrics (mean ± Student-t 95% interval over {n} replicates)\n"
+    );
+    if let Some((name, _)) = &theirs {
+        let _ = writeln!(
+            o,
+            "Beside each value, the same cell of `{name}`, joined on the swept values.\n"
+        );
+    }
+    let mut header = String::from("| cell |");
+    for p in &layout.parameters {
+        let _ = write!(header, " `{}` |", p.key);
+    }
+    for m in SWEEP_METRICS {
+        let _ = write!(header, " {m} |");
+        if let Some((name, _)) = &theirs {
+            let _ = write!(header, " {m} ({name}) |");
+        }
+    }
+    let _ = writeln!(o, "{header}");
+    let columns =
+        1 + layout.parameters.len() + SWEEP_METRICS.len() * if theirs.is_some() { 2 } else { 1 };
+    let _ = writeln!(o, "|{}", "---|".repeat(columns));
+    let joined: Option<BTreeMap<&CellKey, &CellValues>> =
+        theirs.as_ref().map(|(_, t)| t.iter().collect());
+    for (cell, (key, values)) in mine.iter().take(MAX_ROWS) {
+        let mut row = format!("| {cell} |");
+        for v in key {
+            let _ = write!(row, " {v} |");
+        }
+        for (j, xs) in values.iter().enumerate() {
+            let _ = write!(row, " {} |", interval_text(xs));
+            if let Some(t) = &joined {
+                let other = t
+                    .get(key)
+                    .map(|v| interval_text(&v[j]))
+                    .unwrap_or_else(|| "-".into());
+                let _ = write!(row, " {other} |");
+            }
+        }
+        let _ = writeln!(o, "{row}");
+    }
+    if mine.len() > MAX_ROWS {
+        let _ = writeln!(
+            o,
+            "\nThe first {MAX_ROWS} of {} cells; `sweep.parquet` has every run and every metric.",
+            mine.len()
+        );
+    }
+    o.push('\n');
+    sensitivity_section(&mut o, dir);
+    charts_section(&mut o, drawn);
+    let design = if manifest.mechanism == "BondedQuotes" {
+        "the previous design (bonded provers quoting a fee, the proposer accepting one, slashing of bonds for missed proofs)"
+    } else {
+        "the permissionless design (supersession, the consistency booster, pruning)"
+    };
+    let _ = writeln!(
+        o,
+        "## Method\n\nEach run simulates the base scenario with the cell's values under {design}, settled by the exact rules in integers; \
+         failed runs are error rows and count in no mean. Intervals are mean ± t(0.975, n − 1) × standard deviation / √n over a cell's n replicates. \
+         The model is described in `docs/model.md`."
+    );
+    Ok(o)
+}
+
+/// A sweep's name: its file's stem.
+fn sweep_name(m: &Manifest) -> String {
+    Path::new(&m.file)
+        .file_stem()
+        .map_or(m.file.clone(), |s| s.to_string_lossy().to_string())
+}

@@ -229,3 +229,39 @@ fn a_missing_baseline_is_an_error_and_the_default_is_built_in() {
     );
     assert!(report.contains("`booster.increment`"), "{report}");
 }
+
+#[test]
+fn a_governed_run_charts_its_values_and_marks_its_payloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("gov");
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["run", "-q", "--set", "epochs=70", "--out"])
+        .arg(&dir)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/governance.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let epochs = proversim::output::charts::read_table(&dir.join("epochs.parquet")).unwrap();
+    let reward = proversim::output::charts::numbers(&epochs, "checkpoint_reward");
+    // The first payload executed within the run and raised the reward.
+    assert!(
+        reward.last().unwrap() > reward.first().unwrap(),
+        "{reward:?}"
+    );
+    let (chart, caption, _) = proversim::output::governance_chart::governed_values(&dir, &epochs)
+        .unwrap()
+        .unwrap();
+    assert_eq!(chart, "governance");
+    assert!(caption.contains("marked"));
+    assert!(dir.join("charts/governance.png").exists());
+    // A run where nothing is governed has no such chart.
+    let plain = tmp.path().join("plain");
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["run", "-q", "--set", "epochs=5", "--out"])
+        .arg(&plain)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(!plain.join("charts/governance.png").exists());
+}

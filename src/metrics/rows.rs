@@ -42,6 +42,10 @@ table! {
         full_proof_latency_s: Option<f64>,
         /// Whether it settled (it had an accepted proof).
         settled: bool,
+        /// The checkpoint reward in force at its close, tokens per block.
+        checkpoint_reward: f64,
+        /// The sequencers' part of it in force at its close, basis points.
+        sequencer_bps: u64,
     }
 }
 

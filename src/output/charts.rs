@@ -310,6 +310,10 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
         ),
     )?;
 
+    if let Some((stem, caption, chart)) = super::governance_chart::governed_values(dir, &epochs)? {
+        emit(stem, &caption, chart)?;
+    }
+
     // Bridging latency.
     let bridging_path = dir.join("bridging.parquet");
     if bridging_path.exists() {
@@ -378,6 +382,9 @@ pub fn draw_sweep(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputEr
         .map_err(|e| oerr(&manifest_path, e))
         .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&manifest_path, e)))?;
     let df = read_table(&dir.join("sweep.parquet"))?;
+    if manifest.layout.sampler != crate::sweep::Sampler::Grid {
+        return super::design_charts::draw_sampled(dir, &manifest.layout, &df, metrics);
+    }
     let params: Vec<&crate::sweep::spec::Parameter> = manifest.layout.parameters.iter().collect();
     let cells = numbers(&df, "cell");
     let mut drawn = Vec::new();
@@ -466,16 +473,11 @@ pub fn draw_sweep(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputEr
                 if vals.is_empty() {
                     continue;
                 }
-                let n = vals.len() as f64;
-                let mean = vals.iter().sum::<f64>() / n;
-                let sd = if n > 1.0 {
-                    (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-                } else {
-                    0.0
+                let Some(ci) = crate::stats::t_interval(&vals) else {
+                    continue;
                 };
-                let half = 1.96 * sd / n.sqrt();
-                pts.push((xval(i), mean));
-                band.push((xval(i), mean - half, mean + half));
+                pts.push((xval(i), ci.mean));
+                band.push((xval(i), ci.low, ci.high));
             }
             let name = match (other, params.get(1)) {
                 (Some(o), Some(p1)) => format!("{} = {}", p1.key, label(p1, o)),

@@ -3,6 +3,8 @@
 
 pub mod booster_charts;
 pub mod charts;
+pub mod design_charts;
+pub mod governance_chart;
 pub mod plot;
 pub mod report;
 pub mod run_files;

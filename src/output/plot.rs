@@ -256,15 +256,17 @@ fn lines<DB: DrawingBackend>(
             ctx.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
         }
     }
-    for (x, label) in marks {
+    // Labels step down the chart so that marks close together stay legible.
+    for (i, (x, label)) in marks.iter().enumerate() {
         let grey = BLACK.mix(0.6);
+        let at = 0.92 - 0.07 * (i % 12) as f64;
         ctx.draw_series(LineSeries::new(
             vec![(*x, y0), (*x, y1)],
             grey.stroke_width(1),
         ))?;
         ctx.draw_series(std::iter::once(Text::new(
             label.clone(),
-            (*x, y0 + (y1 - y0) * 0.5),
+            (*x, y0 + (y1 - y0) * at),
             ("sans-serif", 14).into_font().color(&grey),
         )))?;
     }

@@ -35,7 +35,9 @@ pub fn sobol_indices(values: &[f64], k: usize) -> Option<Vec<Indices>> {
     let ab: Vec<f64> = rows.iter().flat_map(|r| [r[0], r[1]]).collect();
     let mean = ab.iter().sum::<f64>() / ab.len() as f64;
     let var = ab.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / ab.len() as f64;
-    if var <= 0.0 || !var.is_finite() {
+    // A metric that varies only by floating-point rounding has no
+    // variance to apportion.
+    if !var.is_finite() || var.sqrt() <= 1e-9 * mean.abs().max(f64::MIN_POSITIVE) {
         return None;
     }
     Some(
@@ -105,5 +107,9 @@ mod tests {
     #[test]
     fn a_constant_metric_has_no_indices() {
         assert!(sobol_indices(&[1.0; 50], 3).is_none());
+        let rounding: Vec<f64> = (0..50)
+            .map(|i| 1.0 / 3.0 + if i % 3 == 0 { 5e-17 } else { 0.0 })
+            .collect();
+        assert!(sobol_indices(&rounding, 3).is_none());
     }
 }

@@ -49,6 +49,8 @@ impl Engine<'_, '_> {
             first_proof_latency_s: latency(info.first_proof),
             full_proof_latency_s: latency(info.full_proof),
             settled: settlement.is_some(),
+            checkpoint_reward: tokens(self.protocol.params().checkpoint_reward),
+            sequencer_bps: self.protocol.params().sequencer_bps,
         };
         self.acc.epoch(&row);
         self.recorder.epoch(row);

@@ -1,6 +1,7 @@
 //! A 100-cell sweep of the baseline world (10 × 10 booster constants, one
 //! replicate of 300 epochs each) with 1 and then 2 threads: cells per
-//! second, the speed-up, and peak memory.
+//! second, the speed-up, peak memory, and what keeping every summary
+//! field costs a run.
 //!
 //! `cargo bench --bench sweep`
 
@@ -72,6 +73,31 @@ fn main() {
         );
     }
     println!("speed-up with 2 threads: {:.2}x", rates[1] / rates[0]);
+    // What keeping every summary field costs a run: one run of a cell
+    // against flattening its summary into the sweep's metrics.
+    let mut sc = sweep.scenario(0).expect("cell 0");
+    sc.seed = sweep.seed_of(0, 0);
+    let t = Instant::now();
+    let r = proversim::engine::run(
+        &sc,
+        &mut proversim::metrics::NullRecorder,
+        Default::default(),
+    )
+    .expect("the run");
+    let run_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let reps = 1000;
+    let mut fields = 0;
+    for _ in 0..reps {
+        fields = proversim::sweep::Metrics::from(&r.summary).0.len();
+    }
+    let flat_s = t.elapsed().as_secs_f64() / reps as f64;
+    println!(
+        "every metric ({fields} fields) per run: {:.1} us, {:.2}% of a run's {:.1} ms",
+        flat_s * 1e6,
+        100.0 * flat_s / run_s,
+        run_s * 1e3
+    );
     let a = std::fs::read(tmp.join("t1/sweep.parquet")).expect("written");
     let b = std::fs::read(tmp.join("t2/sweep.parquet")).expect("written");
     println!("1-thread and 2-thread tables identical: {}", a == b);

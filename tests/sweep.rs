@@ -614,3 +614,37 @@ fn validate_checks_sweep_files_and_lists_every_problem() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("cell 0 (booster.minimum=0)"), "{e}");
 }
+
+#[test]
+fn a_sweep_logs_plain_progress_lines_when_stderr_is_not_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("small.toml");
+    std::fs::write(
+        &file,
+        SMALL.replace(
+            "base = \"baseline.toml\"",
+            &format!("base = \"{}\"", scenarios().join("baseline.toml").display()),
+        ),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .env("PROVERSIM_PROGRESS_SECS", "0")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .collect();
+    assert_eq!(lines.len(), 12, "{log}");
+    assert!(
+        lines[11].starts_with("progress: 12/12 runs done, 0 failed"),
+        "{log}"
+    );
+    assert!(lines[0].contains("ETA"), "{log}");
+}

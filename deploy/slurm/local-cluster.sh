@@ -58,6 +58,12 @@ chmod 0400 "$dir/munge-key/munge.key"
 host=$(hostname -s)
 cpus=$(nproc)
 mem=$(( $(free -m | awk '/^Mem:/ {print $2}') * 9 / 10 ))
+# PROVERSIM_SLURM_KILL_INVALID_DEPEND=0 leaves out kill_invalid_depend, as
+# on clusters that do not set it: jobs must ask for it themselves.
+dependency_parameters="DependencyParameters=kill_invalid_depend"
+if [ "${PROVERSIM_SLURM_KILL_INVALID_DEPEND:-1}" = 0 ]; then
+    dependency_parameters="# DependencyParameters left unset"
+fi
 cat > "$dir/slurm.conf" <<CONF
 ClusterName=proversim
 SlurmctldHost=$host(127.0.0.1)
@@ -72,7 +78,7 @@ AccountingStorageType=accounting_storage/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 MpiDefault=none
-DependencyParameters=kill_invalid_depend
+$dependency_parameters
 MinJobAge=5
 ReturnToService=2
 StateSaveLocation=$dir/state

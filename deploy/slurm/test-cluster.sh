@@ -40,41 +40,53 @@ SWEEP
 
 "$bin" sweep "$work/sweep.toml" --quiet --out "$work/local"
 
-# Runs inside the cluster: the array, the merge, and a wait with a deadline.
+# Runs inside the cluster: submit.sh (the array and the merge), and a wait
+# with a deadline.
 cat > "$work/on-cluster.sh" <<'INNER'
 #!/usr/bin/env bash
 set -uo pipefail
-sbatch_script=$1 sweep=$2 out=$3 shards=$4 deadline=$5
+submit=$1 sweep=$2 out=$3 shards=$4 deadline=$5
 mkdir -p "$out/logs"
-array=$(sbatch --parsable --output="$out/logs/%x-%A_%a.out" --array=0-$((shards - 1)) \
-    "$sbatch_script" "$sweep" "$out" "$shards") || exit 1
-merge=$(sbatch --parsable --output="$out/logs/%x-merge-%j.out" --dependency=afterok:"$array" \
-    "$sbatch_script" "$sweep" "$out" "$shards") || exit 1
-echo "submitted array $array and merge $merge" >&2
+ids=$("$submit" "$sweep" "$out" "$shards" --output="$out/logs/%x-%A_%a.out") || exit 1
+echo "$ids" >&2
+array=$(echo "$ids" | sed -E 's/^shards: job ([0-9]+).*/\1/')
+merge=$(echo "$ids" | sed -E 's/.*merge: job ([0-9]+)$/\1/')
 end=$((SECONDS + deadline))
 while [ -n "$(squeue -h -j "$array,$merge" 2> /dev/null)" ]; do
     if [ $SECONDS -ge $end ]; then
         echo "jobs still queued after ${deadline}s" >&2
-        exit 1
+        exit 3
     fi
     sleep 1
 done
-# A failed task cancels the merge (kill_invalid_depend): no table.
+# A failed task cancels the merge: no table.
 [ -f "$out/sweep.parquet" ] || { echo "no merged table" >&2; cat "$out"/logs/* >&2 2> /dev/null; exit 1; }
 INNER
 chmod +x "$work/on-cluster.sh"
 
+failing_shard_fails_the_merge='
+    # A failing array task: the merge is cancelled and the wait fails, not hangs.
+    # Exit 1: the jobs left the queue without a table; 3 would be a merge
+    # left pending until the deadline.
+    code=0
+    PROVERSIM_BIN=/bin/false "$work/on-cluster.sh" "$here/submit.sh" "$work/sweep.toml" "$work/broken-$1" 3 60 || code=$?
+    if [ "$code" -ne 1 ]; then
+        echo "a failing array task went unnoticed or left the merge pending (exit $code)" >&2
+        exit 1
+    fi
+    echo "a failing array task fails the merge ($2)" >&2
+'
+export work here
 start=$SECONDS
 "$here/local-cluster.sh" -- bash -c "
     set -e
-    '$work/on-cluster.sh' '$here/sweep.sbatch' '$work/sweep.toml' '$work/cluster' 3 90
+    '$work/on-cluster.sh' '$here/submit.sh' '$work/sweep.toml' '$work/cluster' 3 90
     cmp '$work/local/sweep.parquet' '$work/cluster/sweep.parquet'
     echo 'merged sweep.parquet is byte-identical to the local sweep' >&2
-    # A failing array task: the wait must fail, not hang.
-    if PROVERSIM_BIN=/bin/false '$work/on-cluster.sh' '$here/sweep.sbatch' '$work/sweep.toml' '$work/broken' 3 60; then
-        echo 'a failing array task went unnoticed' >&2
-        exit 1
-    fi
-    echo 'a failing array task fails the run' >&2
+    bash -c '$failing_shard_fails_the_merge' _ on 'kill_invalid_depend set'
 "
-echo "slurm: 2 passed, 0 failed ($((SECONDS - start)) s)"
+# Without kill_invalid_depend in the cluster's configuration, the merge job's
+# own --kill-on-invalid-dep=yes must still cancel it.
+PROVERSIM_SLURM_KILL_INVALID_DEPEND=0 "$here/local-cluster.sh" -- \
+    bash -c "$failing_shard_fails_the_merge" _ off 'kill_invalid_depend not set'
+echo "slurm: 3 passed, 0 failed ($((SECONDS - start)) s)"

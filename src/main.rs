@@ -269,6 +269,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    remove_partials_on_signals();
     let cli = Cli::parse();
     match cli.command {
         Command::Settle { trace, format } => settle(&trace, format),
@@ -364,6 +365,22 @@ fn main() -> ExitCode {
         Command::Merge { shards, out } => merge(&shards, &out),
         Command::Calibrate { sizes, repeat, out } => calibrate(&sizes, repeat, &out),
     }
+}
+
+/// On Ctrl-C or a termination signal, removes the temporary files being
+/// written before the process ends, so that no `.partial` file is left;
+/// finished outputs and a sweep's journal (which resumes) are kept.
+fn remove_partials_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            proversim::output::tables::remove_partials();
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 /// Parses `I/N` with `I < N`.

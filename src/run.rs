@@ -28,9 +28,45 @@ pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
     Path::new("outputs").join(&scenario.name)
 }
 
+/// The run tables a folder may hold.
+const RUN_TABLES: [&str; 6] = [
+    "epochs",
+    "provers",
+    "submissions",
+    "events",
+    "bridging",
+    "agents",
+];
+
+/// Removes what an earlier run left in `out` that this run does not write:
+/// CSV copies (when this run writes none), the charts and the report (they
+/// describe the earlier run; `run` draws its own charts next).
+fn remove_stale(out: &Path, csv: bool) -> Result<(), OutputError> {
+    let gone = |p: &Path, r: std::io::Result<()>| match r {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError {
+            path: p.to_path_buf(),
+            message: format!("cannot remove the earlier run's file: {e}"),
+        }),
+        _ => Ok(()),
+    };
+    if !csv {
+        for t in RUN_TABLES {
+            let p = out.join(format!("{t}.csv"));
+            gone(&p, std::fs::remove_file(&p))?;
+        }
+    }
+    let report = out.join("report.md");
+    gone(&report, std::fs::remove_file(&report))?;
+    let charts = out.join("charts");
+    gone(&charts, std::fs::remove_dir_all(&charts))
+}
+
 /// Simulates `scenario` and writes its tables and summary under `out` (and
 /// a replay trace at `trace`, if given). Nothing is moved into place unless
-/// the whole run succeeds.
+/// the whole run succeeds; then the folder holds this run's outputs only
+/// (an earlier run's CSV copies, charts and report are removed). The
+/// folder is locked while the run writes: a second writer fails at once.
+/// A sweep's folder is refused.
 pub fn run_to_dir(
     scenario: &Scenario,
     out: &Path,
@@ -38,6 +74,15 @@ pub fn run_to_dir(
     trace: Option<&Path>,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<RunResult, RunError> {
+    let _lock = crate::output::lock::lock_folder(out)?;
+    if out.join("runs.jsonl").exists() || out.join("sweep.parquet").exists() {
+        return Err(OutputError {
+            path: out.to_path_buf(),
+            message: "holds a sweep; a run writes into a folder of its own (choose another --out)"
+                .into(),
+        }
+        .into());
+    }
     let mut files = RunFiles::create(out, csv)?;
     let result = engine::run(
         scenario,
@@ -59,6 +104,7 @@ pub fn run_to_dir(
         &result.summary,
         &[("scenario.toml", scenario_toml.as_bytes())],
     )?;
+    remove_stale(out, csv)?;
     if let (Some(path), Some(text)) = (trace, &result.trace) {
         write_atomic(path, text.as_bytes())?;
     }

@@ -26,8 +26,10 @@ fn run_mem(s: &Scenario) -> (MemoryRecorder, proversim::engine::RunResult) {
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
+        .map(|e| e.unwrap().path())
+        // The folder's lock file is the only hidden one.
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().to_string(),
                 std::fs::read(&p).unwrap(),

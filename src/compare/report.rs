@@ -448,7 +448,7 @@ pub fn write_outputs(
     dir: &Path,
     command: &str,
 ) -> Result<BTreeMap<String, MetricDiff>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|e| oerr(dir, e))?;
+    let _lock = crate::output::lock::lock_folder(dir)?;
     let names = metric_names(c);
     write_runs_table(c, &names, dir)?;
     write_epochs_table(c, dir)?;

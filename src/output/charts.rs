@@ -536,8 +536,14 @@ pub fn is_sweep(dir: &Path) -> bool {
     dir.join("sweep.parquet").exists()
 }
 
-/// Draws a folder's charts, whatever it holds.
+/// Draws a folder's charts, whatever it holds, with the folder locked.
 pub fn draw_dir(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
+    let _lock = super::lock::lock_folder(dir)?;
+    draw_dir_unlocked(dir, metrics)
+}
+
+/// Draws a folder's charts; the caller holds its lock.
+pub(crate) fn draw_dir_unlocked(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
     if is_sweep(dir) {
         let metrics: Vec<String> = if metrics.is_empty() {
             DEFAULT_SWEEP_METRICS

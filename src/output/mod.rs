@@ -5,6 +5,7 @@ pub mod booster_charts;
 pub mod charts;
 pub mod design_charts;
 pub mod governance_chart;
+pub mod lock;
 pub mod plot;
 pub mod report;
 pub mod run_files;

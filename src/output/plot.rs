@@ -117,16 +117,25 @@ pub fn draw(chart: &Chart, stem: &Path) -> Result<Vec<PathBuf>, OutputError> {
     register_fonts();
     let png = stem.with_extension("png");
     let svg = stem.with_extension("svg");
+    // Both drawn aside and renamed into place: a full disk or a kill never
+    // leaves a chart cut short.
     {
-        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
-        render(chart, &root).map_err(|e| err(&png, e))?;
-        root.present().map_err(|e| err(&png, e))?;
+        let (partial, file) = super::tables::Partial::create_with_suffix(&png, ".partial.png")?;
+        drop(file);
+        {
+            let root = BitMapBackend::new(partial.path(), SIZE).into_drawing_area();
+            render(chart, &root).map_err(|e| err(&png, e))?;
+            root.present().map_err(|e| err(&png, e))?;
+        }
+        partial.commit(&png)?;
     }
+    let mut text = String::new();
     {
-        let root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
         render(chart, &root).map_err(|e| err(&svg, e))?;
         root.present().map_err(|e| err(&svg, e))?;
     }
+    super::tables::write_atomic(&svg, text.as_bytes())?;
     Ok(vec![png, svg])
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value as Json;
 use toml::Value;
 
-use super::charts::{Drawn, draw_dir, is_sweep};
+use super::charts::{Drawn, is_sweep};
 use super::tables::{OutputError, write_atomic};
 use crate::figures::BoosterFigures;
 use crate::metrics::catalog::METRICS;
@@ -255,7 +255,8 @@ pub fn write_report(
     baseline: &Scenario,
     compare: Option<&Path>,
 ) -> Result<String, OutputError> {
-    let drawn = draw_dir(dir, &[])?;
+    let _lock = super::lock::lock_folder(dir)?;
+    let drawn = super::charts::draw_dir_unlocked(dir, &[])?;
     let text = if is_sweep(dir) {
         super::sweep_report::sweep_report(dir, &drawn, compare)?
     } else {

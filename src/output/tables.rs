@@ -68,20 +68,91 @@ fn out_err(path: &Path, e: impl std::fmt::Display) -> OutputError {
     }
 }
 
-/// A temporary path beside `path` (same folder, so the rename is atomic).
-pub fn temporary(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
+/// The temporary files being written now, so that a signal handler can
+/// remove them before the process ends (a dropped one removes itself).
+static PARTIALS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes every temporary file being written (called when the process is
+/// interrupted, so that no `.partial` file is left behind).
+pub fn remove_partials() {
+    let paths = PARTIALS
+        .lock()
+        .map(|mut p| std::mem::take(&mut *p))
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.partial"))
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// A uniquely named temporary file beside `path` (same folder, so the
+/// rename is atomic; unique, so that two writers never share one). It is
+/// removed when dropped unless [`Partial::commit`] renames it into place.
+pub struct Partial {
+    path: Option<tempfile::TempPath>,
+}
+
+impl Partial {
+    /// A new empty temporary file for `path`, and its handle.
+    pub fn create(path: &Path) -> Result<(Partial, File), OutputError> {
+        Partial::create_with_suffix(path, ".partial")
+    }
+
+    /// As [`Partial::create`], the temporary name ending in `suffix` (a
+    /// writer that picks its format by extension needs the extension).
+    pub fn create_with_suffix(path: &Path, suffix: &str) -> Result<(Partial, File), OutputError> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let file = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(suffix)
+            .tempfile_in(dir.unwrap_or(Path::new(".")))
+            .map_err(|e| out_err(path, e))?;
+        let (file, temp) = file.into_parts();
+        if let Ok(mut p) = PARTIALS.lock() {
+            p.push(temp.to_path_buf());
+        }
+        Ok((Partial { path: Some(temp) }, file))
+    }
+
+    fn forget(&self) {
+        if let (Some(temp), Ok(mut p)) = (&self.path, PARTIALS.lock()) {
+            p.retain(|x| x.as_path() != &**temp);
+        }
+    }
+
+    /// The temporary file's path.
+    pub fn path(&self) -> &Path {
+        self.path.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// Renames the temporary file to `path`.
+    pub fn commit(mut self, path: &Path) -> Result<(), OutputError> {
+        self.forget();
+        match self.path.take() {
+            Some(temp) => temp.persist(path).map_err(|e| out_err(path, e.error)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        self.forget();
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let tmp = temporary(path);
-    std::fs::write(&tmp, bytes).map_err(|e| out_err(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| out_err(path, e))
+    use std::io::Write;
+    let (partial, mut file) = Partial::create(path)?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_data())
+        .map_err(|e| out_err(path, e))?;
+    drop(file);
+    partial.commit(path)
 }
 
 /// One table being streamed to disk.
@@ -90,6 +161,8 @@ pub struct TableFile {
     csv: Option<PathBuf>,
     writer: Option<polars::io::parquet::write::BatchedWriter<File>>,
     csv_file: Option<File>,
+    /// The temporary files of the Parquet and CSV copies, once created.
+    partials: Vec<Partial>,
     rows: usize,
 }
 
@@ -101,6 +174,7 @@ impl TableFile {
             csv: csv.then(|| dir.join(format!("{name}.csv"))),
             writer: None,
             csv_file: None,
+            partials: Vec::new(),
             rows: 0,
         }
     }
@@ -108,16 +182,17 @@ impl TableFile {
     /// Writes a batch of rows (an empty batch still fixes the schema).
     pub fn write(&mut self, mut df: DataFrame) -> Result<(), OutputError> {
         if self.writer.is_none() {
-            let tmp = temporary(&self.parquet);
-            let file = File::create(&tmp).map_err(|e| out_err(&tmp, e))?;
+            let (partial, file) = Partial::create(&self.parquet)?;
+            self.partials.push(partial);
             let writer = ParquetWriter::new(file)
                 .with_compression(ParquetCompression::Zstd(None))
                 .batched(df.schema())
                 .map_err(|e| out_err(&self.parquet, e))?;
             self.writer = Some(writer);
             if let Some(csv) = &self.csv {
-                let tmp = temporary(csv);
-                self.csv_file = Some(File::create(&tmp).map_err(|e| out_err(&tmp, e))?);
+                let (partial, file) = Partial::create(csv)?;
+                self.partials.push(partial);
+                self.csv_file = Some(file);
             }
         }
         if df.height() == 0 && self.rows > 0 {
@@ -147,9 +222,12 @@ impl TableFile {
     }
 
     /// Renames the finished files into place.
-    pub fn commit(&self) -> Result<(), OutputError> {
-        for path in std::iter::once(&self.parquet).chain(self.csv.iter()) {
-            std::fs::rename(temporary(path), path).map_err(|e| out_err(path, e))?;
+    pub fn commit(&mut self) -> Result<(), OutputError> {
+        let paths: Vec<PathBuf> = std::iter::once(self.parquet.clone())
+            .chain(self.csv.clone())
+            .collect();
+        for (partial, path) in std::mem::take(&mut self.partials).into_iter().zip(paths) {
+            partial.commit(&path)?;
         }
         Ok(())
     }
@@ -158,9 +236,7 @@ impl TableFile {
     pub fn abandon(&mut self) {
         self.writer = None;
         self.csv_file = None;
-        for path in std::iter::once(&self.parquet).chain(self.csv.iter()) {
-            let _ = std::fs::remove_file(temporary(path));
-        }
+        self.partials.clear();
     }
 
     /// Rows written so far.

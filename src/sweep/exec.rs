@@ -215,7 +215,7 @@ fn manifest_of(sweep: &Sweep, shard: Option<(u64, u64)>) -> Manifest {
 /// finish, then `sweep.parquet` and `sweep.json`.
 pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, SweepError> {
     let out = &opts.out;
-    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let _lock = crate::output::lock::lock_folder(out)?;
     let journal = out.join("runs.jsonl");
     let manifest_path = out.join("sweep.json");
     let manifest = manifest_of(sweep, opts.shard);
@@ -459,7 +459,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
             missing.join(", ")
         )));
     }
-    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let _lock = crate::output::lock::lock_folder(out)?;
     let journals: Vec<PathBuf> = shards.iter().map(|d| d.join("runs.jsonl")).collect();
     let rows = assemble(
         &manifest.layout,

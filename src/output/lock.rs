@@ -1,0 +1,95 @@
+//! An exclusive lock on an output folder, held while a command writes into
+//! it, so that two writers never mix their files: the second one fails at
+//! once and names the holder.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use super::tables::OutputError;
+
+/// The lock file inside a locked folder.
+pub const LOCK_FILE: &str = ".proversim.lock";
+
+/// A held lock; released when dropped (or when the process ends, however
+/// it ends: the operating system drops the lock with the file). The lock
+/// file names the holder while it is held and is left empty after, so that
+/// two runs leave the same bytes. It is never removed: removing a lock file
+/// lets two processes lock two different files of one name.
+#[derive(Debug)]
+pub struct FolderLock {
+    file: File,
+    /// The folder.
+    pub dir: PathBuf,
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// Takes the lock on `dir` (creating the folder), or fails at once if
+/// another process holds it, naming that process.
+pub fn lock_folder(dir: &Path) -> Result<FolderLock, OutputError> {
+    let err = |message: String| OutputError {
+        path: dir.to_path_buf(),
+        message,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+    let path = dir.join(LOCK_FILE);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| err(format!("cannot open its lock file: {e}")))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            return Err(err(format!(
+                "in use by another proversim ({}); wait for it to finish or choose another output folder",
+                if holder.is_empty() {
+                    "starting"
+                } else {
+                    holder
+                }
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(err(format!("cannot lock it: {e}")));
+        }
+    }
+    let me = format!(
+        "pid {}: {}",
+        std::process::id(),
+        std::env::args().collect::<Vec<_>>().join(" ")
+    );
+    let _ = file
+        .set_len(0)
+        .and_then(|_| file.rewind())
+        .and_then(|_| file.write_all(me.as_bytes()));
+    Ok(FolderLock {
+        file,
+        dir: dir.to_path_buf(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_writer_is_refused_and_named_the_holder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = lock_folder(tmp.path()).unwrap();
+        let e = lock_folder(tmp.path()).unwrap_err().to_string();
+        assert!(e.contains("in use by another proversim (pid "), "{e}");
+        drop(first);
+        lock_folder(tmp.path()).unwrap();
+    }
+}

@@ -1,0 +1,190 @@
+//! Output folders are never mixed or left half-written: one writer at a
+//! time (the others fail at once and say who holds the folder), a rerun
+//! replaces the earlier run's outputs whole, and an interrupted run leaves
+//! no temporary files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_proversim")
+}
+
+fn baseline() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml")
+}
+
+fn tables(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["epochs.parquet", "provers.parquet", "summary.json"]
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                std::fs::read(dir.join(f)).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_runs_into_one_folder_never_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shared = tmp.path().join("shared");
+    let run = |seed: u64, out: &Path| {
+        Command::new(bin())
+            .args(["run", "-q", "--no-charts", "--set", "epochs=300", "--seed"])
+            .arg(seed.to_string())
+            .arg("--out")
+            .arg(out)
+            .arg(baseline())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let children: Vec<_> = (1..=3).map(|s| (s, run(s, &shared))).collect();
+    let mut winners = Vec::new();
+    for (seed, child) in children {
+        let o = child.wait_with_output().unwrap();
+        if o.status.success() {
+            winners.push(seed);
+        } else {
+            let e = String::from_utf8_lossy(&o.stderr);
+            assert!(e.contains("in use by another proversim (pid "), "{e}");
+        }
+    }
+    assert!(!winners.is_empty());
+    // The folder equals the solo run of a run that succeeded.
+    let matches = winners.iter().any(|&w| {
+        let dir = tmp.path().join(format!("solo-{w}"));
+        run(w, &dir).wait().unwrap();
+        tables(&dir) == tables(&shared)
+    });
+    assert!(matches, "the shared folder matches none of the runs");
+    let leftovers: Vec<_> = std::fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn two_sweeps_into_one_folder_never_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("s.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "epochs = 60\n[sweep]\nbase = \"{}\"\nreplicates = 4\n[[sweep.parameter]]\nkey = \"rewards.sequencer_bps\"\nvalues = [5000, 6000, 7000, 8000]\n",
+            baseline().display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let spawn = || {
+        Command::new(bin())
+            .args(["sweep", "-q", "--threads", "1"])
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let ok = outs.iter().filter(|o| o.status.success()).count();
+    assert_eq!(ok, 1, "exactly one sweep writes the folder");
+    let loser = outs.iter().find(|o| !o.status.success()).unwrap();
+    let e = String::from_utf8_lossy(&loser.stderr);
+    assert!(
+        e.contains("in use by another proversim") || e.contains("already holds a sweep"),
+        "{e}"
+    );
+    let journal = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 16);
+}
+
+#[test]
+fn a_rerun_replaces_the_earlier_outputs_and_a_sweep_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let run = |extra: &[&str]| {
+        Command::new(bin())
+            .args(["run", "-q", "--set", "epochs=5", "--out"])
+            .arg(&out)
+            .args(extra)
+            .arg(baseline())
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["--csv"]).status.success());
+    assert!(
+        Command::new(bin())
+            .arg("report")
+            .arg(&out)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    assert!(out.join("epochs.csv").exists() && out.join("report.md").exists());
+    assert!(out.join("charts/liveness.png").exists());
+    assert!(run(&["--no-charts"]).status.success());
+    assert!(!out.join("epochs.csv").exists());
+    assert!(!out.join("report.md").exists());
+    assert!(!out.join("charts").exists());
+    assert!(out.join("epochs.parquet").exists());
+    std::fs::write(out.join("runs.jsonl"), "").unwrap();
+    let o = run(&[]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds a sweep"));
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_temporary_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("long");
+    let mut child = Command::new(bin())
+        .args([
+            "run",
+            "-q",
+            "--no-charts",
+            "--set",
+            "epochs=200000",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(baseline())
+        .spawn()
+        .unwrap();
+    // Wait until its tables are being written.
+    let partial = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .any(|e| e.file_name().to_string_lossy().contains(".partial"))
+            })
+            .unwrap_or(false)
+    };
+    let start = std::time::Instant::now();
+    while !partial(&out) && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(partial(&out), "the run never started writing");
+    send_signal(child.id(), 15);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15));
+    assert!(!partial(&out), "temporary files left behind");
+    assert!(!out.join("epochs.parquet").exists());
+}
+
+/// Sends `signal` to process `pid`.
+fn send_signal(pid: u32, signal: i32) {
+    let ok = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}

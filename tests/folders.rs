@@ -135,6 +135,17 @@ fn a_rerun_replaces_the_earlier_outputs_and_a_sweep_folder_is_refused() {
     assert!(!out.join("report.md").exists());
     assert!(!out.join("charts").exists());
     assert!(out.join("epochs.parquet").exists());
+    // Written aside under private names, the outputs are still readable by
+    // others once in place.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.join("epochs.parquet"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o044, 0o044, "mode {mode:o}");
+    }
     std::fs::write(out.join("runs.jsonl"), "").unwrap();
     let o = run(&[]);
     assert!(!o.status.success());

@@ -89,7 +89,6 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     let out = dir.join("charts");
     std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
     let epochs = read_table(&dir.join("epochs.parquet"))?;
-    let provers = read_table(&dir.join("provers.parquet"))?;
     let n = epochs.height() as u64;
     let (per, starts) = bins(n.max(1));
     let bin_of = |e: f64| (e as u64 / per) as usize;
@@ -127,35 +126,27 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     };
     let e_col = numbers(&epochs, "epoch");
 
-    // Active provers by strategy.
-    let p_epoch = numbers(&provers, "epoch");
-    // Populations: each group with its strategy (a group has one).
-    let p_strategy: Vec<String> = texts(&provers, "group")
-        .into_iter()
-        .zip(texts(&provers, "strategy"))
-        .map(|(g, s)| if g == s { g } else { format!("{g} ({s})") })
-        .collect();
-    let p_reward = numbers(&provers, "reward");
-    let p_name = texts(&provers, "prover");
-    let strategies: Vec<String> = {
-        let mut s: Vec<String> = p_strategy.clone();
-        s.sort();
-        s.dedup();
-        s
+    // Active provers, and shares of rewards, by population.
+    let pb = super::prover_bins::scan(&dir.join("provers.parquet"), per, nb)?;
+    let epochs_in = |b: usize| -> f64 {
+        let lo = b as u64 * per;
+        (lo + per).min(n.max(1)).saturating_sub(lo).max(1) as f64
     };
-    let mut active = Vec::new();
-    for s in &strategies {
-        let mut count: BTreeMap<u64, f64> = BTreeMap::new();
-        for (e, st) in p_epoch.iter().zip(&p_strategy) {
-            if st == s {
-                *count.entry(*e as u64).or_default() += 1.0;
-            }
-        }
-        let (es, cs): (Vec<f64>, Vec<f64>) = (0..n)
-            .map(|e| (e as f64, count.get(&e).copied().unwrap_or(0.0)))
-            .unzip();
-        active.push(Series::new(s.clone(), per_bin(&cs, &es)));
-    }
+    let active: Vec<Series> = pb
+        .populations
+        .iter()
+        .zip(&pb.rows)
+        .map(|(name, rows)| {
+            Series::new(
+                name.clone(),
+                starts
+                    .iter()
+                    .enumerate()
+                    .map(|(b, x)| (*x, rows[b] / epochs_in(b)))
+                    .collect(),
+            )
+        })
+        .collect();
     emit(
         "active-provers",
         "Active provers over time, by group (strategy).",
@@ -166,24 +157,10 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
             active,
         ),
     )?;
-
-    // Reward shares by strategy and for the top provers.
-    let shares_by = |key: &dyn Fn(usize) -> String, names: &[String]| -> Vec<Series> {
-        let mut sums = vec![vec![0.0; nb]; names.len()];
-        let mut total = vec![0.0; nb];
-        for i in 0..p_epoch.len() {
-            let b = bin_of(p_epoch[i]).min(nb - 1);
-            let k = key(i);
-            let j = names
-                .iter()
-                .position(|n| *n == k)
-                .unwrap_or(names.len() - 1);
-            sums[j][b] += p_reward[i];
-            total[b] += p_reward[i];
-        }
+    let shares = |names: &[String], sums: &[Vec<f64>]| -> Vec<Series> {
         names
             .iter()
-            .zip(&sums)
+            .zip(sums)
             .map(|(name, s)| {
                 Series::new(
                     name.clone(),
@@ -191,14 +168,8 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
                         .iter()
                         .enumerate()
                         .map(|(b, x)| {
-                            (
-                                *x,
-                                if total[b] > 0.0 {
-                                    100.0 * s[b] / total[b]
-                                } else {
-                                    0.0
-                                },
-                            )
+                            let t = pb.total[b];
+                            (*x, if t > 0.0 { 100.0 * s[b] / t } else { 0.0 })
                         })
                         .collect(),
                 )
@@ -213,19 +184,19 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
             x_label: x_label.clone(),
             y_label: "% of rewards".into(),
             kind: Kind::Stacked {
-                series: shares_by(&|i| p_strategy[i].clone(), &strategies),
+                series: shares(&pb.populations, &pb.rewards),
             },
         },
     )?;
-    let mut totals: BTreeMap<&str, f64> = BTreeMap::new();
-    for (name, r) in p_name.iter().zip(&p_reward) {
-        *totals.entry(name).or_default() += r;
-    }
-    let mut ranked: Vec<(&str, f64)> = totals.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut ranked: Vec<(&String, &(f64, Vec<f64>))> = pb.by_prover.iter().collect();
+    ranked.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then(a.0.cmp(b.0)));
     let mut top: Vec<String> = ranked.iter().take(5).map(|(n, _)| n.to_string()).collect();
+    let mut sums: Vec<Vec<f64>> = ranked.iter().take(5).map(|(_, v)| v.1.clone()).collect();
+    let others: Vec<f64> = (0..nb)
+        .map(|b| pb.total[b] - sums.iter().map(|s| s[b]).sum::<f64>())
+        .collect();
     top.push("all others".into());
-    let top_set = top.clone();
+    sums.push(others);
     emit(
         "reward-share-top",
         "The five best-paid provers' shares of prover rewards over time, and everyone else's (stacked).",
@@ -234,20 +205,10 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
             x_label: x_label.clone(),
             y_label: "% of rewards".into(),
             kind: Kind::Stacked {
-                series: shares_by(
-                    &|i| {
-                        if top_set[..top_set.len() - 1].contains(&p_name[i]) {
-                            p_name[i].clone()
-                        } else {
-                            "all others".into()
-                        }
-                    },
-                    &top,
-                ),
+                series: shares(&top, &sums),
             },
         },
     )?;
-
     // The booster.
     if let Ok(text) = std::fs::read_to_string(dir.join("scenario.toml"))
         && let Ok(sc) = toml::from_str::<Scenario>(&text)

@@ -7,6 +7,7 @@ pub mod design_charts;
 pub mod governance_chart;
 pub mod lock;
 pub mod plot;
+pub mod prover_bins;
 pub mod report;
 pub mod run_files;
 pub mod sweep_report;

@@ -105,9 +105,17 @@ impl Partial {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(suffix)
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(suffix);
+        // Outputs are for others to read too (a temporary file is private
+        // by default); the umask still applies.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let file = builder
             .tempfile_in(dir.unwrap_or(Path::new(".")))
             .map_err(|e| out_err(path, e))?;
         let (file, temp) = file.into_parts();

@@ -1,6 +1,7 @@
 //! Replay traces: a fixed history of blocks, proofs and governance payloads
 //! replayed through the protocol (the `settle` command, docs/model.md section 11).
 
+mod chunks;
 mod names;
 pub mod parse;
 mod reader;

@@ -172,10 +172,10 @@ pub fn load(path: &Path) -> Result<Trace, TraceError> {
 
 /// Parses and validates a trace given as text; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
-    let doc: Table = text.parse().map_err(|e: toml::de::Error| {
-        let place = match e.span() {
-            Some(span) => {
-                let (line, column) = line_column(text, span.start);
+    let syntax = |message: &str, at: Option<usize>| {
+        let place = match at {
+            Some(offset) => {
+                let (line, column) = line_column(text, offset);
                 Place::Line { line, column }
             }
             None => Place::File,
@@ -184,9 +184,19 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
             file: file.to_string(),
             place,
             key: None,
-            message: format!("not valid TOML: {}", e.message()),
+            message: format!("not valid TOML: {message}"),
         }
-    })?;
+    };
+    // The head ([params], [booster]) whole; the events one by one when the
+    // file allows it (see `chunks`).
+    let starts = super::chunks::event_starts(text);
+    let head = match &starts {
+        Some(s) => &text[..s[0]],
+        None => text,
+    };
+    let doc: Table = head
+        .parse()
+        .map_err(|e: toml::de::Error| syntax(e.message(), e.span().map(|s| s.start)))?;
     let top = Reader {
         file,
         place: Place::File,
@@ -238,7 +248,7 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
         None => BoosterConfig::default(),
     };
 
-    let raw_events: &[Value] = match doc.get("events") {
+    let whole: &[Value] = match doc.get("events") {
         None => &[],
         Some(Value::Array(a)) => a,
         Some(v) => {
@@ -253,11 +263,22 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
     };
     let mut provers = Names::default();
     let mut sequencers = Names::default();
-    let mut events = Vec::with_capacity(raw_events.len());
+    let count = starts.as_ref().map_or(whole.len(), |s| s.len());
+    let mut events = Vec::with_capacity(count);
     let mut last_slot: Option<(Slot, usize)> = None;
     let mut last_block_slot: Option<(Slot, usize)> = None;
-    for (i, raw) in raw_events.iter().enumerate() {
+    for i in 0..count {
         let index = i + 1;
+        let owned;
+        let raw = match &starts {
+            Some(s) => {
+                let end = s.get(i + 1).copied().unwrap_or(text.len());
+                owned = super::chunks::parse_event(text, s[i], end)
+                    .map_err(|(m, at)| syntax(&m, at))?;
+                &owned
+            }
+            None => &whole[i],
+        };
         let mut r = Reader {
             file,
             place: Place::Event { index, slot: None },

@@ -5,6 +5,32 @@ use crate::protocol::Booster;
 
 use super::{PolicyParams, Scenario, StrategyParams};
 
+/// The most prover agents a scenario may have (counts and potential
+/// entrants of every group), and the most sequencers: beyond them a run
+/// would exhaust memory rather than answer.
+pub const MAX_AGENTS: u64 = 100_000;
+
+/// The ranges of a `[cost]` table.
+pub fn check_cost(c: &crate::cost::CostConfig) -> Vec<(String, String)> {
+    let mut p = Vec::new();
+    for (key, v) in [
+        ("cost.constraints_per_tx", Some(c.constraints_per_tx)),
+        ("cost.constraints_per_block", Some(c.constraints_per_block)),
+        ("cost.overhead_seconds", c.overhead_seconds),
+        ("cost.per_constraint_seconds", c.per_constraint_seconds),
+    ] {
+        if let Some(v) = v
+            && !(v.is_finite() && v >= 0.0)
+        {
+            p.push((
+                key.to_string(),
+                format!("expected a non-negative number, found {v}"),
+            ));
+        }
+    }
+    p
+}
+
 /// The checks that serde cannot make: ranges, relations between keys, and a
 /// booster that works. Returns `(key path, message)` for every problem.
 pub fn check(s: &Scenario) -> Vec<(String, String)> {
@@ -27,11 +53,53 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         ),
     );
     need(
-        s.epochs >= 1,
+        (1..=100_000_000).contains(&s.epochs),
         "epochs",
-        "expected at least 1 epoch, found 0".into(),
+        format!("expected 1 to 100000000 epochs, found {}", s.epochs),
     );
     let c = &s.chain;
+    for (key, v, max, unit) in [
+        ("chain.slot_duration", c.slot_duration, 86_400, "seconds"),
+        ("chain.epoch_duration", c.epoch_duration, 100_000, "slots"),
+        (
+            "chain.proof_submission_epochs",
+            c.proof_submission_epochs,
+            1_000,
+            "epochs",
+        ),
+    ] {
+        need(
+            v <= max,
+            key,
+            format!("expected at most {max} {unit}, found {v}"),
+        );
+    }
+    let provers: u64 = s
+        .provers
+        .iter()
+        .map(|g| g.count as u64 + g.potential as u64)
+        .sum();
+    need(
+        provers <= MAX_AGENTS,
+        "provers",
+        format!(
+            "expected at most {MAX_AGENTS} prover agents (counts and potential entrants), found {provers}"
+        ),
+    );
+    let sequencers: u64 = s.sequencers.iter().map(|g| g.count as u64).sum();
+    need(
+        sequencers <= MAX_AGENTS,
+        "sequencers",
+        format!("expected at most {MAX_AGENTS} sequencers, found {sequencers}"),
+    );
+    need(
+        s.demand.tps <= 100_000.0,
+        "demand.tps",
+        format!(
+            "expected at most 100000 transactions per second, found {}",
+            s.demand.tps
+        ),
+    );
     for (key, v) in [
         ("chain.slot_duration", c.slot_duration),
         ("chain.epoch_duration", c.epoch_duration),
@@ -360,6 +428,14 @@ fn check_strategy(
             );
         }
         StrategyParams::Bridger(p) => {
+            need(
+                p.bridges_per_hour <= 100_000.0,
+                &k("bridges_per_hour"),
+                format!(
+                    "expected at most 100000 bridging transactions per hour, found {}",
+                    p.bridges_per_hour
+                ),
+            );
             for (f, v) in [
                 ("bridges_per_hour", p.bridges_per_hour),
                 ("bridge_value", p.bridge_value),

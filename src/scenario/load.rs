@@ -214,6 +214,12 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
     };
     let mut scenario = from_value(Value::Table(table)).map_err(|p| vec![p])?;
     if let Some(cost) = scenario.cost.clone() {
+        // The cost table's own ranges first, so that a bad value is named
+        // where it is written, not in the proving times made from it.
+        let problems = super::check::check_cost(&cost);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         let fit = crate::cost::resolve_fit(&cost, dir).map_err(|p| vec![p])?;
         crate::cost::apply_fit(&cost, fit, &mut scenario.provers, &own_times);
         // The scenario as run carries the numbers, not the file's path.
@@ -251,6 +257,84 @@ pub(crate) fn merge_tables(base: &mut Table, top: Table) {
     }
 }
 
+/// A TOML error as a problem at its file, line and column; an integer
+/// beyond 64 bits names its key.
+fn not_toml(file: &str, text: &str, e: toml::de::Error) -> ScenarioError {
+    let message = e.message().to_string();
+    // "invalid type: integer `N` as i128" or "u64 value was too large":
+    // an integer beyond what TOML holds.
+    let literal = message
+        .strip_prefix("invalid type: integer `")
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string)
+        .or_else(|| {
+            let s = e.span().filter(|_| message.contains("too large"))?;
+            Some(text[s].trim().to_string())
+        });
+    if let Some(n) = literal.as_deref()
+        && let Some(offset) = e.span().map(|s| s.start).or_else(|| text.find(n))
+    {
+        let (line, column) = line_column(text, offset);
+        let line_text = text[..offset].rsplit('\n').next().unwrap_or("");
+        let key = line_text
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        let table = text[..offset].lines().rev().find_map(|l| {
+            let l = l.trim();
+            (l.starts_with('[') && l.ends_with(']'))
+                .then(|| l.trim_matches(|c| c == '[' || c == ']').to_string())
+        });
+        let key = match table {
+            Some(t) => format!("{t}.{key}"),
+            None => key.to_string(),
+        };
+        return ScenarioError::one(
+            format!("{file}:{line}:{column}"),
+            key,
+            format!(
+                "integer {n} is out of range; expected at most {} (amounts beyond it are written as strings of digits)",
+                i64::MAX
+            ),
+        );
+    }
+    let origin = match e.span() {
+        Some(s) => {
+            let (l, c) = line_column(text, s.start);
+            format!("{file}:{l}:{c}")
+        }
+        None => file.to_string(),
+    };
+    ScenarioError::one(origin, "", format!("not valid TOML: {message}"))
+}
+
+/// The files a scenario's `base` chain names, nearest first, with their
+/// text (for pointing at a key a base writes); unreadable ones are left out.
+fn base_texts(table: &Table, dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut next = table
+        .get("base")
+        .and_then(|b| b.as_str())
+        .map(|b| dir.join(b));
+    while let Some(path) = next.take() {
+        if out.len() > 8 {
+            break;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            break;
+        };
+        next = text
+            .parse::<Table>()
+            .ok()
+            .and_then(|t| t.get("base").and_then(|b| b.as_str()).map(str::to_string))
+            .map(|b| path.parent().unwrap_or(Path::new(".")).join(b));
+        out.push((path.display().to_string(), text));
+    }
+    out
+}
+
 /// Resolves a top-level `base = "other.toml"` (relative to `dir`): the
 /// other scenario with this one's keys merged over it, recursively.
 pub(crate) fn resolve_base(
@@ -280,13 +364,9 @@ pub(crate) fn resolve_base(
     let text = std::fs::read_to_string(&path).map_err(|e| {
         ScenarioError::one(file, "base", format!("cannot read {}: {e}", path.display()))
     })?;
-    let mut parent: Table = text.parse().map_err(|e: toml::de::Error| {
-        ScenarioError::one(
-            file,
-            "base",
-            format!("{} is not valid TOML: {}", path.display(), e.message()),
-        )
-    })?;
+    let mut parent: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| not_toml(&path.display().to_string(), &text, e))?;
     // The base's calibration is relative to the base, not to this file.
     let base_dir = path.parent().unwrap_or(Path::new("."));
     if let Some(Value::Table(cost)) = parent.get_mut("cost")
@@ -322,10 +402,24 @@ pub fn parse_in(
     overrides: &[String],
 ) -> Result<Scenario, ScenarioError> {
     let doc = parse_spanned(file, text)?;
-    let at = |key: &str| origin_of(file, text, &doc, key);
     let table: Table = text
         .parse()
-        .map_err(|e: toml::de::Error| ScenarioError::one(file, "", e.message().to_string()))?;
+        .map_err(|e: toml::de::Error| not_toml(file, text, e))?;
+    // A key the file does not write comes from its bases: point there.
+    let bases = base_texts(&table, dir);
+    let at = |key: &str| {
+        if span_of(&doc, key).is_some() {
+            return origin_of(file, text, &doc, key);
+        }
+        for (f, t) in &bases {
+            if let Ok(d) = DeTable::parse(t)
+                && span_of(&d, key).is_some()
+            {
+                return origin_of(f, t, &d, key);
+            }
+        }
+        file.to_string()
+    };
     let mut table = resolve_base(file, table, dir, 0)?;
     // The file alone first, so its errors point into it; every one of them.
     let mut problems = schema_problems(table.clone());

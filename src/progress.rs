@@ -12,8 +12,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Progress of `total` units of work (`runs`, `sizes`).
 pub struct Progress {
     bar: ProgressBar,
-    /// When the last plain line was written; `None` on a terminal or quiet.
-    plain: Option<Mutex<Instant>>,
+    /// When the last plain line was written and what it counted; `None` on
+    /// a terminal or quiet.
+    plain: Option<Mutex<(Instant, u64)>>,
     every: Duration,
     unit: &'static str,
     started: Instant,
@@ -47,7 +48,7 @@ impl Progress {
         let now = Instant::now();
         Progress {
             bar,
-            plain: (!quiet && !terminal).then(|| Mutex::new(now)),
+            plain: (!quiet && !terminal).then(|| Mutex::new((now, 0))),
             every,
             unit,
             started: now,
@@ -64,10 +65,12 @@ impl Progress {
         };
         let mut last = last.lock().expect("the progress lock");
         let now = Instant::now();
-        if now.duration_since(*last) < self.every && done < total {
+        // Workers report out of order: never step back, and keep to the
+        // interval except for the last line.
+        if done <= last.1 || (now.duration_since(last.0) < self.every && done < total) {
             return;
         }
-        *last = now;
+        *last = (now, done);
         let secs = now.duration_since(self.started).as_secs_f64();
         let rate = done as f64 / secs.max(1e-9);
         let eta = if done > 0 && done < total {

@@ -199,13 +199,7 @@ fn a_missing_baseline_is_an_error_and_the_default_is_built_in() {
     let tmp = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_proversim");
     let dir = tmp.path().join("run");
-    let o = Command::new(bin)
-        .args(["run", "--no-charts", "-q", "--set", "epochs=5", "--out"])
-        .arg(&dir)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/azip5.toml"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_cli("azip5.toml", 5, &dir, &["--no-charts"]);
     let o = Command::new(bin)
         .arg("report")
         .arg(&dir)
@@ -234,13 +228,7 @@ fn a_missing_baseline_is_an_error_and_the_default_is_built_in() {
 fn a_governed_run_charts_its_values_and_marks_its_payloads() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gov");
-    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
-        .args(["run", "-q", "--set", "epochs=70", "--out"])
-        .arg(&dir)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/governance.toml"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_cli("governance.toml", 70, &dir, &[]);
     let epochs = proversim::output::charts::read_table(&dir.join("epochs.parquet")).unwrap();
     let reward = proversim::output::charts::numbers(&epochs, "checkpoint_reward");
     // The first payload executed within the run and raised the reward.
@@ -256,12 +244,23 @@ fn a_governed_run_charts_its_values_and_marks_its_payloads() {
     assert!(dir.join("charts/governance.png").exists());
     // A run where nothing is governed has no such chart.
     let plain = tmp.path().join("plain");
+    run_cli("baseline.toml", 5, &plain, &[]);
+    assert!(!plain.join("charts/governance.png").exists());
+}
+
+/// Runs a shipped scenario for `epochs` epochs into `out` with the command
+/// line, and checks that it succeeded.
+fn run_cli(scenario: &str, epochs: u64, out: &Path, extra: &[&str]) {
     let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
-        .args(["run", "-q", "--set", "epochs=5", "--out"])
-        .arg(&plain)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml"))
+        .args(["run", "-q", "--set", &format!("epochs={epochs}"), "--out"])
+        .arg(out)
+        .args(extra)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios")
+                .join(scenario),
+        )
         .output()
         .unwrap();
-    assert!(o.status.success());
-    assert!(!plain.join("charts/governance.png").exists());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

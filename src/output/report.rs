@@ -24,29 +24,7 @@ pub(crate) fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
     }
 }
 
-/// Flattens a TOML table to `key.path = value` (arrays of tables by index).
-fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
-    match v {
-        Value::Table(t) => {
-            for (k, v) in t {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        Value::Array(a) if a.iter().all(|x| x.is_table()) && !a.is_empty() => {
-            for (i, x) in a.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), x, out);
-            }
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
-    }
-}
+use crate::scenario::paths::flatten_toml as flatten;
 
 /// Every key whose value differs between two scenarios: `(key, this,
 /// baseline)`, with `-` where a key is absent.

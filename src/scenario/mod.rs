@@ -8,7 +8,7 @@ pub mod builtin;
 mod check;
 pub mod dist;
 pub mod load;
-mod paths;
+pub mod paths;
 mod schema;
 pub mod strategy;
 

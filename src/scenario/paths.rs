@@ -205,3 +205,28 @@ pub(crate) fn remove_path(root: &mut Table, path: &[Segment]) -> bool {
     }
     removed
 }
+
+/// Every leaf of a TOML value as `key.path = value` text (arrays of tables
+/// by index: `provers[0].count`).
+pub fn flatten_toml(prefix: &str, v: &Value, out: &mut std::collections::BTreeMap<String, String>) {
+    match v {
+        Value::Table(t) => {
+            for (k, v) in t {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten_toml(&key, v, out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_table) => {
+            for (i, x) in a.iter().enumerate() {
+                flatten_toml(&format!("{prefix}[{i}]"), x, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}

@@ -540,29 +540,9 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
 
 /// Every leaf key of a table as `(dotted path, value)`.
 fn flat_keys(t: &Table) -> Vec<(String, String)> {
-    fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
-        match v {
-            Value::Table(t) => {
-                for (k, v) in t {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, out);
-                }
-            }
-            Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_table) => {
-                for (i, x) in a.iter().enumerate() {
-                    walk(&format!("{prefix}[{i}]"), x, out);
-                }
-            }
-            other => out.push((prefix.to_string(), other.to_string())),
-        }
-    }
-    let mut out = Vec::new();
-    walk("", &Value::Table(t.clone()), &mut out);
-    out
+    let mut out = std::collections::BTreeMap::new();
+    crate::scenario::paths::flatten_toml("", &Value::Table(t.clone()), &mut out);
+    out.into_iter().collect()
 }
 
 impl Layout {

@@ -219,7 +219,7 @@ pub fn compare(args: CompareArgs<'_>) -> ExitCode {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     if !args.quiet {
         eprintln!(
-            "{name_a} against {name_b}: {} replicates each, {} runs",
+            "{name_b} against {name_a}: {} replicates each on the same seeds, {} runs",
             args.replicates,
             2 * args.replicates as u64
         );

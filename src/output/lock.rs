@@ -26,6 +26,10 @@ pub struct FolderLock {
 impl Drop for FolderLock {
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
+        // Unlock explicitly rather than by closing: a process forked by
+        // another thread of this one (between its fork and its exec) shares
+        // the open file and would keep the lock after our close.
+        let _ = self.file.unlock();
     }
 }
 

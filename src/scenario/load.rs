@@ -212,11 +212,19 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
             .collect(),
         _ => Vec::new(),
     };
-    let mut scenario = from_value(Value::Table(table)).map_err(|p| vec![p])?;
+    // Every problem at once: the domains, then the relations.
+    let mut problems = super::domains::check_domains(&table);
+    let mut scenario = match from_value(Value::Table(table)) {
+        Ok(s) => s,
+        Err(p) => {
+            problems.push(p);
+            return Err(problems);
+        }
+    };
     if let Some(cost) = scenario.cost.clone() {
         // The cost table's own ranges first, so that a bad value is named
         // where it is written, not in the proving times made from it.
-        let problems = super::check::check_cost(&cost);
+        problems.extend(super::check::check_cost(&cost));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -230,7 +238,7 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
             ..cost
         });
     }
-    let problems = check(&scenario);
+    problems.extend(check(&scenario));
     if !problems.is_empty() {
         return Err(problems);
     }

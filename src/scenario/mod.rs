@@ -7,6 +7,7 @@ mod booster_spec;
 pub mod builtin;
 mod check;
 pub mod dist;
+pub mod domains;
 pub mod load;
 pub mod paths;
 mod schema;

@@ -637,3 +637,49 @@ fn a_sweep_logs_plain_progress_lines_when_stderr_is_not_a_terminal() {
     );
     assert!(lines[0].contains("ETA"), "{log}");
 }
+
+#[test]
+fn a_sweep_row_equals_the_run_of_its_seed_for_nested_and_calibrated_bases() {
+    // sybil.toml and governance.toml have a base of their own (the
+    // baseline, which takes its proving times from the calibration).
+    for base in ["sybil.toml", "governance.toml"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let text = format!(
+            "epochs = 30\n\n[sweep]\nbase = \"{base}\"\nreplicates = 2\nseed = 9\n\n[[sweep.parameter]]\nkey = \"rewards.sequencer_bps\"\nvalues = [6000, 8000]\n"
+        );
+        let s = parse("nested.toml", &text, &scenarios()).unwrap();
+        let out = tmp.path().join("n");
+        run_sweep(&s, &opts(&out, 2)).unwrap();
+        let journal = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+        for line in journal.lines() {
+            let l: proversim::sweep::exec::RunLine = serde_json::from_str(line).unwrap();
+            let bps = [6000, 8000][l.cell as usize];
+            let mut sc = proversim::scenario::load(
+                &scenarios().join(base),
+                &[
+                    "epochs=30".to_string(),
+                    format!("rewards.sequencer_bps={bps}"),
+                ],
+            )
+            .unwrap();
+            sc.seed = l.seed;
+            assert!(
+                sc.provers.iter().all(|g| g.per_tx_seconds > 0.0),
+                "{base}: calibrated"
+            );
+            let r = proversim::engine::run(
+                &sc,
+                &mut proversim::metrics::NullRecorder,
+                Default::default(),
+            )
+            .unwrap();
+            assert_eq!(
+                l.metrics.unwrap(),
+                proversim::sweep::Metrics::from(&r.summary),
+                "{base}, cell {}, replicate {}",
+                l.cell,
+                l.replicate
+            );
+        }
+    }
+}

@@ -81,16 +81,7 @@ fn metric_names(c: &Comparison) -> Vec<String> {
             all.extend(m.0.keys().cloned());
         }
     }
-    let mut names: Vec<String> = METRICS
-        .iter()
-        .filter(|m| all.contains(m.key))
-        .map(|m| m.key.to_string())
-        .collect();
-    names.extend(
-        all.into_iter()
-            .filter(|n| !METRICS.iter().any(|m| m.key == n.as_str())),
-    );
-    names
+    crate::metrics::flat::table_order(&all)
 }
 
 /// The paired interval of every metric defined in at least one pair.

@@ -57,6 +57,23 @@ pub fn flatten(summary: &Summary) -> BTreeMap<String, f64> {
     out
 }
 
+/// Metric names in the order tables show them: the catalog's in its
+/// order, then the others by name.
+pub fn table_order(names: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let mut ordered: Vec<String> = METRICS
+        .iter()
+        .filter(|m| names.contains(m.key))
+        .map(|m| m.key.to_string())
+        .collect();
+    ordered.extend(
+        names
+            .iter()
+            .filter(|n| !METRICS.iter().any(|m| m.key == n.as_str()))
+            .cloned(),
+    );
+    ordered
+}
+
 /// Whether `name` can be a metric of some run: a catalog key, a field of
 /// every summary, or a field under one of the summary's maps.
 pub fn known(name: &str) -> bool {

@@ -177,18 +177,7 @@ pub fn assemble(
         .map_or("sweep".to_string(), |s| s.to_string_lossy().to_string());
     let mut table = TableFile::new(dir, &name, false);
     let mut fixed = SweepColumns::default();
-    // The catalog's metrics in its order, then the others by name.
-    let mut metric_names: Vec<String> = METRICS
-        .iter()
-        .filter(|m| names.contains(m.key))
-        .map(|m| m.key.to_string())
-        .collect();
-    metric_names.extend(
-        names
-            .iter()
-            .filter(|n| !METRICS.iter().any(|m| m.key == n.as_str()))
-            .cloned(),
-    );
+    let metric_names = crate::metrics::flat::table_order(&names);
     let mut metric_cols: Vec<MetricColumn> = metric_names
         .iter()
         .map(|n| MetricColumn::for_metric(METRICS.iter().find(|m| m.key == n.as_str())))

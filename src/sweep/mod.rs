@@ -5,6 +5,7 @@ mod assemble;
 pub mod exec;
 pub mod sensitivity;
 pub mod spec;
+mod values;
 
 pub use exec::{
     Manifest, Metrics, SweepError, SweepOptions, SweepReport, assemble, invalid_cells, merge,

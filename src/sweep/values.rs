@@ -1,0 +1,302 @@
+//! How a sweep's parameters get their values: the `[sweep]` table as
+//! written, ranges (`start`, `stop`, `step` or `count`, linear or log) and
+//! sampled designs (Latin hypercubes and Saltelli designs from `min` and
+//! `max`), and the limits on a sweep's size.
+
+use serde::Deserialize;
+use toml::Value;
+
+use crate::scenario::{Problem, ScenarioError};
+
+/// Linear or logarithmic spacing of a range.
+#[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// Evenly spaced values.
+    #[default]
+    Linear,
+    /// Evenly spaced logarithms.
+    Log,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ParamSpec {
+    pub(super) key: String,
+    pub(super) values: Option<Vec<Value>>,
+    pub(super) start: Option<Value>,
+    pub(super) stop: Option<Value>,
+    pub(super) step: Option<Value>,
+    pub(super) count: Option<u32>,
+    #[serde(default)]
+    pub(super) scale: Scale,
+    pub(super) zip: Option<String>,
+    pub(super) min: Option<Value>,
+    pub(super) max: Option<Value>,
+}
+
+/// How a sweep lays out its cells.
+#[derive(Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampler {
+    /// Every combination of the parameters' values.
+    #[default]
+    Grid,
+    /// A Latin hypercube over the parameters' ranges.
+    Lhs,
+    /// A Saltelli design over the parameters' ranges, for Sobol' indices.
+    Sobol,
+}
+
+/// How the runs of a sweep are seeded.
+#[derive(Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Seeds {
+    /// Replicate `r` has the same seed in every cell.
+    #[default]
+    Paired,
+    /// Every run has its own seed.
+    Independent,
+}
+
+/// The most cells a sweep may have.
+pub const MAX_CELLS: u64 = 10_000_000;
+/// The most replicates a cell may have.
+pub const MAX_REPLICATES: u32 = 100_000;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SweepTable {
+    pub(super) base: Option<String>,
+    #[serde(default = "one")]
+    pub(super) replicates: u32,
+    pub(super) seed: Option<u64>,
+    #[serde(default)]
+    pub(super) parameter: Vec<ParamSpec>,
+    #[serde(default)]
+    pub(super) sampler: Sampler,
+    pub(super) samples: Option<u32>,
+    #[serde(default)]
+    pub(super) seeds: Seeds,
+    pub(super) metrics: Option<Vec<String>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+pub(super) fn problem(origin: String, key: &str, message: impl Into<String>) -> ScenarioError {
+    ScenarioError {
+        problems: vec![Problem {
+            origin,
+            key: key.to_string(),
+            message: message.into(),
+        }],
+    }
+}
+
+pub(super) fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(x) => Some(*x),
+        _ => None,
+    }
+}
+
+/// The values of a range: `start ..= stop` by `step` or in `count` values,
+/// linear or logarithmic; integers when the bounds are integers.
+pub(super) fn range_values(p: &ParamSpec) -> Result<Vec<Value>, String> {
+    let (Some(start), Some(stop)) = (&p.start, &p.stop) else {
+        return Err(
+            "expected either `values` or a range (`start`, `stop`, and `step` or `count`)".into(),
+        );
+    };
+    let (Some(a), Some(b)) = (as_f64(start), as_f64(stop)) else {
+        return Err("`start` and `stop` must be numbers".into());
+    };
+    let integer = matches!(start, Value::Integer(_))
+        && matches!(stop, Value::Integer(_))
+        && p.step
+            .as_ref()
+            .is_none_or(|s| matches!(s, Value::Integer(_)));
+    if p.scale == Scale::Log && (a <= 0.0 || b <= 0.0) {
+        return Err("a log range needs positive `start` and `stop`".into());
+    }
+    let xs: Vec<f64> = match (&p.step, p.count) {
+        (Some(_), Some(_)) => return Err("give `step` or `count`, not both".into()),
+        (None, None) => return Err("a range needs `step` or `count`".into()),
+        (None, Some(0)) => Vec::new(),
+        (None, Some(1)) => vec![a],
+        (None, Some(n)) => (0..n)
+            .map(|i| {
+                let t = i as f64 / (n - 1) as f64;
+                match p.scale {
+                    Scale::Linear => a + t * (b - a),
+                    Scale::Log => (a.ln() + t * (b.ln() - a.ln())).exp(),
+                }
+            })
+            .collect(),
+        (Some(step), None) => {
+            let s = as_f64(step).ok_or("`step` must be a number")?;
+            let mut xs = Vec::new();
+            match p.scale {
+                Scale::Linear => {
+                    if s <= 0.0 {
+                        return Err(format!("`step` must be positive, found {s}"));
+                    }
+                    let n = ((b - a) / s + 1e-9).floor();
+                    if n >= 0.0 {
+                        if n > 1e6 {
+                            return Err(format!("the range has {n} values; at most a million"));
+                        }
+                        xs.extend((0..=n as u64).map(|i| a + i as f64 * s));
+                    }
+                }
+                Scale::Log => {
+                    if s <= 1.0 {
+                        return Err(format!("a log `step` is a factor above 1, found {s}"));
+                    }
+                    let mut x = a;
+                    while x <= b * (1.0 + 1e-9) && xs.len() <= 1_000_000 {
+                        xs.push(x);
+                        x *= s;
+                    }
+                }
+            }
+            xs
+        }
+    };
+    if xs.is_empty() {
+        return Err("the range yields no values".into());
+    }
+    Ok(xs
+        .into_iter()
+        .map(|x| {
+            if integer {
+                Value::Integer(x.round() as i64)
+            } else {
+                Value::Float(x)
+            }
+        })
+        .collect())
+}
+
+/// The values of every parameter at every point of a sampled design, from
+/// each parameter's `min`, `max` and `scale`.
+pub(super) fn sample_values(
+    spec: &SweepTable,
+    sampler: Sampler,
+    seed: u64,
+    at: &dyn Fn(&str) -> String,
+) -> Result<Vec<Vec<Value>>, ScenarioError> {
+    use crate::stats::sampling::{SOBOL_DIMENSIONS, latin_hypercube, saltelli};
+    let name = if sampler == Sampler::Lhs {
+        "lhs"
+    } else {
+        "sobol"
+    };
+    let Some(n) = spec.samples.filter(|&n| n >= 2) else {
+        return Err(problem(
+            at("sweep.samples"),
+            "sweep.samples",
+            format!("sampler = \"{name}\" needs `samples`, at least 2"),
+        ));
+    };
+    let k = spec.parameter.len();
+    if sampler == Sampler::Sobol && k > SOBOL_DIMENSIONS {
+        return Err(problem(
+            at("sweep.parameter"),
+            "sweep.parameter",
+            format!("a Sobol' design takes at most {SOBOL_DIMENSIONS} keys"),
+        ));
+    }
+    let points = (n as u64)
+        * if sampler == Sampler::Sobol {
+            k as u64 + 2
+        } else {
+            1
+        };
+    if points > MAX_CELLS {
+        return Err(problem(
+            at("sweep.samples"),
+            "sweep.samples",
+            format!("{points} cells; at most {MAX_CELLS}"),
+        ));
+    }
+    let mut ranges = Vec::new();
+    for (i, p) in spec.parameter.iter().enumerate() {
+        let here = format!("sweep.parameter[{i}]");
+        if p.values.is_some()
+            || p.start.is_some()
+            || p.stop.is_some()
+            || p.step.is_some()
+            || p.count.is_some()
+            || p.zip.is_some()
+        {
+            return Err(problem(
+                at(&here),
+                &here,
+                format!(
+                    "sampler = \"{name}\" draws from `min` and `max` (and `scale`); `values`, ranges and `zip` are for grids"
+                ),
+            ));
+        }
+        let (Some(lo), Some(hi)) = (
+            p.min.as_ref().and_then(as_f64),
+            p.max.as_ref().and_then(as_f64),
+        ) else {
+            return Err(problem(
+                at(&here),
+                &here,
+                "expected numbers `min` and `max`",
+            ));
+        };
+        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            return Err(problem(
+                at(&here),
+                &here,
+                format!("expected finite `min` < `max`, found {lo} and {hi}"),
+            ));
+        }
+        if p.scale == Scale::Log && lo <= 0.0 {
+            return Err(problem(
+                at(&here),
+                &here,
+                "a log scale needs a positive `min`",
+            ));
+        }
+        let integer =
+            matches!(p.min, Some(Value::Integer(_))) && matches!(p.max, Some(Value::Integer(_)));
+        ranges.push((lo, hi, p.scale, integer));
+    }
+    let unit = match sampler {
+        Sampler::Lhs => latin_hypercube(n as usize, k, seed),
+        _ => saltelli(n as usize, k, seed),
+    };
+    Ok(ranges
+        .iter()
+        .enumerate()
+        .map(|(d, &(lo, hi, scale, integer))| {
+            unit.iter()
+                .map(|u| {
+                    // An integer range spans `min ..= max`: `max + 1` is the
+                    // end of its last stratum.
+                    let top = if integer && scale == Scale::Linear {
+                        hi + 1.0
+                    } else {
+                        hi
+                    };
+                    let x = match scale {
+                        Scale::Linear => lo + u[d] * (top - lo),
+                        Scale::Log => (lo.ln() + u[d] * (hi.ln() - lo.ln())).exp(),
+                    };
+                    if integer {
+                        Value::Integer(x.floor().clamp(lo, hi) as i64)
+                    } else {
+                        Value::Float(x)
+                    }
+                })
+                .collect()
+        })
+        .collect())
+}

@@ -5,11 +5,14 @@
 //! touching the engine.
 
 pub mod bridger;
+pub mod cartel;
+pub mod copier;
 pub mod demand;
 pub mod market;
 pub mod prover;
 pub mod quoting;
 pub mod sequencer;
+pub mod snipe;
 pub mod strategic;
 pub mod voting;
 
@@ -144,6 +147,9 @@ pub struct View<'a> {
     pub recent_prunes: &'a VecDeque<Slot>,
     /// Governance payloads that passed and await execution, oldest first.
     pub pending_payloads: &'a [crate::protocol::Payload],
+    /// Checkpoint rewards that cartels publish as their demand, by the
+    /// cartel's owner.
+    pub demands: &'a std::collections::BTreeMap<ProverId, crate::protocol::Amount>,
 }
 
 impl View<'_> {
@@ -240,6 +246,26 @@ pub enum ProverAction {
     },
     /// Wake me at this time.
     WakeAt(Time),
+    /// Publish (or, with `None`, withdraw) the checkpoint reward this
+    /// cartel demands, for all to see.
+    Demand(Option<crate::protocol::Amount>),
+}
+
+/// What became of one of a prover's own L1 submissions when it landed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Landed {
+    /// The epoch it proves.
+    pub epoch: Epoch,
+    /// The last block it proves.
+    pub end: BlockNumber,
+    /// Whether it was a copy of another's proof.
+    pub copy: bool,
+    /// The identity the protocol credited it to.
+    pub credited: ProverId,
+    /// Whether it was accepted.
+    pub accepted: bool,
+    /// What it cost in gas, tokens.
+    pub gas_cost: f64,
 }
 
 /// A proof submission waiting in the L1 mempool, as anyone can see it.
@@ -267,6 +293,8 @@ pub struct Me<'a> {
     pub id: ProverId,
     /// Every identity it controls (itself first; a sybil has more).
     pub identities: &'a [ProverId],
+    /// Its cartel's owner (itself, if it is not in a cartel).
+    pub owner: ProverId,
     /// Its group's parameters.
     pub group: &'a ProverGroup,
     /// Jobs running now.
@@ -306,8 +334,15 @@ pub trait ProverStrategy: Send {
         _block: BlockNumber,
     ) {
     }
+    /// One of its own submissions landed on L1 (strategies that learn
+    /// from outcomes act on this).
+    fn on_landed(&mut self, _ctx: &mut ProverCtx<'_, '_>, _landed: &Landed) {}
     /// Whether it wants `on_mempool` calls.
     fn watches_mempool(&self) -> bool {
+        false
+    }
+    /// Whether it wants `on_landed` calls.
+    fn watches_landings(&self) -> bool {
         false
     }
     /// How many identities it controls, its own included (a sybil cartel
@@ -319,6 +354,11 @@ pub trait ProverStrategy: Send {
     fn bridges_per_hour(&self) -> f64 {
         0.0
     }
+    /// Whether its group is one cartel under one owner (concentration is
+    /// reported per owner as well as per identity).
+    fn cartel(&self) -> bool {
+        false
+    }
     /// Whether it leaves the market after a run of losing epochs (a
     /// striking cartel or a bridger stays for other reasons).
     fn leaves_on_losses(&self) -> bool {
@@ -328,15 +368,14 @@ pub trait ProverStrategy: Send {
 
 /// The strategy a group's parameters describe, ready to run.
 pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
-    use crate::scenario::StrategyName as N;
     match *params {
         StrategyParams::Honest => Box::new(prover::Honest::default()),
         StrategyParams::Partial(p) => Box::new(strategic::Partial::new(p)),
-        StrategyParams::Supersede(p) => Box::new(strategic::HoldBack::new(N::Supersede, p)),
-        StrategyParams::Late(p) => Box::new(strategic::HoldBack::new(N::Late, p)),
-        StrategyParams::Copy(p) => Box::new(strategic::Copy::new(p)),
-        StrategyParams::Sybil(p) => Box::new(strategic::Sybil::new(p)),
-        StrategyParams::Strike(p) => Box::new(strategic::Strike::new(p)),
+        StrategyParams::Supersede => Box::new(snipe::Supersede::default()),
+        StrategyParams::Late => Box::new(snipe::Late::default()),
+        StrategyParams::Copy(p) => Box::new(copier::Copy::new(p)),
+        StrategyParams::Sybil(p) => Box::new(cartel::Sybil::new(p)),
+        StrategyParams::Strike(p) => Box::new(cartel::Strike::new(p)),
         StrategyParams::Bridger(p) => Box::new(bridger::Bridger::new(p)),
     }
 }

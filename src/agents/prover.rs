@@ -10,7 +10,7 @@ use crate::scenario::{ProverGroup, StrategyName};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
 
 /// The shares a prover would register with a bumping submission now.
-fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
+pub fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
     view.protocol
         .booster()
         .score(view.protocol.record(me), view.epoch, true)

@@ -1,5 +1,6 @@
-//! Strategic provers (docs/model.md section 7): partial provers, snipers that hold
-//! their proofs back, copiers, sybil and striking cartels.
+//! What every proving strategy shares (docs/model.md section 7): the plan of
+//! a proof of a whole epoch and the rule that starts it when it pays; and
+//! partial (fast-finality) provers.
 
 use std::collections::BTreeSet;
 
@@ -7,13 +8,15 @@ use rand::RngExt;
 
 use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
-use crate::scenario::strategy::{CopyParams, HoldParams, PartialParams, StrikeParams, SybilParams};
+use crate::scenario::strategy::PartialParams;
 
 use super::prover::{
-    JobDecision, expected_reward, lands_in_time, streak_bound, streak_value, submit_ready,
+    JobDecision, expected_reward, lands_in_time, shares_now, streak_bound, streak_value,
+    submit_ready,
 };
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
+use crate::protocol::ProverId;
 
 /// Starts a proof of the whole of epoch `e` if `identities` registrations
 /// of it are expected to pay for the proof, the extra `overhead` and one L1
@@ -58,7 +61,13 @@ pub fn start_full_job(
 /// with the streak each identity keeps, beats `total` by the margin. The
 /// streak is valued only when the epoch alone does not pay and its bound
 /// might.
-fn worth_it(ctx: &ProverCtx<'_, '_>, reward: f64, identities: u32, total: f64, pool: f64) -> bool {
+pub fn worth_it(
+    ctx: &ProverCtx<'_, '_>,
+    reward: f64,
+    identities: u32,
+    total: f64,
+    pool: f64,
+) -> bool {
     let g = ctx.me.group;
     let pays = |r: f64| r - total >= g.min_margin * total;
     let n = identities as f64;
@@ -68,7 +77,7 @@ fn worth_it(ctx: &ProverCtx<'_, '_>, reward: f64, identities: u32, total: f64, p
 }
 
 /// Starts the job.
-fn start(
+pub fn start(
     ctx: &mut ProverCtx<'_, '_>,
     e: Epoch,
     end: BlockNumber,
@@ -116,21 +125,72 @@ pub fn start_fallback_job(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision 
 }
 
 /// Wakes the prover at the start of the next slot.
-fn next_slot(ctx: &mut ProverCtx<'_, '_>) {
+pub fn next_slot(ctx: &mut ProverCtx<'_, '_>) {
     let t = ctx.view.slot_time(ctx.view.slot + 1);
     ctx.actions.push(ProverAction::WakeAt(t));
 }
 
-/// Proves prefixes of the epoch being built, for fast finality, and extends
-/// to the whole epoch only when it sees a longer proof than its own (to
-/// join the split): otherwise its partial proof is the longest and is paid.
+/// The share of a pool a prover expects when it joins provers holding
+/// `others` shares, with its own shares now.
+pub fn share_with(ctx: &ProverCtx<'_, '_>, others: f64) -> f64 {
+    let own = shares_now(ctx.view, ctx.me.id);
+    own / (own + others).max(f64::MIN_POSITIVE)
+}
+
+/// Looks at epoch `e` once a proof longer than `mine` blocks threatens to
+/// supersede the prover's own (its proof would then earn nothing): starts
+/// a proof of the whole epoch if its share of the pool, split with the
+/// provers at the longest length, beats the cost and it can still land.
+pub fn defend(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision {
+    let view = ctx.view;
+    if ctx.me.jobs_running >= ctx.me.group.max_jobs {
+        return JobDecision::Busy;
+    }
+    let Some(info) = view.epoch_info(e) else {
+        return JobDecision::Busy;
+    };
+    let Some((end, _)) = info.last_block else {
+        return JobDecision::Busy;
+    };
+    let group = ctx.me.group;
+    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
+    if !lands_in_time(view, e, seconds) {
+        return JobDecision::NotWorth;
+    }
+    let (longest, summed) = view.protocol.leaders(e);
+    let others = if longest >= info.live_blocks() {
+        summed as f64
+    } else {
+        // Whoever proves longer will be there at full length.
+        shares_now(view, ctx.me.id)
+    };
+    let cost = prefix_cost(group, seconds);
+    let total = cost + view.submission_cost(group.priority_fee_gwei);
+    if info.pool_estimate * share_with(ctx, others) - total < group.min_margin * total {
+        return JobDecision::NotWorth;
+    }
+    start(ctx, e, end, seconds, cost)
+}
+
+/// A fast-finality prover: proves growing prefixes of the epoch being
+/// built, every `prefix_every_slots` slots, and once the epoch ends
+/// completes it when completing pays: the blocks past its last prefix add
+/// their part of the pool (they would be pruned otherwise), against the
+/// cost of a proof of the whole epoch. If it does not complete and sees a
+/// longer proof coming (accepted, or in the L1 mempool), it defends its
+/// share by proving the whole epoch while that still lands.
 #[derive(Debug)]
 pub struct Partial {
     params: PartialParams,
     held: Vec<Job>,
     /// The end of the longest prefix it has proven, per epoch.
     proven: Vec<(Epoch, BlockNumber)>,
-    extended: BTreeSet<Epoch>,
+    /// Epochs it has decided on completing (started, or chose not to).
+    decided: BTreeSet<Epoch>,
+    /// Epochs it has started a proof of the whole of.
+    completed: BTreeSet<Epoch>,
+    /// The epoch it is down for (drawn at the epoch's start).
+    down: Option<Epoch>,
     awake: bool,
 }
 
@@ -141,7 +201,9 @@ impl Partial {
             params,
             held: Vec::new(),
             proven: Vec::new(),
-            extended: BTreeSet::new(),
+            decided: BTreeSet::new(),
+            completed: BTreeSet::new(),
+            down: None,
             awake: false,
         }
     }
@@ -155,15 +217,79 @@ impl Partial {
             .unwrap_or(0)
     }
 
+    /// Decides on completing epoch `e`, which has ended.
+    fn complete(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) {
+        if self.decided.contains(&e) || ctx.me.jobs_running >= ctx.me.group.max_jobs {
+            return;
+        }
+        self.decided.insert(e);
+        if self.down == Some(e) {
+            return;
+        }
+        let view = ctx.view;
+        let (Some(info), Some(first)) = (view.epoch_info(e), view.protocol.first_block_of(e))
+        else {
+            return;
+        };
+        let Some((end, _)) = info.last_block else {
+            return;
+        };
+        let group = ctx.me.group;
+        let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
+        if !lands_in_time(view, e, seconds) {
+            return;
+        }
+        let cost = prefix_cost(group, seconds);
+        let total = cost + view.submission_cost(group.priority_fee_gwei);
+        let live = info.live_blocks().max(1) as f64;
+        let covered = (self.mine(e) + 1).saturating_sub(first) as f64;
+        let share = expected_reward(view, ctx.me.id, e, group.lookback_epochs)
+            / info.pool_estimate.max(f64::MIN_POSITIVE);
+        let gain = info.pool_estimate * (1.0 - covered / live) * share;
+        // Its prefixes keep its streak (one bump per epoch), so the streak
+        // is not at stake here.
+        if gain - total >= group.min_margin * total
+            && start(ctx, e, end, seconds, cost) == JobDecision::Started
+        {
+            self.completed.insert(e);
+            self.proven.push((e, end));
+        }
+    }
+
+    /// Whether a proof of epoch `e` longer than its own is accepted.
+    fn threatened(&self, ctx: &ProverCtx<'_, '_>, e: Epoch) -> bool {
+        let Some(first) = ctx.view.protocol.first_block_of(e) else {
+            return false;
+        };
+        let mine = self.mine(e);
+        mine > 0 && first + ctx.view.protocol.longest(e) > mine + 1
+    }
+
+    fn try_defend(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) {
+        if !self.completed.contains(&e)
+            && self.decided.contains(&e)
+            && defend(ctx, e) == JobDecision::Started
+        {
+            self.completed.insert(e);
+        }
+    }
+
     fn step(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         let view = ctx.view;
         let ed = view.scenario.chain.epoch_duration;
         let every = self.params.prefix_every_slots.max(1);
         let c = view.epoch;
         let in_epoch = view.slot % ed;
+        if let Some(e) = c.checked_sub(1) {
+            self.complete(ctx, e);
+            if self.threatened(ctx, e) {
+                self.try_defend(ctx, e);
+            }
+        }
         // A prefix of the epoch being built.
         if in_epoch > 0
             && in_epoch.is_multiple_of(every)
+            && self.down != Some(c)
             && ctx.me.jobs_running < ctx.me.group.max_jobs
             && let Some(info) = view.epoch_info(c)
             && let Some((end, _)) = info.last_block
@@ -178,24 +304,10 @@ impl Partial {
             });
             self.proven.push((c, end));
         }
-        // Someone proved the last epoch further than this prover: join them.
-        if let Some(e) = c.checked_sub(1)
-            && !self.extended.contains(&e)
-            && let Some(first) = view.protocol.first_block_of(e)
-            && first + view.protocol.longest(e) - 1 > self.mine(e)
-            && self.mine(e) > 0
-            && start_full_job(ctx, e, 1, 0.0) == JobDecision::Started
-        {
-            self.extended.insert(e);
-            if let Some(info) = view.epoch_info(e)
-                && let Some((end, _)) = info.last_block
-            {
-                self.proven.push((e, end));
-            }
-        }
         submit_ready(ctx, &mut self.held);
         self.proven.retain(|(e, _)| e + 2 >= c);
-        self.extended.retain(|e| e + 2 >= c);
+        self.decided.retain(|e| e + 2 >= c);
+        self.completed.retain(|e| e + 2 >= c);
         next_slot(ctx);
     }
 }
@@ -206,6 +318,10 @@ impl ProverStrategy for Partial {
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
+        // Down for the epoch now being built (drawn whatever the uptime).
+        if ctx.rng.random::<f64>() >= ctx.me.group.uptime {
+            self.down = Some(ctx.view.epoch);
+        }
         if !self.awake {
             self.awake = true;
             next_slot(ctx);
@@ -220,255 +336,20 @@ impl ProverStrategy for Partial {
     fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         self.step(ctx);
     }
-}
 
-/// Proves each epoch as the honest rule says, then holds the proof until
-/// `hold_slots` before the window closes. As `supersede` it takes the share
-/// of partial provers who had no time to answer; as `late` (on cheap, slow
-/// hardware) it joins the split at the last moment.
-#[derive(Debug)]
-pub struct HoldBack {
-    name: StrategyName,
-    params: HoldParams,
-    held: Vec<Job>,
-    last_started: Option<Epoch>,
-}
-
-impl HoldBack {
-    /// A strategy of this name (`supersede` or `late`).
-    pub fn new(name: StrategyName, params: HoldParams) -> HoldBack {
-        HoldBack {
-            name,
-            params,
-            held: Vec::new(),
-            last_started: None,
-        }
-    }
-}
-
-/// The slot from which a held proof of epoch `e` is sent: `hold_slots`
-/// before its window closes.
-fn release_slot(ctx: &ProverCtx<'_, '_>, e: Epoch, hold_slots: u64) -> u64 {
-    ctx.view
-        .window_close_slot(e)
-        .saturating_sub(hold_slots.max(1))
-}
-
-impl ProverStrategy for HoldBack {
-    fn name(&self) -> &'static str {
-        self.name.name()
-    }
-
-    fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let Some(e) = ctx.view.epoch.checked_sub(1) else {
-            return;
-        };
-        if self.last_started != Some(e) && start_full_job(ctx, e, 1, 0.0) == JobDecision::Started {
-            self.last_started = Some(e);
-        }
-    }
-
-    fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
-        let release = release_slot(ctx, job.epoch, self.params.hold_slots).max(ctx.view.slot);
-        self.held.push(job);
-        ctx.actions
-            .push(ProverAction::WakeAt(ctx.view.slot_time(release)));
-    }
-
-    fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let slot = ctx.view.slot;
-        let hold = self.params.hold_slots;
-        let (mut due, later): (Vec<Job>, Vec<Job>) = self
-            .held
-            .drain(..)
-            .partition(|j| release_slot(ctx, j.epoch, hold) <= slot);
-        self.held = later;
-        if submit_ready(ctx, &mut due) {
-            next_slot(ctx);
-        }
-        self.held.extend(due);
-    }
-}
-
-/// Proves nothing: copies every proof it sees in the L1 mempool into the
-/// same L1 block with a higher priority fee, so that the copy lands first.
-/// It pays only gas; it earns only if proofs do not bind their prover.
-#[derive(Debug)]
-pub struct Copy {
-    params: CopyParams,
-    copied: BTreeSet<(Epoch, BlockNumber)>,
-}
-
-impl Copy {
-    /// A copier with these parameters.
-    pub fn new(params: CopyParams) -> Copy {
-        Copy {
-            params,
-            copied: BTreeSet::new(),
-        }
-    }
-}
-
-impl ProverStrategy for Copy {
-    fn name(&self) -> &'static str {
-        StrategyName::Copy.name()
-    }
-    fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let e = ctx.view.epoch;
-        self.copied.retain(|(x, _)| x + 2 >= e);
-    }
-    fn on_job_done(&mut self, _ctx: &mut ProverCtx<'_, '_>, _job: Job) {}
-    fn on_wake(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
     fn watches_mempool(&self) -> bool {
         true
     }
+
     fn on_mempool(&mut self, ctx: &mut ProverCtx<'_, '_>, tx: &PendingProof) {
-        if tx.sender == ctx.me.id || !self.copied.insert((tx.epoch, tx.end)) {
+        if tx.credited == ctx.me.id || tx.end <= self.mine(tx.epoch) || tx.epoch >= ctx.view.epoch {
             return;
         }
-        ctx.actions.push(ProverAction::Copy {
-            of: tx.clone(),
-            priority_fee_gwei: tx.priority_fee_gwei + self.params.copy_fee_bump_gwei,
-        });
+        self.try_defend(ctx, tx.epoch);
     }
 }
 
-/// One real proof per epoch, submitted under every identity the cartel
-/// controls; each identity beyond the first costs `extra_identity_cost`.
-#[derive(Debug)]
-pub struct Sybil {
-    params: SybilParams,
-    held: Vec<Job>,
-    last_started: Option<Epoch>,
-}
-
-impl Sybil {
-    /// A sybil cartel with these parameters.
-    pub fn new(params: SybilParams) -> Sybil {
-        Sybil {
-            params,
-            held: Vec::new(),
-            last_started: None,
-        }
-    }
-}
-
-impl ProverStrategy for Sybil {
-    fn name(&self) -> &'static str {
-        StrategyName::Sybil.name()
-    }
-
-    fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let Some(e) = ctx.view.epoch.checked_sub(1) else {
-            return;
-        };
-        let n = ctx.me.identities.len() as u32;
-        let extra = (n.saturating_sub(1)) as f64 * self.params.extra_identity_cost;
-        if self.last_started != Some(e) && start_full_job(ctx, e, n, extra) == JobDecision::Started
-        {
-            self.last_started = Some(e);
-        }
-    }
-
-    fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
-        self.held.push(job);
-        self.on_wake(ctx);
-    }
-
-    fn identities(&self) -> u32 {
-        self.params.identities.max(1)
-    }
-
-    fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let before = ctx.actions.len();
-        let waiting = submit_ready(ctx, &mut self.held);
-        // `submit_ready` queued one submission per ready job under this
-        // prover's own identity; repeat each under every other identity.
-        let ready: Vec<Job> = ctx.actions[before..]
-            .iter()
-            .filter_map(|a| match a {
-                ProverAction::Submit { job, .. } => Some(job.clone()),
-                _ => None,
-            })
-            .collect();
-        for job in ready {
-            for &id in &ctx.me.identities[1..] {
-                ctx.actions.push(ProverAction::Submit {
-                    job: job.clone(),
-                    priority_fee_gwei: ctx.me.group.priority_fee_gwei,
-                    credit: Some(id),
-                });
-            }
-        }
-        if waiting {
-            next_slot(ctx);
-        }
-    }
-}
-
-/// A cartel that proves like an honest prover while the checkpoint reward
-/// is at least its demand, and withholds every proof (forcing prunes) while
-/// it is below.
-#[derive(Debug)]
-pub struct Strike {
-    params: StrikeParams,
-    inner: super::prover::Honest,
-}
-
-impl Strike {
-    /// A striking cartel with these parameters.
-    pub fn new(params: StrikeParams) -> Strike {
-        Strike {
-            params,
-            inner: super::prover::Honest::default(),
-        }
-    }
-
-    fn striking(&self, ctx: &ProverCtx<'_, '_>) -> bool {
-        ctx.view.protocol.params().checkpoint_reward < self.params.demand_reward
-    }
-}
-
-impl ProverStrategy for Strike {
-    fn name(&self) -> &'static str {
-        StrategyName::Strike.name()
-    }
-
-    fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        if !self.striking(ctx) {
-            self.inner.on_epoch_start(ctx);
-        }
-    }
-
-    fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {
-        if !self.striking(ctx) {
-            self.inner.on_job_done(ctx, job);
-        }
-    }
-
-    fn on_wake(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        if !self.striking(ctx) {
-            self.inner.on_wake(ctx);
-        }
-    }
-
-    fn leaves_on_losses(&self) -> bool {
-        false
-    }
-}
-
-/// An identity a sybil cartel controls: it does nothing by itself.
-#[derive(Debug, Default)]
-pub struct Identity;
-
-impl ProverStrategy for Identity {
-    fn name(&self) -> &'static str {
-        StrategyName::Sybil.name()
-    }
-    fn on_epoch_start(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
-    fn on_job_done(&mut self, _ctx: &mut ProverCtx<'_, '_>, _job: Job) {}
-    fn on_wake(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
-    fn leaves_on_losses(&self) -> bool {
-        false
-    }
+/// Whether `id` is one of the prover's own identities.
+pub fn is_mine(ctx: &ProverCtx<'_, '_>, id: ProverId) -> bool {
+    ctx.me.identities.contains(&id)
 }

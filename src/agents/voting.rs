@@ -4,7 +4,7 @@
 //! count the signals.
 
 use crate::protocol::{Amount, Payload};
-use crate::scenario::strategy::{CartelParams, LivenessParams, PolicyParams, ProfitParams};
+use crate::scenario::strategy::{LivenessParams, PolicyParams, ProfitParams};
 
 use super::{SettledEpoch, View};
 
@@ -25,7 +25,7 @@ pub fn policy_for(params: &PolicyParams) -> Box<dyn VotingPolicy> {
         PolicyParams::Static => Box::new(Static),
         PolicyParams::Liveness(p) => Box::new(Liveness(p)),
         PolicyParams::Profit(p) => Box::new(Profit(p)),
-        PolicyParams::Cartel(p) => Box::new(Cartel(p)),
+        PolicyParams::Cartel => Box::new(Cartel),
     }
 }
 
@@ -109,20 +109,23 @@ impl VotingPolicy for Profit {
     }
 }
 
-/// Signals for the reward its cartel demands while the reward is lower.
+/// Signals for the highest checkpoint reward a striking cartel publishes
+/// as its demand, while the reward in force is lower and no payload that
+/// raises it that far has passed (one that has awaits execution and is not
+/// signalled again).
 #[derive(Debug)]
-pub struct Cartel(pub CartelParams);
+pub struct Cartel;
 
 impl VotingPolicy for Cartel {
     fn name(&self) -> &'static str {
         "cartel"
     }
     fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
-        let demand = self.0.demand_reward;
+        let demand = view.demands.values().copied().max()?;
         let on_its_way = view
             .pending_payloads
             .iter()
-            .any(|p| p.checkpoint_reward == Some(demand));
+            .any(|p| p.checkpoint_reward.is_some_and(|r| r >= demand));
         (!on_its_way && view.protocol.params().checkpoint_reward < demand).then(|| Payload {
             checkpoint_reward: Some(demand),
             ..Payload::default()

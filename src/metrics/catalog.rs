@@ -140,6 +140,22 @@ pub const METRICS: &[Metric] = &[
         quiet_when_zero: false,
     },
     Metric {
+        key: "reward_hhi_by_owner",
+        json: &["reward_hhi_by_owner"],
+        label: "reward concentration per owner (HHI)",
+        unit: Unit::Number,
+        of: |s| Some(s.reward_hhi_by_owner),
+        quiet_when_zero: false,
+    },
+    Metric {
+        key: "top1_share_by_owner",
+        json: &["top1_share_by_owner"],
+        label: "top owner's share of rewards",
+        unit: Unit::Share,
+        of: |s| Some(s.top1_share_by_owner),
+        quiet_when_zero: false,
+    },
+    Metric {
         key: "cost_per_proven_tx",
         json: &["cost_per_proven_tx"],
         label: "prover cost per proven transaction",

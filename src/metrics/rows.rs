@@ -58,6 +58,9 @@ table! {
         prover: String,
         /// Its group.
         group: String,
+        /// Who owns it: the group, for a cartel (`sybil`, `strike`), or
+        /// the prover itself.
+        owner: String,
         /// Its strategy.
         strategy: String,
         /// Submissions it made for this epoch.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::agents::tokens;
 use crate::protocol::Books;
 
 use super::EpochRow;
@@ -143,6 +144,12 @@ pub struct Summary {
     pub reward_hhi: f64,
     /// The best-paid prover's part of prover rewards.
     pub top1_share: f64,
+    /// HHI of prover rewards per owner: a cartel's identities count as one.
+    pub reward_hhi_by_owner: f64,
+    /// The best-paid owner's part of prover rewards.
+    pub top1_share_by_owner: f64,
+    /// Each cartel's rewards as one owner, by group name.
+    pub owners: BTreeMap<String, OwnerSummary>,
     /// Prover costs per transaction proven, tokens.
     pub cost_per_proven_tx: Option<f64>,
     /// Credited to sequencers, tokens.
@@ -163,6 +170,8 @@ pub struct Summary {
     pub bridging: Option<BridgingSummary>,
     /// Governance payloads executed.
     pub payloads_executed: u64,
+    /// Copies' griefing of the provers they copied.
+    pub griefing: Griefing,
     /// Bonded design: kickbacks paid to colluding sequencers, tokens.
     pub kickbacks: f64,
     /// Bonded design: bonds slashed, tokens.
@@ -173,6 +182,45 @@ pub struct Summary {
     pub engine_events: u64,
     /// The books at the end.
     pub books: BooksSummary,
+}
+
+/// One prover's totals over the run.
+#[derive(Clone, Debug, Default)]
+struct ProverTotals {
+    strategy: &'static str,
+    owner: u32,
+    reward_units: u128,
+    cost: f64,
+}
+
+/// A cartel's rewards: its identities together, as one owner.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct OwnerSummary {
+    /// Identities it registered over the run.
+    pub identities: u64,
+    /// Its rewards, smallest units (the sum of its identities').
+    pub reward_units: String,
+    /// Its rewards, tokens.
+    pub rewards: f64,
+    /// Its part of all prover rewards.
+    pub reward_share: f64,
+}
+
+/// HHI and the largest share of rewards grouped by `key`.
+fn concentration(by: &[ProverTotals], key: impl Fn(usize, &ProverTotals) -> u32) -> (f64, f64) {
+    let mut totals: BTreeMap<u32, u128> = BTreeMap::new();
+    for (i, p) in by.iter().enumerate() {
+        *totals.entry(key(i, p)).or_default() += p.reward_units;
+    }
+    let all: u128 = totals.values().sum();
+    if all == 0 {
+        return (0.0, 0.0);
+    }
+    let shares = totals.values().map(|&u| u as f64 / all as f64);
+    (
+        shares.clone().map(|s| s * s).sum(),
+        shares.fold(0.0, f64::max),
+    )
 }
 
 /// Accumulates a summary as rows are produced.
@@ -186,8 +234,11 @@ pub struct SummaryAcc {
     active: Vec<u64>,
     latency_sum: f64,
     latency_n: u64,
-    /// Strategy, rewards and costs by prover index.
-    by_prover: Vec<(&'static str, f64, f64)>,
+    /// Totals by prover index.
+    by_prover: Vec<ProverTotals>,
+    /// The owners of cartels, by the owning prover's index, with the
+    /// cartel's name.
+    cartels: BTreeMap<u32, String>,
     strategies: BTreeMap<&'static str, StrategySummary>,
     sequencer_income: f64,
     /// (latency, self-proved) of each proven bridging transaction.
@@ -196,6 +247,18 @@ pub struct SummaryAcc {
     newcomers: BTreeMap<String, NewcomerSummary>,
     kickbacks: f64,
     slashed: f64,
+    griefing: Griefing,
+}
+
+/// What copies of binding proofs cost their victims: the victim's own
+/// submission of the proof, landing after the copy that credited it, fails
+/// as a duplicate and its gas is wasted.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Griefing {
+    /// Victims' submissions that failed so.
+    pub victim_submissions: u64,
+    /// The gas they wasted, tokens.
+    pub victim_gas: f64,
 }
 
 impl SummaryAcc {
@@ -214,17 +277,29 @@ impl SummaryAcc {
         }
     }
 
-    /// Prover `prover` (an index) earned `reward` and spent `cost` tokens
-    /// in an epoch.
-    pub fn prover(&mut self, prover: u32, strategy: &'static str, reward: f64, cost: f64) {
+    /// Prover `prover` (an index), owned by `owner`, earned `reward`
+    /// smallest units and spent `cost` tokens in an epoch.
+    pub fn prover(
+        &mut self,
+        prover: u32,
+        owner: u32,
+        strategy: &'static str,
+        (reward, cost): (u128, f64),
+    ) {
         let i = prover as usize;
         if self.by_prover.len() <= i {
-            self.by_prover.resize(i + 1, ("", 0.0, 0.0));
+            self.by_prover.resize(i + 1, ProverTotals::default());
         }
         let e = &mut self.by_prover[i];
-        e.0 = strategy;
-        e.1 += reward;
-        e.2 += cost;
+        e.strategy = strategy;
+        e.owner = owner;
+        e.reward_units += reward;
+        e.cost += cost;
+    }
+
+    /// Prover `owner` (an index) owns the cartel `name`.
+    pub fn cartel(&mut self, owner: u32, name: &str) {
+        self.cartels.insert(owner, name.to_string());
     }
 
     /// A submission by a prover of `strategy` landed.
@@ -280,6 +355,12 @@ impl SummaryAcc {
         self.slashed += tokens;
     }
 
+    /// A victim's submission failed behind a copy, wasting `gas` tokens.
+    pub fn griefed(&mut self, gas: f64) {
+        self.griefing.victim_submissions += 1;
+        self.griefing.victim_gas += gas;
+    }
+
     /// A governance payload executed.
     pub fn executed(&mut self) {
         self.payloads_executed += 1;
@@ -304,22 +385,55 @@ impl SummaryAcc {
         events: u64,
         books: &Books,
     ) -> Summary {
-        self.by_prover.retain(|p| !p.0.is_empty());
-        let total_rewards: f64 = self.by_prover.iter().map(|p| p.1).sum();
-        let total_costs: f64 = self.by_prover.iter().map(|p| p.2).sum();
-        let (hhi, top1) = if total_rewards > 0.0 {
-            let shares = self.by_prover.iter().map(|p| p.1 / total_rewards);
-            let hhi = shares.clone().map(|s| s * s).sum();
-            let top = shares.fold(0.0, f64::max);
-            (hhi, top)
-        } else {
-            (0.0, 0.0)
-        };
-        for &(strategy, reward, cost) in &self.by_prover {
-            let s = self.strategies.entry(strategy).or_default();
+        // Provers with no totals (never paid nor spent) leave no trace.
+        let by: Vec<ProverTotals> = std::mem::take(&mut self.by_prover)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.strategy.is_empty())
+            .map(|(i, mut p)| {
+                // Owners are prover indices; keep them while filtering.
+                p.owner = if self.cartels.contains_key(&p.owner) {
+                    p.owner
+                } else {
+                    i as u32
+                };
+                p
+            })
+            .collect();
+        let all_units: u128 = by.iter().map(|p| p.reward_units).sum();
+        let total_rewards = tokens(all_units);
+        let total_costs: f64 = by.iter().map(|p| p.cost).sum();
+        let (hhi, top1) = concentration(&by, |i, _| i as u32);
+        let (hhi_owner, top1_owner) = concentration(&by, |_, p| p.owner);
+        let mut cartels: BTreeMap<&str, (u64, u128)> = BTreeMap::new();
+        for p in &by {
+            if let Some(name) = self.cartels.get(&p.owner) {
+                let c = cartels.entry(name).or_default();
+                c.0 += 1;
+                c.1 += p.reward_units;
+            }
+        }
+        let owners = cartels
+            .into_iter()
+            .map(|(name, (identities, units))| {
+                let o = OwnerSummary {
+                    identities,
+                    reward_units: units.to_string(),
+                    rewards: tokens(units),
+                    reward_share: if all_units > 0 {
+                        units as f64 / all_units as f64
+                    } else {
+                        0.0
+                    },
+                };
+                (name.to_string(), o)
+            })
+            .collect();
+        for p in &by {
+            let s = self.strategies.entry(p.strategy).or_default();
             s.provers += 1;
-            s.rewards += reward;
-            s.costs += cost;
+            s.rewards += tokens(p.reward_units);
+            s.costs += p.cost;
         }
         for s in self.strategies.values_mut() {
             s.profit = s.rewards - s.costs;
@@ -387,6 +501,9 @@ impl SummaryAcc {
             active_provers,
             reward_hhi: hhi,
             top1_share: top1,
+            reward_hhi_by_owner: hhi_owner,
+            top1_share_by_owner: top1_owner,
+            owners,
             cost_per_proven_tx: (self.txs_proven > 0).then(|| total_costs / self.txs_proven as f64),
             sequencer_income: self.sequencer_income,
             prover_rewards: total_rewards,
@@ -402,6 +519,7 @@ impl SummaryAcc {
             newcomers: self.newcomers,
             bridging,
             payloads_executed: self.payloads_executed,
+            griefing: self.griefing,
             kickbacks: self.kickbacks,
             slashed: self.slashed,
             capital_locked: 0.0,

@@ -538,6 +538,18 @@ impl Protocol {
             .map_or(0, |b| b.longest)
     }
 
+    /// The longest accepted proof of an open epoch, in blocks, and the
+    /// summed shares registered at that length (what a prover joining it
+    /// would split the pool with).
+    pub fn leaders(&self, epoch: Epoch) -> (u64, Amount) {
+        self.epochs
+            .iter()
+            .find(|b| b.epoch == epoch)
+            .map_or((0, 0), |b| {
+                (b.longest, b.longest_book().map_or(0, |l| l.summed))
+            })
+    }
+
     /// The epochs with an accepted submission that have not settled yet.
     pub fn open_epochs(&self) -> impl Iterator<Item = EpochView> + '_ {
         self.epochs.iter().map(|b| EpochView {

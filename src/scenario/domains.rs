@@ -192,10 +192,6 @@ pub const DOMAINS: &[Domain] = &[
         "provers.0.strategy=partial",
     ),
     needs(
-        int("provers[].hold_slots", 1, 100_000, "slots"),
-        "provers.0.strategy=supersede",
-    ),
-    needs(
         non_negative("provers[].copy_fee_bump_gwei", "gwei"),
         "provers.0.strategy=copy",
     ),

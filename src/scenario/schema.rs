@@ -362,14 +362,6 @@ pub struct SequencerGroup {
     /// checkpoint reward.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_pct: Option<f64>,
-    /// `cartel`: the checkpoint reward (smallest units per block) the
-    /// cartel's sequencers signal for while it is lower.
-    #[serde(
-        default,
-        with = "amount::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub demand_reward: Option<Amount>,
     /// Under bonded quotes: accept the highest quote for a kickback
     /// instead of the lowest.
     pub colluding: bool,
@@ -388,7 +380,6 @@ impl Default for SequencerGroup {
             max_margin: None,
             reference_cost: None,
             change_pct: None,
-            demand_reward: None,
             colluding: false,
         }
     }
@@ -401,22 +392,25 @@ pub enum StrategyName {
     /// Proves an epoch when it expects a profit, submits as soon as done.
     #[default]
     Honest,
-    /// Proves epoch prefixes while the epoch is built (fast finality) and
-    /// stops there: its proofs are partial.
+    /// Proves growing prefixes of the epoch while it is built (fast
+    /// finality), then the whole epoch once it ends.
     Partial,
-    /// Holds its full proof back until `hold_slots` before the window
-    /// closes, to supersede the partial proofs and take their share.
+    /// Chooses each epoch between honest play and the snipe: holding its
+    /// full proof back until partial provers have no time left to answer,
+    /// so that it supersedes them and takes their share.
     Supersede,
-    /// Proves on cheap, slow hardware and submits at the end of the window
-    /// to join the split.
+    /// Cheap, slow hardware: plays honest when that pays, otherwise waits
+    /// until the last start that still lands and joins the split then,
+    /// knowing who proved.
     Late,
-    /// Proves nothing; copies proofs seen in the L1 mempool and resubmits
-    /// them first with a higher priority fee.
+    /// Copies proofs seen in the L1 mempool and resubmits them first with a
+    /// higher priority fee, while its record says a copy pays its gas.
     Copy,
     /// One real proof submitted under `identities` identities.
     Sybil,
-    /// Withholds proofs while the checkpoint reward is below
-    /// `demand_reward`, to force prunes until governance pays.
+    /// A cartel that publishes a demand for `demand_reward` and withholds
+    /// its proofs while striking pays more than proving: it weighs the
+    /// rewards it forgoes against the rise it hopes for.
     Strike,
     /// A market maker with bridging transactions: proves the prefix up to
     /// its own transaction when waiting costs more than proving.
@@ -507,9 +501,6 @@ pub struct ProverGroup {
     /// `partial`: slots between prefix proofs while the epoch is built.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_every_slots: Option<u64>,
-    /// `supersede`, `late`: submit this many slots before the window closes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hold_slots: Option<u64>,
     /// `copy`: priority fee added to the copied submission's, gwei.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_fee_bump_gwei: Option<f64>,
@@ -570,7 +561,6 @@ impl Default for ProverGroup {
             entry_cost: 0.0,
             vary: Default::default(),
             prefix_every_slots: None,
-            hold_slots: None,
             copy_fee_bump_gwei: None,
             identities: None,
             extra_identity_cost: None,

@@ -14,13 +14,6 @@ pub struct PartialParams {
     pub prefix_every_slots: u64,
 }
 
-/// `supersede`, `late`: hold a finished proof back.
-#[derive(Copy, Clone, Debug, PartialEq)]
-pub struct HoldParams {
-    /// Submit this many slots before the window closes.
-    pub hold_slots: u64,
-}
-
 /// `copy`: copy proofs seen in the L1 mempool.
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct CopyParams {
@@ -63,9 +56,9 @@ pub enum StrategyParams {
     /// See [`StrategyName::Partial`].
     Partial(PartialParams),
     /// See [`StrategyName::Supersede`].
-    Supersede(HoldParams),
+    Supersede,
     /// See [`StrategyName::Late`].
-    Late(HoldParams),
+    Late,
     /// See [`StrategyName::Copy`].
     Copy(CopyParams),
     /// See [`StrategyName::Sybil`].
@@ -77,9 +70,8 @@ pub enum StrategyParams {
 }
 
 /// Every strategy-specific key of a prover group.
-pub const STRATEGY_KEYS: [&str; 9] = [
+pub const STRATEGY_KEYS: [&str; 8] = [
     "prefix_every_slots",
-    "hold_slots",
     "copy_fee_bump_gwei",
     "identities",
     "extra_identity_cost",
@@ -95,7 +87,7 @@ impl StrategyName {
         match self {
             StrategyName::Honest => &[],
             StrategyName::Partial => &["prefix_every_slots"],
-            StrategyName::Supersede | StrategyName::Late => &["hold_slots"],
+            StrategyName::Supersede | StrategyName::Late => &[],
             StrategyName::Copy => &["copy_fee_bump_gwei"],
             StrategyName::Sybil => &["identities", "extra_identity_cost"],
             StrategyName::Strike => &["demand_reward"],
@@ -109,7 +101,6 @@ impl ProverGroup {
     pub fn strategy_keys_set(&self) -> Vec<&'static str> {
         let set = [
             self.prefix_every_slots.is_some(),
-            self.hold_slots.is_some(),
             self.copy_fee_bump_gwei.is_some(),
             self.identities.is_some(),
             self.extra_identity_cost.is_some(),
@@ -127,16 +118,13 @@ impl ProverGroup {
 
     /// The group's strategy with its parameters, defaults filled in.
     pub fn params(&self) -> StrategyParams {
-        let hold = HoldParams {
-            hold_slots: self.hold_slots.unwrap_or(2),
-        };
         match self.strategy {
             StrategyName::Honest => StrategyParams::Honest,
             StrategyName::Partial => StrategyParams::Partial(PartialParams {
                 prefix_every_slots: self.prefix_every_slots.unwrap_or(8),
             }),
-            StrategyName::Supersede => StrategyParams::Supersede(hold),
-            StrategyName::Late => StrategyParams::Late(hold),
+            StrategyName::Supersede => StrategyParams::Supersede,
+            StrategyName::Late => StrategyParams::Late,
             StrategyName::Copy => StrategyParams::Copy(CopyParams {
                 copy_fee_bump_gwei: self.copy_fee_bump_gwei.unwrap_or(1.0),
             }),
@@ -160,7 +148,6 @@ impl ProverGroup {
     pub fn normalized(&self) -> ProverGroup {
         let mut g = ProverGroup {
             prefix_every_slots: None,
-            hold_slots: None,
             copy_fee_bump_gwei: None,
             identities: None,
             extra_identity_cost: None,
@@ -171,11 +158,8 @@ impl ProverGroup {
             ..self.clone()
         };
         match self.params() {
-            StrategyParams::Honest => {}
+            StrategyParams::Honest | StrategyParams::Supersede | StrategyParams::Late => {}
             StrategyParams::Partial(p) => g.prefix_every_slots = Some(p.prefix_every_slots),
-            StrategyParams::Supersede(p) | StrategyParams::Late(p) => {
-                g.hold_slots = Some(p.hold_slots)
-            }
             StrategyParams::Copy(p) => g.copy_fee_bump_gwei = Some(p.copy_fee_bump_gwei),
             StrategyParams::Sybil(p) => {
                 g.identities = Some(p.identities);
@@ -215,13 +199,6 @@ pub struct ProfitParams {
     pub change_pct: f64,
 }
 
-/// `cartel`: signal for the reward the cartel demands.
-#[derive(Copy, Clone, Debug, PartialEq)]
-pub struct CartelParams {
-    /// The checkpoint reward demanded, smallest units per block.
-    pub demand_reward: Amount,
-}
-
 /// A voting policy with its own parameters.
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub enum PolicyParams {
@@ -231,18 +208,17 @@ pub enum PolicyParams {
     Liveness(LivenessParams),
     /// See [`ProfitParams`].
     Profit(ProfitParams),
-    /// See [`CartelParams`].
-    Cartel(CartelParams),
+    /// Signals for the reward a striking cartel publishes as its demand.
+    Cartel,
 }
 
 /// Every policy-specific key of a sequencer group.
-pub const POLICY_KEYS: [&str; 6] = [
+pub const POLICY_KEYS: [&str; 5] = [
     "max_prunes",
     "max_latency_s",
     "max_margin",
     "reference_cost",
     "change_pct",
-    "demand_reward",
 ];
 
 impl VotePolicy {
@@ -252,7 +228,7 @@ impl VotePolicy {
             VotePolicy::Static => &[],
             VotePolicy::Liveness => &["max_prunes", "max_latency_s", "change_pct"],
             VotePolicy::Profit => &["max_margin", "reference_cost", "change_pct"],
-            VotePolicy::Cartel => &["demand_reward"],
+            VotePolicy::Cartel => &[],
         }
     }
 }
@@ -266,7 +242,6 @@ impl SequencerGroup {
             self.max_margin.is_some(),
             self.reference_cost.is_some(),
             self.change_pct.is_some(),
-            self.demand_reward.is_some(),
         ];
         POLICY_KEYS
             .iter()
@@ -290,9 +265,7 @@ impl SequencerGroup {
                 reference_cost: self.reference_cost.unwrap_or(50.0),
                 change_pct,
             }),
-            VotePolicy::Cartel => PolicyParams::Cartel(CartelParams {
-                demand_reward: self.demand_reward.unwrap_or(0),
-            }),
+            VotePolicy::Cartel => PolicyParams::Cartel,
         }
     }
 
@@ -304,11 +277,10 @@ impl SequencerGroup {
             max_margin: None,
             reference_cost: None,
             change_pct: None,
-            demand_reward: None,
             ..self.clone()
         };
         match self.params() {
-            PolicyParams::Static => {}
+            PolicyParams::Static | PolicyParams::Cartel => {}
             PolicyParams::Liveness(p) => {
                 g.max_prunes = Some(p.max_prunes);
                 g.max_latency_s = Some(p.max_latency_s);
@@ -319,7 +291,6 @@ impl SequencerGroup {
                 g.reference_cost = Some(p.reference_cost);
                 g.change_pct = Some(p.change_pct);
             }
-            PolicyParams::Cartel(p) => g.demand_reward = Some(p.demand_reward),
         }
         g
     }

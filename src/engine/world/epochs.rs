@@ -94,12 +94,17 @@ impl Engine<'_, '_> {
             let reward = pay.map_or(0, |p| p.amount);
             let profit = tokens(reward) - acct.cost;
             self.acc
-                .prover(i, agent.strategy_name, tokens(reward), acct.cost);
+                .prover(i, agent.owner, agent.strategy_name, (reward, acct.cost));
             if self.recorder.keeps_rows() {
                 let row = ProverRow {
                     epoch: e,
                     prover: agent.name.clone(),
                     group: self.sc.provers[agent.group].name.clone(),
+                    owner: if agent.cartel {
+                        self.sc.provers[agent.group].name.clone()
+                    } else {
+                        agent.name.clone()
+                    },
                     strategy: agent.strategy_name.to_string(),
                     submissions: acct.submissions,
                     shares: pay.map_or(0.0, |p| p.shares as f64),

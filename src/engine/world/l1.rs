@@ -3,14 +3,14 @@
 //! theirs into the same block, and each L1 block orders its submissions by
 //! priority fee, then arrival, before they reach the protocol.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand_distr::{Distribution, Exp};
 
-use crate::agents::{Job, PendingProof};
+use crate::agents::{Job, Landed, PendingProof};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::SubmissionRow;
-use crate::protocol::{ProverId, SubmissionOutcome};
+use crate::protocol::{Epoch, ProverId, RejectReason, SubmissionOutcome};
 use crate::scenario::Scenario;
 
 use super::{Engine, EngineError, Event, Phase};
@@ -35,6 +35,10 @@ pub(super) struct L1 {
     block_ms: u64,
     min_delay: f64,
     mean_delay: f64,
+    /// (epoch, credited, end) of accepted copies that credited another
+    /// than their sender: that prover's own submission of the same proof
+    /// then fails as a duplicate (griefing).
+    copied: BTreeSet<(Epoch, u32, u64)>,
 }
 
 impl L1 {
@@ -46,6 +50,7 @@ impl L1 {
             block_ms: sc.l1.block_time * 1000,
             min_delay: sc.l1.min_inclusion_delay,
             mean_delay: sc.l1.mean_inclusion_delay,
+            copied: BTreeSet::new(),
         }
     }
 
@@ -196,8 +201,32 @@ impl Engine<'_, '_> {
                 }
             }
         }
-        let agent = &self.provers[tx.prover as usize];
         let accepted = matches!(outcome, Some(SubmissionOutcome::Accepted(_)));
+        let copy = tx.job.id == u64::MAX;
+        let key = (tx.job.epoch, tx.credited, tx.job.end);
+        if copy && accepted && tx.credited != tx.prover {
+            let keep_from = tx.job.epoch.saturating_sub(self.pse + 1);
+            self.l1.copied.retain(|k| k.0 >= keep_from);
+            self.l1.copied.insert(key);
+        }
+        if outcome == Some(SubmissionOutcome::Rejected(RejectReason::Duplicate))
+            && tx.prover == tx.credited
+            && self.l1.copied.contains(&key)
+        {
+            self.acc.griefed(tx.gas_cost);
+        }
+        if self.provers[tx.prover as usize].watches_landings {
+            let landed = Landed {
+                epoch: tx.job.epoch,
+                end: tx.job.end,
+                copy,
+                credited: id,
+                accepted,
+                gas_cost: tx.gas_cost,
+            };
+            self.call_prover(tx.prover, |s, ctx| s.on_landed(ctx, &landed));
+        }
+        let agent = &self.provers[tx.prover as usize];
         self.acc.submission(agent.strategy_name, accepted);
         if !self.recorder.keeps_rows() {
             return Ok(());

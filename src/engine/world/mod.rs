@@ -129,6 +129,10 @@ pub(super) struct Engine<'s, 'r> {
     entrants_drawn: Vec<u64>,
     /// Identities created per group (for names).
     created: Vec<u32>,
+    /// The owner of each cartel group, once its first agent exists.
+    cartel_owner: Vec<Option<u32>>,
+    /// Demands cartels publish, by owner.
+    demands: std::collections::BTreeMap<crate::protocol::ProverId, crate::protocol::Amount>,
     accounts: Accounts,
     jobs: Jobs,
     l1: L1,
@@ -207,6 +211,8 @@ pub fn run(
         entrants: sc.provers.clone(),
         entrants_drawn: vec![0; sc.provers.len()],
         created: vec![0; sc.provers.len()],
+        cartel_owner: vec![None; sc.provers.len()],
+        demands: Default::default(),
         accounts: Accounts::default(),
         jobs: Jobs::default(),
         l1: L1::new(sc),
@@ -321,6 +327,7 @@ impl Engine<'_, '_> {
             gas_price_tokens: self.blocks.gas_price_tokens(self.sc),
             recent_prunes: &self.governance.recent_prunes,
             pending_payloads: self.governance.pending(),
+            demands: &self.demands,
         }
     }
 

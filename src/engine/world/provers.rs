@@ -26,6 +26,13 @@ pub(super) struct ProverAgent {
     pub id: ProverId,
     pub name: String,
     pub group: usize,
+    /// The agent that owns it: the first of its group for a cartel,
+    /// itself otherwise.
+    pub owner: u32,
+    /// Whether it belongs to a cartel (its strategy says).
+    pub cartel: bool,
+    /// Whether its strategy wants to hear how its submissions landed.
+    pub watches_landings: bool,
     /// Its own values of its group's parameters.
     pub values: ProverGroup,
     /// Taken out while the strategy runs.
@@ -58,7 +65,7 @@ impl Jobs {
 
 /// A passive identity of a sybil cartel: it does nothing by itself.
 fn identity() -> Box<dyn ProverStrategy> {
-    Box::new(crate::agents::strategic::Identity)
+    Box::new(crate::agents::cartel::Identity)
 }
 
 impl Engine<'_, '_> {
@@ -74,12 +81,19 @@ impl Engine<'_, '_> {
         self.created[group] += 1;
         let name = format!("{}-{}", g.name, self.created[group]);
         let strategy = strategy_for(&g.params());
-        let (identities, watches, bridges_per_hour) = (
+        let (identities, watches, bridges_per_hour, landings) = (
             strategy.identities(),
             strategy.watches_mempool(),
             strategy.bridges_per_hour(),
+            strategy.watches_landings(),
         );
+        let cartel = strategy.cartel();
         let owner = self.push_agent(group, strategy, phase, name.clone(), values);
+        if cartel {
+            let first = *self.cartel_owner[group].get_or_insert(owner);
+            self.provers[owner as usize].owner = first;
+            self.acc.cartel(first, &self.sc.provers[group].name);
+        }
         for k in 1..identities {
             let values = Some(self.provers[owner as usize].values.clone());
             let id = self.push_agent(
@@ -90,10 +104,12 @@ impl Engine<'_, '_> {
                 values,
             );
             self.provers[owner as usize].identities.push(ProverId(id));
+            self.provers[id as usize].owner = self.provers[owner as usize].owner;
         }
         if watches {
             self.watchers.push(owner);
         }
+        self.provers[owner as usize].watches_landings = landings;
         if bridges_per_hour > 0.0 {
             self.bridgers.push((owner, bridges_per_hour));
         }
@@ -118,6 +134,9 @@ impl Engine<'_, '_> {
             id: ProverId(id),
             name,
             group,
+            owner: id,
+            cartel: strategy.cartel(),
+            watches_landings: false,
             values,
             leaves_on_losses: strategy.leaves_on_losses(),
             strategy: Some(strategy),
@@ -194,6 +213,7 @@ impl Engine<'_, '_> {
                 me: Me {
                     id: agent.id,
                     identities: &agent.identities,
+                    owner: self.provers[agent.owner as usize].id,
                     group: &agent.values,
                     jobs_running: agent.jobs_running,
                 },
@@ -246,6 +266,27 @@ impl Engine<'_, '_> {
                 priority_fee_gwei,
             } => self.copy(prover, of, priority_fee_gwei),
             ProverAction::WakeAt(t) => self.queue.push(t.max(self.now), Event::Wake(prover)),
+            ProverAction::Demand(d) => {
+                let owner = self.provers[self.provers[prover as usize].owner as usize].id;
+                let before = self.demands.get(&owner).copied();
+                match d {
+                    Some(amount) => self.demands.insert(owner, amount),
+                    None => self.demands.remove(&owner),
+                };
+                if before != d {
+                    let name = self.sc.provers[self.provers[prover as usize].group]
+                        .name
+                        .clone();
+                    let what = match d {
+                        Some(a) => format!(
+                            "demands a checkpoint reward of {:.3} tokens",
+                            crate::agents::tokens(a)
+                        ),
+                        None => "withdraws its demand".to_string(),
+                    };
+                    self.event("demand", name, d.map_or(0.0, crate::agents::tokens), what);
+                }
+            }
         }
     }
 

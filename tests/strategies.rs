@@ -410,6 +410,15 @@ fn every_shipped_scenario_is_valid_and_says_what_it_answers() {
             proversim::sweep::load(&path).unwrap();
         } else {
             proversim::scenario::load(&path, &[]).unwrap();
+            // Whatever its agents do, the books balance to the unit.
+            let short = proversim::scenario::load(&path, &["epochs=40".to_string()]).unwrap();
+            let (_, r) = simulate(&short);
+            assert!(
+                r.summary.books.balanced,
+                "{}: {:?}",
+                path.display(),
+                r.summary.books
+            );
         }
         n += 1;
     }

@@ -8,6 +8,7 @@ pub mod bridger;
 pub mod cartel;
 pub mod copier;
 pub mod demand;
+pub mod kickback;
 pub mod market;
 pub mod prover;
 pub mod quoting;
@@ -334,6 +335,19 @@ pub trait ProverStrategy: Send {
         _block: BlockNumber,
     ) {
     }
+    /// Under the previous design: its quote for an epoch (None: it does not
+    /// quote). By default the honest price of
+    /// [`quoting::priced_quote`].
+    fn quote(
+        &mut self,
+        ctx: &mut ProverCtx<'_, '_>,
+        req: &quoting::QuoteRequest,
+    ) -> Option<quoting::Offer> {
+        quoting::priced_quote(ctx, req).map(|p| p.offer)
+    }
+    /// Under the previous design: whether its kickback quote was accepted
+    /// (called for quotes that carried a kickback).
+    fn on_quote_outcome(&mut self, _ctx: &mut ProverCtx<'_, '_>, _accepted: bool) {}
     /// One of its own submissions landed on L1 (strategies that learn
     /// from outcomes act on this).
     fn on_landed(&mut self, _ctx: &mut ProverCtx<'_, '_>, _landed: &Landed) {}
@@ -377,5 +391,6 @@ pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
         StrategyParams::Sybil(p) => Box::new(cartel::Sybil::new(p)),
         StrategyParams::Strike(p) => Box::new(cartel::Strike::new(p)),
         StrategyParams::Bridger(p) => Box::new(bridger::Bridger::new(p)),
+        StrategyParams::Kickback => Box::new(kickback::Kickback::default()),
     }
 }

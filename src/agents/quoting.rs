@@ -1,14 +1,19 @@
-//! The previous design's decisions (docs/model.md section 9): what a bonded prover
-//! quotes for an epoch, whether it delivers, and which quote a proposer
-//! accepts. The engine collects the quotes and carries out the acceptance.
+//! The previous design's decisions (docs/model.md section 9): what a bonded
+//! prover quotes for an epoch, whether it delivers, and which quote a
+//! proposer accepts. The engine collects the quotes and carries out the
+//! acceptance; a prover's quote is its strategy's (see
+//! [`super::ProverStrategy::quote`]).
 
 use rand::RngExt;
 
 use crate::cost::{prefix_cost, prefix_seconds};
+use crate::engine::queue::Time;
 use crate::engine::rng::Stream;
+use crate::protocol::legacy::PPM;
 use crate::scenario::ProverGroup;
 
-use super::View;
+use super::ProverCtx;
+use super::prover::landing_seconds;
 
 /// An epoch to quote for, as provers see it.
 #[derive(Copy, Clone, Debug)]
@@ -19,24 +24,63 @@ pub struct QuoteRequest {
     pub blocks: u64,
     /// What its blocks are worth proven, tokens.
     pub value: f64,
-    /// What holding the bond costs for an epoch, tokens.
-    pub capital_cost: f64,
+    /// The bond a chosen prover loses if it fails, tokens.
+    pub bond: f64,
+    /// When the chosen prover's proof must have landed (ms).
+    pub deadline: Time,
     /// The markup provers put on their cost, as a part of it.
     pub margin: f64,
+    /// The part of a kickback quote's excess over its honest quote that a
+    /// colluding prover pays back to the proposer who accepts it.
+    pub kickback_share: f64,
 }
 
-/// A bonded prover's quote in basis points of the epoch's value: its cost
-/// to prove it (hardware, fixed, gas and its bond's capital for the epoch),
-/// marked up by its own draw around the margin, as quotes in a market
-/// differ.
-pub fn quote_bps(view: &View<'_>, g: &ProverGroup, req: &QuoteRequest, rng: &mut Stream) -> u64 {
-    let cost = prefix_cost(g, prefix_seconds(g, req.txs, req.blocks))
+/// A prover's quote.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// Its fee, parts per million of the epoch's value.
+    pub ppm: u64,
+    /// What it pays back to the accepting proposer, parts per million of
+    /// the epoch's value.
+    pub kickback_ppm: u64,
+}
+
+/// A priced quote and what it covers: the prover's cost to prove the epoch
+/// and its expected slashing, in tokens.
+#[derive(Copy, Clone, Debug)]
+pub struct Priced {
+    /// The quote.
+    pub offer: Offer,
+    /// Cost plus expected slashing, tokens.
+    pub cost: f64,
+}
+
+/// A bonded prover's honest quote: its cost to prove the epoch (hardware,
+/// fixed, gas), plus its expected slashing (its own chance of failing,
+/// `1 - uptime`, times the bond), marked up by its own draw around the
+/// margin (quotes in a market differ), in parts per million of the epoch's
+/// value. None if its proof could not land by the deadline.
+pub fn priced_quote(ctx: &mut ProverCtx<'_, '_>, req: &QuoteRequest) -> Option<Priced> {
+    let view = ctx.view;
+    let g = ctx.me.group;
+    let seconds = prefix_seconds(g, req.txs, req.blocks);
+    if view.now as f64 + landing_seconds(view, seconds) * 1000.0 > req.deadline as f64 {
+        return None;
+    }
+    let cost = prefix_cost(g, seconds)
         + view.submission_cost(g.priority_fee_gwei)
-        + req.capital_cost;
-    let markup = req.margin * (0.5 + rng.random::<f64>());
-    (10_000.0 * cost * (1.0 + markup) / req.value)
+        + (1.0 - g.uptime) * req.bond;
+    let markup = req.margin * (0.5 + ctx.rng.random::<f64>());
+    let ppm = (PPM as f64 * cost * (1.0 + markup) / req.value)
         .ceil()
-        .clamp(1.0, 10_000.0) as u64
+        .clamp(1.0, PPM as f64) as u64;
+    Some(Priced {
+        offer: Offer {
+            ppm,
+            kickback_ppm: 0,
+        },
+        cost,
+    })
 }
 
 /// Whether a chosen prover will be up to deliver its proof.
@@ -44,12 +88,23 @@ pub fn delivers(g: &ProverGroup, rng: &mut Stream) -> bool {
     rng.random::<f64>() < g.uptime
 }
 
+/// A quote on offer: the offer, its prover, and a seeded draw that breaks
+/// ties (never the order of provers in the file).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct OnOffer {
+    /// The offer.
+    pub offer: Offer,
+    /// The prover's index.
+    pub prover: u32,
+    /// The tie-breaking draw.
+    pub tie: u64,
+}
+
 /// Which quote a proposer accepts.
 pub trait QuoteAcceptance: Send {
-    /// The accepted quote among `(bps, prover)` pairs sorted lowest first.
-    fn choose(&self, quotes: &[(u64, u32)]) -> Option<(u64, u32)>;
-    /// Whether it takes a kickback for accepting more than the lowest.
-    fn takes_kickback(&self) -> bool;
+    /// The accepted quote among those on offer, sorted lowest first (ties
+    /// in the order of their draws).
+    fn choose(&self, quotes: &[OnOffer]) -> Option<OnOffer>;
 }
 
 /// Accepts the lowest quote.
@@ -57,31 +112,31 @@ pub trait QuoteAcceptance: Send {
 pub struct Lowest;
 
 impl QuoteAcceptance for Lowest {
-    fn choose(&self, quotes: &[(u64, u32)]) -> Option<(u64, u32)> {
+    fn choose(&self, quotes: &[OnOffer]) -> Option<OnOffer> {
         quotes.first().copied()
-    }
-    fn takes_kickback(&self) -> bool {
-        false
     }
 }
 
-/// Accepts the highest quote, for a kickback from the prover.
+/// A colluding proposer: accepts the quote that pays it most (the largest
+/// kickback, the lowest quote among equals); without a kickback on offer,
+/// the lowest.
 #[derive(Debug)]
-pub struct Highest;
+pub struct PaysMost;
 
-impl QuoteAcceptance for Highest {
-    fn choose(&self, quotes: &[(u64, u32)]) -> Option<(u64, u32)> {
-        quotes.last().copied()
-    }
-    fn takes_kickback(&self) -> bool {
-        true
+impl QuoteAcceptance for PaysMost {
+    fn choose(&self, quotes: &[OnOffer]) -> Option<OnOffer> {
+        let best = quotes.iter().map(|q| q.offer.kickback_ppm).max()?;
+        quotes
+            .iter()
+            .find(|q| q.offer.kickback_ppm == best)
+            .copied()
     }
 }
 
 /// The acceptance of a sequencer group.
 pub fn acceptance_for(colluding: bool) -> Box<dyn QuoteAcceptance> {
     if colluding {
-        Box::new(Highest)
+        Box::new(PaysMost)
     } else {
         Box::new(Lowest)
     }

@@ -188,6 +188,22 @@ pub const METRICS: &[Metric] = &[
         quiet_when_zero: false,
     },
     Metric {
+        key: "user_fees",
+        json: &["user_fees"],
+        label: "fees users paid",
+        unit: Unit::Tokens,
+        of: |s| Some(s.user_fees),
+        quiet_when_zero: false,
+    },
+    Metric {
+        key: "paid_for_proving",
+        json: &["paid_for_proving"],
+        label: "paid for proving (with kickbacks)",
+        unit: Unit::Tokens,
+        of: |s| Some(s.paid_for_proving),
+        quiet_when_zero: false,
+    },
+    Metric {
         key: "sequencer_income",
         json: &["sequencer_income"],
         label: "sequencer income",

@@ -75,7 +75,9 @@ table! {
         reward_units: String,
         /// What proving this epoch cost it, tokens.
         cost: f64,
-        /// Reward minus cost, tokens.
+        /// Bonds it lost in this epoch (the previous design), tokens.
+        slashed: f64,
+        /// Reward minus cost minus bonds lost, tokens.
         profit: f64,
         /// Its activity record's value at the close.
         score: u64,

@@ -20,7 +20,9 @@ pub struct StrategySummary {
     pub rewards: f64,
     /// Costs, tokens.
     pub costs: f64,
-    /// Rewards minus costs, tokens.
+    /// Bonds lost (the previous design), tokens.
+    pub slashed: f64,
+    /// Rewards minus costs minus bonds lost, tokens.
     pub profit: f64,
     /// Its part of all prover rewards.
     pub reward_share: f64,
@@ -152,13 +154,18 @@ pub struct Summary {
     pub owners: BTreeMap<String, OwnerSummary>,
     /// Prover costs per transaction proven, tokens.
     pub cost_per_proven_tx: Option<f64>,
+    /// Fees users paid in proven blocks, tokens.
+    pub user_fees: f64,
+    /// Paid for proving from fees and minted rewards: provers' rewards
+    /// plus the kickbacks they paid out of them, tokens.
+    pub paid_for_proving: f64,
     /// Credited to sequencers, tokens.
     pub sequencer_income: f64,
     /// Paid to provers, tokens.
     pub prover_rewards: f64,
     /// Prover costs, tokens.
     pub prover_costs: f64,
-    /// Prover rewards minus costs, tokens.
+    /// Prover rewards minus costs minus bonds lost, tokens.
     pub prover_profit: f64,
     /// Mean seconds from an epoch's end until it was fully proven.
     pub mean_full_proof_latency_s: Option<f64>,
@@ -191,6 +198,7 @@ struct ProverTotals {
     owner: u32,
     reward_units: u128,
     cost: f64,
+    slashed: f64,
 }
 
 /// A cartel's rewards: its identities together, as one owner.
@@ -284,7 +292,7 @@ impl SummaryAcc {
         prover: u32,
         owner: u32,
         strategy: &'static str,
-        (reward, cost): (u128, f64),
+        (reward, cost, slashed): (u128, f64, f64),
     ) {
         let i = prover as usize;
         if self.by_prover.len() <= i {
@@ -295,6 +303,7 @@ impl SummaryAcc {
         e.owner = owner;
         e.reward_units += reward;
         e.cost += cost;
+        e.slashed += slashed;
     }
 
     /// Prover `owner` (an index) owns the cartel `name`.
@@ -403,6 +412,7 @@ impl SummaryAcc {
         let all_units: u128 = by.iter().map(|p| p.reward_units).sum();
         let total_rewards = tokens(all_units);
         let total_costs: f64 = by.iter().map(|p| p.cost).sum();
+        let total_slashed: f64 = by.iter().map(|p| p.slashed).sum();
         let (hhi, top1) = concentration(&by, |i, _| i as u32);
         let (hhi_owner, top1_owner) = concentration(&by, |_, p| p.owner);
         let mut cartels: BTreeMap<&str, (u64, u128)> = BTreeMap::new();
@@ -434,9 +444,10 @@ impl SummaryAcc {
             s.provers += 1;
             s.rewards += tokens(p.reward_units);
             s.costs += p.cost;
+            s.slashed += p.slashed;
         }
         for s in self.strategies.values_mut() {
-            s.profit = s.rewards - s.costs;
+            s.profit = s.rewards - s.costs - s.slashed;
             s.reward_share = if total_rewards > 0.0 {
                 s.rewards / total_rewards
             } else {
@@ -508,7 +519,7 @@ impl SummaryAcc {
             sequencer_income: self.sequencer_income,
             prover_rewards: total_rewards,
             prover_costs: total_costs,
-            prover_profit: total_rewards - total_costs,
+            prover_profit: total_rewards - total_costs - total_slashed,
             mean_full_proof_latency_s: (self.latency_n > 0)
                 .then(|| self.latency_sum / self.latency_n as f64),
             strategies: self
@@ -519,6 +530,8 @@ impl SummaryAcc {
             newcomers: self.newcomers,
             bridging,
             payloads_executed: self.payloads_executed,
+            user_fees: tokens(books.fees),
+            paid_for_proving: total_rewards + self.kickbacks,
             griefing: self.griefing,
             kickbacks: self.kickbacks,
             slashed: self.slashed,

@@ -33,13 +33,19 @@ pub struct BondedParams {
     pub bond: Amount,
 }
 
+/// Parts per million: the unit of quotes.
+pub const PPM: u64 = 1_000_000;
+
 /// A prover's offer to prove an epoch for a part of its value.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Quote {
     /// The bonded prover.
     pub prover: ProverId,
-    /// Its fee, basis points of the epoch's value.
-    pub bps: u64,
+    /// Its fee, parts per million of the epoch's value.
+    pub ppm: u64,
+    /// What it pays back to the proposer who accepts it, parts per million
+    /// of the epoch's value, out of its fee (a kickback; 0 if honest).
+    pub kickback_ppm: u64,
 }
 
 /// Where every token went in the bonded design.
@@ -59,6 +65,9 @@ pub struct BondedBooks {
     pub bonded: Amount,
     /// Bonds slashed.
     pub slashed: Amount,
+    /// Paid back by chosen provers to the proposers who accepted them
+    /// (counted in `paid_sequencers`, not in `paid_provers`).
+    pub kickbacks: Amount,
 }
 
 impl BondedBooks {
@@ -101,6 +110,8 @@ pub enum BondedEvent {
 pub enum BondedRefusal {
     /// The prover has no bond posted.
     NotBonded,
+    /// A quote above the whole value, or a kickback above the quote.
+    BadQuote,
     /// Not in the first `quote_slots` slots after the epoch, or a quote
     /// was already accepted, or the epoch has no block.
     NoQuoteNow,
@@ -131,8 +142,11 @@ pub struct BondedPayout {
     pub prover_id: ProverId,
     /// What the prover was paid.
     pub prover: Amount,
-    /// What each proposer was credited.
+    /// What each proposer was credited (the accepting proposer's kickback
+    /// last, if any).
     pub sequencers: Vec<(SequencerId, Amount)>,
+    /// The kickback the prover paid the accepting proposer, out of its fee.
+    pub kickback: Amount,
 }
 
 /// The bonded design's state machine.
@@ -200,6 +214,19 @@ impl Bonded {
             self.bonds.insert(prover, self.params.bond);
         }
         Ok(())
+    }
+
+    /// Takes `prover`'s bond back (it leaves the market).
+    pub fn withdraw_bond(&mut self, prover: ProverId) {
+        if let Some(bond) = self.bonds.remove(&prover) {
+            self.books.bonded -= bond;
+        }
+    }
+
+    /// The checkpoint reward minted per proven block from now (governance
+    /// changed it).
+    pub fn set_checkpoint_reward(&mut self, reward: Amount) {
+        self.params.checkpoint_reward = reward;
     }
 
     /// Starts a slot: the quote deadline of the previous epoch and the
@@ -278,6 +305,9 @@ impl Bonded {
         if !self.bonds.contains_key(&quote.prover) {
             return Err(BondedRefusal::NotBonded);
         }
+        if quote.ppm > PPM || quote.kickback_ppm > quote.ppm {
+            return Err(BondedRefusal::BadQuote);
+        }
         self.accepted.insert(n, Accepted { quote, by });
         Ok(())
     }
@@ -319,6 +349,7 @@ impl Bonded {
             prover_id: prover,
             prover: 0,
             sequencers: Vec::new(),
+            kickback: 0,
         };
         let mut books = self.books;
         for number in first..=last {
@@ -327,7 +358,7 @@ impl Bonded {
             self.distributor -= minted;
             let protocol_fee = b.protocol_fee_per_mana * b.mana_used as Amount;
             let value = add(minted, b.fee - protocol_fee, "block value")?;
-            let to_prover = mul(value, acc.quote.bps as Amount, "value * bps")? / 10_000;
+            let to_prover = mul(value, acc.quote.ppm as Amount, "value * ppm")? / PPM as Amount;
             books.minted = add(books.minted, minted, "minted")?;
             books.fees = add(books.fees, b.fee, "fees")?;
             books.burnt = add(books.burnt, protocol_fee, "burnt")?;
@@ -340,6 +371,21 @@ impl Bonded {
             payout.value = add(payout.value, value, "epoch value")?;
             payout.prover += to_prover;
             payout.sequencers.push((b.proposer, value - to_prover));
+        }
+        // The kickback, out of the prover's fee, to the accepting proposer.
+        let kickback = (mul(
+            payout.value,
+            acc.quote.kickback_ppm as Amount,
+            "value * ppm",
+        )? / PPM as Amount)
+            .min(payout.prover);
+        if kickback > 0 {
+            payout.prover -= kickback;
+            payout.kickback = kickback;
+            payout.sequencers.push((acc.by, kickback));
+            books.paid_provers -= kickback;
+            books.paid_sequencers = add(books.paid_sequencers, kickback, "paid to sequencers")?;
+            books.kickbacks = add(books.kickbacks, kickback, "kickbacks")?;
         }
         self.books = books;
         self.chain.prove_to(last);
@@ -393,7 +439,8 @@ mod tests {
         b.accept(
             Quote {
                 prover: ProverId(7),
-                bps: 2000,
+                ppm: 200000,
+                kickback_ppm: 0,
             },
             SequencerId(0),
         )
@@ -403,7 +450,8 @@ mod tests {
             b.accept(
                 Quote {
                     prover: ProverId(7),
-                    bps: 1
+                    ppm: 100,
+                    kickback_ppm: 0
                 },
                 SequencerId(0)
             ),
@@ -415,7 +463,8 @@ mod tests {
             b.accept(
                 Quote {
                     prover: ProverId(7),
-                    bps: 9000
+                    ppm: 900000,
+                    kickback_ppm: 0
                 },
                 SequencerId(1)
             ),
@@ -432,6 +481,35 @@ mod tests {
         assert_eq!(b.books().paid_sequencers, 4160);
         assert!(b.books().balanced());
         assert_eq!(b.proven_tip(), 4);
+    }
+
+    #[test]
+    fn a_kickback_moves_part_of_the_fee_to_the_accepting_proposer() {
+        let mut b = Bonded::new(params()).unwrap();
+        b.post_bond(ProverId(7)).unwrap();
+        run(&mut b, 0, 5);
+        let quote = |ppm, kickback_ppm| Quote {
+            prover: ProverId(7),
+            ppm,
+            kickback_ppm,
+        };
+        // A kickback above the fee is refused.
+        assert_eq!(
+            b.accept(quote(100_000, 100_001), SequencerId(1)),
+            Err(BondedRefusal::BadQuote)
+        );
+        b.accept(quote(1_000_000, 400_000), SequencerId(1)).unwrap();
+        let p = b.prove(ProverId(7), 0).unwrap().unwrap();
+        // The whole value, 5200, to the prover; 40% of it back to the
+        // accepting proposer.
+        assert_eq!(p.value, 5200);
+        assert_eq!(p.kickback, 2080);
+        assert_eq!(p.prover, 3120);
+        assert_eq!(p.sequencers.last(), Some(&(SequencerId(1), 2080)));
+        assert_eq!(b.books().kickbacks, 2080);
+        assert_eq!(b.books().paid_sequencers, 2080);
+        assert_eq!(b.books().paid_provers, 3120);
+        assert!(b.books().balanced());
     }
 
     #[test]
@@ -461,7 +539,8 @@ mod tests {
         b.accept(
             Quote {
                 prover: ProverId(3),
-                bps: 500,
+                ppm: 50000,
+                kickback_ppm: 0,
             },
             SequencerId(1),
         )
@@ -494,7 +573,8 @@ mod tests {
             b.accept(
                 Quote {
                     prover: ProverId(1),
-                    bps: 100
+                    ppm: 10000,
+                    kickback_ppm: 0
                 },
                 SequencerId(0)
             ),
@@ -504,7 +584,8 @@ mod tests {
         b.accept(
             Quote {
                 prover: ProverId(1),
-                bps: 100,
+                ppm: 10000,
+                kickback_ppm: 0,
             },
             SequencerId(0),
         )

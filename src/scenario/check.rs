@@ -95,6 +95,14 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
                 c.epoch_duration, bq.quote_slots
             ),
         );
+        need(
+            bq.prover_capital >= bq.bond,
+            "bonded.prover_capital",
+            format!(
+                "expected at least bonded.bond ({}) so that a prover can post its bond, found {}",
+                bq.bond, bq.prover_capital
+            ),
+        );
     }
     let g = &s.governance;
     need(

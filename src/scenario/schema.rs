@@ -73,9 +73,14 @@ pub struct BondedConfig {
     pub capital_cost_per_year: f64,
     /// The markup provers quote over their cost, as a part of it.
     pub quote_margin: f64,
-    /// The part of a colluding acceptance's excess (highest over lowest
-    /// quote) the prover pays back to the sequencer.
+    /// The part of a kickback quote's excess over the prover's honest
+    /// quote that it pays back to the proposer who accepts it.
     pub kickback_share: f64,
+    /// The funds each prover holds for bonds when it enters, smallest
+    /// units: a slashed prover posts a new bond from what is left (and what
+    /// it earned) or leaves.
+    #[serde(with = "amount")]
+    pub prover_capital: Amount,
 }
 
 impl Default for BondedConfig {
@@ -86,6 +91,7 @@ impl Default for BondedConfig {
             capital_cost_per_year: 0.05,
             quote_margin: 0.25,
             kickback_share: 0.5,
+            prover_capital: 150_000 * 1_000_000_000_000_000_000,
         }
     }
 }
@@ -415,6 +421,10 @@ pub enum StrategyName {
     /// A market maker with bridging transactions: proves the prefix up to
     /// its own transaction when waiting costs more than proving.
     Bridger,
+    /// Under bonded quotes: raises its quote to fund a kickback to the
+    /// proposer who accepts it, when it expects that to pay; honest
+    /// otherwise.
+    Kickback,
 }
 
 impl StrategyName {
@@ -429,6 +439,7 @@ impl StrategyName {
             StrategyName::Sybil => "sybil",
             StrategyName::Strike => "strike",
             StrategyName::Bridger => "bridger",
+            StrategyName::Kickback => "kickback",
         }
     }
 }

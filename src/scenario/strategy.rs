@@ -67,6 +67,8 @@ pub enum StrategyParams {
     Strike(StrikeParams),
     /// See [`StrategyName::Bridger`].
     Bridger(BridgerParams),
+    /// See [`StrategyName::Kickback`].
+    Kickback,
 }
 
 /// Every strategy-specific key of a prover group.
@@ -85,7 +87,7 @@ impl StrategyName {
     /// The keys of this strategy beyond those every group has.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            StrategyName::Honest => &[],
+            StrategyName::Honest | StrategyName::Kickback => &[],
             StrategyName::Partial => &["prefix_every_slots"],
             StrategyName::Supersede | StrategyName::Late => &[],
             StrategyName::Copy => &["copy_fee_bump_gwei"],
@@ -120,6 +122,7 @@ impl ProverGroup {
     pub fn params(&self) -> StrategyParams {
         match self.strategy {
             StrategyName::Honest => StrategyParams::Honest,
+            StrategyName::Kickback => StrategyParams::Kickback,
             StrategyName::Partial => StrategyParams::Partial(PartialParams {
                 prefix_every_slots: self.prefix_every_slots.unwrap_or(8),
             }),
@@ -158,7 +161,10 @@ impl ProverGroup {
             ..self.clone()
         };
         match self.params() {
-            StrategyParams::Honest | StrategyParams::Supersede | StrategyParams::Late => {}
+            StrategyParams::Honest
+            | StrategyParams::Supersede
+            | StrategyParams::Late
+            | StrategyParams::Kickback => {}
             StrategyParams::Partial(p) => g.prefix_every_slots = Some(p.prefix_every_slots),
             StrategyParams::Copy(p) => g.copy_fee_bump_gwei = Some(p.copy_fee_bump_gwei),
             StrategyParams::Sybil(p) => {

@@ -10,6 +10,8 @@ use crate::protocol::Epoch;
 pub(super) struct ProverEpoch {
     pub submissions: u64,
     pub cost: f64,
+    /// Bonds it lost (the previous design), tokens.
+    pub slashed: f64,
 }
 
 /// The accounts of open epochs, by (epoch, prover).
@@ -22,6 +24,11 @@ impl Accounts {
     /// `prover` spent `cost` tokens on epoch `epoch`.
     pub fn cost(&mut self, epoch: Epoch, prover: u32, cost: f64) {
         self.open.entry((epoch, prover)).or_default().cost += cost;
+    }
+
+    /// `prover` lost a bond of `tokens` in epoch `epoch`.
+    pub fn slashed(&mut self, epoch: Epoch, prover: u32, tokens: f64) {
+        self.open.entry((epoch, prover)).or_default().slashed += tokens;
     }
 
     /// `prover` made one more submission for epoch `epoch`.

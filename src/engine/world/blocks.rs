@@ -191,7 +191,7 @@ impl Engine<'_, '_> {
             // A new block is not proven yet: the epoch is not fully proven.
             info.full_proof = None;
             info.pool_estimate += pool_part;
-            info.value += tokens(self.sc.rewards.checkpoint_reward)
+            info.value += tokens(self.protocol.params().checkpoint_reward)
                 + tokens(fee.saturating_sub(prices.protocol.saturating_mul(mana as Amount)));
         }
         if let Some(trace) = &mut self.trace {

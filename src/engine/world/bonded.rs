@@ -1,16 +1,23 @@
 //! The previous design in the engine (`mechanism = "bonded_quotes"`): every
-//! prover posts a bond and quotes each finished epoch; a proposer among the
-//! first `quote_slots` of the next epoch accepts one (honest: the lowest;
-//! colluding: the highest, for a kickback); the chosen prover proves the
-//! whole epoch or loses its bond. Block building, demand, fees and outputs
-//! are the engine's own; the rules are `protocol::legacy`; quotes, their
-//! acceptance and delivery are the agents' decisions (`agents::quoting`).
+//! prover posts a bond from its funds and quotes each finished epoch; a
+//! proposer among the first `quote_slots` of the next epoch accepts one
+//! (honest: the lowest; colluding: the one that pays it most); the chosen
+//! prover proves the whole epoch or loses its bond, and posts a new one if
+//! it can afford it (it leaves otherwise). Block building, demand, fees,
+//! entry and exit, and outputs are the engine's own; the rules are
+//! `protocol::legacy`; quotes, their acceptance and delivery are the
+//! agents' decisions (`agents::quoting`, each strategy's `quote`).
+
+use std::collections::BTreeMap;
+
+use rand::RngExt;
 
 use super::{Engine, EngineError, Phase};
-use crate::agents::quoting::{QuoteRequest, delivers, quote_bps};
+use crate::agents::quoting::{OnOffer, QuoteRequest, delivers};
 use crate::agents::tokens;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::engine::queue::Time;
+use crate::engine::rng::stream;
 use crate::protocol::legacy::{Bonded, BondedEvent, BondedParams, BondedPayout, Quote};
 use crate::protocol::{Books, Epoch, EpochSettlement, Payout, SequencerId};
 use crate::scenario::{Mechanism, Scenario};
@@ -19,9 +26,10 @@ use crate::scenario::{Mechanism, Scenario};
 pub(crate) struct BondedMode {
     /// The rules.
     pub machine: Bonded,
-    /// The epoch quotes were collected for, and the quotes (bps, prover),
-    /// lowest first.
-    quotes: Option<(Epoch, Vec<(u64, u32)>)>,
+    /// The epoch quotes were collected for, and the quotes, lowest first.
+    quotes: Option<(Epoch, Vec<OnOffer>)>,
+    /// Each prover's funds for bonds beyond the bond it has posted, tokens.
+    funds: BTreeMap<u32, f64>,
     /// Chosen provers' proofs: epoch, prover, when it lands, whether the
     /// prover will fail to deliver.
     pending: Vec<(Epoch, u32, Time, bool)>,
@@ -50,6 +58,7 @@ impl BondedMode {
         Ok(Some(BondedMode {
             machine,
             quotes: None,
+            funds: BTreeMap::new(),
             pending: Vec::new(),
             payouts: Vec::new(),
             capital_cost_per_epoch: tokens(b.bond) * b.capital_cost_per_year * epoch_hours
@@ -90,15 +99,15 @@ impl BondedMode {
 }
 
 impl Engine<'_, '_> {
-    /// Every prover posts its bond at the start.
+    /// Every prover active at the start posts its bond.
     pub(super) fn post_bonds(&mut self) -> Result<(), EngineError> {
-        let Some(b) = &mut self.bonded else {
+        if self.bonded.is_none() {
             return Ok(());
-        };
-        for p in &self.provers {
-            b.machine
-                .post_bond(p.id)
-                .map_err(|e| EngineError::Protocol { slot: 0, error: e })?;
+        }
+        for p in self.live.clone() {
+            if self.provers[p as usize].phase == Phase::Active {
+                self.first_bond(p)?;
+            }
         }
         Ok(())
     }
@@ -133,6 +142,11 @@ impl Engine<'_, '_> {
                 } => {
                     let name = self.provers[prover.0 as usize].name.clone();
                     self.acc.slashed(tokens(bond));
+                    // A loss in the prover's books of that epoch (or of the
+                    // oldest still open, if its window closed first).
+                    let open = (slot / self.ed).saturating_sub(self.pse + 1);
+                    self.accounts
+                        .slashed(epoch.max(open), prover.0, tokens(bond));
                     self.event(
                         "slashed",
                         name,
@@ -142,9 +156,10 @@ impl Engine<'_, '_> {
                     if let Some(p) = prune {
                         self.sink.prunes.push(p);
                     }
-                    // It posts a new bond to stay eligible.
-                    let b = self.bonded.as_mut().expect("bonded mode");
-                    let _ = b.machine.post_bond(prover);
+                    // It posts a new bond to stay eligible, if it can.
+                    if self.provers[prover.0 as usize].phase == Phase::Active {
+                        self.repost_bond(prover.0)?;
+                    }
                 }
             }
         }
@@ -166,7 +181,18 @@ impl Engine<'_, '_> {
                 continue;
             };
             let income: f64 = payout.sequencers.iter().map(|(_, a)| tokens(*a)).sum();
+            let kickback = tokens(payout.kickback);
             b.payouts.push(payout);
+            if kickback > 0.0 {
+                self.acc.kickback(kickback);
+                let name = self.provers[prover as usize].name.clone();
+                self.event(
+                    "kickback",
+                    name,
+                    kickback,
+                    format!("paid to the proposer who accepted its quote for epoch {epoch}"),
+                );
+            }
             self.acc.sequencer_credit(income);
             if let Some(info) = self.info_mut(epoch) {
                 info.sequencer_income += income;
@@ -180,7 +206,9 @@ impl Engine<'_, '_> {
         Ok(())
     }
 
-    /// At an epoch start, every active prover quotes the epoch that ended.
+    /// At an epoch start, every active bonded prover quotes the epoch that
+    /// ended (its strategy prices the quote); a seeded draw orders equal
+    /// quotes.
     pub(super) fn collect_quotes(&mut self, epoch: Epoch) {
         let Some(e) = epoch.checked_sub(1) else {
             return;
@@ -192,37 +220,47 @@ impl Engine<'_, '_> {
             txs: info.live_txs,
             blocks: info.live_blocks(),
             value: info.value,
-            capital_cost: self
-                .bonded
-                .as_ref()
-                .map_or(0.0, |b| b.capital_cost_per_epoch),
+            bond: tokens(self.sc.bonded.bond),
+            deadline: ((e + 2) * self.ed - self.sc.bonded.quote_slots.min(self.ed)) * self.slot_ms,
             margin: self.sc.bonded.quote_margin,
+            kickback_share: self.sc.bonded.kickback_share,
         };
         if req.blocks == 0 || req.value <= 0.0 {
             return;
         }
-        let mut quotes: Vec<(u64, u32)> = Vec::new();
+        let mut order = stream(self.sc.seed, "quote-order", e);
+        let mut quotes: Vec<OnOffer> = Vec::new();
         for i in self.live.clone() {
-            if self.provers[i as usize].phase != Phase::Active {
+            let id = self.provers[i as usize].id;
+            let bonded = self
+                .bonded
+                .as_ref()
+                .is_some_and(|b| b.machine.is_bonded(id));
+            if self.provers[i as usize].phase != Phase::Active || !bonded {
                 continue;
             }
-            let mut rng = self.provers[i as usize].rng.clone();
-            let g = &self.provers[i as usize].values;
-            let bps = quote_bps(&self.view(), g, &req, &mut rng);
-            self.provers[i as usize].rng = rng;
-            quotes.push((bps, i));
+            let mut offer = None;
+            self.call_prover(i, |s, ctx| offer = s.quote(ctx, &req));
+            let tie = order.random::<u64>();
+            if let Some(offer) = offer {
+                quotes.push(OnOffer {
+                    offer,
+                    prover: i,
+                    tie,
+                });
+            }
         }
-        quotes.sort();
+        quotes.sort_by_key(|q| (q.offer.ppm, q.tie));
         if let (Some(lo), Some(hi)) = (quotes.first(), quotes.last()) {
             self.event(
                 "quotes",
                 format!("epoch {e}"),
-                lo.0 as f64,
+                lo.offer.ppm as f64,
                 format!(
-                    "{} quotes from {} to {} bps of {:.1} tokens",
+                    "{} quotes from {} to {} ppm of {:.1} tokens",
                     quotes.len(),
-                    lo.0,
-                    hi.0,
+                    lo.offer.ppm,
+                    hi.offer.ppm,
                     req.value
                 ),
             );
@@ -244,51 +282,46 @@ impl Engine<'_, '_> {
         if quotes.is_empty() || b.machine.accepted(e).is_some() {
             return Ok(());
         }
-        let acceptance = &self.sequencers.all[proposer].acceptance;
-        let colluding = acceptance.takes_kickback();
-        let lowest = quotes[0];
-        let Some((bps, prover)) = acceptance.choose(&quotes) else {
+        let lowest = quotes[0].offer.ppm;
+        let Some(chosen) = self.sequencers.all[proposer].acceptance.choose(&quotes) else {
             return Ok(());
         };
-        let id = self.provers[prover as usize].id;
+        let id = self.provers[chosen.prover as usize].id;
+        let quote = Quote {
+            prover: id,
+            ppm: chosen.offer.ppm,
+            kickback_ppm: chosen.offer.kickback_ppm,
+        };
         let b = self.bonded.as_mut().expect("bonded mode");
         if b.machine
-            .accept(Quote { prover: id, bps }, SequencerId(proposer as u32))
+            .accept(quote, SequencerId(proposer as u32))
             .is_err()
         {
             return Ok(());
         }
         let seq_name = self.sequencers.all[proposer].name.clone();
-        let prover_name = self.provers[prover as usize].name.clone();
+        let prover_name = self.provers[chosen.prover as usize].name.clone();
         self.event(
             "quote_accepted",
-            prover_name.clone(),
-            bps as f64,
+            prover_name,
+            quote.ppm as f64,
             format!(
-                "{seq_name} accepted {bps} bps for epoch {e} (lowest {} bps)",
-                lowest.0
+                "{seq_name} accepted {} ppm for epoch {e} (lowest {lowest} ppm; kickback {} ppm)",
+                quote.ppm, quote.kickback_ppm
             ),
         );
-        let (txs, blocks, value) = self
+        // Provers who offered a kickback learn whether it was taken.
+        for q in quotes.iter().filter(|q| q.offer.kickback_ppm > 0) {
+            let taken = q.prover == chosen.prover;
+            self.call_prover(q.prover, |s, ctx| s.on_quote_outcome(ctx, taken));
+        }
+        let (txs, blocks) = self
             .epochs
             .iter()
             .find(|i| i.epoch == e)
-            .map_or((0, 0, 0.0), |i| (i.live_txs, i.live_blocks(), i.value));
-        if colluding && bps > lowest.0 {
-            let kickback =
-                self.sc.bonded.kickback_share * (bps - lowest.0) as f64 / 10_000.0 * value;
-            self.acc.kickback(kickback);
-            self.event(
-                "kickback",
-                seq_name,
-                kickback,
-                format!(
-                    "from {prover_name} for accepting {bps} bps over {} bps",
-                    lowest.0
-                ),
-            );
-        }
+            .map_or((0, 0), |i| (i.live_txs, i.live_blocks()));
         // The chosen prover proves now; it lands after its job and the L1.
+        let prover = chosen.prover;
         let group = &self.provers[prover as usize].values;
         let seconds = prefix_seconds(group, txs, blocks);
         let cost =
@@ -301,5 +334,47 @@ impl Engine<'_, '_> {
         let b = self.bonded.as_mut().expect("bonded mode");
         b.pending.push((e, prover, at, fails));
         Ok(())
+    }
+
+    /// A bonded prover posts a new bond from its funds, or leaves the
+    /// market if it cannot afford one.
+    fn repost_bond(&mut self, prover: u32) -> Result<(), EngineError> {
+        let bond = tokens(self.sc.bonded.bond);
+        let id = self.provers[prover as usize].id;
+        let b = self.bonded.as_mut().expect("bonded mode");
+        let funds = b.funds.entry(prover).or_insert(0.0);
+        if *funds >= bond {
+            *funds -= bond;
+            b.machine.post_bond(id).map_err(|e| EngineError::Protocol {
+                slot: self.slot,
+                error: e,
+            })?;
+            return Ok(());
+        }
+        let (have, name) = (*funds, self.provers[prover as usize].name.clone());
+        self.leave(prover);
+        self.event(
+            "exit",
+            name,
+            have,
+            format!("cannot afford a new bond ({have:.0} of {bond:.0} tokens)"),
+        );
+        Ok(())
+    }
+
+    /// A prover becoming active under bonded quotes posts its first bond.
+    pub(super) fn first_bond(&mut self, prover: u32) -> Result<(), EngineError> {
+        let capital = tokens(self.sc.bonded.prover_capital);
+        if let Some(b) = &mut self.bonded {
+            b.funds.insert(prover, capital);
+        }
+        self.repost_bond(prover)
+    }
+
+    /// A prover's profit for an epoch adds to its funds for bonds.
+    pub(super) fn bonded_profit(&mut self, prover: u32, profit: f64) {
+        if let Some(b) = &mut self.bonded {
+            *b.funds.entry(prover).or_insert(0.0) += profit;
+        }
     }
 }

@@ -67,10 +67,6 @@ impl Engine<'_, '_> {
             full_latency_s: latency(info.full_proof),
         });
         self.newcomer_stats(e, &payouts);
-        let capital = self
-            .bonded
-            .as_ref()
-            .map_or(0.0, |b| b.capital_cost_per_epoch);
         // Provers in the market, and any other with an account for the
         // epoch (one that left since), in id order.
         let mut who: Vec<u32> = self.live.clone();
@@ -83,18 +79,27 @@ impl Engine<'_, '_> {
             // It proved if it spent on proving or submitted, before the
             // hardware's capital, which active provers pay every epoch.
             let proved = acct.submissions > 0 || acct.cost > 0.0;
-            let idle_cost = capital + agent.values.capital_cost_per_epoch;
+            // Under bonded quotes its values include its bond's capital.
+            let idle_cost = agent.values.capital_cost_per_epoch;
             if agent.phase == Phase::Active {
                 acct.cost += idle_cost;
             }
-            if agent.phase != Phase::Active && acct.submissions == 0 && acct.cost == 0.0 {
+            if agent.phase != Phase::Active
+                && acct.submissions == 0
+                && acct.cost == 0.0
+                && acct.slashed == 0.0
+            {
                 continue;
             }
             let pay = payouts.iter().find(|p| p.prover == agent.id);
             let reward = pay.map_or(0, |p| p.amount);
-            let profit = tokens(reward) - acct.cost;
-            self.acc
-                .prover(i, agent.owner, agent.strategy_name, (reward, acct.cost));
+            let profit = tokens(reward) - acct.cost - acct.slashed;
+            self.acc.prover(
+                i,
+                agent.owner,
+                agent.strategy_name,
+                (reward, acct.cost, acct.slashed),
+            );
             if self.recorder.keeps_rows() {
                 let row = ProverRow {
                     epoch: e,
@@ -112,6 +117,7 @@ impl Engine<'_, '_> {
                     reward: tokens(reward),
                     reward_units: reward.to_string(),
                     cost: acct.cost,
+                    slashed: acct.slashed,
                     profit,
                     score: self.protocol.record(agent.id).value,
                 };
@@ -121,6 +127,8 @@ impl Engine<'_, '_> {
             if agent.phase == Phase::Active {
                 agent.tenure.settle(proved, profit, idle_cost);
             }
+            // Slashing took its posted bond, not its funds.
+            self.bonded_profit(i, profit + acct.slashed);
         }
     }
 

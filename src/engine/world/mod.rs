@@ -361,10 +361,13 @@ impl Engine<'_, '_> {
                     ..EpochInfo::default()
                 });
             }
+            // Entry and exit while there are epochs left to prove.
+            if epoch < self.sc.epochs {
+                self.entries_and_exits(epoch)?;
+            }
             if self.bonded.is_some() {
                 self.collect_quotes(epoch);
             } else {
-                self.entries_and_exits(epoch);
                 for p in self.live.clone() {
                     if self.provers[p as usize].phase == Phase::Active {
                         self.call_prover(p, |s, ctx| s.on_epoch_start(ctx));

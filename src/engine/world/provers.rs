@@ -11,7 +11,7 @@ use crate::metrics::AgentRow;
 use crate::protocol::{Epoch, ProverId};
 use crate::scenario::ProverGroup;
 
-use super::{Engine, Event};
+use super::{Engine, EngineError, Event};
 
 /// A prover's place in the market.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -128,8 +128,13 @@ impl Engine<'_, '_> {
         let g = &self.sc.provers[group];
         // Its own values, from its own stream (so that its decisions' draws
         // stay where they were).
-        let values =
+        let mut values =
             values.unwrap_or_else(|| g.draw(&mut stream(self.sc.seed, "prover-values", id as u64)));
+        // Under bonded quotes its bond's capital is a cost of being in the
+        // market, like its hardware's.
+        if let Some(b) = &self.bonded {
+            values.capital_cost_per_epoch += b.capital_cost_per_epoch;
+        }
         self.provers.push(ProverAgent {
             id: ProverId(id),
             name,
@@ -165,12 +170,24 @@ impl Engine<'_, '_> {
     }
 
     /// The next prospective prover of group `g`: its own draw of the
-    /// group's values, from the group's stream of entrants.
+    /// group's values, from the group's stream of entrants. (Its bond's
+    /// capital, under bonded quotes, is added when it is created.)
     pub(super) fn draw_entrant(&mut self, g: usize) -> ProverGroup {
         let k = self.entrants_drawn[g];
         self.entrants_drawn[g] += 1;
         let index = ((g as u64) << 32) | k;
         self.sc.provers[g].draw(&mut stream(self.sc.seed, "entrant", index))
+    }
+
+    /// A prover leaves the market (its bond, under bonded quotes, is
+    /// returned) and its place is open to a newcomer of its group.
+    pub(super) fn leave(&mut self, i: u32) {
+        let (id, g) = (self.provers[i as usize].id, self.provers[i as usize].group);
+        self.set_phase(i, Phase::Exited);
+        self.potential[g] += 1;
+        if let Some(b) = &mut self.bonded {
+            b.machine.withdraw_bond(id);
+        }
     }
 
     /// Moves a prover to `phase`, keeping the live list and the count of
@@ -305,7 +322,7 @@ impl Engine<'_, '_> {
     /// Provers whose market rule says so leave; those on their way in
     /// become active; prospective provers of each group enter when their
     /// rule expects a profit.
-    pub(super) fn entries_and_exits(&mut self, epoch: Epoch) {
+    pub(super) fn entries_and_exits(&mut self, epoch: Epoch) -> Result<(), EngineError> {
         for i in self.live.clone() {
             let agent = &self.provers[i as usize];
             match agent.phase {
@@ -318,9 +335,8 @@ impl Engine<'_, '_> {
                             &agent.tenure,
                         ) =>
                 {
-                    let (name, g, losses) = (agent.name.clone(), agent.group, agent.tenure.losses);
-                    self.set_phase(i, Phase::Exited);
-                    self.potential[g] += 1;
+                    let (name, losses) = (agent.name.clone(), agent.tenure.losses);
+                    self.leave(i);
                     self.event(
                         "exit",
                         name,
@@ -332,6 +348,9 @@ impl Engine<'_, '_> {
                     let name = agent.name.clone();
                     self.set_phase(i, Phase::Active);
                     self.event("entry", name, 1.0, format!("active from epoch {epoch}"));
+                    if self.bonded.is_some() {
+                        self.first_bond(i)?;
+                    }
                 }
                 _ => {}
             }
@@ -345,8 +364,18 @@ impl Engine<'_, '_> {
                 .iter()
                 .filter(|&&p| matches!(self.provers[p as usize].phase, Phase::Entering(_)))
                 .count() as u32;
-            let Some(profit) = self.rules[g].enters(&self.view(), &self.entrants[g], entering)
-            else {
+            // What it would pay to be in the market includes, under bonded
+            // quotes, its bond's capital.
+            let mut values = self.entrants[g].clone();
+            if let Some(b) = &self.bonded {
+                // Its bond's capital, and the bond it expects to lose: its
+                // own chance of failing an epoch it wins, winning one in
+                // as many as would then quote.
+                let quoting = (self.active + entering + 1) as f64;
+                values.capital_cost_per_epoch += b.capital_cost_per_epoch
+                    + (1.0 - values.uptime) * crate::agents::tokens(self.sc.bonded.bond) / quoting;
+            }
+            let Some(profit) = self.rules[g].enters(&self.view(), &values, entering) else {
                 continue;
             };
             self.potential[g] -= 1;
@@ -362,5 +391,6 @@ impl Engine<'_, '_> {
                 format!("expects {profit:.3} tokens per epoch; proves from epoch {at}"),
             );
         }
+        Ok(())
     }
 }

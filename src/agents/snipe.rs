@@ -11,9 +11,9 @@ use crate::protocol::{Epoch, ProverId, Slot};
 use crate::scenario::StrategyName;
 
 use super::prover::{Honest, JobDecision, landing_seconds, shares_now, submit_ready};
-use super::strategic::{is_mine, share_with, start, worth_it};
+use super::strategic::{is_mine, plan_whole, share_with, start, worth_it};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy, View};
-use crate::cost::{prefix_cost, prefix_seconds};
+use crate::cost::prefix_seconds;
 
 /// Epochs a sniper remembers what its rivals did in.
 const MEMORY: usize = 16;
@@ -248,32 +248,18 @@ impl Late {
 
     /// Joins epoch `e` now if the split as it stands pays.
     fn join(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) {
-        let view = ctx.view;
-        if ctx.me.jobs_running >= ctx.me.group.max_jobs {
-            return;
-        }
-        let Some(info) = view.epoch_info(e) else {
+        let Ok(p) = plan_whole(ctx, e) else {
             return;
         };
-        let Some((end, _)) = info.last_block else {
-            return;
-        };
-        let group = ctx.me.group;
-        let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
-        if !super::prover::lands_in_time(view, e, seconds) {
-            return;
-        }
-        let (longest, summed) = view.protocol.leaders(e);
-        let others = if longest >= info.live_blocks() {
+        let (longest, summed) = ctx.view.protocol.leaders(e);
+        let others = if longest >= p.live_blocks {
             summed as f64
         } else {
             0.0
         };
-        let cost = prefix_cost(group, seconds);
-        let total = cost + view.submission_cost(group.priority_fee_gwei);
-        let reward = info.pool_estimate * share_with(ctx, others);
-        if worth_it(ctx, reward, 1, total, info.pool_estimate)
-            && start(ctx, e, end, seconds, cost) == JobDecision::Started
+        let reward = p.pool * share_with(ctx, others);
+        if worth_it(ctx, reward, 1, p.total, p.pool)
+            && start(ctx, e, p.end, p.seconds, p.cost) == JobDecision::Started
         {
             self.last_started = Some(e);
         }

@@ -37,24 +37,61 @@ pub fn start_full_job(
     if ctx.rng.random::<f64>() >= ctx.me.group.uptime {
         return JobDecision::Down;
     }
-    let Some(info) = ctx.view.epoch_info(e) else {
-        return JobDecision::Busy;
-    };
-    let Some((end, _)) = info.last_block else {
-        return JobDecision::Busy;
+    let p = match plan_whole(ctx, e) {
+        Ok(p) => p,
+        Err(d) => return d,
     };
     let group = ctx.me.group;
-    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
-    if !lands_in_time(ctx.view, e, seconds) {
-        return JobDecision::NotWorth;
-    }
-    let cost = prefix_cost(group, seconds) + overhead;
+    let cost = p.cost + overhead;
     let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
     let now = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
-    if !worth_it(ctx, now, identities, total, info.pool_estimate) {
+    if !worth_it(ctx, now, identities, total, p.pool) {
         return JobDecision::NotWorth;
     }
-    start(ctx, e, end, seconds, cost)
+    start(ctx, e, p.end, p.seconds, cost)
+}
+
+/// A proof of the whole of an epoch that the prover could start now.
+#[derive(Copy, Clone, Debug)]
+pub struct Plan {
+    /// The epoch's last block.
+    pub end: BlockNumber,
+    /// Seconds the job takes.
+    pub seconds: f64,
+    /// What the job costs, tokens.
+    pub cost: f64,
+    /// The job and its submission, tokens.
+    pub total: f64,
+    /// The epoch's pool if all its blocks are proven, tokens.
+    pub pool: f64,
+    /// Its blocks on the pending chain.
+    pub live_blocks: u64,
+}
+
+/// The proof of the whole of epoch `e` the prover could start now: `Busy`
+/// if its hardware is busy or there is nothing to prove, `NotWorth` if the
+/// proof could not land before the window closes.
+pub fn plan_whole(ctx: &ProverCtx<'_, '_>, e: Epoch) -> Result<Plan, JobDecision> {
+    let view = ctx.view;
+    if ctx.me.jobs_running >= ctx.me.group.max_jobs {
+        return Err(JobDecision::Busy);
+    }
+    let info = view.epoch_info(e).ok_or(JobDecision::Busy)?;
+    let (end, _) = info.last_block.ok_or(JobDecision::Busy)?;
+    let group = ctx.me.group;
+    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
+    if !lands_in_time(view, e, seconds) {
+        return Err(JobDecision::NotWorth);
+    }
+    let cost = prefix_cost(group, seconds);
+    Ok(Plan {
+        end,
+        seconds,
+        cost,
+        total: cost + view.submission_cost(group.priority_fee_gwei),
+        pool: info.pool_estimate,
+        live_blocks: info.live_blocks(),
+    })
 }
 
 /// Whether `reward` (the epoch alone, for `identities` registrations), or
@@ -98,30 +135,14 @@ pub fn start(
 /// starts one if the pool (and the streak it keeps) beats the cost and the
 /// proof can still land.
 pub fn start_fallback_job(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision {
-    let view = ctx.view;
-    if ctx.me.jobs_running >= ctx.me.group.max_jobs {
-        return JobDecision::Busy;
-    }
-    let Some(info) = view.epoch_info(e) else {
-        return JobDecision::Busy;
+    let p = match plan_whole(ctx, e) {
+        Ok(p) => p,
+        Err(d) => return d,
     };
-    let Some((end, _)) = info.last_block else {
-        return JobDecision::Busy;
-    };
-    if view.protocol.longest(e) >= info.live_blocks() {
+    if ctx.view.protocol.longest(e) >= p.live_blocks || !worth_it(ctx, p.pool, 1, p.total, p.pool) {
         return JobDecision::NotWorth;
     }
-    let group = ctx.me.group;
-    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
-    if !lands_in_time(view, e, seconds) {
-        return JobDecision::NotWorth;
-    }
-    let cost = prefix_cost(group, seconds);
-    let total = cost + view.submission_cost(group.priority_fee_gwei);
-    if !worth_it(ctx, info.pool_estimate, 1, total, info.pool_estimate) {
-        return JobDecision::NotWorth;
-    }
-    start(ctx, e, end, seconds, cost)
+    start(ctx, e, p.end, p.seconds, p.cost)
 }
 
 /// Wakes the prover at the start of the next slot.
@@ -142,34 +163,21 @@ pub fn share_with(ctx: &ProverCtx<'_, '_>, others: f64) -> f64 {
 /// a proof of the whole epoch if its share of the pool, split with the
 /// provers at the longest length, beats the cost and it can still land.
 pub fn defend(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision {
-    let view = ctx.view;
-    if ctx.me.jobs_running >= ctx.me.group.max_jobs {
-        return JobDecision::Busy;
-    }
-    let Some(info) = view.epoch_info(e) else {
-        return JobDecision::Busy;
+    let p = match plan_whole(ctx, e) {
+        Ok(p) => p,
+        Err(d) => return d,
     };
-    let Some((end, _)) = info.last_block else {
-        return JobDecision::Busy;
-    };
-    let group = ctx.me.group;
-    let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
-    if !lands_in_time(view, e, seconds) {
-        return JobDecision::NotWorth;
-    }
-    let (longest, summed) = view.protocol.leaders(e);
-    let others = if longest >= info.live_blocks() {
+    let (longest, summed) = ctx.view.protocol.leaders(e);
+    let others = if longest >= p.live_blocks {
         summed as f64
     } else {
         // Whoever proves longer will be there at full length.
-        shares_now(view, ctx.me.id)
+        shares_now(ctx.view, ctx.me.id)
     };
-    let cost = prefix_cost(group, seconds);
-    let total = cost + view.submission_cost(group.priority_fee_gwei);
-    if info.pool_estimate * share_with(ctx, others) - total < group.min_margin * total {
+    if p.pool * share_with(ctx, others) - p.total < ctx.me.group.min_margin * p.total {
         return JobDecision::NotWorth;
     }
-    start(ctx, e, end, seconds, cost)
+    start(ctx, e, p.end, p.seconds, p.cost)
 }
 
 /// A fast-finality prover: proves growing prefixes of the epoch being

@@ -424,3 +424,93 @@ fn every_shipped_scenario_is_valid_and_says_what_it_answers() {
     }
     assert!(n >= 13, "{n} scenarios");
 }
+
+#[test]
+fn redundancy_counts_the_full_proofs_bought_per_epoch() {
+    // Identical provers who all prove every full epoch: each epoch's
+    // proving cost is one full proof per prover.
+    let (rec, r) = simulate(&scenario("free-entry", &["epochs=300"]));
+    let epochs: Vec<_> = rec
+        .epochs
+        .iter()
+        .filter(|e| e.redundancy.is_some())
+        .collect();
+    let paid = epochs.iter().map(|e| e.provers_paid as f64).sum::<f64>() / epochs.len() as f64;
+    let mean = r.summary.redundancy.unwrap();
+    assert!(
+        (mean / paid - 1.0).abs() < 0.02,
+        "redundancy {mean}, provers {paid}"
+    );
+    assert!(mean > 10.0);
+}
+
+#[test]
+fn inflation_is_minted_per_year_over_the_supply() {
+    let s = scenario("baseline", &["epochs=200"]);
+    let (rec, r) = simulate(&s);
+    let minted: f64 = r.summary.books.minted.parse::<f64>().unwrap();
+    let years = (200 * s.chain.epoch_duration * s.chain.slot_duration) as f64 / (365.25 * 86_400.0);
+    let expected = minted / years / s.rewards.token_supply as f64;
+    assert!((r.summary.inflation_per_year / expected - 1.0).abs() < 1e-12);
+    // The minted total is the proven blocks' rewards in the epoch table.
+    let proven: u64 = rec.epochs.iter().map(|e| e.blocks_proven).sum();
+    let per_block = s.rewards.checkpoint_reward as f64;
+    assert!((minted / (proven as f64 * per_block) - 1.0).abs() < 1e-9);
+    assert_eq!(r.summary.distributor_dry_epoch, None);
+}
+
+#[test]
+fn a_dry_distributor_caps_what_provers_expect_and_is_reported() {
+    // Funding for about 100 epochs of blocks.
+    let (rec, r) = simulate(&scenario(
+        "baseline",
+        &[
+            "epochs=200",
+            "rewards.distributor_funding=\"1280000000000000000000000\"",
+        ],
+    ));
+    let dry = r.summary.distributor_dry_epoch.expect("it ran dry");
+    assert!((95..=105).contains(&dry), "dry at {dry}");
+    // After it, epochs pay only fees: pools fall to a small part.
+    let pool = |from: u64, to: u64| {
+        let xs: Vec<f64> = rec
+            .epochs
+            .iter()
+            .filter(|e| e.epoch >= from && e.epoch < to)
+            .map(|e| e.pool)
+            .collect();
+        xs.iter().sum::<f64>() / xs.len() as f64
+    };
+    assert!(pool(dry + 5, 200) < 0.1 * pool(0, dry - 5));
+    assert!(r.summary.books.balanced);
+}
+
+#[test]
+fn the_fixed_cost_is_paid_once_per_epoch_proved() {
+    // Partial provers prove several prefixes of each epoch; with no
+    // hardware price their cost is the fixed cost once plus their gas.
+    let (rec, _) = simulate(&scenario(
+        "sniping",
+        &[
+            "epochs=40",
+            "provers=[{name=\"p\", strategy=\"partial\", count=2, hourly_price=0.0, fixed_cost_per_epoch=7.0}]",
+        ],
+    ));
+    let mut gas: std::collections::BTreeMap<(String, u64), f64> = Default::default();
+    for s in &rec.submissions {
+        *gas.entry((s.prover.clone(), s.epoch)).or_default() += s.gas_cost;
+    }
+    let mut checked = 0;
+    for p in rec.provers.iter().filter(|p| p.submissions > 1) {
+        let g = gas[&(p.prover.clone(), p.epoch)];
+        assert!(
+            (p.cost - g - 7.0).abs() < 1e-9,
+            "{} epoch {}: {} - {g}",
+            p.prover,
+            p.epoch,
+            p.cost
+        );
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked}");
+}

@@ -52,6 +52,9 @@ pub struct EpochInfo {
     /// What its blocks are worth if proven: minted rewards plus fees less
     /// burnt fees, in tokens (the bonded design's quote base).
     pub value: f64,
+    /// What its blocks will mint if proven, smallest units: the checkpoint
+    /// reward per block, capped by what the distributor holds.
+    pub minted_estimate: u128,
     /// Its newest block on the pending chain and that block's slot.
     pub last_block: Option<(BlockNumber, Slot)>,
     /// Transactions in its blocks still on the pending chain.

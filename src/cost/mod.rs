@@ -29,7 +29,8 @@ pub fn prefix_seconds(group: &ProverGroup, txs: u64, blocks: u64) -> f64 {
 }
 
 /// What `seconds` of proving cost a prover of `group`, in tokens: hardware
-/// time plus the fixed cost per epoch proven.
+/// time plus the fixed cost per epoch proven (the engine charges the fixed
+/// part once per epoch, however many jobs prove prefixes of it).
 pub fn prefix_cost(group: &ProverGroup, seconds: f64) -> f64 {
     seconds / 3600.0 * group.hourly_price + group.fixed_cost_per_epoch
 }

@@ -46,6 +46,11 @@ table! {
         checkpoint_reward: f64,
         /// The sequencers' part of it in force at its close, basis points.
         sequencer_bps: u64,
+        /// What provers spent proving and submitting it, tokens.
+        proving_cost: f64,
+        /// `proving_cost` over the cost of its cheapest single full proof
+        /// (None without blocks).
+        redundancy: Option<f64>,
     }
 }
 

@@ -156,6 +156,22 @@ pub struct Summary {
     pub cost_per_proven_tx: Option<f64>,
     /// Fees users paid in proven blocks, tokens.
     pub user_fees: f64,
+    /// Mean over epochs with blocks of the proving cost spent on an epoch
+    /// over the cost of its cheapest single full proof.
+    pub redundancy: Option<f64>,
+    /// Minted per simulated year over `[rewards] token_supply`.
+    pub inflation_per_year: f64,
+    /// The first epoch whose blocks minted less than the checkpoint reward
+    /// (the distributor ran dry), if any.
+    pub distributor_dry_epoch: Option<u64>,
+    /// Transactions sent back to the mempool by prunes (included again
+    /// later).
+    pub txs_delayed_by_prunes: u64,
+    /// What users paid for the L1 gas of proof submission, in the prover
+    /// part of their fees, tokens.
+    pub proof_gas_paid_by_users: f64,
+    /// What provers paid in L1 gas for their submissions, tokens.
+    pub proof_gas_paid_by_provers: f64,
     /// Paid for proving from fees and minted rewards: provers' rewards
     /// plus the kickbacks they paid out of them, tokens.
     pub paid_for_proving: f64,
@@ -256,6 +272,13 @@ pub struct SummaryAcc {
     kickbacks: f64,
     slashed: f64,
     griefing: Griefing,
+    redundancy_sum: f64,
+    redundancy_n: u64,
+    dry_epoch: Option<u64>,
+    txs_delayed: u64,
+    users_proof_gas: f64,
+    provers_proof_gas: f64,
+    minted_per_year: f64,
 }
 
 /// What copies of binding proofs cost their victims: the victim's own
@@ -279,6 +302,10 @@ impl SummaryAcc {
             self.txs_proven += r.txs;
         }
         self.active.push(r.active_provers);
+        if let Some(x) = r.redundancy {
+            self.redundancy_sum += x;
+            self.redundancy_n += 1;
+        }
         if let Some(l) = r.full_proof_latency_s {
             self.latency_sum += l;
             self.latency_n += 1;
@@ -375,9 +402,36 @@ impl SummaryAcc {
         self.payloads_executed += 1;
     }
 
-    /// A prune.
-    pub fn prune(&mut self) {
+    /// A prune that sent `txs` transactions back to the mempool.
+    pub fn prune(&mut self, txs: u64) {
         self.prunes += 1;
+        self.txs_delayed += txs;
+    }
+
+    /// A block built in `epoch` minted less than the checkpoint reward:
+    /// the distributor ran dry (the first such epoch is kept).
+    pub fn distributor_dry(&mut self, epoch: u64) {
+        self.dry_epoch.get_or_insert(epoch);
+    }
+
+    /// Users paid `tokens` for the L1 gas of proof submission in a block.
+    pub fn users_proof_gas(&mut self, tokens: f64) {
+        self.users_proof_gas += tokens;
+    }
+
+    /// A prover paid `tokens` of L1 gas for a proof submission.
+    pub fn provers_proof_gas(&mut self, tokens: f64) {
+        self.provers_proof_gas += tokens;
+    }
+
+    /// The run simulated `years` years against a supply of `supply` units
+    /// (for inflation).
+    pub fn span(&mut self, minted: u128, years: f64, supply: u128) {
+        self.minted_per_year = if years > 0.0 && supply > 0 {
+            minted as f64 / years / supply as f64
+        } else {
+            0.0
+        };
     }
 
     /// A sequencer was credited `tokens`.
@@ -531,6 +585,13 @@ impl SummaryAcc {
             bridging,
             payloads_executed: self.payloads_executed,
             user_fees: tokens(books.fees),
+            redundancy: (self.redundancy_n > 0)
+                .then(|| self.redundancy_sum / self.redundancy_n as f64),
+            inflation_per_year: self.minted_per_year,
+            distributor_dry_epoch: self.dry_epoch,
+            txs_delayed_by_prunes: self.txs_delayed,
+            proof_gas_paid_by_users: self.users_proof_gas,
+            proof_gas_paid_by_provers: self.provers_proof_gas,
             paid_for_proving: total_rewards + self.kickbacks,
             griefing: self.griefing,
             kickbacks: self.kickbacks,

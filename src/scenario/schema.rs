@@ -163,6 +163,10 @@ pub struct RewardsConfig {
     /// The distributor's balance at genesis.
     #[serde(with = "amount")]
     pub distributor_funding: Amount,
+    /// The staking asset's supply, smallest units: inflation is what the
+    /// run mints per year over it.
+    #[serde(with = "amount")]
+    pub token_supply: Amount,
 }
 
 impl Default for RewardsConfig {
@@ -173,6 +177,8 @@ impl Default for RewardsConfig {
             sequencer_bps: p.sequencer_bps,
             proving_cost_per_mana: p.proving_cost_per_mana,
             distributor_funding: p.distributor_funding,
+            // Ten billion tokens.
+            token_supply: 10_000_000_000 * 1_000_000_000_000_000_000,
         }
     }
 }

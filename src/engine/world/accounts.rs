@@ -10,6 +10,8 @@ use crate::protocol::Epoch;
 pub(super) struct ProverEpoch {
     pub submissions: u64,
     pub cost: f64,
+    /// Proof jobs it started for the epoch.
+    pub jobs: u32,
     /// Bonds it lost (the previous design), tokens.
     pub slashed: f64,
 }
@@ -24,6 +26,15 @@ impl Accounts {
     /// `prover` spent `cost` tokens on epoch `epoch`.
     pub fn cost(&mut self, epoch: Epoch, prover: u32, cost: f64) {
         self.open.entry((epoch, prover)).or_default().cost += cost;
+    }
+
+    /// `prover` starts a proof job for epoch `epoch` costing `cost`, whose
+    /// `fixed` part is paid once per epoch proved: a further job for the
+    /// same epoch is charged without it.
+    pub fn job(&mut self, epoch: Epoch, prover: u32, cost: f64, fixed: f64) {
+        let a = self.open.entry((epoch, prover)).or_default();
+        a.cost += if a.jobs == 0 { cost } else { cost - fixed };
+        a.jobs += 1;
     }
 
     /// `prover` lost a bond of `tokens` in epoch `epoch`.

@@ -60,6 +60,8 @@ struct BlockMeta {
     epoch: Epoch,
     /// What proving it adds to its epoch's pool estimate, tokens.
     pool_part: f64,
+    /// What it will mint if proven (capped by the distributor), units.
+    minted: u128,
     excess: u128,
     mana: u64,
     batches: Vec<TxBatch>,
@@ -113,9 +115,13 @@ impl BlockBuilder {
 }
 
 impl Engine<'_, '_> {
-    fn reward_part_per_block(&self) -> f64 {
-        let p = self.protocol.params();
-        tokens(p.checkpoint_reward) * (1.0 - p.sequencer_bps as f64 / 10_000.0)
+    /// What the next block will mint if proven: the checkpoint reward, or
+    /// what the distributor holds beyond what the open epochs' blocks will
+    /// draw, if that is less (docs/model.md section 3).
+    fn next_minted(&self) -> u128 {
+        let reserved: u128 = self.epochs.iter().map(|i| i.minted_estimate).sum();
+        let available = self.protocol.distributor_balance().saturating_sub(reserved);
+        self.protocol.params().checkpoint_reward.min(available)
     }
 
     /// The proposer of `slot` builds its block (unless it misses the slot).
@@ -178,8 +184,27 @@ impl Engine<'_, '_> {
         }
         .map_err(|e| self.protocol_err(e))?;
         let epoch = slot / self.ed;
+        let minted = if self.bonded.is_some() {
+            self.protocol.params().checkpoint_reward
+        } else {
+            self.next_minted()
+        };
+        if minted < self.protocol.params().checkpoint_reward {
+            self.acc.distributor_dry(epoch);
+        }
+        let bps = self.protocol.params().sequencer_bps as f64 / 10_000.0;
         let pool_part =
-            self.reward_part_per_block() + tokens(prices.prover.saturating_mul(mana as Amount));
+            tokens(minted) * (1.0 - bps) + tokens(prices.prover.saturating_mul(mana as Amount));
+        // What users pay for the L1 gas of proof submission: the prover
+        // price less the governed proving cost.
+        let gas_per_mana = prices
+            .prover
+            .saturating_sub(crate::engine::fees::to_fee_asset(
+                self.protocol.params().proving_cost_per_mana,
+                self.sc.fees.fee_asset_per_eth,
+            ));
+        self.acc
+            .users_proof_gas(tokens(gas_per_mana.saturating_mul(mana as Amount)));
         if let Some(info) = self.epochs.back_mut()
             && info.epoch == epoch
         {
@@ -191,7 +216,8 @@ impl Engine<'_, '_> {
             // A new block is not proven yet: the epoch is not fully proven.
             info.full_proof = None;
             info.pool_estimate += pool_part;
-            info.value += tokens(self.protocol.params().checkpoint_reward)
+            info.minted_estimate += minted;
+            info.value += tokens(minted)
                 + tokens(fee.saturating_sub(prices.protocol.saturating_mul(mana as Amount)));
         }
         if let Some(trace) = &mut self.trace {
@@ -203,6 +229,7 @@ impl Engine<'_, '_> {
             slot,
             epoch,
             pool_part,
+            minted,
             excess,
             mana,
             batches,
@@ -302,6 +329,7 @@ impl Engine<'_, '_> {
                 info.blocks_pruned += 1;
                 info.live_txs -= n;
                 info.pool_estimate -= m.pool_part;
+                info.minted_estimate -= m.minted;
                 info.last_block = None;
             }
             returned.push(m.batches);
@@ -323,7 +351,7 @@ impl Engine<'_, '_> {
                 info.last_block = Some((m.number, m.slot));
             }
         }
-        self.acc.prune();
+        self.acc.prune(txs);
         self.governance
             .note_prune(self.slot, self.sc.governance.round_size);
         // Bridging transactions of pruned blocks wait again in the mempool.

@@ -2,6 +2,7 @@
 //! each prover's books for them, and the newcomers' progress.
 
 use crate::agents::{SettledEpoch, tokens};
+use crate::cost::{prefix_cost, prefix_seconds};
 use crate::metrics::{EpochRow, ProverRow};
 use crate::protocol::{Epoch, Payout};
 
@@ -31,6 +32,28 @@ impl Engine<'_, '_> {
             Some(s) => (s.pool, s.dust, s.longest, s.payouts.clone()),
             None => (0, 0, 0, Vec::new()),
         };
+        // What its proofs cost against the cheapest single full proof an
+        // active prover could have made.
+        let proving_cost: f64 = accounts.values().map(|a| a.cost).sum();
+        let redundancy = (info.live_blocks() > 0).then(|| {
+            let view = self.view();
+            let cheapest = self
+                .live
+                .iter()
+                .map(|&p| &self.provers[p as usize])
+                .filter(|p| p.phase == Phase::Active)
+                .map(|p| {
+                    let g = &p.values;
+                    let seconds = prefix_seconds(g, info.live_txs, info.live_blocks());
+                    prefix_cost(g, seconds) + view.submission_cost(g.priority_fee_gwei)
+                })
+                .fold(f64::INFINITY, f64::min);
+            if cheapest.is_finite() && cheapest > 0.0 {
+                proving_cost / cheapest
+            } else {
+                0.0
+            }
+        });
         let row = EpochRow {
             epoch: e,
             blocks_built: info.blocks_built,
@@ -51,6 +74,8 @@ impl Engine<'_, '_> {
             settled: settlement.is_some(),
             checkpoint_reward: tokens(self.protocol.params().checkpoint_reward),
             sequencer_bps: self.protocol.params().sequencer_bps,
+            proving_cost,
+            redundancy,
         };
         self.acc.epoch(&row);
         self.recorder.epoch(row);

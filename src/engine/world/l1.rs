@@ -127,6 +127,7 @@ impl Engine<'_, '_> {
     fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
         let gas_cost = self.view().submission_cost(priority_fee_gwei);
         self.accounts.cost(job.epoch, prover, gas_cost);
+        self.acc.provers_proof_gas(gas_cost);
         let pending = self.l1.pending.entry(b).or_default();
         if pending.is_empty() {
             self.queue.push(b * self.l1.block_ms, Event::L1Block(b));

@@ -274,6 +274,10 @@ pub fn run(
         })
     });
     let books = engine.books();
+    let years = (sc.epochs * ed * sc.chain.slot_duration) as f64 / (365.25 * 86_400.0);
+    engine
+        .acc
+        .span(books.minted, years, sc.rewards.token_supply);
     let mut summary = engine
         .acc
         .finish(&sc.name, sc.seed, sc.epochs, events, &books);

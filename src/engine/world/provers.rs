@@ -266,7 +266,8 @@ impl Engine<'_, '_> {
                     started: self.now,
                     cost,
                 };
-                self.accounts.cost(epoch, prover, cost);
+                let fixed = self.provers[prover as usize].values.fixed_cost_per_epoch;
+                self.accounts.job(epoch, prover, cost, fixed);
                 self.provers[prover as usize].jobs_running += 1;
                 let id = job.id;
                 self.jobs.running.insert(id, job);

@@ -683,3 +683,35 @@ fn a_sweep_row_equals_the_run_of_its_seed_for_nested_and_calibrated_bases() {
         }
     }
 }
+
+#[test]
+fn a_sweep_keeping_a_few_metrics_charts_and_reports_those() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("few.toml");
+    let text = SMALL.replace(
+        "base = \"baseline.toml\"",
+        &format!(
+            "base = {:?}\nmetrics = [\"prunes\", \"inflation_per_year\"]",
+            scenarios().join("baseline.toml")
+        ),
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    let bin = env!("CARGO_BIN_EXE_proversim");
+    let status = Command::new(bin)
+        .args(["sweep", "-q", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = Command::new(bin).arg("report").arg(&out).status().unwrap();
+    assert!(status.success());
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let header = report.lines().find(|l| l.starts_with("| cell |")).unwrap();
+    assert!(
+        header.contains("prunes") && header.contains("inflation_per_year"),
+        "{header}"
+    );
+    assert!(!header.contains("reward_hhi"), "{header}");
+}

@@ -507,10 +507,23 @@ pub fn draw_dir(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputErro
 pub(crate) fn draw_dir_unlocked(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
     if is_sweep(dir) {
         let metrics: Vec<String> = if metrics.is_empty() {
-            DEFAULT_SWEEP_METRICS
+            // The default metrics the sweep kept, or else its first three.
+            let df = read_table(&dir.join("sweep.parquet"))?;
+            let kept: Vec<String> = crate::metrics::catalog::METRICS
+                .iter()
+                .map(|m| m.key.to_string())
+                .filter(|k| df.column(k).is_ok())
+                .collect();
+            let defaults: Vec<String> = DEFAULT_SWEEP_METRICS
                 .iter()
                 .map(|s| s.to_string())
-                .collect()
+                .filter(|k| kept.contains(k))
+                .collect();
+            if defaults.is_empty() {
+                kept.into_iter().take(3).collect()
+            } else {
+                defaults
+            }
         } else {
             metrics.to_vec()
         };

@@ -24,6 +24,15 @@ const SWEEP_METRICS: [&str; 5] = [
     "prover_profit",
 ];
 
+/// The metrics this sweep's report tabulates: those its file keeps (the
+/// first six), or the usual five.
+fn report_metrics(layout: &Layout) -> Vec<String> {
+    match &layout.metrics {
+        Some(kept) if !kept.is_empty() => kept.iter().take(6).cloned().collect(),
+        _ => SWEEP_METRICS.iter().map(|m| m.to_string()).collect(),
+    }
+}
+
 /// Cells shown in the report's table (the table file has them all).
 const MAX_ROWS: usize = 60;
 
@@ -43,10 +52,11 @@ fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
 fn cell_stats(
     dir: &Path,
     layout: &Layout,
+    metrics: &[String],
 ) -> Result<BTreeMap<u64, (CellKey, CellValues)>, OutputError> {
     let df = read_table(&dir.join("sweep.parquet"))?;
     let cells = numbers(&df, "cell");
-    let cols: Vec<Vec<f64>> = SWEEP_METRICS.iter().map(|m| numbers(&df, m)).collect();
+    let cols: Vec<Vec<f64>> = metrics.iter().map(|m| numbers(&df, m)).collect();
     let mut by_cell: BTreeMap<u64, (CellKey, CellValues)> = BTreeMap::new();
     for (i, c) in cells.iter().enumerate() {
         let cell = *c as u64;
@@ -56,7 +66,7 @@ fn cell_stats(
                 .iter()
                 .map(|v| v.to_string())
                 .collect();
-            (key, vec![Vec::new(); SWEEP_METRICS.len()])
+            (key, vec![Vec::new(); metrics.len()])
         });
         for (j, col) in cols.iter().enumerate() {
             if col.get(i).is_some_and(|x| x.is_finite()) {
@@ -69,13 +79,13 @@ fn cell_stats(
 
 fn interval_text(xs: &[f64]) -> String {
     match t_interval(xs) {
-        None => "error".to_string(),
+        None => "-".to_string(),
         Some(i) if i.n < 2 => fmt(Some(i.mean)),
         Some(i) => format!("{} ± {}", fmt(Some(i.mean)), fmt(Some(i.half_width()))),
     }
 }
 
-fn sensitivity_section(o: &mut String, dir: &Path) {
+fn sensitivity_section(o: &mut String, dir: &Path, shown: &[String]) {
     let Ok(df) = read_table(&dir.join("sensitivity.parquet")) else {
         return;
     };
@@ -87,7 +97,7 @@ fn sensitivity_section(o: &mut String, dir: &Path) {
         "## Sensitivity (Sobol' indices)\n\nThe share of each metric's variance over the design that a key explains alone (first order) and with its interactions (total); every metric and key is in `sensitivity.parquet`.\n\n| metric | key | first order | total | base samples |\n|---|---|---|---|---|"
     );
     for i in 0..df.height() {
-        if SWEEP_METRICS.contains(&metrics[i].as_str()) {
+        if shown.contains(&metrics[i]) {
             let _ = writeln!(
                 o,
                 "| {} | `{}` | {:.3} | {:.3} | {} |",
@@ -107,7 +117,8 @@ pub fn sweep_report(
 ) -> Result<String, OutputError> {
     let manifest = read_manifest(dir)?;
     let layout = &manifest.layout;
-    let mine = cell_stats(dir, layout)?;
+    let metrics = report_metrics(layout);
+    let mine = cell_stats(dir, layout, &metrics)?;
     let theirs: Option<(String, BTreeMap<CellKey, CellValues>)> = match compare {
         None => None,
         Some(other) => {
@@ -129,7 +140,7 @@ pub fn sweep_report(
                     ),
                 ));
             }
-            let stats = cell_stats(other, &m.layout)?;
+            let stats = cell_stats(other, &m.layout, &metrics)?;
             Some((sweep_name(&m), stats.into_values().collect()))
         }
     };
@@ -230,7 +241,7 @@ pub fn sweep_report(
     for p in &layout.parameters {
         let _ = write!(header, " `{}` |", p.key);
     }
-    for m in SWEEP_METRICS {
+    for m in &metrics {
         let _ = write!(header, " {m} |");
         if let Some((name, _)) = &theirs {
             let _ = write!(header, " {m} ({name}) |");
@@ -238,7 +249,7 @@ pub fn sweep_report(
     }
     let _ = writeln!(o, "{header}");
     let columns =
-        1 + layout.parameters.len() + SWEEP_METRICS.len() * if theirs.is_some() { 2 } else { 1 };
+        1 + layout.parameters.len() + metrics.len() * if theirs.is_some() { 2 } else { 1 };
     let _ = writeln!(o, "|{}", "---|".repeat(columns));
     let joined: Option<BTreeMap<&CellKey, &CellValues>> =
         theirs.as_ref().map(|(_, t)| t.iter().collect());
@@ -267,7 +278,7 @@ pub fn sweep_report(
         );
     }
     o.push('\n');
-    sensitivity_section(&mut o, dir);
+    sensitivity_section(&mut o, dir, &metrics);
     charts_section(&mut o, drawn);
     let design = if manifest.mechanism == "BondedQuotes" {
         "the previous design (bonded provers quoting a fee, the proposer accepting one, slashing of bonds for missed proofs)"

@@ -514,3 +514,24 @@ fn the_fixed_cost_is_paid_once_per_epoch_proved() {
     }
     assert!(checked > 30, "{checked}");
 }
+
+#[test]
+fn under_a_spike_a_submission_below_the_going_rate_lands_later() {
+    let groups = "provers=[{name=\"low\", count=3, priority_fee_gwei=0.0}, {name=\"high\", count=3, priority_fee_gwei=20.0}]";
+    let (rec, r) = simulate(&scenario("gas-spike", &["epochs=360", groups]));
+    // Seconds from an epoch's end to each group's proofs landing, in the
+    // spike.
+    let wait = |group: &str| {
+        let xs: Vec<f64> = rec
+            .submissions
+            .iter()
+            .filter(|s| s.prover.starts_with(group) && s.epoch >= 300 && s.epoch < 355)
+            .map(|s| s.time_s - ((s.epoch + 1) * 32 * 72) as f64)
+            .collect();
+        assert!(xs.len() > 50, "{group}: {} submissions", xs.len());
+        xs.iter().sum::<f64>() / xs.len() as f64
+    };
+    let (low, high) = (wait("low"), wait("high"));
+    assert!(low > high + 100.0, "low {low} s, high {high} s");
+    assert!(r.summary.books.balanced);
+}

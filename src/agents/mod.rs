@@ -154,6 +154,8 @@ pub struct View<'a> {
     /// Checkpoint rewards that cartels publish as their demand, by the
     /// cartel's owner.
     pub demands: &'a std::collections::BTreeMap<ProverId, crate::protocol::Amount>,
+    /// The priority fee L1 builders expect now, gwei per gas.
+    pub going_priority_gwei: f64,
 }
 
 impl View<'_> {
@@ -191,9 +193,31 @@ impl View<'_> {
         gas * (self.gas_price_tokens + priority_fee_gwei * 1e9 * self.gas_wei_to_tokens())
     }
 
+    /// Mean seconds from sending an L1 transaction with this priority fee
+    /// to its inclusion: the minimum, plus the exponential part, longer by
+    /// the going rate over the fee when the fee is below it.
+    pub fn mean_inclusion_delay(&self, priority_fee_gwei: f64) -> f64 {
+        let l1 = &self.scenario.l1;
+        l1.min_inclusion_delay
+            + (l1.mean_inclusion_delay - l1.min_inclusion_delay)
+                * underpriced_wait(priority_fee_gwei, self.going_priority_gwei)
+    }
+
     /// Tokens per wei of ETH.
     pub fn gas_wei_to_tokens(&self) -> f64 {
         tokens_per_wei(self.scenario.fees.fee_asset_per_eth)
+    }
+}
+
+/// How many times longer than usual (above the minimum) an L1 transaction
+/// paying `fee` waits when builders expect `going`: `going / fee` below the
+/// going rate (a fee of nothing waits as a hundredth of it would), 1 at or
+/// above it.
+pub fn underpriced_wait(fee: f64, going: f64) -> f64 {
+    if fee >= going || going <= 0.0 {
+        1.0
+    } else {
+        going / fee.max(going / 100.0)
     }
 }
 
@@ -395,5 +419,21 @@ pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
         StrategyParams::Strike(p) => Box::new(cartel::Strike::new(p)),
         StrategyParams::Bridger(p) => Box::new(bridger::Bridger::new(p)),
         StrategyParams::Kickback => Box::new(kickback::Kickback::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::underpriced_wait;
+
+    #[test]
+    fn a_fee_below_the_going_rate_waits_in_proportion() {
+        assert_eq!(underpriced_wait(2.0, 1.0), 1.0);
+        assert_eq!(underpriced_wait(1.0, 1.0), 1.0);
+        assert_eq!(underpriced_wait(0.5, 1.0), 2.0);
+        assert_eq!(underpriced_wait(1.0, 10.0), 10.0);
+        // Nothing paid waits as a hundredth of the going rate would.
+        assert_eq!(underpriced_wait(0.0, 10.0), 100.0);
+        assert_eq!(underpriced_wait(0.0, 0.0), 1.0);
     }
 }

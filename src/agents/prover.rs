@@ -130,10 +130,27 @@ pub fn streak_bound(group: &ProverGroup, pool: f64) -> f64 {
 }
 
 /// Seconds from starting a job of `seconds` to its proof on L1: the job,
-/// the mean inclusion delay, and an L1 block.
+/// the mean inclusion delay at the going priority fee (the prover bids up
+/// to it near its deadline), and an L1 block.
 pub fn landing_seconds(view: &View<'_>, seconds: f64) -> f64 {
     let l1 = &view.scenario.l1;
     seconds + l1.mean_inclusion_delay + l1.block_time as f64
+}
+
+/// The priority fee to send a proof of epoch `e` with: the prover's own,
+/// or the going rate if at its own fee the proof would not be expected to
+/// land before the window closes (with an L1 block to spare).
+pub fn bid(ctx: &ProverCtx<'_, '_>, e: Epoch) -> f64 {
+    let view = ctx.view;
+    let own = ctx.me.group.priority_fee_gwei;
+    let close = view.slot_time(view.window_close_slot(e)) as f64;
+    let lands = view.now as f64
+        + (view.mean_inclusion_delay(own) + view.scenario.l1.block_time as f64) * 1000.0;
+    if lands < close {
+        own
+    } else {
+        own.max(view.going_priority_gwei)
+    }
 }
 
 /// Whether a job of `seconds` started now can land on L1 before epoch
@@ -153,9 +170,10 @@ pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {
             continue;
         }
         if ctx.view.provable(job.epoch, job.end) {
+            let priority_fee_gwei = bid(ctx, job.epoch);
             ctx.actions.push(ProverAction::Submit {
                 job,
-                priority_fee_gwei: ctx.me.group.priority_fee_gwei,
+                priority_fee_gwei,
                 credit: None,
             });
         } else {

@@ -308,6 +308,8 @@ mod tests {
             bridging: Some(super::super::summary::BridgingSummary::default()),
             cost_per_proven_tx: Some(1.0),
             mean_full_proof_latency_s: Some(1.0),
+            redundancy: Some(2.0),
+            distributor_dry_epoch: Some(3),
             ..Summary::default()
         };
         let json = serde_json::to_value(&s).unwrap();

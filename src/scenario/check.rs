@@ -104,6 +104,21 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             ),
         );
     }
+    for (name, path) in [
+        ("fees.l1_base_fee", &s.fees.l1_base_fee),
+        ("fees.blob_fee", &s.fees.blob_fee),
+    ] {
+        for (i, spike) in path.spikes.iter().enumerate() {
+            need(
+                spike.multiplier.is_finite() && spike.multiplier > 0.0 && spike.epochs >= 1,
+                &format!("{name}.spikes[{i}]"),
+                format!(
+                    "expected a positive, finite multiplier and at least 1 epoch, found multiplier {} for {} epochs",
+                    spike.multiplier, spike.epochs
+                ),
+            );
+        }
+    }
     let g = &s.governance;
     need(
         g.quorum * 2 > g.round_size && g.quorum <= g.round_size,

@@ -102,6 +102,7 @@ pub const DOMAINS: &[Domain] = &[
     int("governance.round_size", 1, i64::MAX, "slots"),
     int("l1.block_time", 1, 3_600, "seconds"),
     non_negative("l1.min_inclusion_delay", "seconds"),
+    non_negative("l1.going_priority_fee_gwei", "gwei"),
     real(
         "demand.tps",
         0.0,

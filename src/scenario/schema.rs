@@ -221,6 +221,33 @@ pub struct PricePath {
     pub reversion: f64,
     /// The lowest the price goes, wei per gas.
     pub floor: f64,
+    /// Scheduled spikes: from `start_epoch`, for `epochs`, the price is
+    /// `multiplier` times the walk's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spikes: Vec<Spike>,
+}
+
+/// A spike of an L1 price.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Spike {
+    /// The first epoch of the spike.
+    pub start_epoch: u64,
+    /// How many epochs it lasts.
+    pub epochs: u64,
+    /// What it multiplies the price by.
+    pub multiplier: f64,
+}
+
+impl PricePath {
+    /// What the scheduled spikes multiply the price by in epoch `e`.
+    pub fn spike_at(&self, e: u64) -> f64 {
+        self.spikes
+            .iter()
+            .filter(|s| e >= s.start_epoch && e < s.start_epoch + s.epochs)
+            .map(|s| s.multiplier)
+            .product()
+    }
 }
 
 impl Default for PricePath {
@@ -230,6 +257,7 @@ impl Default for PricePath {
             volatility: 0.0,
             reversion: 0.001,
             floor: 1.0,
+            spikes: Vec::new(),
         }
     }
 }
@@ -300,6 +328,11 @@ pub struct L1Config {
     pub mean_inclusion_delay: f64,
     /// Gas a proof submission uses.
     pub proof_gas: u64,
+    /// The priority fee L1 builders expect at the genesis base fee, gwei
+    /// per gas (it scales with the base fee's spikes). A transaction paying
+    /// `p` below the going rate `g` waits `g / p` times as long above the
+    /// minimum inclusion delay.
+    pub going_priority_fee_gwei: f64,
 }
 
 impl Default for L1Config {
@@ -309,6 +342,7 @@ impl Default for L1Config {
             min_inclusion_delay: 12.0,
             mean_inclusion_delay: 24.0,
             proof_gas: 500_000,
+            going_priority_fee_gwei: 1.0,
         }
     }
 }

@@ -47,8 +47,8 @@ impl PriceWalk {
         }
     }
 
-    fn wei(&self) -> u128 {
-        self.value.round().max(0.0) as u128
+    fn wei(&self, spike: f64) -> u128 {
+        (self.value * spike).round().max(0.0) as u128
     }
 }
 
@@ -73,6 +73,8 @@ pub(super) struct BlockBuilder {
     mempool: Mempool,
     metas: VecDeque<BlockMeta>,
     fee_rng: Stream,
+    /// What the scheduled spikes multiply the base and blob fees by now.
+    spikes: (f64, f64),
     base_fee: PriceWalk,
     blob_fee: PriceWalk,
     /// Bridging transactions in blocks, not yet proven: (tag, block).
@@ -96,21 +98,33 @@ impl BlockBuilder {
             fee_rng: stream(sc.seed, "fees", 0),
             base_fee: PriceWalk::new(&sc.fees.l1_base_fee),
             blob_fee: PriceWalk::new(&sc.fees.blob_fee),
+            spikes: (1.0, 1.0),
             bridges: VecDeque::new(),
             bridge_rngs: BTreeMap::new(),
             next_bridge: 0,
         }
     }
 
-    /// One slot's step of the L1 prices.
-    pub fn step_prices(&mut self) {
+    /// One slot's step of the L1 prices, in epoch `epoch` (for spikes).
+    pub fn step_prices(&mut self, sc: &Scenario, epoch: Epoch) {
         self.base_fee.step(&mut self.fee_rng);
         self.blob_fee.step(&mut self.fee_rng);
+        self.spikes = (
+            sc.fees.l1_base_fee.spike_at(epoch),
+            sc.fees.blob_fee.spike_at(epoch),
+        );
     }
 
     /// What one unit of L1 gas costs now, in tokens.
     pub fn gas_price_tokens(&self, sc: &Scenario) -> f64 {
-        self.base_fee.value * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth)
+        self.base_fee.value
+            * self.spikes.0
+            * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth)
+    }
+
+    /// The priority fee L1 builders expect now, gwei per gas.
+    pub fn going_priority_gwei(&self, sc: &Scenario) -> f64 {
+        sc.l1.going_priority_fee_gwei * self.spikes.0
     }
 }
 
@@ -158,8 +172,8 @@ impl Engine<'_, '_> {
         let mana: u64 = batches.iter().map(|b| b.mana).sum();
         let txs: u64 = batches.iter().map(|b| b.count).sum();
         let l1 = L1Prices {
-            l1_base_fee: self.blocks.base_fee.wei(),
-            blob_fee: self.blocks.blob_fee.wei(),
+            l1_base_fee: self.blocks.base_fee.wei(self.blocks.spikes.0),
+            blob_fee: self.blocks.blob_fee.wei(self.blocks.spikes.1),
             fee_asset_per_eth: self.sc.fees.fee_asset_per_eth,
         };
         let prices = mana_prices(

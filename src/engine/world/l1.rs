@@ -54,10 +54,13 @@ impl L1 {
         }
     }
 
-    /// Seconds until an L1 transaction sent now is included: the minimum,
-    /// plus an exponential part with the configured mean.
-    pub fn inclusion_delay(&mut self) -> f64 {
-        let extra = (self.mean_delay - self.min_delay).max(0.0);
+    /// Seconds until an L1 transaction sent now with `fee` (gwei) is
+    /// included while builders expect `going`: the minimum, plus an
+    /// exponential part with the configured mean, longer for a fee below
+    /// the going rate ([`crate::agents::underpriced_wait`]).
+    pub fn inclusion_delay(&mut self, fee: f64, going: f64) -> f64 {
+        let extra = (self.mean_delay - self.min_delay).max(0.0)
+            * crate::agents::underpriced_wait(fee, going);
         let random = if extra > 0.0 {
             Exp::new(1.0 / extra)
                 .map(|d| d.sample(&mut self.rng))
@@ -68,9 +71,9 @@ impl L1 {
         self.min_delay + random
     }
 
-    /// The L1 block a transaction sent at `now` (ms) lands in.
-    fn landing_block(&mut self, now: u64) -> u64 {
-        let at = now + (self.inclusion_delay() * 1000.0).round() as u64;
+    /// The L1 block a transaction sent at `now` (ms) with `fee` lands in.
+    fn landing_block(&mut self, now: u64, fee: f64, going: f64) -> u64 {
+        let at = now + (self.inclusion_delay(fee, going) * 1000.0).round() as u64;
         at.div_ceil(self.block_ms).max(now / self.block_ms + 1)
     }
 }
@@ -84,7 +87,8 @@ impl Engine<'_, '_> {
         priority_fee_gwei: f64,
         credit: Option<ProverId>,
     ) {
-        let b = self.l1.landing_block(self.now);
+        let going = self.blocks.going_priority_gwei(self.sc);
+        let b = self.l1.landing_block(self.now, priority_fee_gwei, going);
         let credited = credit.map_or(prover, |c| c.0);
         let pending = PendingProof {
             sender: ProverId(prover),

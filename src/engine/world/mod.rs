@@ -332,6 +332,7 @@ impl Engine<'_, '_> {
             recent_prunes: &self.governance.recent_prunes,
             pending_payloads: self.governance.pending(),
             demands: &self.demands,
+            going_priority_gwei: self.blocks.going_priority_gwei(self.sc),
         }
     }
 
@@ -343,7 +344,7 @@ impl Engine<'_, '_> {
     fn slot_start(&mut self, slot: Slot) -> Result<(), EngineError> {
         self.slot = slot;
         let epoch = slot / self.ed;
-        self.blocks.step_prices();
+        self.blocks.step_prices(self.sc, epoch);
         if self.bonded.is_some() {
             self.bonded_slot_start(slot)?;
         } else {

@@ -387,6 +387,13 @@ fn liveness_voters_raise_rewards_after_prunes() {
     let executed = rec.events.iter().find(|e| e.kind == "executed").unwrap();
     assert!(executed.slot > first_prune);
     assert!(executed.subject.starts_with("checkpoint_reward=25.000"));
+    // Profit voters ask for a larger sequencers' part (70% + 10% of the
+    // provers' 30%), never a cut of the reward they share in.
+    let signals: Vec<_> = rec.events.iter().filter(|e| e.kind == "signals").collect();
+    assert!(signals.iter().any(|e| e.subject == "sequencer_bps=7300"));
+    assert!(signals.iter().all(|e| e.subject == "sequencer_bps=7300"
+        || e.subject.starts_with("checkpoint_reward=")
+            && !e.subject.starts_with("checkpoint_reward=18")));
 }
 
 #[test]
@@ -533,5 +540,26 @@ fn under_a_spike_a_submission_below_the_going_rate_lands_later() {
     };
     let (low, high) = (wait("low"), wait("high"));
     assert!(low > high + 100.0, "low {low} s, high {high} s");
+    assert!(r.summary.books.balanced);
+}
+
+#[test]
+fn liveness_voters_top_up_a_distributor_that_cannot_pay() {
+    // A distributor holding less than a tenth of the rewards its policy
+    // looks ahead to: raising the reward would mint nothing more.
+    let (rec, r) = simulate(&scenario(
+        "governance",
+        &[
+            "epochs=400",
+            "rewards.distributor_funding=\"60000000000000000000000\"",
+        ],
+    ));
+    let executed: Vec<_> = rec.events.iter().filter(|e| e.kind == "executed").collect();
+    assert!(
+        executed[0].subject.starts_with("distributor_top_up="),
+        "{}",
+        executed[0].subject
+    );
+    assert_eq!(r.summary.distributor_dry_epoch, None);
     assert!(r.summary.books.balanced);
 }

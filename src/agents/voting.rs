@@ -78,13 +78,30 @@ impl VotingPolicy for Liveness {
         let latencies: Vec<f64> = recent(view).filter_map(|s| s.full_latency_s).collect();
         let slow = !latencies.is_empty()
             && latencies.iter().sum::<f64>() / latencies.len() as f64 > self.0.max_latency_s;
-        (prunes > self.0.max_prunes || slow)
-            .then(|| scaled_reward(view, 1.0 + self.0.change_pct / 100.0))
+        if prunes <= self.0.max_prunes && !slow {
+            return None;
+        }
+        // A dry distributor mints nothing more for a higher reward: top it
+        // up instead.
+        let p = view.protocol.params();
+        let blocks = self.0.top_up_epochs * view.scenario.chain.epoch_duration;
+        if view.protocol.distributor_balance()
+            < p.checkpoint_reward.saturating_mul(blocks as u128 / 10)
+        {
+            return Some(Payload {
+                distributor_top_up: Some(p.checkpoint_reward.saturating_mul(blocks as u128)),
+                ..Payload::default()
+            });
+        }
+        Some(scaled_reward(view, 1.0 + self.0.change_pct / 100.0))
     }
 }
 
-/// Cuts the reward by `change_pct` while the reward per paid prover over
-/// `reference_cost`, minus one, exceeds `max_margin`.
+/// Votes for its own income: while the reward per paid prover over
+/// `reference_cost`, minus one, exceeds `max_margin` and nothing was pruned
+/// in the last round, raises the sequencers' part of the checkpoint reward
+/// by `change_pct` of the provers' part (cutting the reward would cut its
+/// own part too).
 #[derive(Debug)]
 pub struct Profit(pub ProfitParams);
 
@@ -104,8 +121,17 @@ impl VotingPolicy for Profit {
             return None;
         }
         let mean = per_prover.iter().sum::<f64>() / per_prover.len() as f64;
-        (mean / self.0.reference_cost - 1.0 > self.0.max_margin)
-            .then(|| scaled_reward(view, 1.0 - self.0.change_pct / 100.0))
+        let window = view.scenario.governance.round_size;
+        let pruned = view.recent_prunes.iter().any(|&s| s + window > view.slot);
+        let bps = view.protocol.params().sequencer_bps;
+        let raised =
+            bps + ((10_000 - bps.min(10_000)) as f64 * self.0.change_pct / 100.0).round() as u64;
+        (mean / self.0.reference_cost - 1.0 > self.0.max_margin && !pruned && raised > bps).then(
+            || Payload {
+                sequencer_bps: Some(raised.min(10_000)),
+                ..Payload::default()
+            },
+        )
     }
 }
 

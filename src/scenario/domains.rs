@@ -139,6 +139,10 @@ pub const DOMAINS: &[Domain] = &[
         "sequencers.0.policy=liveness",
     ),
     needs(
+        int("sequencers[].top_up_epochs", 1, 1_000_000, "epochs"),
+        "sequencers.0.policy=liveness",
+    ),
+    needs(
         real("sequencers[].change_pct", 0.0, true, 100.0, true, "percent"),
         "sequencers.0.policy=liveness",
     ),

@@ -355,12 +355,14 @@ pub enum VotePolicy {
     #[default]
     Static,
     /// Signals to raise the checkpoint reward by `change_pct` while prunes
-    /// or proof latency exceed their targets.
+    /// or proof latency exceed their targets, or, if the distributor could
+    /// not mint it, to top it up with `top_up_epochs` epochs of rewards.
     Liveness,
-    /// Signals to cut the checkpoint reward by `change_pct` while provers'
-    /// margins exceed `max_margin`.
+    /// Signals to raise the sequencers' own part of the checkpoint reward
+    /// (`sequencer_bps`) by `change_pct` of the provers' part while
+    /// provers' margins exceed `max_margin` and nothing is pruned.
     Profit,
-    /// Signals for the reward a striking cartel demands, while it is below.
+    /// Signals for the reward a striking cartel publishes as its demand.
     Cartel,
 }
 
@@ -397,8 +399,12 @@ pub struct SequencerGroup {
     /// which to raise rewards.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_latency_s: Option<f64>,
+    /// `liveness`: epochs of checkpoint rewards a top-up buys when the
+    /// distributor runs dry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_up_epochs: Option<u64>,
     /// `profit`: provers' mean margin (reward over cost, minus one) above
-    /// which to cut rewards.
+    /// which to take more of the reward for sequencers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_margin: Option<f64>,
     /// `profit`: what they take proving an epoch to cost a prover, tokens.
@@ -423,6 +429,7 @@ impl Default for SequencerGroup {
             policy: VotePolicy::Static,
             max_prunes: None,
             max_latency_s: None,
+            top_up_epochs: None,
             max_margin: None,
             reference_cost: None,
             change_pct: None,

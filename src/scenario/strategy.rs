@@ -192,16 +192,19 @@ pub struct LivenessParams {
     pub max_latency_s: f64,
     /// The raise, percent of the checkpoint reward.
     pub change_pct: f64,
+    /// Epochs of rewards a top-up of a dry distributor buys.
+    pub top_up_epochs: u64,
 }
 
-/// `profit`: cut the reward while provers' margins are high.
+/// `profit`: take more of the reward for sequencers while provers'
+/// margins are high.
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct ProfitParams {
     /// Mean margin above which to cut.
     pub max_margin: f64,
     /// What proving an epoch is taken to cost a prover, tokens.
     pub reference_cost: f64,
-    /// The cut, percent of the checkpoint reward.
+    /// The rise of the sequencers' part, percent of the provers' part.
     pub change_pct: f64,
 }
 
@@ -219,9 +222,10 @@ pub enum PolicyParams {
 }
 
 /// Every policy-specific key of a sequencer group.
-pub const POLICY_KEYS: [&str; 5] = [
+pub const POLICY_KEYS: [&str; 6] = [
     "max_prunes",
     "max_latency_s",
+    "top_up_epochs",
     "max_margin",
     "reference_cost",
     "change_pct",
@@ -232,7 +236,7 @@ impl VotePolicy {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             VotePolicy::Static => &[],
-            VotePolicy::Liveness => &["max_prunes", "max_latency_s", "change_pct"],
+            VotePolicy::Liveness => &["max_prunes", "max_latency_s", "top_up_epochs", "change_pct"],
             VotePolicy::Profit => &["max_margin", "reference_cost", "change_pct"],
             VotePolicy::Cartel => &[],
         }
@@ -245,6 +249,7 @@ impl SequencerGroup {
         let set = [
             self.max_prunes.is_some(),
             self.max_latency_s.is_some(),
+            self.top_up_epochs.is_some(),
             self.max_margin.is_some(),
             self.reference_cost.is_some(),
             self.change_pct.is_some(),
@@ -265,6 +270,7 @@ impl SequencerGroup {
                 max_prunes: self.max_prunes.unwrap_or(0),
                 max_latency_s: self.max_latency_s.unwrap_or(3600.0),
                 change_pct,
+                top_up_epochs: self.top_up_epochs.unwrap_or(1000),
             }),
             VotePolicy::Profit => PolicyParams::Profit(ProfitParams {
                 max_margin: self.max_margin.unwrap_or(1.0),
@@ -280,6 +286,7 @@ impl SequencerGroup {
         let mut g = SequencerGroup {
             max_prunes: None,
             max_latency_s: None,
+            top_up_epochs: None,
             max_margin: None,
             reference_cost: None,
             change_pct: None,
@@ -291,6 +298,7 @@ impl SequencerGroup {
                 g.max_prunes = Some(p.max_prunes);
                 g.max_latency_s = Some(p.max_latency_s);
                 g.change_pct = Some(p.change_pct);
+                g.top_up_epochs = Some(p.top_up_epochs);
             }
             PolicyParams::Profit(p) => {
                 g.max_margin = Some(p.max_margin);

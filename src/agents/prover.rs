@@ -221,31 +221,43 @@ impl Honest {
     }
 }
 
+/// At an epoch's start, proves the epoch that ended by the honest rule,
+/// once (`last_started`). Returns that epoch if the prover skipped it (not
+/// worth it, or busy) rather than starting it or being down.
+pub fn prove_ended_epoch(
+    ctx: &mut ProverCtx<'_, '_>,
+    last_started: &mut Option<Epoch>,
+) -> Option<Epoch> {
+    let e = ctx.view.epoch.checked_sub(1)?;
+    if *last_started == Some(e) {
+        return None;
+    }
+    match super::strategic::start_full_job(ctx, e, 1, 0.0) {
+        JobDecision::Started => {
+            *last_started = Some(e);
+            None
+        }
+        JobDecision::Down => None,
+        JobDecision::NotWorth | JobDecision::Busy => Some(e),
+    }
+}
+
 impl ProverStrategy for Honest {
     fn name(&self) -> &'static str {
         StrategyName::Honest.name()
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let Some(e) = ctx.view.epoch.checked_sub(1) else {
+        let Some(e) = prove_ended_epoch(ctx, &mut self.last_started) else {
             return;
         };
-        if self.last_started == Some(e) {
-            return;
-        }
-        match super::strategic::start_full_job(ctx, e, 1, 0.0) {
-            JobDecision::Started => self.last_started = Some(e),
-            JobDecision::Down => {}
-            JobDecision::NotWorth | JobDecision::Busy => {
-                let every = ctx.me.group.fallback_after_slots;
-                if every > 0 {
-                    let at = ctx.view.slot + every + ctx.rng.random_range(0..every);
-                    if at < ctx.view.window_close_slot(e) {
-                        self.fallback = Some((e, at));
-                        ctx.actions
-                            .push(ProverAction::WakeAt(ctx.view.slot_time(at)));
-                    }
-                }
+        let every = ctx.me.group.fallback_after_slots;
+        if every > 0 {
+            let at = ctx.view.slot + every + ctx.rng.random_range(0..every);
+            if at < ctx.view.window_close_slot(e) {
+                self.fallback = Some((e, at));
+                ctx.actions
+                    .push(ProverAction::WakeAt(ctx.view.slot_time(at)));
             }
         }
     }

@@ -10,7 +10,9 @@ use crate::engine::queue::Time;
 use crate::protocol::{Epoch, ProverId, Slot};
 use crate::scenario::StrategyName;
 
-use super::prover::{Honest, JobDecision, landing_seconds, shares_now, submit_ready};
+use super::prover::{
+    Honest, JobDecision, landing_seconds, prove_ended_epoch, shares_now, submit_ready,
+};
 use super::strategic::{is_mine, plan_whole, share_with, start, worth_it};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy, View};
 use crate::cost::prefix_seconds;
@@ -272,22 +274,12 @@ impl ProverStrategy for Late {
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
-        let Some(e) = ctx.view.epoch.checked_sub(1) else {
-            return;
-        };
-        if self.last_started == Some(e) {
-            return;
-        }
-        match super::strategic::start_full_job(ctx, e, 1, 0.0) {
-            JobDecision::Started => self.last_started = Some(e),
-            JobDecision::Down => {}
-            JobDecision::NotWorth | JobDecision::Busy => {
-                if let Some(at) = Self::last_start(ctx, e) {
-                    self.waiting = Some((e, at));
-                    ctx.actions
-                        .push(ProverAction::WakeAt(ctx.view.slot_time(at)));
-                }
-            }
+        if let Some(e) = prove_ended_epoch(ctx, &mut self.last_started)
+            && let Some(at) = Self::last_start(ctx, e)
+        {
+            self.waiting = Some((e, at));
+            ctx.actions
+                .push(ProverAction::WakeAt(ctx.view.slot_time(at)));
         }
     }
 

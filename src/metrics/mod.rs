@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod flat;
+mod owners;
 pub mod rows;
 pub mod summary;
 

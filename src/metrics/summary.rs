@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::agents::tokens;
+
+pub use super::owners::OwnerSummary;
+use super::owners::{ProverTotals, concentration, owners};
 use crate::protocol::Books;
 
 use super::EpochRow;
@@ -205,46 +208,6 @@ pub struct Summary {
     pub engine_events: u64,
     /// The books at the end.
     pub books: BooksSummary,
-}
-
-/// One prover's totals over the run.
-#[derive(Clone, Debug, Default)]
-struct ProverTotals {
-    strategy: &'static str,
-    owner: u32,
-    reward_units: u128,
-    cost: f64,
-    slashed: f64,
-}
-
-/// A cartel's rewards: its identities together, as one owner.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-pub struct OwnerSummary {
-    /// Identities it registered over the run.
-    pub identities: u64,
-    /// Its rewards, smallest units (the sum of its identities').
-    pub reward_units: String,
-    /// Its rewards, tokens.
-    pub rewards: f64,
-    /// Its part of all prover rewards.
-    pub reward_share: f64,
-}
-
-/// HHI and the largest share of rewards grouped by `key`.
-fn concentration(by: &[ProverTotals], key: impl Fn(usize, &ProverTotals) -> u32) -> (f64, f64) {
-    let mut totals: BTreeMap<u32, u128> = BTreeMap::new();
-    for (i, p) in by.iter().enumerate() {
-        *totals.entry(key(i, p)).or_default() += p.reward_units;
-    }
-    let all: u128 = totals.values().sum();
-    if all == 0 {
-        return (0.0, 0.0);
-    }
-    let shares = totals.values().map(|&u| u as f64 / all as f64);
-    (
-        shares.clone().map(|s| s * s).sum(),
-        shares.fold(0.0, f64::max),
-    )
 }
 
 /// Accumulates a summary as rows are produced.
@@ -469,30 +432,7 @@ impl SummaryAcc {
         let total_slashed: f64 = by.iter().map(|p| p.slashed).sum();
         let (hhi, top1) = concentration(&by, |i, _| i as u32);
         let (hhi_owner, top1_owner) = concentration(&by, |_, p| p.owner);
-        let mut cartels: BTreeMap<&str, (u64, u128)> = BTreeMap::new();
-        for p in &by {
-            if let Some(name) = self.cartels.get(&p.owner) {
-                let c = cartels.entry(name).or_default();
-                c.0 += 1;
-                c.1 += p.reward_units;
-            }
-        }
-        let owners = cartels
-            .into_iter()
-            .map(|(name, (identities, units))| {
-                let o = OwnerSummary {
-                    identities,
-                    reward_units: units.to_string(),
-                    rewards: tokens(units),
-                    reward_share: if all_units > 0 {
-                        units as f64 / all_units as f64
-                    } else {
-                        0.0
-                    },
-                };
-                (name.to_string(), o)
-            })
-            .collect();
+        let owners = owners(&by, &self.cartels, all_units);
         for p in &by {
             let s = self.strategies.entry(p.strategy).or_default();
             s.provers += 1;

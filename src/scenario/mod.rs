@@ -10,6 +10,7 @@ pub mod dist;
 pub mod domains;
 pub mod load;
 pub mod paths;
+mod prices;
 mod schema;
 pub mod strategy;
 

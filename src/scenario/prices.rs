@@ -1,0 +1,122 @@
+//! The L1 side of a scenario: the prices the fee model reads (a walk with
+//! scheduled spikes) and the L1 that carries proof submissions.
+
+use serde::{Deserialize, Serialize};
+
+use super::amount;
+use crate::protocol::Amount;
+
+/// How an L1 price moves: a mean-reverting random walk in log space, one
+/// step per slot (an Ornstein–Uhlenbeck process around `start`; volatility
+/// 0 keeps the price constant).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PricePath {
+    /// The price at genesis, wei per gas.
+    pub start: f64,
+    /// Standard deviation of the log change per slot.
+    pub volatility: f64,
+    /// The part of the log distance to `start` closed per slot (0: a pure
+    /// random walk, which wanders without bound over long runs).
+    pub reversion: f64,
+    /// The lowest the price goes, wei per gas.
+    pub floor: f64,
+    /// Scheduled spikes: from `start_epoch`, for `epochs`, the price is
+    /// `multiplier` times the walk's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spikes: Vec<Spike>,
+}
+
+/// A spike of an L1 price.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Spike {
+    /// The first epoch of the spike.
+    pub start_epoch: u64,
+    /// How many epochs it lasts.
+    pub epochs: u64,
+    /// What it multiplies the price by.
+    pub multiplier: f64,
+}
+
+impl PricePath {
+    /// What the scheduled spikes multiply the price by in epoch `e`.
+    pub fn spike_at(&self, e: u64) -> f64 {
+        self.spikes
+            .iter()
+            .filter(|s| e >= s.start_epoch && e < s.start_epoch + s.epochs)
+            .map(|s| s.multiplier)
+            .product()
+    }
+}
+
+impl Default for PricePath {
+    fn default() -> Self {
+        PricePath {
+            start: 1e9,
+            volatility: 0.0,
+            reversion: 0.001,
+            floor: 1.0,
+            spikes: Vec::new(),
+        }
+    }
+}
+
+/// The exogenous L1 prices of the fee model (docs/model.md section 3).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeeConfig {
+    /// L1 base fee, wei per gas.
+    pub l1_base_fee: PricePath,
+    /// Blob fee, wei per blob gas.
+    pub blob_fee: PricePath,
+    /// Fee-asset units per ETH, scaled by 10^9.
+    #[serde(with = "amount")]
+    pub fee_asset_per_eth: Amount,
+}
+
+impl Default for FeeConfig {
+    fn default() -> Self {
+        FeeConfig {
+            l1_base_fee: PricePath::default(),
+            blob_fee: PricePath {
+                start: 1.0,
+                ..PricePath::default()
+            },
+            // 1 ETH = 10,000 fee-asset tokens (both with 18 decimals).
+            fee_asset_per_eth: 10_000 * 1_000_000_000,
+        }
+    }
+}
+
+/// The L1 that carries proof submissions.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct L1Config {
+    /// Seconds per L1 block.
+    pub block_time: u64,
+    /// The shortest inclusion delay, seconds.
+    pub min_inclusion_delay: f64,
+    /// The mean inclusion delay, seconds (the part above the minimum is
+    /// exponential).
+    pub mean_inclusion_delay: f64,
+    /// Gas a proof submission uses.
+    pub proof_gas: u64,
+    /// The priority fee L1 builders expect at the genesis base fee, gwei
+    /// per gas (it scales with the base fee's spikes). A transaction paying
+    /// `p` below the going rate `g` waits `g / p` times as long above the
+    /// minimum inclusion delay.
+    pub going_priority_fee_gwei: f64,
+}
+
+impl Default for L1Config {
+    fn default() -> Self {
+        L1Config {
+            block_time: 12,
+            min_inclusion_delay: 12.0,
+            mean_inclusion_delay: 24.0,
+            proof_gas: 500_000,
+            going_priority_fee_gwei: 1.0,
+        }
+    }
+}

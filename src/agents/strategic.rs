@@ -234,33 +234,22 @@ impl Partial {
         if self.down == Some(e) {
             return;
         }
-        let view = ctx.view;
-        let (Some(info), Some(first)) = (view.epoch_info(e), view.protocol.first_block_of(e))
-        else {
-            return;
-        };
-        let Some((end, _)) = info.last_block else {
+        let (Ok(p), Some(first)) = (plan_whole(ctx, e), ctx.view.protocol.first_block_of(e)) else {
             return;
         };
         let group = ctx.me.group;
-        let seconds = prefix_seconds(group, info.live_txs, info.live_blocks());
-        if !lands_in_time(view, e, seconds) {
-            return;
-        }
-        let cost = prefix_cost(group, seconds);
-        let total = cost + view.submission_cost(group.priority_fee_gwei);
-        let live = info.live_blocks().max(1) as f64;
+        let live = p.live_blocks.max(1) as f64;
         let covered = (self.mine(e) + 1).saturating_sub(first) as f64;
-        let share = expected_reward(view, ctx.me.id, e, group.lookback_epochs)
-            / info.pool_estimate.max(f64::MIN_POSITIVE);
-        let gain = info.pool_estimate * (1.0 - covered / live) * share;
+        let share = expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs)
+            / p.pool.max(f64::MIN_POSITIVE);
+        let gain = p.pool * (1.0 - covered / live) * share;
         // Its prefixes keep its streak (one bump per epoch), so the streak
         // is not at stake here.
-        if gain - total >= group.min_margin * total
-            && start(ctx, e, end, seconds, cost) == JobDecision::Started
+        if gain - p.total >= group.min_margin * p.total
+            && start(ctx, e, p.end, p.seconds, p.cost) == JobDecision::Started
         {
             self.completed.insert(e);
-            self.proven.push((e, end));
+            self.proven.push((e, p.end));
         }
     }
 

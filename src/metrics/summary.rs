@@ -241,7 +241,6 @@ pub struct SummaryAcc {
     txs_delayed: u64,
     users_proof_gas: f64,
     provers_proof_gas: f64,
-    minted_per_year: f64,
 }
 
 /// What copies of binding proofs cost their victims: the victim's own
@@ -387,16 +386,6 @@ impl SummaryAcc {
         self.provers_proof_gas += tokens;
     }
 
-    /// The run simulated `years` years against a supply of `supply` units
-    /// (for inflation).
-    pub fn span(&mut self, minted: u128, years: f64, supply: u128) {
-        self.minted_per_year = if years > 0.0 && supply > 0 {
-            minted as f64 / years / supply as f64
-        } else {
-            0.0
-        };
-    }
-
     /// A sequencer was credited `tokens`.
     pub fn sequencer_credit(&mut self, tokens: f64) {
         self.sequencer_income += tokens;
@@ -527,7 +516,8 @@ impl SummaryAcc {
             user_fees: tokens(books.fees),
             redundancy: (self.redundancy_n > 0)
                 .then(|| self.redundancy_sum / self.redundancy_n as f64),
-            inflation_per_year: self.minted_per_year,
+            // Set by the engine, which knows the span and the supply.
+            inflation_per_year: 0.0,
             distributor_dry_epoch: self.dry_epoch,
             txs_delayed_by_prunes: self.txs_delayed,
             proof_gas_paid_by_users: self.users_proof_gas,

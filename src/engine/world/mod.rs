@@ -274,15 +274,17 @@ pub fn run(
         })
     });
     let books = engine.books();
-    let years = (sc.epochs * ed * sc.chain.slot_duration) as f64 / (365.25 * 86_400.0);
-    engine
-        .acc
-        .span(books.minted, years, sc.rewards.token_supply);
     let mut summary = engine
         .acc
         .finish(&sc.name, sc.seed, sc.epochs, events, &books);
     if let Some(b) = &engine.bonded {
         summary.capital_locked = tokens(b.machine.books().bonded);
+    }
+    // Minted per simulated year over the supply.
+    let years = (sc.epochs * ed * sc.chain.slot_duration) as f64 / (365.25 * 86_400.0);
+    let supply = sc.rewards.token_supply;
+    if years > 0.0 && supply > 0 {
+        summary.inflation_per_year = books.minted as f64 / years / supply as f64;
     }
     Ok(RunResult {
         summary,

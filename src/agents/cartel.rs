@@ -101,9 +101,10 @@ impl ProverStrategy for Sybil {
 /// after the pass it earns `net * (demand / reward - 1)` more per epoch.
 /// `q` comes from what it saw: of the epochs that settled while it struck,
 /// the share nobody proved (one of each added), halved for each governance
-/// round that closed without the rise passing. Outsiders who enter and prove break
-/// the strike: `p` falls and the cartel proves again. A rise that passed
-/// executes whatever the cartel does, so it stops striking then.
+/// round that closed without the rise passing. Outsiders who enter and
+/// prove break the strike: `q` falls and the cartel proves again. A rise
+/// that passed executes whatever the cartel does, so it stops striking
+/// then.
 #[derive(Debug)]
 pub struct Strike {
     params: StrikeParams,
@@ -197,6 +198,7 @@ impl Strike {
         };
         let demand = self.params.demand_reward;
         // What it saw since it began striking.
+        let round = view.slot / view.scenario.governance.round_size.max(1);
         if let Some(since) = self.since {
             if let Some(s) = view.market.recent.back()
                 && s.epoch >= since
@@ -205,12 +207,11 @@ impl Strike {
                 self.settled.0 += 1;
                 self.settled.1 += u64::from(s.paid > 0);
             }
-            let round = view.slot / view.scenario.governance.round_size.max(1);
             if round > self.round {
                 self.rounds_failed += 1;
             }
         }
-        self.round = view.slot / view.scenario.governance.round_size.max(1);
+        self.round = round;
         let on_its_way = view
             .pending_payloads
             .iter()

@@ -20,6 +20,14 @@ use crate::cost::prefix_seconds;
 /// Epochs a sniper remembers what its rivals did in.
 const MEMORY: usize = 16;
 
+/// Appends `x`, forgetting the oldest entry beyond [`MEMORY`].
+fn remember<T>(q: &mut VecDeque<T>, x: T) {
+    if q.len() == MEMORY {
+        q.pop_front();
+    }
+    q.push_back(x);
+}
+
 /// The chance that an L1 transaction sent `lead_s` seconds before a
 /// deadline lands after it: the inclusion delay (a minimum plus an
 /// exponential part) and the L1 block it waits for.
@@ -148,10 +156,7 @@ impl ProverStrategy for Supersede {
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         if let Some(e) = ctx.view.epoch.checked_sub(1) {
-            if self.seen.len() == MEMORY {
-                self.seen.pop_front();
-            }
-            self.seen.push_back((e, None));
+            remember(&mut self.seen, (e, None));
             self.rivals.retain(|_, last| *last + MEMORY as u64 >= e);
         }
         self.honest.on_epoch_start(ctx);
@@ -165,10 +170,7 @@ impl ProverStrategy for Supersede {
                 self.held.push((job, release));
             }
             None => {
-                if self.sent.len() == MEMORY {
-                    self.sent.pop_front();
-                }
-                self.sent.push_back((job.epoch, ctx.view.now));
+                remember(&mut self.sent, (job.epoch, ctx.view.now));
                 self.honest.on_job_done(ctx, job);
             }
         }
@@ -207,12 +209,11 @@ impl ProverStrategy for Supersede {
             if answered.is_none() {
                 entry.1 = Some(view.now);
             }
-            if self.lags.len() == MEMORY {
-                self.lags.pop_front();
-            }
             let from = answered.unwrap_or(end);
-            self.lags
-                .push_back(view.now.saturating_sub(from) as f64 / 1000.0);
+            remember(
+                &mut self.lags,
+                view.now.saturating_sub(from) as f64 / 1000.0,
+            );
         }
         if self.held.iter().any(|(j, _)| j.epoch == tx.epoch) {
             self.release_due(ctx);

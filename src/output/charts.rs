@@ -332,16 +332,21 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
 /// The metrics a sweep chart shows by default.
 pub const DEFAULT_SWEEP_METRICS: [&str; 3] = ["active_provers_mean", "reward_hhi", "liveness"];
 
+/// A sweep folder's manifest (`sweep.json`).
+pub(crate) fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
+    let path = dir.join("sweep.json");
+    std::fs::read_to_string(&path)
+        .map_err(|e| oerr(&path, e))
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&path, e)))
+}
+
 /// Draws a sweep folder's charts into `<dir>/charts/`: for each metric, a
 /// heatmap over the first two swept keys (mean over replicates) and lines
 /// over the first key with 95% interval bands.
 pub fn draw_sweep(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
     let out = dir.join("charts");
     std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
-    let manifest_path = dir.join("sweep.json");
-    let manifest: Manifest = std::fs::read_to_string(&manifest_path)
-        .map_err(|e| oerr(&manifest_path, e))
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&manifest_path, e)))?;
+    let manifest = read_manifest(dir)?;
     let df = read_table(&dir.join("sweep.parquet"))?;
     if manifest.layout.sampler != crate::sweep::Sampler::Grid {
         return super::design_charts::draw_sampled(dir, &manifest.layout, &df, metrics);
@@ -508,11 +513,11 @@ pub(crate) fn draw_dir_unlocked(dir: &Path, metrics: &[String]) -> Result<Vec<Dr
     if is_sweep(dir) {
         let metrics: Vec<String> = if metrics.is_empty() {
             // The default metrics the sweep kept, or else its first three.
-            let df = read_table(&dir.join("sweep.parquet"))?;
+            let layout = read_manifest(dir)?.layout;
             let kept: Vec<String> = crate::metrics::catalog::METRICS
                 .iter()
                 .map(|m| m.key.to_string())
-                .filter(|k| df.column(k).is_ok())
+                .filter(|k| layout.metrics.as_ref().is_none_or(|l| l.contains(k)))
                 .collect();
             let defaults: Vec<String> = DEFAULT_SWEEP_METRICS
                 .iter()

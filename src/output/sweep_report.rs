@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::charts::{Drawn, numbers, read_table, texts};
+use super::charts::{Drawn, numbers, read_manifest, read_table, texts};
 use super::report::{charts_section, fmt, oerr};
 use super::tables::OutputError;
 use crate::stats::interval::{FEW_REPLICATES, t_interval};
@@ -40,13 +40,6 @@ const MAX_ROWS: usize = 60;
 type CellKey = Vec<String>;
 /// Per metric, the values of a cell's replicates.
 type CellValues = Vec<Vec<f64>>;
-
-fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
-    let mpath = dir.join("sweep.json");
-    std::fs::read_to_string(&mpath)
-        .map_err(|e| oerr(&mpath, e))
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&mpath, e)))
-}
 
 /// Each cell's swept values and, per metric, its replicates' values.
 fn cell_stats(

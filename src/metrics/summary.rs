@@ -403,17 +403,7 @@ impl SummaryAcc {
         // Provers with no totals (never paid nor spent) leave no trace.
         let by: Vec<ProverTotals> = std::mem::take(&mut self.by_prover)
             .into_iter()
-            .enumerate()
-            .filter(|(_, p)| !p.strategy.is_empty())
-            .map(|(i, mut p)| {
-                // Owners are prover indices; keep them while filtering.
-                p.owner = if self.cartels.contains_key(&p.owner) {
-                    p.owner
-                } else {
-                    i as u32
-                };
-                p
-            })
+            .filter(|p| !p.strategy.is_empty())
             .collect();
         let all_units: u128 = by.iter().map(|p| p.reward_units).sum();
         let total_rewards = tokens(all_units);

@@ -154,6 +154,25 @@ fn rewards_far_below_costs_make_provers_leave_and_the_chain_prune() {
     assert_eq!(rec.events.iter().filter(|e| e.kind == "exit").count(), 0);
     assert_eq!(r.summary.prover_costs, 0.0);
     assert!(r.summary.liveness < 0.1, "liveness {}", r.summary.liveness);
+    // What the prunes cost users: a transaction sent back waits from its
+    // pruned block to the next block, which is at least a slot and at most
+    // the span a prune removes (two epochs when the window is one epoch)
+    // plus a slot. Those still waiting at the end are not counted, so at
+    // most as many were re-included as were sent back.
+    let slot_s = s.chain.slot_duration as f64;
+    let span_s =
+        (s.chain.proof_submission_epochs + 1) as f64 * s.chain.epoch_duration as f64 * slot_s;
+    let added = r
+        .summary
+        .prune_added_latency_s
+        .expect("prunes delayed transactions");
+    assert!(
+        added >= slot_s && added <= span_s + slot_s,
+        "added {added} s"
+    );
+    let reincluded = r.summary.prune_delay_tx_hours * 3600.0 / added;
+    assert!(reincluded <= r.summary.txs_delayed_by_prunes as f64 + 0.5);
+    assert!(reincluded > 0.5 * r.summary.txs_delayed_by_prunes as f64);
     // Idle hardware that costs money is a loss: they leave.
     s.provers[0].capital_cost_per_epoch = 1.0;
     let (rec, r) = run_mem(&s);

@@ -32,6 +32,9 @@ pub struct TxBatch {
     pub arrived: Time,
     /// A bridging transaction (then `count` is 1).
     pub bridge: Option<BridgeTag>,
+    /// When the block that held them was built, if it was pruned: the
+    /// delay from then to their next inclusion is what the prune cost them.
+    pub pruned_from: Option<Time>,
 }
 
 /// Poisson arrivals with gamma-distributed mana per transaction.
@@ -81,6 +84,7 @@ impl Demand {
             mana,
             arrived,
             bridge: None,
+            pruned_from: None,
         })
     }
 }
@@ -126,6 +130,7 @@ impl Mempool {
                     mana,
                     arrived: front.arrived,
                     bridge: None,
+                    pruned_from: front.pruned_from,
                 });
             }
             break;
@@ -154,6 +159,7 @@ mod tests {
             mana,
             arrived: 0,
             bridge: None,
+            pruned_from: None,
         }
     }
 

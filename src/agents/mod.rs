@@ -69,6 +69,8 @@ pub struct EpochInfo {
     pub full_proof: Option<Time>,
     /// Accepted and rejected submissions for it.
     pub submissions: u64,
+    /// The L1 base fee at each of its blocks, summed, gwei.
+    pub l1_base_fee_gwei_sum: f64,
 }
 
 impl EpochInfo {

@@ -228,6 +228,14 @@ pub const METRICS: &[Metric] = &[
         quiet_when_zero: true,
     },
     Metric {
+        key: "prune_added_latency_s",
+        json: &["prune_added_latency_s"],
+        label: "delay a prune added to a transaction",
+        unit: Unit::Seconds,
+        of: |s| s.prune_added_latency_s,
+        quiet_when_zero: true,
+    },
+    Metric {
         key: "distributor_dry_epoch",
         json: &["distributor_dry_epoch"],
         label: "epoch the distributor ran dry",
@@ -310,6 +318,7 @@ mod tests {
             mean_full_proof_latency_s: Some(1.0),
             redundancy: Some(2.0),
             distributor_dry_epoch: Some(3),
+            prune_added_latency_s: Some(4.0),
             ..Summary::default()
         };
         let json = serde_json::to_value(&s).unwrap();

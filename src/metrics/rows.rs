@@ -51,6 +51,8 @@ table! {
         /// `proving_cost` over the cost of its cheapest single full proof
         /// (None without blocks).
         redundancy: Option<f64>,
+        /// The mean L1 base fee at its blocks, gwei (None without blocks).
+        l1_base_fee_gwei: Option<f64>,
     }
 }
 

@@ -170,6 +170,12 @@ pub struct Summary {
     /// Transactions sent back to the mempool by prunes (included again
     /// later).
     pub txs_delayed_by_prunes: u64,
+    /// Mean delay a prune added to a transaction it sent back: from the
+    /// pruned block that held it to its next inclusion, seconds (those
+    /// still waiting at the end are not counted).
+    pub prune_added_latency_s: Option<f64>,
+    /// The delay prunes added, summed over transactions, hours.
+    pub prune_delay_tx_hours: f64,
     /// What users paid for the L1 gas of proof submission, in the prover
     /// part of their fees, tokens.
     pub proof_gas_paid_by_users: f64,
@@ -239,6 +245,9 @@ pub struct SummaryAcc {
     redundancy_n: u64,
     dry_epoch: Option<u64>,
     txs_delayed: u64,
+    txs_reincluded: u64,
+    /// Seconds of delay summed over re-included transactions.
+    prune_delay_tx_s: f64,
     users_proof_gas: f64,
     provers_proof_gas: f64,
 }
@@ -368,6 +377,13 @@ impl SummaryAcc {
     pub fn prune(&mut self, txs: u64) {
         self.prunes += 1;
         self.txs_delayed += txs;
+    }
+
+    /// `txs` transactions of a pruned block were included again
+    /// `delay_s` seconds after the pruned block that held them was built.
+    pub fn prune_delay(&mut self, txs: u64, delay_s: f64) {
+        self.txs_reincluded += txs;
+        self.prune_delay_tx_s += txs as f64 * delay_s;
     }
 
     /// A block built in `epoch` minted less than the checkpoint reward:
@@ -510,6 +526,9 @@ impl SummaryAcc {
             inflation_per_year: 0.0,
             distributor_dry_epoch: self.dry_epoch,
             txs_delayed_by_prunes: self.txs_delayed,
+            prune_added_latency_s: (self.txs_reincluded > 0)
+                .then(|| self.prune_delay_tx_s / self.txs_reincluded as f64),
+            prune_delay_tx_hours: self.prune_delay_tx_s / 3600.0,
             proof_gas_paid_by_users: self.users_proof_gas,
             proof_gas_paid_by_provers: self.provers_proof_gas,
             paid_for_proving: total_rewards + self.kickbacks,

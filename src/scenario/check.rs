@@ -108,6 +108,27 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         ("fees.l1_base_fee", &s.fees.l1_base_fee),
         ("fees.blob_fee", &s.fees.blob_fee),
     ] {
+        need(
+            path.series.is_empty() || path.volatility == 0.0,
+            &format!("{name}.volatility"),
+            format!(
+                "expected 0 with a replayed series (the series replaces the walk), found {}",
+                path.volatility
+            ),
+        );
+        if let Some(first) = path.series.first() {
+            let ordered = path.series.windows(2).all(|w| w[1][0] > w[0][0]);
+            let positive = path
+                .series
+                .iter()
+                .all(|p| p[0].is_finite() && p[1].is_finite() && p[1] > 0.0);
+            need(
+                first[0] == 0.0 && ordered && positive,
+                &format!("{name}.series"),
+                "expected [time_s, wei] points with positive wei, the first at time 0 and times increasing"
+                    .to_string(),
+            );
+        }
         for (i, spike) in path.spikes.iter().enumerate() {
             need(
                 spike.multiplier.is_finite() && spike.multiplier > 0.0 && spike.epochs >= 1,

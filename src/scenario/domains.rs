@@ -34,8 +34,9 @@ pub struct Domain {
     pub range: Range,
     /// Its unit, for messages.
     pub unit: &'static str,
-    /// The strategy or policy a group needs for this key to apply, as a
-    /// `--set` override (`provers.0.strategy=supersede`).
+    /// What this key needs to apply (a group's strategy or policy, or the
+    /// table it belongs to), as a `--set` override
+    /// (`provers.0.strategy=supersede`).
     pub needs: Option<&'static str>,
 }
 
@@ -125,10 +126,48 @@ pub const DOMAINS: &[Domain] = &[
     non_negative("fees.l1_base_fee.volatility", "(per slot)"),
     part("fees.l1_base_fee.reversion", "(a part per slot)"),
     positive("fees.l1_base_fee.floor", "wei"),
+    needs(
+        non_negative("fees.l1_base_fee.jumps.per_day", "(spikes a day)"),
+        "fees.l1_base_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
+    ),
+    needs(
+        real(
+            "fees.l1_base_fee.jumps.mean_multiplier",
+            1.0,
+            false,
+            INF,
+            false,
+            "(a multiplier)",
+        ),
+        "fees.l1_base_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
+    ),
+    needs(
+        positive("fees.l1_base_fee.jumps.mean_hours", "hours"),
+        "fees.l1_base_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
+    ),
     positive("fees.blob_fee.start", "wei"),
     non_negative("fees.blob_fee.volatility", "(per slot)"),
     part("fees.blob_fee.reversion", "(a part per slot)"),
     positive("fees.blob_fee.floor", "wei"),
+    needs(
+        non_negative("fees.blob_fee.jumps.per_day", "(spikes a day)"),
+        "fees.blob_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
+    ),
+    needs(
+        real(
+            "fees.blob_fee.jumps.mean_multiplier",
+            1.0,
+            false,
+            INF,
+            false,
+            "(a multiplier)",
+        ),
+        "fees.blob_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
+    ),
+    needs(
+        positive("fees.blob_fee.jumps.mean_hours", "hours"),
+        "fees.blob_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
+    ),
     non_negative("bonded.capital_cost_per_year", "(a part of the bond)"),
     non_negative("bonded.quote_margin", "(a part of the cost)"),
     part("bonded.kickback_share", "(a part of the excess)"),
@@ -141,6 +180,21 @@ pub const DOMAINS: &[Domain] = &[
     needs(
         int("sequencers[].top_up_epochs", 1, 1_000_000, "epochs"),
         "sequencers.0.policy=liveness",
+    ),
+    needs(
+        positive(
+            "sequencers[].max_inflation",
+            "(a part of the supply per year)",
+        ),
+        "sequencers.0.policy=liveness",
+    ),
+    needs(
+        real("sequencers[].max_hhi", 0.0, true, 1.0, false, "(an HHI)"),
+        "sequencers.0.policy=open_market",
+    ),
+    needs(
+        int("sequencers[].ramp_epochs", 1, 1_000_000, "epochs"),
+        "sequencers.0.policy=open_market",
     ),
     needs(
         real("sequencers[].change_pct", 0.0, true, 100.0, true, "percent"),

@@ -238,6 +238,18 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
             ..cost
         });
     }
+    // A replayed series is read now: the scenario as run carries its rows.
+    for (key, path) in [
+        ("fees.l1_base_fee", &mut scenario.fees.l1_base_fee),
+        ("fees.blob_fee", &mut scenario.fees.blob_fee),
+    ] {
+        if let Some(csv) = path.series_csv.take() {
+            match super::prices::read_series(&dir.join(&csv)) {
+                Ok(rows) => path.series = rows,
+                Err(e) => problems.push((format!("{key}.series_csv"), e)),
+            }
+        }
+    }
     problems.extend(check(&scenario));
     if !problems.is_empty() {
         return Err(problems);
@@ -343,6 +355,14 @@ fn base_texts(table: &Table, dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// The keys whose values name files, as (table path, key): relative to the
+/// file that writes them.
+const FILE_KEYS: [(&str, &str); 3] = [
+    ("cost", "calibration"),
+    ("fees.l1_base_fee", "series_csv"),
+    ("fees.blob_fee", "series_csv"),
+];
+
 /// Resolves a top-level `base = "other.toml"` (relative to `dir`): the
 /// other scenario with this one's keys merged over it, recursively.
 pub(crate) fn resolve_base(
@@ -375,17 +395,25 @@ pub(crate) fn resolve_base(
     let mut parent: Table = text
         .parse()
         .map_err(|e: toml::de::Error| not_toml(&path.display().to_string(), &text, e))?;
-    // The base's calibration is relative to the base, not to this file.
+    // The files a base names are relative to the base, not to this file.
     let base_dir = path.parent().unwrap_or(Path::new("."));
-    if let Some(Value::Table(cost)) = parent.get_mut("cost")
-        && let Some(Value::String(c)) = cost.get_mut("calibration")
-        && Path::new(c.as_str()).is_relative()
-    {
-        let joined = base_dir.join(c.as_str());
-        *c = std::path::absolute(&joined)
-            .unwrap_or(joined)
-            .display()
-            .to_string();
+    for (table, key) in FILE_KEYS {
+        let mut at = Some(&mut parent);
+        for t in table.split('.') {
+            at = match at.and_then(|a| a.get_mut(t)) {
+                Some(Value::Table(inner)) => Some(inner),
+                _ => None,
+            };
+        }
+        if let Some(Value::String(c)) = at.and_then(|a| a.get_mut(key))
+            && Path::new(c.as_str()).is_relative()
+        {
+            let joined = base_dir.join(c.as_str());
+            *c = std::path::absolute(&joined)
+                .unwrap_or(joined)
+                .display()
+                .to_string();
+        }
     }
     let mut merged = resolve_base(
         &path.display().to_string(),

@@ -1,5 +1,6 @@
-//! The L1 side of a scenario: the prices the fee model reads (a walk with
-//! scheduled spikes) and the L1 that carries proof submissions.
+//! The L1 side of a scenario: the prices the fee model reads (a walk or a
+//! replayed series, with scheduled spikes and random jumps) and the L1 that
+//! carries proof submissions.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,34 @@ pub struct PricePath {
     /// `multiplier` times the walk's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub spikes: Vec<Spike>,
+    /// Random spikes: a jump process on top of the walk or the series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jumps: Option<Jumps>,
+    /// A CSV file of `time_s,wei` rows (with that header), relative to the
+    /// scenario file, replayed instead of the walk: from each row's time
+    /// on, the price is its value. It is read when the scenario is loaded;
+    /// the scenario as run carries its rows in `series`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_csv: Option<String>,
+    /// A replayed series as `[time_s, wei]` points in time order (the
+    /// first at time 0), instead of the walk; empty: the walk.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<[f64; 2]>,
+}
+
+/// Random spikes of an L1 price: they start as a Poisson process, each
+/// multiplies the price by `1 +` an exponential draw of mean
+/// `mean_multiplier - 1` and lasts an exponential time of mean
+/// `mean_hours`. Overlapping spikes multiply.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Jumps {
+    /// How many spikes start per day, on average.
+    pub per_day: f64,
+    /// The mean multiplier of a spike (at least 1).
+    pub mean_multiplier: f64,
+    /// How long a spike lasts on average, hours.
+    pub mean_hours: f64,
 }
 
 /// A spike of an L1 price.
@@ -50,6 +79,75 @@ impl PricePath {
     }
 }
 
+/// Reads a replayed price series: a CSV with the header `time_s,wei` and
+/// one row per change, times in increasing order from 0. The error names
+/// the file, the line and what was expected there.
+pub fn read_series(path: &std::path::Path) -> Result<Vec<[f64; 2]>, String> {
+    let file = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    match lines.next() {
+        Some((_, h)) if h.split(',').map(str::trim).eq(["time_s", "wei"]) => {}
+        Some((i, h)) => {
+            return Err(format!(
+                "{file}:{}: expected the header `time_s,wei`, found `{}`",
+                i + 1,
+                h.trim()
+            ));
+        }
+        None => {
+            return Err(format!(
+                "{file}: expected a header `time_s,wei` and rows, found nothing"
+            ));
+        }
+    }
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    for (i, line) in lines {
+        let at = format!("{file}:{}", i + 1);
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let [t, w] = cells[..] else {
+            return Err(format!(
+                "{at}: expected two values `time_s,wei`, found `{line}`"
+            ));
+        };
+        let num = |s: &str, what: &str| -> Result<f64, String> {
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| {
+                    format!("{at}: expected {what} as a non-negative number, found `{s}`")
+                })
+        };
+        let (t, w) = (num(t, "time_s")?, num(w, "wei")?);
+        match out.last() {
+            None if t != 0.0 => {
+                return Err(format!(
+                    "{at}: expected the first row at time_s 0, found {t}"
+                ));
+            }
+            Some(&[prev, _]) if t <= prev => {
+                return Err(format!(
+                    "{at}: expected times in increasing order, found {t} after {prev}"
+                ));
+            }
+            _ => {}
+        }
+        if w <= 0.0 {
+            return Err(format!("{at}: expected a positive wei, found {w}"));
+        }
+        out.push([t, w]);
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "{file}: expected at least one row after the header"
+        ));
+    }
+    Ok(out)
+}
+
 impl Default for PricePath {
     fn default() -> Self {
         PricePath {
@@ -58,6 +156,9 @@ impl Default for PricePath {
             reversion: 0.001,
             floor: 1.0,
             spikes: Vec::new(),
+            jumps: None,
+            series_csv: None,
+            series: Vec::new(),
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::Amount;
 
 pub use super::booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
-pub use super::prices::{FeeConfig, L1Config, PricePath, Spike};
+pub use super::prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 
 use super::amount;
 
@@ -250,6 +250,10 @@ pub enum VotePolicy {
     Profit,
     /// Signals for the reward a striking cartel publishes as its demand.
     Cartel,
+    /// Keeps the market open to newcomers: while recent rewards are
+    /// concentrated beyond `max_hhi`, signals for a booster whose streak
+    /// reaches full score in `ramp_epochs`.
+    OpenMarket,
 }
 
 impl VotePolicy {
@@ -260,6 +264,7 @@ impl VotePolicy {
             VotePolicy::Liveness => "liveness",
             VotePolicy::Profit => "profit",
             VotePolicy::Cartel => "cartel",
+            VotePolicy::OpenMarket => "open_market",
         }
     }
 }
@@ -289,6 +294,19 @@ pub struct SequencerGroup {
     /// distributor runs dry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_up_epochs: Option<u64>,
+    /// `liveness`: the inflation per year (minted over the token supply)
+    /// a raise of the reward may not push past; above it the raise comes
+    /// from users' fees (`proving_cost_per_mana`) instead. Unset: no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_inflation: Option<f64>,
+    /// `open_market`: the reward concentration (HHI over recent settled
+    /// epochs) above which to shorten the booster's ramp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_hhi: Option<f64>,
+    /// `open_market`: epochs of proving in a row in which the booster it
+    /// signals for reaches full score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ramp_epochs: Option<u64>,
     /// `profit`: provers' mean margin (reward over cost, minus one) above
     /// which to take more of the reward for sequencers.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -316,6 +334,9 @@ impl Default for SequencerGroup {
             max_prunes: None,
             max_latency_s: None,
             top_up_epochs: None,
+            max_inflation: None,
+            max_hhi: None,
+            ramp_epochs: None,
             max_margin: None,
             reference_cost: None,
             change_pct: None,

@@ -194,6 +194,18 @@ pub struct LivenessParams {
     pub change_pct: f64,
     /// Epochs of rewards a top-up of a dry distributor buys.
     pub top_up_epochs: u64,
+    /// The inflation per year a raise of the reward may not push past (a
+    /// raise beyond it comes from users' fees); None: no limit.
+    pub max_inflation: Option<f64>,
+}
+
+/// `open_market`: shorten the booster's ramp while rewards concentrate.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct OpenMarketParams {
+    /// Reward concentration (HHI) above which to act.
+    pub max_hhi: f64,
+    /// Epochs in a row to full score under the booster it signals for.
+    pub ramp_epochs: u64,
 }
 
 /// `profit`: take more of the reward for sequencers while provers'
@@ -219,13 +231,18 @@ pub enum PolicyParams {
     Profit(ProfitParams),
     /// Signals for the reward a striking cartel publishes as its demand.
     Cartel,
+    /// See [`OpenMarketParams`].
+    OpenMarket(OpenMarketParams),
 }
 
 /// Every policy-specific key of a sequencer group.
-pub const POLICY_KEYS: [&str; 6] = [
+pub const POLICY_KEYS: [&str; 9] = [
     "max_prunes",
     "max_latency_s",
     "top_up_epochs",
+    "max_inflation",
+    "max_hhi",
+    "ramp_epochs",
     "max_margin",
     "reference_cost",
     "change_pct",
@@ -236,9 +253,16 @@ impl VotePolicy {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             VotePolicy::Static => &[],
-            VotePolicy::Liveness => &["max_prunes", "max_latency_s", "top_up_epochs", "change_pct"],
+            VotePolicy::Liveness => &[
+                "max_prunes",
+                "max_latency_s",
+                "top_up_epochs",
+                "max_inflation",
+                "change_pct",
+            ],
             VotePolicy::Profit => &["max_margin", "reference_cost", "change_pct"],
             VotePolicy::Cartel => &[],
+            VotePolicy::OpenMarket => &["max_hhi", "ramp_epochs"],
         }
     }
 }
@@ -250,6 +274,9 @@ impl SequencerGroup {
             self.max_prunes.is_some(),
             self.max_latency_s.is_some(),
             self.top_up_epochs.is_some(),
+            self.max_inflation.is_some(),
+            self.max_hhi.is_some(),
+            self.ramp_epochs.is_some(),
             self.max_margin.is_some(),
             self.reference_cost.is_some(),
             self.change_pct.is_some(),
@@ -271,6 +298,7 @@ impl SequencerGroup {
                 max_latency_s: self.max_latency_s.unwrap_or(3600.0),
                 change_pct,
                 top_up_epochs: self.top_up_epochs.unwrap_or(1000),
+                max_inflation: self.max_inflation,
             }),
             VotePolicy::Profit => PolicyParams::Profit(ProfitParams {
                 max_margin: self.max_margin.unwrap_or(1.0),
@@ -278,6 +306,10 @@ impl SequencerGroup {
                 change_pct,
             }),
             VotePolicy::Cartel => PolicyParams::Cartel,
+            VotePolicy::OpenMarket => PolicyParams::OpenMarket(OpenMarketParams {
+                max_hhi: self.max_hhi.unwrap_or(0.1),
+                ramp_epochs: self.ramp_epochs.unwrap_or(24),
+            }),
         }
     }
 
@@ -287,6 +319,9 @@ impl SequencerGroup {
             max_prunes: None,
             max_latency_s: None,
             top_up_epochs: None,
+            max_inflation: None,
+            max_hhi: None,
+            ramp_epochs: None,
             max_margin: None,
             reference_cost: None,
             change_pct: None,
@@ -299,6 +334,11 @@ impl SequencerGroup {
                 g.max_latency_s = Some(p.max_latency_s);
                 g.change_pct = Some(p.change_pct);
                 g.top_up_epochs = Some(p.top_up_epochs);
+                g.max_inflation = p.max_inflation;
+            }
+            PolicyParams::OpenMarket(p) => {
+                g.max_hhi = Some(p.max_hhi);
+                g.ramp_epochs = Some(p.ramp_epochs);
             }
             PolicyParams::Profit(p) => {
                 g.max_margin = Some(p.max_margin);

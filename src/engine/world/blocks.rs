@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use rand::RngExt;
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::Distribution;
 
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
 use crate::agents::tokens;
@@ -16,41 +16,8 @@ use crate::metrics::BridgeRow;
 use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
 use crate::scenario::Scenario;
 
+use super::prices::PriceProcess;
 use super::{Engine, EngineError, Phase};
-
-/// An L1 price following a mean-reverting random walk in log space.
-struct PriceWalk {
-    value: f64,
-    log_mean: f64,
-    volatility: f64,
-    reversion: f64,
-    floor: f64,
-}
-
-impl PriceWalk {
-    fn new(p: &crate::scenario::PricePath) -> PriceWalk {
-        PriceWalk {
-            value: p.start,
-            log_mean: p.start.ln(),
-            volatility: p.volatility,
-            reversion: p.reversion,
-            floor: p.floor,
-        }
-    }
-
-    fn step(&mut self, rng: &mut Stream) {
-        if self.volatility > 0.0 {
-            let z: f64 = StandardNormal.sample(rng);
-            let log = self.value.ln();
-            let next = log + self.reversion * (self.log_mean - log) + self.volatility * z;
-            self.value = next.exp().max(self.floor);
-        }
-    }
-
-    fn wei(&self, spike: f64) -> u128 {
-        (self.value * spike).round().max(0.0) as u128
-    }
-}
 
 /// An engine-side record of a block still held: what the fee model and the
 /// mempool need.
@@ -73,10 +40,8 @@ pub(super) struct BlockBuilder {
     mempool: Mempool,
     metas: VecDeque<BlockMeta>,
     fee_rng: Stream,
-    /// What the scheduled spikes multiply the base and blob fees by now.
-    spikes: (f64, f64),
-    base_fee: PriceWalk,
-    blob_fee: PriceWalk,
+    base_fee: PriceProcess,
+    blob_fee: PriceProcess,
     /// Bridging transactions in blocks, not yet proven: (tag, block).
     bridges: VecDeque<(BridgeTag, BlockNumber)>,
     /// Each bridger's arrival stream.
@@ -86,6 +51,7 @@ pub(super) struct BlockBuilder {
 
 impl BlockBuilder {
     pub fn new(sc: &Scenario) -> BlockBuilder {
+        let slot_ms = sc.chain.slot_duration * 1000;
         BlockBuilder {
             demand: Demand::new(
                 sc.demand.tps,
@@ -96,35 +62,32 @@ impl BlockBuilder {
             mempool: Mempool::default(),
             metas: VecDeque::new(),
             fee_rng: stream(sc.seed, "fees", 0),
-            base_fee: PriceWalk::new(&sc.fees.l1_base_fee),
-            blob_fee: PriceWalk::new(&sc.fees.blob_fee),
-            spikes: (1.0, 1.0),
+            base_fee: PriceProcess::new(&sc.fees.l1_base_fee, sc.seed, 0, slot_ms),
+            blob_fee: PriceProcess::new(&sc.fees.blob_fee, sc.seed, 1, slot_ms),
             bridges: VecDeque::new(),
             bridge_rngs: BTreeMap::new(),
             next_bridge: 0,
         }
     }
 
-    /// One slot's step of the L1 prices, in epoch `epoch` (for spikes).
-    pub fn step_prices(&mut self, sc: &Scenario, epoch: Epoch) {
-        self.base_fee.step(&mut self.fee_rng);
-        self.blob_fee.step(&mut self.fee_rng);
-        self.spikes = (
-            sc.fees.l1_base_fee.spike_at(epoch),
-            sc.fees.blob_fee.spike_at(epoch),
-        );
+    /// One slot's step of the L1 prices at time `now` (ms), in epoch
+    /// `epoch` (for spikes).
+    pub fn step_prices(&mut self, sc: &Scenario, now: u64, epoch: Epoch) {
+        self.base_fee
+            .step(&sc.fees.l1_base_fee, now, epoch, &mut self.fee_rng);
+        self.blob_fee
+            .step(&sc.fees.blob_fee, now, epoch, &mut self.fee_rng);
     }
 
     /// What one unit of L1 gas costs now, in tokens.
     pub fn gas_price_tokens(&self, sc: &Scenario) -> f64 {
-        self.base_fee.value
-            * self.spikes.0
-            * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth)
+        self.base_fee.level() * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth)
     }
 
-    /// The priority fee L1 builders expect now, gwei per gas.
+    /// The priority fee L1 builders expect now, gwei per gas: it scales
+    /// with how far the base fee is raised.
     pub fn going_priority_gwei(&self, sc: &Scenario) -> f64 {
-        sc.l1.going_priority_fee_gwei * self.spikes.0
+        sc.l1.going_priority_fee_gwei * self.base_fee.stress()
     }
 }
 
@@ -168,12 +131,18 @@ impl Engine<'_, '_> {
         } else {
             2 * target
         };
-        let batches = self.blocks.mempool.fill(limit);
+        let mut batches = self.blocks.mempool.fill(limit);
+        for b in &mut batches {
+            if let Some(held) = b.pruned_from.take() {
+                self.acc
+                    .prune_delay(b.count, (self.now - held) as f64 / 1000.0);
+            }
+        }
         let mana: u64 = batches.iter().map(|b| b.mana).sum();
         let txs: u64 = batches.iter().map(|b| b.count).sum();
         let l1 = L1Prices {
-            l1_base_fee: self.blocks.base_fee.wei(self.blocks.spikes.0),
-            blob_fee: self.blocks.blob_fee.wei(self.blocks.spikes.1),
+            l1_base_fee: self.blocks.base_fee.wei(),
+            blob_fee: self.blocks.blob_fee.wei(),
             fee_asset_per_eth: self.sc.fees.fee_asset_per_eth,
         };
         let prices = mana_prices(
@@ -223,6 +192,7 @@ impl Engine<'_, '_> {
             && info.epoch == epoch
         {
             info.blocks_built += 1;
+            info.l1_base_fee_gwei_sum += l1.l1_base_fee as f64 / 1e9;
             info.txs += txs;
             info.live_txs += txs;
             info.mana += mana;
@@ -290,6 +260,7 @@ impl Engine<'_, '_> {
                         bridger: i,
                         submitted,
                     }),
+                    pruned_from: None,
                 });
                 b.next_bridge += 1;
             }
@@ -336,8 +307,12 @@ impl Engine<'_, '_> {
             .back()
             .is_some_and(|m| m.number >= p.first_block)
         {
-            let m = self.blocks.metas.pop_back().expect("back exists");
+            let mut m = self.blocks.metas.pop_back().expect("back exists");
             let n: u64 = m.batches.iter().map(|b| b.count).sum();
+            let built = m.slot * self.slot_ms;
+            for b in &mut m.batches {
+                b.pruned_from = Some(built);
+            }
             txs += n;
             if let Some(info) = self.info_mut(m.epoch) {
                 info.blocks_pruned += 1;

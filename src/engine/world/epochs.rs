@@ -76,6 +76,8 @@ impl Engine<'_, '_> {
             sequencer_bps: self.protocol.params().sequencer_bps,
             proving_cost,
             redundancy,
+            l1_base_fee_gwei: (info.blocks_built > 0)
+                .then(|| info.l1_base_fee_gwei_sum / info.blocks_built as f64),
         };
         self.acc.epoch(&row);
         self.recorder.epoch(row);

@@ -12,6 +12,7 @@ mod bonded;
 mod epochs;
 mod governance;
 mod l1;
+mod prices;
 mod provers;
 
 use std::collections::VecDeque;
@@ -346,7 +347,7 @@ impl Engine<'_, '_> {
     fn slot_start(&mut self, slot: Slot) -> Result<(), EngineError> {
         self.slot = slot;
         let epoch = slot / self.ed;
-        self.blocks.step_prices(self.sc, epoch);
+        self.blocks.step_prices(self.sc, self.now, epoch);
         if self.bonded.is_some() {
             self.bonded_slot_start(slot)?;
         } else {

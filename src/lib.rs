@@ -14,6 +14,7 @@ pub mod compare;
 pub mod cost;
 pub mod engine;
 pub mod figures;
+pub mod interrupt;
 pub mod metrics;
 pub mod output;
 pub mod protocol;

@@ -14,6 +14,6 @@ mod prices;
 mod schema;
 pub mod strategy;
 
-pub use load::{Problem, ScenarioError, check, load, parse};
+pub use load::{Problem, ScenarioError, check, load, parse, parse_in};
 pub use schema::*;
 pub use strategy::{PolicyParams, StrategyParams};

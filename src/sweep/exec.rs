@@ -113,6 +113,10 @@ pub enum SweepError {
     /// The folder holds something else.
     #[error("{0}")]
     Folder(String),
+    /// The sweep was asked to stop; the runs done are in its journal and
+    /// it resumes from there.
+    #[error("interrupted: the runs done are kept; resume to finish")]
+    Interrupted,
 }
 
 pub(super) fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
@@ -267,7 +271,14 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     let write_error: Mutex<Option<SweepError>> = Mutex::new(None);
     pool.install(|| {
         todo.par_iter().for_each(|&run_index| {
+            if crate::interrupt::requested() {
+                return;
+            }
             let line = run_one(sweep, run_index, opts);
+            // A run cut short is not a result: it is run again on resume.
+            if crate::interrupt::requested() {
+                return;
+            }
             if line.error.is_some() {
                 failures.fetch_add(1, Ordering::Relaxed);
             }
@@ -290,6 +301,9 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     });
     if let Some(e) = write_error.into_inner().expect("the error lock") {
         return Err(e);
+    }
+    if crate::interrupt::requested() {
+        return Err(SweepError::Interrupted);
     }
     failed = failures.load(Ordering::Relaxed);
     assemble(&sweep.layout, &[journal], &out.join("sweep.parquet"), false)?;

@@ -47,6 +47,9 @@ pub enum EngineError {
         /// What.
         error: ProtocolError,
     },
+    /// The run was asked to stop ([`crate::interrupt`]).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// How to run.
@@ -242,10 +245,13 @@ pub fn run(
         engine.now = time;
         match event {
             Event::SlotStart(slot) => {
-                if slot.is_multiple_of(ed)
-                    && let Some(p) = opts.progress.as_mut()
-                {
-                    p(slot / ed);
+                if slot.is_multiple_of(ed) {
+                    if crate::interrupt::requested() {
+                        return Err(EngineError::Interrupted);
+                    }
+                    if let Some(p) = opts.progress.as_mut() {
+                        p(slot / ed);
+                    }
                 }
                 engine.slot_start(slot)?;
                 if slot == engine.last_slot {

@@ -1,0 +1,369 @@
+//! The native half of the `proversim` Python package: each function loads
+//! its input with the library's own loaders, does the library's own work
+//! into a folder the Python side gives it (the same files the command line
+//! writes), and turns the library's errors into `proversim.ScenarioError`
+//! or `proversim.TraceError`. No model logic lives here.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use proversim::scenario::{Scenario, ScenarioError};
+use proversim::trace::{Place, TraceError};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+/// The name a scenario given as a dict has in messages.
+const DICT_NAME: &str = "<dict>";
+
+/// Splits an origin `file:line:column` into its parts.
+fn split_origin(origin: &str) -> (String, Option<usize>, Option<usize>) {
+    let mut parts = origin.rsplitn(3, ':');
+    let (c, l, f) = (parts.next(), parts.next(), parts.next());
+    match (
+        f,
+        l.and_then(|l| l.parse().ok()),
+        c.and_then(|c| c.parse().ok()),
+    ) {
+        (Some(f), Some(l), Some(c)) => (f.to_string(), Some(l), Some(c)),
+        _ => (origin.to_string(), None, None),
+    }
+}
+
+/// `proversim.ScenarioError` for the library's error: its message is the
+/// command line's, and each problem is a dict.
+fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let problems = PyList::empty(py);
+        for p in &e.problems {
+            let (file, line, column) = split_origin(&p.origin);
+            let d = PyDict::new(py);
+            d.set_item("origin", &p.origin)?;
+            d.set_item("file", file)?;
+            d.set_item("line", line)?;
+            d.set_item("column", column)?;
+            d.set_item("key", (!p.key.is_empty()).then_some(&p.key))?;
+            d.set_item("message", &p.message)?;
+            problems.append(d)?;
+        }
+        let class = py.import("proversim.errors")?.getattr("ScenarioError")?;
+        Ok(PyErr::from_value(class.call1((e.to_string(), problems))?))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+/// `proversim.TraceError` for the library's error.
+fn trace_error(py: Python<'_>, e: &TraceError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let (line, column) = match e.place {
+            Place::Line { line, column } => (Some(line), Some(column)),
+            _ => (None, None),
+        };
+        let class = py.import("proversim.errors")?.getattr("TraceError")?;
+        let err = class.call1((e.to_string(), &e.file, line, column, e.key.clone()))?;
+        Ok(PyErr::from_value(err))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+/// Work's progress as the library reports it, read by the Python thread.
+#[derive(Default)]
+struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl Progress {
+    fn set(&self, done: u64, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(done, Ordering::Relaxed);
+    }
+}
+
+/// Runs `work` on a thread of its own while this thread, without holding
+/// the GIL between checks, reports its progress to `callback(done, total)`
+/// and watches for Ctrl-C: on an interrupt it asks the library to stop,
+/// waits for it and raises `KeyboardInterrupt`.
+fn drive<T: Send>(
+    py: Python<'_>,
+    callback: Option<Py<PyAny>>,
+    work: impl FnOnce(&Progress) -> T + Send,
+) -> PyResult<T> {
+    proversim::interrupt::clear();
+    let progress = Progress::default();
+    std::thread::scope(|s| {
+        let handle = s.spawn(|| work(&progress));
+        let mut shown = (u64::MAX, u64::MAX);
+        let mut interrupted = None;
+        loop {
+            let finished = handle.is_finished();
+            let now = (
+                progress.done.load(Ordering::Relaxed),
+                progress.total.load(Ordering::Relaxed),
+            );
+            if let Some(cb) = &callback
+                && now != shown
+                && now.1 > 0
+            {
+                shown = now;
+                cb.call1(py, now)?;
+            }
+            if finished {
+                break;
+            }
+            if interrupted.is_none()
+                && let Err(e) = py.check_signals()
+            {
+                proversim::interrupt::request();
+                interrupted = Some(e);
+            }
+            py.detach(|| std::thread::sleep(Duration::from_millis(20)));
+        }
+        let out = handle
+            .join()
+            .map_err(|_| PyRuntimeError::new_err("the simulation thread panicked"))?;
+        match interrupted {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    })
+}
+
+/// Loads a scenario from a file, or from TOML text whose `base` and files
+/// are relative to `dir`.
+fn load_scenario(
+    path: Option<&str>,
+    text: Option<&str>,
+    dir: &str,
+    set: &[String],
+) -> Result<Scenario, ScenarioError> {
+    match (path, text) {
+        (Some(p), _) => proversim::scenario::load(Path::new(p), set),
+        (None, Some(t)) => proversim::scenario::parse_in(DICT_NAME, t, Path::new(dir), set),
+        (None, None) => proversim::scenario::parse_in(DICT_NAME, "", Path::new(dir), set),
+    }
+}
+
+/// The TOML text of a document given as JSON (a dict from Python).
+#[pyfunction]
+fn dict_to_toml(json: &str) -> PyResult<String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let toml_value: toml::Value = serde_json::from_value(value)
+        .map_err(|e| PyValueError::new_err(format!("not a TOML document: {e}")))?;
+    match toml_value {
+        toml::Value::Table(t) => {
+            toml::to_string(&t).map_err(|e| PyValueError::new_err(e.to_string()))
+        }
+        _ => Err(PyValueError::new_err("a scenario is a dict of keys")),
+    }
+}
+
+/// Runs a scenario into `out` (its tables and `summary.json`, as
+/// `proversim run` writes them); returns the summary's JSON and the
+/// replay trace's text when asked.
+#[pyfunction]
+#[pyo3(signature = (path, text, dir, seed, set, trace, out, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn run(
+    py: Python<'_>,
+    path: Option<&str>,
+    text: Option<&str>,
+    dir: &str,
+    seed: Option<u64>,
+    set: Vec<String>,
+    trace: bool,
+    out: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(String, Option<String>)> {
+    let mut scenario = load_scenario(path, text, dir, &set).map_err(|e| scenario_error(py, &e))?;
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    let out = PathBuf::from(out);
+    let trace_path = trace.then(|| out.join("trace.toml"));
+    let epochs = scenario.epochs;
+    let result = drive(py, progress, |p| {
+        let mut tick = |e: u64| p.set(e, epochs);
+        proversim::run::run_to_dir(
+            &scenario,
+            &out,
+            false,
+            trace_path.as_deref(),
+            Some(&mut tick),
+        )
+    })?;
+    let result = result.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let summary = serde_json::to_string_pretty(&result.summary)
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok((summary, result.trace))
+}
+
+/// Runs a sweep file (or TOML text) into `out`; returns (runs, ran,
+/// failed). `out/sweep.parquet` holds its table.
+#[pyfunction]
+#[pyo3(signature = (path, text, dir, threads, out, progress=None))]
+fn sweep(
+    py: Python<'_>,
+    path: Option<&str>,
+    text: Option<&str>,
+    dir: &str,
+    threads: usize,
+    out: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(u64, u64, u64)> {
+    let sweep = match (path, text) {
+        (Some(p), _) => proversim::sweep::load(Path::new(p)),
+        (None, t) => proversim::sweep::parse(DICT_NAME, t.unwrap_or(""), Path::new(dir)),
+    }
+    .map_err(|e| scenario_error(py, &e))?;
+    let result = drive(py, progress, |p| {
+        let tick = |done: u64, total: u64, _failed: u64| p.set(done, total);
+        proversim::sweep::run_sweep(
+            &sweep,
+            &proversim::sweep::SweepOptions {
+                out: PathBuf::from(out),
+                threads,
+                shard: None,
+                resume: false,
+                keep_runs: false,
+                epochs_table: false,
+                progress: Some(&tick),
+            },
+        )
+    })?;
+    let r = result.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok((r.runs, r.ran, r.failed))
+}
+
+/// Compares two scenarios on the same seeds into `out`
+/// (`compare.parquet`, `compare.json`, charts and report, as
+/// `proversim compare` writes them).
+#[pyfunction]
+#[pyo3(signature = (a, b, dir, replicates, seed, set, set_a, set_b, threads, out, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn compare(
+    py: Python<'_>,
+    a: (Option<String>, Option<String>),
+    b: (Option<String>, Option<String>),
+    dir: &str,
+    replicates: u32,
+    seed: Option<u64>,
+    set: Vec<String>,
+    set_a: Vec<String>,
+    set_b: Vec<String>,
+    threads: usize,
+    out: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<()> {
+    use proversim::compare::{CompareOptions, Side, side_names};
+    let load = |side: &(Option<String>, Option<String>), own: &[String]| {
+        let sets: Vec<String> = set.iter().chain(own).cloned().collect();
+        load_scenario(side.0.as_deref(), side.1.as_deref(), dir, &sets)
+    };
+    let sa = load(&a, &set_a).map_err(|e| scenario_error(py, &e))?;
+    let sb = load(&b, &set_b).map_err(|e| scenario_error(py, &e))?;
+    let (name_a, name_b) = side_names(&sa, &sb);
+    let file = |s: &(Option<String>, Option<String>)| s.0.clone().unwrap_or(DICT_NAME.into());
+    let (file_a, file_b) = (file(&a), file(&b));
+    let result = drive(py, progress, |p| {
+        let tick = |done: u64, total: u64, _failed: u64| p.set(done, total);
+        let c = proversim::compare::compare(
+            Side {
+                name: name_a,
+                file: file_a,
+                scenario: sa,
+            },
+            Side {
+                name: name_b,
+                file: file_b,
+                scenario: sb,
+            },
+            &CompareOptions {
+                replicates,
+                seed,
+                threads,
+                progress: Some(&tick),
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        proversim::compare::write_outputs(&c, Path::new(out), "proversim.compare(...)")
+            .map_err(|e| e.to_string())
+    })?;
+    result.map(|_| ()).map_err(PyRuntimeError::new_err)
+}
+
+/// Settles a trace (a file, or TOML text); returns the `settle` command's
+/// JSON.
+#[pyfunction]
+#[pyo3(signature = (path, text))]
+fn settle(py: Python<'_>, path: Option<&str>, text: Option<&str>) -> PyResult<String> {
+    let trace = match (path, text) {
+        (Some(p), _) => proversim::trace::load(Path::new(p)),
+        (None, t) => proversim::trace::parse("<text>", t.unwrap_or("")),
+    };
+    let result = trace.and_then(|trace| {
+        let replay = proversim::trace::replay(&trace)?;
+        Ok(proversim::trace::report::Report::new(&trace, &replay).to_json())
+    });
+    result.map_err(|e| trace_error(py, &e))
+}
+
+/// Checks a scenario or sweep (a file, or TOML text); raises
+/// `ScenarioError` listing every problem. Returns how many scenarios it
+/// checked (a sweep's cells).
+#[pyfunction]
+#[pyo3(signature = (path, text, dir, set))]
+fn validate(
+    py: Python<'_>,
+    path: Option<&str>,
+    text: Option<&str>,
+    dir: &str,
+    set: Vec<String>,
+) -> PyResult<u64> {
+    let source = match (path, text) {
+        (Some(p), _) => std::fs::read_to_string(p).unwrap_or_default(),
+        (None, t) => t.unwrap_or("").to_string(),
+    };
+    let is_sweep = source
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("sweep"));
+    if !is_sweep {
+        load_scenario(path, text, dir, &set).map_err(|e| scenario_error(py, &e))?;
+        return Ok(1);
+    }
+    let sweep = match path {
+        Some(p) => proversim::sweep::load(Path::new(p)),
+        None => proversim::sweep::parse(DICT_NAME, &source, Path::new(dir)),
+    }
+    .map_err(|e| scenario_error(py, &e))?;
+    let invalid = proversim::sweep::invalid_cells(&sweep, None);
+    if let Some((cell, why)) = invalid.first() {
+        let e = ScenarioError {
+            problems: vec![proversim::scenario::Problem {
+                origin: path.unwrap_or(DICT_NAME).to_string(),
+                key: String::new(),
+                message: format!(
+                    "cell {cell} ({}) is a combination the model rejects: {why} ({} such cells)",
+                    sweep.layout.describe(*cell),
+                    invalid.len()
+                ),
+            }],
+        };
+        return Err(scenario_error(py, &e));
+    }
+    Ok(sweep.cells())
+}
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(dict_to_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(settle, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+"""The Python package gives what the command line gives: the same summary
+and tables for the same scenario and seed, the same settlement, and errors
+that say where and what."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import proversim
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+TABLES = ("epochs", "provers", "submissions", "events", "bridging", "agents")
+
+
+def cli() -> str:
+    return os.environ.get("PROVERSIM_BIN", str(ROOT / "target" / "release" / "proversim"))
+
+
+def test_run_equals_the_command_line(tmp_path):
+    r = proversim.run(BASELINE, seed=3, set={"epochs": 200})
+    out = tmp_path / "cli"
+    subprocess.run(
+        [cli(), "run", str(BASELINE), "--seed", "3", "--set", "epochs=200", "--out", str(out), "--quiet"],
+        check=True,
+    )
+    assert r.summary == json.loads((out / "summary.json").read_text())
+    for t in TABLES:
+        cli_frame = pl.read_parquet(out / f"{t}.parquet")
+        frame = getattr(r, t)
+        assert frame.schema == cli_frame.schema, t
+        assert frame.equals(cli_frame), t
+    assert r.epochs.shape[0] == 200
+    assert r.summary["books"]["balanced"]
+
+
+def test_a_dict_runs_as_its_file():
+    # A dict in the file's shape, with its base relative to the working
+    # folder: the same run as the file.
+    os.chdir(ROOT)
+    as_dict = proversim.run(
+        {"base": "scenarios/baseline.toml", "name": "baseline", "epochs": 60}, seed=5
+    )
+    as_file = proversim.run(BASELINE, seed=5, set=["epochs=60"])
+    assert as_dict.summary == as_file.summary
+    assert as_dict.provers.equals(as_file.provers)
+
+
+def test_same_seed_same_result_and_the_seed_matters():
+    a = proversim.run(BASELINE, seed=7, set={"epochs": 80})
+    b = proversim.run(BASELINE, seed=7, set={"epochs": 80})
+    c = proversim.run(BASELINE, seed=8, set={"epochs": 80})
+    assert a.summary == b.summary and a.submissions.equals(b.submissions)
+    assert a.summary != c.summary
+
+
+def test_trace_is_returned_and_settles():
+    r = proversim.run(BASELINE, seed=2, set={"epochs": 30}, trace=True)
+    assert r.trace and "[params]" in r.trace
+    settled = proversim.settle(r.trace)
+    # Settled by the exact rules, the trace gives the run's books to the unit.
+    books = {k: v for k, v in r.summary["books"].items() if k != "balanced"}
+    assert settled["books"] == books
+    assert settled["epochs"]
+
+
+def test_settle_matches_the_golden_json():
+    golden = ROOT / "tests" / "data" / "golden"
+    for trace in sorted(golden.glob("*.toml")):
+        expected = json.loads(trace.with_suffix(".json").read_text())
+        assert proversim.settle(trace) == expected, trace.name
+        assert proversim.settle(trace.read_text()) == expected, trace.name
+
+
+def test_bad_dict_raises_scenario_error_with_the_key():
+    with pytest.raises(proversim.ScenarioError) as e:
+        proversim.run({"name": "bad", "epochs": 10, "provers": [{"count": -1}]})
+    assert e.value.key == "provers[0].count"
+    assert e.value.line is not None
+    assert "provers[0].count" in str(e.value)
+
+
+def test_bad_file_raises_the_command_lines_message():
+    bad = ROOT / "tests" / "data" / "bad-scenarios" / "bonded-quote-slots.toml"
+    expected = (bad.with_suffix(".err")).read_text().strip()
+    os.chdir(bad.parent)
+    with pytest.raises(proversim.ScenarioError) as e:
+        proversim.validate(bad.name)
+    assert "error: " + str(e.value) == expected
+    assert (e.value.file, e.value.line, e.value.column) == ("bonded-quote-slots.toml", 7, 1)
+    assert e.value.key == "bonded.quote_slots"
+    os.chdir(ROOT)
+
+
+def test_bad_trace_raises_trace_error():
+    with pytest.raises(proversim.TraceError) as e:
+        proversim.settle("[params]\nepoch_duration = 0\n")
+    assert e.value.file == "<text>"
+
+
+def test_sweep_returns_its_table(tmp_path):
+    spec = tmp_path / "small.toml"
+    spec.write_text(
+        "epochs = 20\n"
+        "[sweep]\n"
+        f'base = "{BASELINE}"\n'
+        "replicates = 2\n"
+        "[[sweep.parameter]]\n"
+        'key = "booster.decay_per_epoch"\n'
+        "values = [50000, 100000]\n"
+    )
+    table = proversim.sweep(spec, threads=2, progress=False)
+    assert table.height == 4
+    assert set(table["status"].to_list()) == {"ok"}
+    again = proversim.sweep(spec, threads=1, progress=False)
+    assert table.equals(again)
+    assert proversim.validate(spec) == 2
+
+
+def test_compare_pairs_seeds():
+    c = proversim.compare(
+        BASELINE, BASELINE, replicates=3, set={"epochs": 40}, set_b={"booster.rule": "flat"}, progress=False
+    )
+    assert c.runs.height == 6
+    assert c.json["replicates"] == 3
+    assert "reward_hhi" in c.intervals["metric"].to_list()
+
+
+def test_progress_callback_sees_every_epoch():
+    seen = []
+    proversim.run(BASELINE, set={"epochs": 50}, progress=lambda done, total: seen.append((done, total)))
+    assert seen and all(t == 50 for _, t in seen)
+    assert seen == sorted(seen)
+
+
+def test_ctrl_c_interrupts_a_long_run():
+    import signal
+    import sys
+    import time
+
+    code = (
+        "import proversim, sys\n"
+        "print('started', flush=True)\n"
+        f"proversim.run({str(BASELINE)!r}, set={{'epochs': 10000000}})\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout.readline().strip() == "started"
+    time.sleep(1.0)
+    child.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    _, err = child.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert child.returncode != 0
+    assert "KeyboardInterrupt" in err

@@ -145,6 +145,18 @@ fn load_scenario(
     }
 }
 
+/// Loads a sweep from a file, or from TOML text relative to `dir`.
+fn load_sweep(
+    path: Option<&str>,
+    text: Option<&str>,
+    dir: &str,
+) -> Result<proversim::sweep::Sweep, ScenarioError> {
+    match path {
+        Some(p) => proversim::sweep::load(Path::new(p)),
+        None => proversim::sweep::parse(DICT_NAME, text.unwrap_or(""), Path::new(dir)),
+    }
+}
+
 /// The TOML text of a document given as JSON (a dict from Python).
 #[pyfunction]
 fn dict_to_toml(json: &str) -> PyResult<String> {
@@ -213,11 +225,7 @@ fn sweep(
     out: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(u64, u64, u64)> {
-    let sweep = match (path, text) {
-        (Some(p), _) => proversim::sweep::load(Path::new(p)),
-        (None, t) => proversim::sweep::parse(DICT_NAME, t.unwrap_or(""), Path::new(dir)),
-    }
-    .map_err(|e| scenario_error(py, &e))?;
+    let sweep = load_sweep(path, text, dir).map_err(|e| scenario_error(py, &e))?;
     let result = drive(py, progress, |p| {
         let tick = |done: u64, total: u64, _failed: u64| p.set(done, total);
         proversim::sweep::run_sweep(
@@ -333,11 +341,7 @@ fn validate(
         load_scenario(path, text, dir, &set).map_err(|e| scenario_error(py, &e))?;
         return Ok(1);
     }
-    let sweep = match path {
-        Some(p) => proversim::sweep::load(Path::new(p)),
-        None => proversim::sweep::parse(DICT_NAME, &source, Path::new(dir)),
-    }
-    .map_err(|e| scenario_error(py, &e))?;
+    let sweep = load_sweep(path, Some(&source), dir).map_err(|e| scenario_error(py, &e))?;
     let invalid = proversim::sweep::invalid_cells(&sweep, None);
     if let Some((cell, why)) = invalid.first() {
         let e = ScenarioError {

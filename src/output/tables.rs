@@ -163,15 +163,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     partial.commit(path)
 }
 
-/// One table being streamed to disk.
+/// One table being streamed to disk. Its frames are encoded and written
+/// by a thread of its own, in the order they come, so that the simulation
+/// goes on while Parquet compresses (the bytes are the same as writing them
+/// in place); an error shows when the table is finished.
 pub struct TableFile {
     parquet: PathBuf,
     csv: Option<PathBuf>,
-    writer: Option<polars::io::parquet::write::BatchedWriter<File>>,
-    csv_file: Option<File>,
+    writer: Option<Writer>,
     /// The temporary files of the Parquet and CSV copies, once created.
     partials: Vec<Partial>,
     rows: usize,
+}
+
+/// The thread writing one table, and the way to it.
+struct Writer {
+    frames: std::sync::mpsc::SyncSender<DataFrame>,
+    thread: std::thread::JoinHandle<Result<(), OutputError>>,
+}
+
+/// Frames waiting for the writing thread before the simulation waits too.
+const QUEUED_FRAMES: usize = 2;
+
+/// Writes every frame that comes to Parquet (and CSV), then closes it.
+fn write_frames(
+    frames: std::sync::mpsc::Receiver<DataFrame>,
+    file: File,
+    parquet: PathBuf,
+    csv: Option<(File, PathBuf)>,
+    schema: SchemaRef,
+) -> Result<(), OutputError> {
+    let mut writer = ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .batched(&schema)
+        .map_err(|e| out_err(&parquet, e))?;
+    let mut csv = csv;
+    let mut header = true;
+    for mut df in frames {
+        writer.write_batch(&df).map_err(|e| out_err(&parquet, e))?;
+        if let Some((file, path)) = csv.as_mut() {
+            CsvWriter::new(file)
+                .include_header(header)
+                .finish(&mut df)
+                .map_err(|e| out_err(path, e))?;
+        }
+        header = false;
+    }
+    writer.finish().map_err(|e| out_err(&parquet, e))?;
+    Ok(())
 }
 
 impl TableFile {
@@ -181,51 +220,54 @@ impl TableFile {
             parquet: dir.join(format!("{name}.parquet")),
             csv: csv.then(|| dir.join(format!("{name}.csv"))),
             writer: None,
-            csv_file: None,
             partials: Vec::new(),
             rows: 0,
         }
     }
 
     /// Writes a batch of rows (an empty batch still fixes the schema).
-    pub fn write(&mut self, mut df: DataFrame) -> Result<(), OutputError> {
+    pub fn write(&mut self, df: DataFrame) -> Result<(), OutputError> {
         if self.writer.is_none() {
             let (partial, file) = Partial::create(&self.parquet)?;
             self.partials.push(partial);
-            let writer = ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Zstd(None))
-                .batched(df.schema())
+            let csv = match &self.csv {
+                Some(path) => {
+                    let (partial, file) = Partial::create(path)?;
+                    self.partials.push(partial);
+                    Some((file, path.clone()))
+                }
+                None => None,
+            };
+            let (frames, queue) = std::sync::mpsc::sync_channel(QUEUED_FRAMES);
+            let (parquet, schema) = (self.parquet.clone(), df.schema().clone());
+            let thread = std::thread::Builder::new()
+                .name("table-writer".into())
+                .spawn(move || write_frames(queue, file, parquet, csv, schema))
                 .map_err(|e| out_err(&self.parquet, e))?;
-            self.writer = Some(writer);
-            if let Some(csv) = &self.csv {
-                let (partial, file) = Partial::create(csv)?;
-                self.partials.push(partial);
-                self.csv_file = Some(file);
-            }
+            self.writer = Some(Writer { frames, thread });
         }
         if df.height() == 0 && self.rows > 0 {
             return Ok(());
         }
-        let writer = self.writer.as_mut().expect("created above");
-        writer
-            .write_batch(&df)
-            .map_err(|e| out_err(&self.parquet, e))?;
-        if let (Some(file), Some(csv)) = (self.csv_file.as_mut(), &self.csv) {
-            CsvWriter::new(file)
-                .include_header(self.rows == 0)
-                .finish(&mut df)
-                .map_err(|e| out_err(csv, e))?;
-        }
         self.rows += df.height();
+        let writer = self.writer.as_mut().expect("created above");
+        if writer.frames.send(df).is_err() {
+            // The thread stopped on an error: `finish` reports it.
+            return self.finish();
+        }
         Ok(())
     }
 
-    /// Closes the temporary files; `commit` renames them into place.
+    /// Waits for the writing thread to close the files; `commit` renames
+    /// them into place.
     pub fn finish(&mut self) -> Result<(), OutputError> {
-        if let Some(w) = self.writer.take() {
-            w.finish().map_err(|e| out_err(&self.parquet, e))?;
+        if let Some(Writer { frames, thread }) = self.writer.take() {
+            drop(frames);
+            thread.join().map_err(|_| OutputError {
+                path: self.parquet.clone(),
+                message: "the thread writing it stopped".into(),
+            })??;
         }
-        self.csv_file = None;
         Ok(())
     }
 
@@ -242,8 +284,10 @@ impl TableFile {
 
     /// Removes the temporary files of a run that failed.
     pub fn abandon(&mut self) {
-        self.writer = None;
-        self.csv_file = None;
+        if let Some(Writer { frames, thread }) = self.writer.take() {
+            drop(frames);
+            let _ = thread.join();
+        }
         self.partials.clear();
     }
 

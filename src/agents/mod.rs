@@ -27,6 +27,10 @@ use crate::scenario::{ProverGroup, Scenario, StrategyParams};
 /// Smallest units per token.
 pub const UNITS_PER_TOKEN: f64 = 1e18;
 
+/// Seconds in a year, as inflation per year counts it (summary and
+/// policies alike).
+pub const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
+
 /// An amount in tokens, for decisions and reports (never for settlement).
 pub fn tokens(units: u128) -> f64 {
     units as f64 / UNITS_PER_TOKEN

@@ -36,7 +36,7 @@ pub fn policy_for(params: &PolicyParams) -> Box<dyn VotingPolicy> {
 /// What a checkpoint reward of `reward` per block mints in a year over the
 /// token supply, as the summary's `inflation_per_year` counts it.
 fn inflation_of(view: &View<'_>, reward: Amount) -> f64 {
-    let blocks_per_year = 365.25 * 86_400.0 / view.scenario.chain.slot_duration as f64;
+    let blocks_per_year = super::SECONDS_PER_YEAR / view.scenario.chain.slot_duration as f64;
     reward as f64 * blocks_per_year / view.scenario.rewards.token_supply.max(1) as f64
 }
 

@@ -288,7 +288,7 @@ pub fn run(
         summary.capital_locked = tokens(b.machine.books().bonded);
     }
     // Minted per simulated year over the supply.
-    let years = (sc.epochs * ed * sc.chain.slot_duration) as f64 / (365.25 * 86_400.0);
+    let years = (sc.epochs * ed * sc.chain.slot_duration) as f64 / crate::agents::SECONDS_PER_YEAR;
     let supply = sc.rewards.token_supply;
     if years > 0.0 && supply > 0 {
         summary.inflation_per_year = books.minted as f64 / years / supply as f64;

@@ -29,17 +29,16 @@ struct JumpProcess {
     live: Vec<Jump>,
 }
 
-/// One L1 price.
+/// One L1 price: its moving state (its constants stay in the scenario's
+/// [`PricePath`], which every step reads).
 pub(super) struct PriceProcess {
     value: f64,
+    /// The walk's centre, `ln(start)`.
     log_mean: f64,
-    volatility: f64,
-    reversion: f64,
-    floor: f64,
-    /// A replayed series, `[time_s, wei]`, and the index of the point in
-    /// force.
-    series: Vec<[f64; 2]>,
+    /// The index of the replayed series' point in force.
     at: usize,
+    /// The series' first price, which `stress` measures against.
+    series_start: Option<f64>,
     /// What scheduled spikes and random jumps multiply the price by now.
     multiplier: f64,
     jumps: Option<JumpProcess>,
@@ -56,15 +55,12 @@ impl PriceProcess {
             rng: stream(seed, "price-jumps", index),
             live: Vec::new(),
         });
-        let start = p.series.first().map_or(p.start, |s| s[1]);
+        let series_start = p.series.first().map(|s| s[1]);
         PriceProcess {
-            value: start,
+            value: series_start.unwrap_or(p.start),
             log_mean: p.start.ln(),
-            volatility: p.volatility,
-            reversion: p.reversion,
-            floor: p.floor,
-            series: p.series.clone(),
             at: 0,
+            series_start,
             multiplier: 1.0,
             jumps,
         }
@@ -73,17 +69,17 @@ impl PriceProcess {
     /// One slot's step at time `now` (ms) in epoch `epoch`; the walk draws
     /// from the shared fee stream `rng`.
     pub fn step(&mut self, p: &PricePath, now: u64, epoch: Epoch, rng: &mut Stream) {
-        if !self.series.is_empty() {
+        if !p.series.is_empty() {
             let secs = now as f64 / 1000.0;
-            while self.series.get(self.at + 1).is_some_and(|s| s[0] <= secs) {
+            while p.series.get(self.at + 1).is_some_and(|s| s[0] <= secs) {
                 self.at += 1;
             }
-            self.value = self.series[self.at][1];
-        } else if self.volatility > 0.0 {
+            self.value = p.series[self.at][1];
+        } else if p.volatility > 0.0 {
             let z: f64 = StandardNormal.sample(rng);
             let log = self.value.ln();
-            let next = log + self.reversion * (self.log_mean - log) + self.volatility * z;
-            self.value = next.exp().max(self.floor);
+            let next = log + p.reversion * (self.log_mean - log) + p.volatility * z;
+            self.value = next.exp().max(p.floor);
         }
         let mut multiplier = p.spike_at(epoch);
         if let Some(j) = &mut self.jumps {
@@ -113,8 +109,8 @@ impl PriceProcess {
     /// How far spikes and jumps (and a replayed series, against its first
     /// point) have raised the price: what the going priority fee scales by.
     pub fn stress(&self) -> f64 {
-        match self.series.first() {
-            Some(first) => self.level() / first[1],
+        match self.series_start {
+            Some(first) => self.level() / first,
             None => self.multiplier,
         }
     }

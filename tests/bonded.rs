@@ -129,11 +129,7 @@ fn prover_profit_is_rewards_less_costs_less_slashing() {
         assert!((costs - s.prover_costs).abs() < 1e-6 * costs.max(1.0));
         assert!((slashed - s.slashed).abs() < 1e-6);
         // Rewards to the unit: the rows' units sum to the books.
-        let units: u128 = rec
-            .provers
-            .iter()
-            .map(|p| p.reward_units.parse::<u128>().unwrap())
-            .sum();
+        let units: u128 = rec.provers.iter().map(|p| p.reward_units).sum();
         assert_eq!(units.to_string(), s.books.paid_provers);
         assert!(s.books.balanced);
     }

@@ -198,7 +198,7 @@ fn a_sybil_cartel_is_one_owner() {
         .provers
         .iter()
         .filter(|p| p.owner == "cartel")
-        .map(|p| p.reward_units.parse::<u128>().unwrap())
+        .map(|p| p.reward_units)
         .sum();
     let owner = &s.owners["cartel"];
     assert_eq!(owner.reward_units, units.to_string());
@@ -209,11 +209,7 @@ fn a_sybil_cartel_is_one_owner() {
             .filter(|p| p.owner == "cartel")
             .all(|p| p.strategy == "sybil")
     );
-    let all: u128 = rec
-        .provers
-        .iter()
-        .map(|p| p.reward_units.parse::<u128>().unwrap())
-        .sum();
+    let all: u128 = rec.provers.iter().map(|p| p.reward_units).sum();
     assert_eq!(owner.reward_share, units as f64 / all as f64);
 }
 
@@ -506,7 +502,8 @@ fn the_fixed_cost_is_paid_once_per_epoch_proved() {
             "provers=[{name=\"p\", strategy=\"partial\", count=2, hourly_price=0.0, fixed_cost_per_epoch=7.0}]",
         ],
     ));
-    let mut gas: std::collections::BTreeMap<(String, u64), f64> = Default::default();
+    let mut gas: std::collections::BTreeMap<(proversim::metrics::name::Name, u64), f64> =
+        Default::default();
     for s in &rec.submissions {
         *gas.entry((s.prover.clone(), s.epoch)).or_default() += s.gas_cost;
     }

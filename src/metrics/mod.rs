@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod flat;
+pub mod name;
 mod owners;
 pub mod rows;
 pub mod summary;

@@ -2,6 +2,7 @@
 //! for analysis) and, where they are settled, also exactly in smallest
 //! units as decimal strings.
 
+use crate::metrics::name::Name;
 use crate::table;
 
 table! {
@@ -30,9 +31,9 @@ table! {
         /// Its prover pool, tokens.
         pool: f64,
         /// Its prover pool, smallest units.
-        pool_units: String,
+        pool_units: u128,
         /// Rounding dust, smallest units.
-        dust_units: String,
+        dust_units: u128,
         /// Provers active at its close.
         active_provers: u64,
         /// Seconds from its end to its first accepted proof (may be
@@ -62,14 +63,14 @@ table! {
         /// The epoch.
         epoch: u64,
         /// The prover's id.
-        prover: String,
+        prover: Name,
         /// Its group.
-        group: String,
+        group: Name,
         /// Who owns it: the group, for a cartel (`sybil`, `strike`), or
         /// the prover itself.
-        owner: String,
+        owner: Name,
         /// Its strategy.
-        strategy: String,
+        strategy: &'static str,
         /// Submissions it made for this epoch.
         submissions: u64,
         /// Its shares at the longest length (0 if not paid).
@@ -79,7 +80,7 @@ table! {
         /// Its reward, tokens.
         reward: f64,
         /// Its reward, smallest units.
-        reward_units: String,
+        reward_units: u128,
         /// What proving this epoch cost it, tokens.
         cost: f64,
         /// Bonds it lost in this epoch (the previous design), tokens.
@@ -99,20 +100,20 @@ table! {
         /// The slot it landed in.
         slot: u64,
         /// The prover who sent it (and paid its gas).
-        prover: String,
+        prover: Name,
         /// Its strategy.
-        strategy: String,
+        strategy: &'static str,
         /// The identity the proof carries (another than the sender for a
         /// sybil's identities, or a copy of a binding proof).
-        credited: String,
+        credited: Name,
         /// The epoch it proves.
         epoch: u64,
         /// The last block it proves.
         end: u64,
         /// `accepted`, `rejected` or `invalid` (its blocks were reorged).
-        status: String,
+        status: &'static str,
         /// The rejection reason, if rejected.
-        reason: String,
+        reason: &'static str,
         /// Its length in blocks, if accepted.
         length: u64,
         /// Its shares, if accepted.
@@ -149,7 +150,7 @@ table! {
         /// Its id.
         id: u64,
         /// The bridger who sent it.
-        bridger: String,
+        bridger: Name,
         /// Seconds since slot 0 when it was submitted.
         submitted_s: f64,
         /// The block it is in (the last one, if a prune moved it).
@@ -159,9 +160,9 @@ table! {
         /// Seconds from submission to proven.
         latency_s: f64,
         /// The prover whose proof covered it.
-        proved_by: String,
+        proved_by: Name,
         /// That prover's strategy.
-        proved_by_strategy: String,
+        proved_by_strategy: &'static str,
         /// Whether the bridger proved it itself.
         self_proved: bool,
     }
@@ -173,11 +174,11 @@ table! {
     /// group with distributions differ here.
     AgentRow, AgentColumns {
         /// Its id in the other tables.
-        prover: String,
+        prover: Name,
         /// Its group.
-        group: String,
+        group: Name,
         /// Its strategy.
-        strategy: String,
+        strategy: &'static str,
         /// The epoch it was created in (entrants are created on deciding).
         created_epoch: u64,
         /// Fixed seconds per proof job.
@@ -214,15 +215,16 @@ table! {
 impl AgentRow {
     /// The row of an agent with these values.
     pub fn new(
-        prover: String,
-        strategy: &str,
+        prover: Name,
+        group: Name,
+        strategy: &'static str,
         created_epoch: u64,
         v: &crate::scenario::ProverGroup,
     ) -> AgentRow {
         AgentRow {
             prover,
-            group: v.name.clone(),
-            strategy: strategy.to_string(),
+            group,
+            strategy,
             created_epoch,
             overhead_seconds: v.overhead_seconds,
             per_tx_seconds: v.per_tx_seconds,

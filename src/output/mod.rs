@@ -3,6 +3,7 @@
 
 pub mod booster_charts;
 pub mod charts;
+pub mod columns;
 pub mod design_charts;
 pub mod governance_chart;
 pub mod lock;

@@ -31,13 +31,8 @@ macro_rules! flush {
     ($self:ident, $field:ident, $force:expr) => {{
         let (buf, file) = &mut $self.$field;
         if $self.error.is_none() && ($force || buf.len() >= ROW_GROUP) {
-            let result = buf
-                .take_frame()
-                .map_err(|e| super::tables::OutputError {
-                    path: $self.dir.clone(),
-                    message: e.to_string(),
-                })
-                .and_then(|df| file.write(df));
+            let mut rows = std::mem::take(buf);
+            let result = file.write_with(rows.len(), move || rows.take_frame());
             if let Err(e) = result {
                 $self.error = Some(e);
             }

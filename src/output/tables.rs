@@ -41,8 +41,8 @@ macro_rules! table {
             /// The buffered rows as a frame; the buffer is left empty.
             pub fn take_frame(&mut self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
                 polars::prelude::DataFrame::new_infer_height(vec![
-                    $(polars::prelude::Column::new(
-                        stringify!($field).into(),
+                    $(<$ty as $crate::output::columns::ColumnValue>::column(
+                        stringify!($field),
                         std::mem::take(&mut self.$field),
                     )),*
                 ])
@@ -163,10 +163,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     partial.commit(path)
 }
 
-/// One table being streamed to disk. Its frames are encoded and written
-/// by a thread of its own, in the order they come, so that the simulation
-/// goes on while Parquet compresses (the bytes are the same as writing them
-/// in place); an error shows when the table is finished.
+/// One table being streamed to disk. Its frames are built, encoded and
+/// written by a thread of its own, in the order they come, so that the
+/// simulation goes on while Parquet compresses (the bytes are the same as
+/// writing them in place); an error shows when the table is finished.
 pub struct TableFile {
     parquet: PathBuf,
     csv: Option<PathBuf>,
@@ -178,28 +178,39 @@ pub struct TableFile {
 
 /// The thread writing one table, and the way to it.
 struct Writer {
-    frames: std::sync::mpsc::SyncSender<DataFrame>,
+    frames: std::sync::mpsc::SyncSender<Frame>,
     thread: std::thread::JoinHandle<Result<(), OutputError>>,
 }
 
 /// Frames waiting for the writing thread before the simulation waits too.
 const QUEUED_FRAMES: usize = 2;
 
-/// Writes every frame that comes to Parquet (and CSV), then closes it.
+/// A frame to be built by the writing thread.
+type Frame = Box<dyn FnOnce() -> PolarsResult<DataFrame> + Send>;
+
+/// Builds and writes every frame that comes to Parquet (and CSV), then
+/// closes it; the first frame fixes the schema.
 fn write_frames(
-    frames: std::sync::mpsc::Receiver<DataFrame>,
+    frames: std::sync::mpsc::Receiver<Frame>,
     file: File,
     parquet: PathBuf,
     csv: Option<(File, PathBuf)>,
-    schema: SchemaRef,
 ) -> Result<(), OutputError> {
-    let mut writer = ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .batched(&schema)
-        .map_err(|e| out_err(&parquet, e))?;
+    let mut file = Some(file);
+    let mut writer = None;
     let mut csv = csv;
     let mut header = true;
-    for mut df in frames {
+    for make in frames {
+        let mut df = make().map_err(|e| out_err(&parquet, e))?;
+        if let Some(file) = file.take() {
+            writer = Some(
+                ParquetWriter::new(file)
+                    .with_compression(ParquetCompression::Zstd(None))
+                    .batched(df.schema())
+                    .map_err(|e| out_err(&parquet, e))?,
+            );
+        }
+        let writer = writer.as_mut().expect("made from the first frame");
         writer.write_batch(&df).map_err(|e| out_err(&parquet, e))?;
         if let Some((file, path)) = csv.as_mut() {
             CsvWriter::new(file)
@@ -209,7 +220,9 @@ fn write_frames(
         }
         header = false;
     }
-    writer.finish().map_err(|e| out_err(&parquet, e))?;
+    if let Some(writer) = writer {
+        writer.finish().map_err(|e| out_err(&parquet, e))?;
+    }
     Ok(())
 }
 
@@ -227,6 +240,16 @@ impl TableFile {
 
     /// Writes a batch of rows (an empty batch still fixes the schema).
     pub fn write(&mut self, df: DataFrame) -> Result<(), OutputError> {
+        self.write_with(df.height(), move || Ok(df))
+    }
+
+    /// Writes a batch of `rows` rows whose frame `make` builds, on the
+    /// writing thread (an empty batch still fixes the schema).
+    pub fn write_with(
+        &mut self,
+        rows: usize,
+        make: impl FnOnce() -> PolarsResult<DataFrame> + Send + 'static,
+    ) -> Result<(), OutputError> {
         if self.writer.is_none() {
             let (partial, file) = Partial::create(&self.parquet)?;
             self.partials.push(partial);
@@ -239,19 +262,19 @@ impl TableFile {
                 None => None,
             };
             let (frames, queue) = std::sync::mpsc::sync_channel(QUEUED_FRAMES);
-            let (parquet, schema) = (self.parquet.clone(), df.schema().clone());
+            let parquet = self.parquet.clone();
             let thread = std::thread::Builder::new()
                 .name("table-writer".into())
-                .spawn(move || write_frames(queue, file, parquet, csv, schema))
+                .spawn(move || write_frames(queue, file, parquet, csv))
                 .map_err(|e| out_err(&self.parquet, e))?;
             self.writer = Some(Writer { frames, thread });
         }
-        if df.height() == 0 && self.rows > 0 {
+        if rows == 0 && self.rows > 0 {
             return Ok(());
         }
-        self.rows += df.height();
+        self.rows += rows;
         let writer = self.writer.as_mut().expect("created above");
-        if writer.frames.send(df).is_err() {
+        if writer.frames.send(Box::new(make)).is_err() {
             // The thread stopped on an error: `finish` reports it.
             return self.finish();
         }

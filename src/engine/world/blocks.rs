@@ -289,7 +289,7 @@ impl Engine<'_, '_> {
                     proven_s: self.secs(self.now),
                     latency_s: latency,
                     proved_by: prover.name.clone(),
-                    proved_by_strategy: prover.strategy_name.to_string(),
+                    proved_by_strategy: prover.strategy_name,
                     self_proved,
                 });
             }

@@ -66,8 +66,8 @@ impl Engine<'_, '_> {
             submissions: info.submissions,
             provers_paid: payouts.len() as u64,
             pool: tokens(pool),
-            pool_units: pool.to_string(),
-            dust_units: dust.to_string(),
+            pool_units: pool,
+            dust_units: dust,
             active_provers: self.active as u64,
             first_proof_latency_s: latency(info.first_proof),
             full_proof_latency_s: latency(info.full_proof),
@@ -131,18 +131,14 @@ impl Engine<'_, '_> {
                 let row = ProverRow {
                     epoch: e,
                     prover: agent.name.clone(),
-                    group: self.sc.provers[agent.group].name.clone(),
-                    owner: if agent.cartel {
-                        self.sc.provers[agent.group].name.clone()
-                    } else {
-                        agent.name.clone()
-                    },
-                    strategy: agent.strategy_name.to_string(),
+                    group: agent.group_name.clone(),
+                    owner: agent.owner_name.clone(),
+                    strategy: agent.strategy_name,
                     submissions: acct.submissions,
                     shares: pay.map_or(0.0, |p| p.shares as f64),
                     paid: pay.is_some(),
                     reward: tokens(reward),
-                    reward_units: reward.to_string(),
+                    reward_units: reward,
                     cost: acct.cost,
                     slashed: acct.slashed,
                     profit,

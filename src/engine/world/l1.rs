@@ -240,7 +240,7 @@ impl Engine<'_, '_> {
             time_s: self.secs(self.now),
             slot: self.slot,
             prover: agent.name.clone(),
-            strategy: agent.strategy_name.to_string(),
+            strategy: agent.strategy_name,
             credited: self.provers[tx.credited as usize].name.clone(),
             epoch: tx.job.epoch,
             end: tx.job.end,
@@ -249,18 +249,18 @@ impl Engine<'_, '_> {
         };
         match outcome {
             None => {
-                row.status = "invalid".into();
-                row.reason = "reorged_blocks".into();
+                row.status = "invalid";
+                row.reason = "reorged_blocks";
             }
             Some(SubmissionOutcome::Accepted(a)) => {
-                row.status = "accepted".into();
+                row.status = "accepted";
                 row.length = a.length;
                 row.shares = a.shares as f64;
                 row.extended = a.added > 0;
             }
             Some(SubmissionOutcome::Rejected(r)) => {
-                row.status = "rejected".into();
-                row.reason = r.name().into();
+                row.status = "rejected";
+                row.reason = r.name();
             }
         }
         self.recorder.submission(row);

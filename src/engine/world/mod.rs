@@ -312,7 +312,7 @@ impl Engine<'_, '_> {
         }
     }
 
-    fn event(&mut self, kind: &str, subject: String, value: f64, detail: String) {
+    fn event(&mut self, kind: &str, subject: impl Into<String>, value: f64, detail: String) {
         if !self.recorder.keeps_rows() {
             return;
         }
@@ -320,7 +320,7 @@ impl Engine<'_, '_> {
             time_s: self.secs(self.now),
             slot: self.slot,
             kind: kind.to_string(),
-            subject,
+            subject: subject.into(),
             value,
             detail,
         });

@@ -8,6 +8,7 @@ use crate::agents::market::Tenure;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::AgentRow;
+use crate::metrics::name::Name;
 use crate::protocol::{Epoch, ProverId};
 use crate::scenario::ProverGroup;
 
@@ -24,13 +25,16 @@ pub(super) enum Phase {
 
 pub(super) struct ProverAgent {
     pub id: ProverId,
-    pub name: String,
+    pub name: Name,
     pub group: usize,
+    /// Its group's name.
+    pub group_name: Name,
+    /// The name its rewards are owned under: its group's, for a cartel,
+    /// its own otherwise.
+    pub owner_name: Name,
     /// The agent that owns it: the first of its group for a cartel,
     /// itself otherwise.
     pub owner: u32,
-    /// Whether it belongs to a cartel (its strategy says).
-    pub cartel: bool,
     /// Whether its strategy wants to hear how its submissions landed.
     pub watches_landings: bool,
     /// Its own values of its group's parameters.
@@ -135,12 +139,20 @@ impl Engine<'_, '_> {
         if let Some(b) = &self.bonded {
             values.capital_cost_per_epoch += b.capital_cost_per_epoch;
         }
+        let name = Name::from(name);
+        let group_name = Name::from(&g.name);
+        let cartel = strategy.cartel();
         self.provers.push(ProverAgent {
             id: ProverId(id),
+            owner_name: if cartel {
+                group_name.clone()
+            } else {
+                name.clone()
+            },
             name,
+            group_name,
             group,
             owner: id,
-            cartel: strategy.cartel(),
             watches_landings: false,
             values,
             leaves_on_losses: strategy.leaves_on_losses(),
@@ -156,6 +168,7 @@ impl Engine<'_, '_> {
             let a = &self.provers[id as usize];
             let row = AgentRow::new(
                 a.name.clone(),
+                a.group_name.clone(),
                 a.strategy_name,
                 self.slot / self.ed,
                 &a.values,

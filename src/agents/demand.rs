@@ -113,6 +113,12 @@ impl Mempool {
     /// does not fit is split, its mana shared in proportion to its count.
     pub fn fill(&mut self, limit: u64) -> Vec<TxBatch> {
         let mut taken = Vec::new();
+        self.fill_into(limit, &mut taken);
+        taken
+    }
+
+    /// [`Mempool::fill`] into `taken` (whose memory is reused).
+    pub fn fill_into(&mut self, limit: u64, taken: &mut Vec<TxBatch>) {
         let mut room = limit;
         while let Some(front) = self.batches.front_mut() {
             if front.mana <= room {
@@ -135,7 +141,6 @@ impl Mempool {
             }
             break;
         }
-        taken
     }
 
     /// Transactions waiting.

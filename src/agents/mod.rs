@@ -101,7 +101,7 @@ pub struct SettledEpoch {
     pub summed_shares: f64,
     /// How many provers were paid.
     pub paid: u32,
-    /// Which provers were paid, with their shares.
+    /// Which provers were paid, with their shares, in id order.
     pub paid_provers: Vec<(ProverId, f64)>,
     /// Seconds from its end until its last block was proven.
     pub full_latency_s: Option<f64>,
@@ -120,6 +120,7 @@ impl Market {
 
     /// Records a settled epoch.
     pub fn push(&mut self, e: SettledEpoch) {
+        debug_assert!(e.paid_provers.is_sorted_by_key(|(p, _)| *p));
         if self.recent.len() == Self::MEMORY {
             self.recent.pop_front();
         }

@@ -20,22 +20,20 @@ pub fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
 /// The competitors' summed shares, averaged over the last `lookback`
 /// settled epochs (without `me`'s own), or `None` before any settled.
 pub fn competitors_shares(view: &View<'_>, me: ProverId, lookback: u32) -> Option<f64> {
-    let recent: Vec<_> = view.market.last(lookback as usize).collect();
-    if recent.is_empty() {
-        return None;
-    }
-    let total: f64 = recent
-        .iter()
+    let mut n = 0usize;
+    let total: f64 = view
+        .market
+        .last(lookback as usize)
         .map(|s| {
+            n += 1;
             let mine = s
                 .paid_provers
-                .iter()
-                .find(|(p, _)| *p == me)
-                .map_or(0.0, |(_, sh)| *sh);
+                .binary_search_by_key(&me, |(p, _)| *p)
+                .map_or(0.0, |i| s.paid_provers[i].1);
             s.summed_shares - mine
         })
         .sum();
-    Some(total / recent.len() as f64)
+    (n > 0).then(|| total / n as f64)
 }
 
 /// The reward a prover expects for proving the whole of epoch `e`: the

@@ -47,6 +47,8 @@ pub(super) struct BlockBuilder {
     /// Each bridger's arrival stream.
     bridge_rngs: BTreeMap<u32, Stream>,
     next_bridge: u64,
+    /// Emptied lists of a block's batches, kept for their memory.
+    spare: Vec<Vec<TxBatch>>,
 }
 
 impl BlockBuilder {
@@ -67,6 +69,7 @@ impl BlockBuilder {
             bridges: VecDeque::new(),
             bridge_rngs: BTreeMap::new(),
             next_bridge: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -131,7 +134,8 @@ impl Engine<'_, '_> {
         } else {
             2 * target
         };
-        let mut batches = self.blocks.mempool.fill(limit);
+        let mut batches = self.blocks.spare.pop().unwrap_or_default();
+        self.blocks.mempool.fill_into(limit, &mut batches);
         for b in &mut batches {
             if let Some(held) = b.pruned_from.take() {
                 self.acc
@@ -363,7 +367,9 @@ impl Engine<'_, '_> {
             .front()
             .is_some_and(|m| m.number < proven && m.epoch + self.pse + 2 <= epoch)
         {
-            self.blocks.metas.pop_front();
+            let mut m = self.blocks.metas.pop_front().expect("front exists");
+            m.batches.clear();
+            self.blocks.spare.push(m.batches);
         }
     }
 }

@@ -34,7 +34,7 @@ impl Engine<'_, '_> {
         };
         // What its proofs cost against the cheapest single full proof an
         // active prover could have made.
-        let proving_cost: f64 = accounts.values().map(|a| a.cost).sum();
+        let proving_cost: f64 = accounts.iter().map(|(_, a)| a.cost).sum();
         let redundancy = (info.live_blocks() > 0).then(|| {
             let view = self.view();
             let cheapest = self
@@ -97,11 +97,11 @@ impl Engine<'_, '_> {
         // Provers in the market, and any other with an account for the
         // epoch (one that left since), in id order.
         let mut who: Vec<u32> = self.live.clone();
-        who.extend(accounts.keys().copied());
+        who.extend(accounts.iter().map(|(i, _)| i));
         who.sort_unstable();
         who.dedup();
         for i in who {
-            let mut acct = accounts.get(&i).copied().unwrap_or_default();
+            let mut acct = accounts.get(i).unwrap_or_default();
             let agent = &self.provers[i as usize];
             // It proved if it spent on proving or submitted, before the
             // hardware's capital, which active provers pay every epoch.
@@ -153,6 +153,7 @@ impl Engine<'_, '_> {
             // Slashing took its posted bond, not its funds.
             self.bonded_profit(i, profit + acct.slashed);
         }
+        self.accounts.recycle(accounts);
     }
 
     /// For each group that started after genesis: its provers' mean shares

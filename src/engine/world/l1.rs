@@ -39,6 +39,8 @@ pub(super) struct L1 {
     /// than their sender: that prover's own submission of the same proof
     /// then fails as a duplicate (griefing).
     copied: BTreeSet<(Epoch, u32, u64)>,
+    /// Emptied lists of an L1 block's submissions, kept for their memory.
+    spare: Vec<Vec<L1Tx>>,
 }
 
 impl L1 {
@@ -51,6 +53,7 @@ impl L1 {
             min_delay: sc.l1.min_inclusion_delay,
             mean_delay: sc.l1.mean_inclusion_delay,
             copied: BTreeSet::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -132,7 +135,12 @@ impl Engine<'_, '_> {
         let gas_cost = self.view().submission_cost(priority_fee_gwei);
         self.accounts.cost(job.epoch, prover, gas_cost);
         self.acc.provers_proof_gas(gas_cost);
-        let pending = self.l1.pending.entry(b).or_default();
+        let spare = &mut self.l1.spare;
+        let pending = self
+            .l1
+            .pending
+            .entry(b)
+            .or_insert_with(|| spare.pop().unwrap_or_default());
         if pending.is_empty() {
             self.queue.push(b * self.l1.block_ms, Event::L1Block(b));
         }
@@ -158,9 +166,10 @@ impl Engine<'_, '_> {
                 .total_cmp(&x.priority_fee_gwei)
                 .then(x.seq.cmp(&y.seq))
         });
-        for tx in txs {
+        for tx in txs.drain(..) {
             self.include(tx)?;
         }
+        self.l1.spare.push(txs);
         Ok(())
     }
 

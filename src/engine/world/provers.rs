@@ -2,8 +2,6 @@
 //! fresh view, the actions carried out, and the market's entries and exits
 //! as the agents decide them.
 
-use std::collections::BTreeMap;
-
 use crate::agents::market::Tenure;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::engine::rng::{Stream, stream};
@@ -52,10 +50,10 @@ pub(super) struct ProverAgent {
     pub leaves_on_losses: bool,
 }
 
-/// Proof jobs running, by id.
+/// Proof jobs running (a few at a time, so a scan finds one).
 #[derive(Default)]
 pub(super) struct Jobs {
-    pub running: BTreeMap<u64, Job>,
+    running: Vec<Job>,
     next: u64,
 }
 
@@ -64,6 +62,12 @@ impl Jobs {
     fn next_id(&mut self) -> u64 {
         self.next += 1;
         self.next - 1
+    }
+
+    /// The job with id `id` is done: it stops running.
+    fn finish(&mut self, id: u64) -> Option<Job> {
+        let pos = self.running.iter().position(|j| j.id == id)?;
+        Some(self.running.swap_remove(pos))
     }
 }
 
@@ -283,7 +287,7 @@ impl Engine<'_, '_> {
                 self.accounts.job(epoch, prover, cost, fixed);
                 self.provers[prover as usize].jobs_running += 1;
                 let id = job.id;
-                self.jobs.running.insert(id, job);
+                self.jobs.running.push(job);
                 let done = self.now + (seconds.max(0.0) * 1000.0).round() as u64;
                 self.queue.push(done, Event::JobDone { prover, job: id });
             }
@@ -322,7 +326,7 @@ impl Engine<'_, '_> {
     }
 
     pub(super) fn job_done(&mut self, prover: u32, job: u64) {
-        let Some(job) = self.jobs.running.remove(&job) else {
+        let Some(job) = self.jobs.finish(job) else {
             return;
         };
         let agent = &mut self.provers[prover as usize];

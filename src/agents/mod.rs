@@ -33,7 +33,13 @@ pub const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
 
 /// An amount in tokens, for decisions and reports (never for settlement).
 pub fn tokens(units: u128) -> f64 {
-    units as f64 / UNITS_PER_TOKEN
+    // Both conversions round to nearest, so an amount that fits 64 bits
+    // takes the (much cheaper) 64-bit one to the same value.
+    let units = match u64::try_from(units) {
+        Ok(small) => small as f64,
+        Err(_) => units as f64,
+    };
+    units / UNITS_PER_TOKEN
 }
 
 /// What the chain shows of an epoch that has not settled yet.
@@ -103,6 +109,9 @@ pub struct SettledEpoch {
     pub paid: u32,
     /// Which provers were paid, with their shares, in id order.
     pub paid_provers: Vec<(ProverId, f64)>,
+    /// The same shares by prover id, 0 for a prover not paid (filled in
+    /// by [`Market::push`], for lookups in constant time).
+    pub shares_by_id: Vec<f64>,
     /// Seconds from its end until its last block was proven.
     pub full_latency_s: Option<f64>,
 }
@@ -119,17 +128,25 @@ impl Market {
     pub const MEMORY: usize = 64;
 
     /// Records a settled epoch.
-    pub fn push(&mut self, e: SettledEpoch) {
+    pub fn push(&mut self, mut e: SettledEpoch) {
         debug_assert!(e.paid_provers.is_sorted_by_key(|(p, _)| *p));
-        if self.recent.len() == Self::MEMORY {
-            self.recent.pop_front();
+        if self.recent.len() == Self::MEMORY
+            && let Some(old) = self.recent.pop_front()
+        {
+            e.shares_by_id = old.shares_by_id;
+        }
+        e.shares_by_id.clear();
+        let ids = e.paid_provers.last().map_or(0, |(p, _)| p.0 as usize + 1);
+        e.shares_by_id.resize(ids, 0.0);
+        for &(p, shares) in &e.paid_provers {
+            e.shares_by_id[p.0 as usize] = shares;
         }
         self.recent.push_back(e);
     }
 
     /// The last `n` settled epochs, newest last.
     pub fn last(&self, n: usize) -> impl Iterator<Item = &SettledEpoch> {
-        self.recent.iter().skip(self.recent.len().saturating_sub(n))
+        self.recent.range(self.recent.len().saturating_sub(n)..)
     }
 }
 

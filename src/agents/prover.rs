@@ -26,10 +26,7 @@ pub fn competitors_shares(view: &View<'_>, me: ProverId, lookback: u32) -> Optio
         .last(lookback as usize)
         .map(|s| {
             n += 1;
-            let mine = s
-                .paid_provers
-                .binary_search_by_key(&me, |(p, _)| *p)
-                .map_or(0.0, |i| s.paid_provers[i].1);
+            let mine = s.shares_by_id.get(me.0 as usize).copied().unwrap_or(0.0);
             s.summed_shares - mine
         })
         .sum();

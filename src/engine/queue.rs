@@ -40,8 +40,9 @@ impl Event {
 #[derive(Debug)]
 struct Entry {
     time: Time,
-    class: u8,
-    seq: u64,
+    /// The class in the top bit (slot starts 0), the insertion number
+    /// below: one comparison orders both.
+    order: u64,
     event: Event,
 }
 
@@ -59,7 +60,7 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     /// Reversed, so the max-heap pops the earliest entry.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.class, other.seq).cmp(&(self.time, self.class, self.seq))
+        (other.time, other.order).cmp(&(self.time, self.order))
     }
 }
 
@@ -74,13 +75,8 @@ pub struct EventQueue {
 impl EventQueue {
     /// Schedules `event` at `time`.
     pub fn push(&mut self, time: Time, event: Event) {
-        let class = event.class();
-        self.heap.push(Entry {
-            time,
-            class,
-            seq: self.seq,
-            event,
-        });
+        let order = (u64::from(event.class()) << 63) | self.seq;
+        self.heap.push(Entry { time, order, event });
         self.seq += 1;
     }
 

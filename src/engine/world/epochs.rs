@@ -91,6 +91,7 @@ impl Engine<'_, '_> {
                 .iter()
                 .map(|p| (p.prover, p.shares as f64))
                 .collect(),
+            shares_by_id: Vec::new(),
             full_latency_s: latency(info.full_proof),
         });
         self.newcomer_stats(e, &payouts);

@@ -44,6 +44,9 @@ pub struct Demand {
     scale: f64,
     last: Time,
     rng: Stream,
+    /// The arrival count's law for the last interval's length (slots are
+    /// all alike, so it is made once rather than every slot).
+    count_law: Option<(u64, Poisson<f64>)>,
 }
 
 impl Demand {
@@ -56,21 +59,30 @@ impl Demand {
             scale: mana_mean / mana_shape,
             last: 0,
             rng,
+            count_law: None,
         }
     }
 
     /// The transactions that arrived since the last call.
     pub fn arrivals(&mut self, now: Time) -> Option<TxBatch> {
-        let lambda = self.rate_per_ms * now.saturating_sub(self.last) as f64;
+        let interval = now.saturating_sub(self.last);
+        let lambda = self.rate_per_ms * interval as f64;
         let arrived = self.last;
         self.last = now;
         if lambda <= 0.0 {
             return None;
         }
-        let count = match Poisson::new(lambda) {
-            Ok(p) => p.sample(&mut self.rng) as u64,
-            Err(_) => return None,
+        let law = match self.count_law {
+            Some((i, law)) if i == interval => law,
+            _ => match Poisson::new(lambda) {
+                Ok(law) => {
+                    self.count_law = Some((interval, law));
+                    law
+                }
+                Err(_) => return None,
+            },
         };
+        let count = law.sample(&mut self.rng) as u64;
         if count == 0 {
             return None;
         }

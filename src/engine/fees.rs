@@ -94,6 +94,24 @@ pub fn mana_prices(
     proving_cost_per_mana: Amount,
     excess_mana: u128,
 ) -> ManaPrices {
+    let congestion = congestion_multiplier(excess_mana, mana_target as u128);
+    mana_prices_at(
+        l1,
+        mana_target,
+        epoch_duration,
+        proving_cost_per_mana,
+        congestion,
+    )
+}
+
+/// [`mana_prices`] with the block's congestion multiplier already known.
+pub fn mana_prices_at(
+    l1: &L1Prices,
+    mana_target: u64,
+    epoch_duration: u64,
+    proving_cost_per_mana: Amount,
+    congestion: u128,
+) -> ManaPrices {
     let target = mana_target as u128;
     let sequencer_wei = div_ceil(
         300_000u128.saturating_mul(l1.l1_base_fee) + 3 * (1u128 << 17) * l1.blob_fee,
@@ -110,9 +128,7 @@ pub fn mana_prices(
     // Saturating: absurd prices stay absurd (and fail the books' checked
     // sums with a clear error) instead of wrapping.
     let total = sequencer_wei.saturating_add(prover_wei);
-    let protocol_wei = (total.saturating_mul(congestion_multiplier(excess_mana, target))
-        / 1_000_000_000)
-        .saturating_sub(total);
+    let protocol_wei = div(total.saturating_mul(congestion), 1_000_000_000).saturating_sub(total);
     ManaPrices {
         sequencer: to_fee_asset(sequencer_wei, l1.fee_asset_per_eth),
         prover: to_fee_asset(prover_wei, l1.fee_asset_per_eth),

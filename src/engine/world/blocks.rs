@@ -10,7 +10,7 @@ use rand_distr::Distribution;
 
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
 use crate::agents::tokens;
-use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices, next_excess};
+use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices_at, next_excess};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::BridgeRow;
 use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
@@ -149,12 +149,12 @@ impl Engine<'_, '_> {
             blob_fee: self.blocks.blob_fee.wei(),
             fee_asset_per_eth: self.sc.fees.fee_asset_per_eth,
         };
-        let prices = mana_prices(
+        let prices = mana_prices_at(
             &l1,
             target,
             self.ed,
             self.protocol.params().proving_cost_per_mana,
-            excess,
+            congestion,
         );
         let fee = prices.total().saturating_mul(mana as Amount);
         let input = BlockInput {

@@ -70,14 +70,14 @@ impl ProverStrategy for Sybil {
         let ready: Vec<Job> = ctx.actions[before..]
             .iter()
             .filter_map(|a| match a {
-                ProverAction::Submit { job, .. } => Some(job.clone()),
+                ProverAction::Submit { job, .. } => Some(*job),
                 _ => None,
             })
             .collect();
         for job in ready {
             for &id in &ctx.me.identities[1..] {
                 ctx.actions.push(ProverAction::Submit {
-                    job: job.clone(),
+                    job,
                     priority_fee_gwei: ctx.me.group.priority_fee_gwei,
                     credit: Some(id),
                 });

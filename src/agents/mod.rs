@@ -246,7 +246,7 @@ pub fn underpriced_wait(fee: f64, going: f64) -> f64 {
 }
 
 /// A proof job: proving `first(epoch) ..= end`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Copy, Clone, Debug, PartialEq)]
 pub struct Job {
     /// Its id, unique in the run.
     pub id: u64,

@@ -159,23 +159,21 @@ pub fn lands_in_time(view: &View<'_>, e: Epoch, seconds: f64) -> bool {
 /// drops those whose window closed. Returns whether any is still held.
 pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {
     let pse = ctx.view.scenario.chain.proof_submission_epochs;
-    let mut keep = Vec::new();
-    for job in held.drain(..) {
+    held.retain(|&job| {
         if ctx.view.epoch > job.epoch + pse {
-            continue;
+            return false;
         }
-        if ctx.view.provable(job.epoch, job.end) {
-            let priority_fee_gwei = bid(ctx, job.epoch);
-            ctx.actions.push(ProverAction::Submit {
-                job,
-                priority_fee_gwei,
-                credit: None,
-            });
-        } else {
-            keep.push(job);
+        if !ctx.view.provable(job.epoch, job.end) {
+            return true;
         }
-    }
-    *held = keep;
+        let priority_fee_gwei = bid(ctx, job.epoch);
+        ctx.actions.push(ProverAction::Submit {
+            job,
+            priority_fee_gwei,
+            credit: None,
+        });
+        false
+    });
     !held.is_empty()
 }
 

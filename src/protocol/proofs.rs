@@ -75,7 +75,38 @@ pub(crate) struct Registration {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LengthBook {
     pub summed: Amount,
-    pub by_prover: BTreeMap<ProverId, Registration>,
+    pub by_prover: Registrations,
+}
+
+/// Registrations by prover, in id order: a sorted list, since an epoch has
+/// tens of provers at most and a list is cheaper than a tree there.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Registrations(Vec<(ProverId, Registration)>);
+
+impl Registrations {
+    /// `prover`'s registration, if any.
+    pub fn get(&self, prover: &ProverId) -> Option<&Registration> {
+        self.0
+            .binary_search_by_key(prover, |(p, _)| *p)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Registers `prover` (replacing its registration, which is returned).
+    pub fn insert(&mut self, prover: ProverId, r: Registration) -> Option<Registration> {
+        match self.0.binary_search_by_key(&prover, |(p, _)| *p) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, r)),
+            Err(i) => {
+                self.0.insert(i, (prover, r));
+                None
+            }
+        }
+    }
+
+    /// Every registration, in prover id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&ProverId, &Registration)> {
+        self.0.iter().map(|(p, r)| (p, r))
+    }
 }
 
 /// What an epoch with an accepted submission holds until it settles.

@@ -14,7 +14,7 @@ pub fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
     view.protocol
         .booster()
         .score(view.protocol.record(me), view.epoch, true)
-        .map_or(1.0, |(s, _)| s as f64)
+        .map_or(1.0, |(s, _)| super::to_f64(s))
 }
 
 /// The competitors' summed shares, averaged over the last `lookback`

@@ -9,7 +9,7 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
-use crate::agents::tokens;
+use crate::agents::{to_f64, tokens};
 use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices_at, next_excess};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::BridgeRow;
@@ -129,7 +129,7 @@ impl Engine<'_, '_> {
         // Above the congestion users accept, nobody pays: the block goes
         // empty and the price falls.
         let congestion = congestion_multiplier(excess, target as u128);
-        let limit = if congestion as f64 > self.sc.demand.max_congestion * 1e9 {
+        let limit = if to_f64(congestion) > self.sc.demand.max_congestion * 1e9 {
             0
         } else {
             2 * target
@@ -196,7 +196,7 @@ impl Engine<'_, '_> {
             && info.epoch == epoch
         {
             info.blocks_built += 1;
-            info.l1_base_fee_gwei_sum += l1.l1_base_fee as f64 / 1e9;
+            info.l1_base_fee_gwei_sum += to_f64(l1.l1_base_fee) / 1e9;
             info.txs += txs;
             info.live_txs += txs;
             info.mana += mana;

@@ -1,7 +1,7 @@
 //! Epochs whose window closed: their rows, the market's memory of them,
 //! each prover's books for them, and the newcomers' progress.
 
-use crate::agents::{SettledEpoch, tokens};
+use crate::agents::{SettledEpoch, to_f64, tokens};
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::metrics::{EpochRow, ProverRow};
 use crate::protocol::{Epoch, Payout};
@@ -81,7 +81,7 @@ impl Engine<'_, '_> {
         };
         self.acc.epoch(&row);
         self.recorder.epoch(row);
-        let summed: f64 = payouts.iter().map(|p| p.shares as f64).sum();
+        let summed: f64 = payouts.iter().map(|p| to_f64(p.shares)).sum();
         self.market.push(SettledEpoch {
             epoch: e,
             pool: tokens(pool),
@@ -89,7 +89,7 @@ impl Engine<'_, '_> {
             paid: payouts.len() as u32,
             paid_provers: payouts
                 .iter()
-                .map(|p| (p.prover, p.shares as f64))
+                .map(|p| (p.prover, to_f64(p.shares)))
                 .collect(),
             shares_by_id: Vec::new(),
             full_latency_s: latency(info.full_proof),
@@ -136,7 +136,7 @@ impl Engine<'_, '_> {
                     owner: agent.owner_name.clone(),
                     strategy: agent.strategy_name,
                     submissions: acct.submissions,
-                    shares: pay.map_or(0.0, |p| p.shares as f64),
+                    shares: pay.map_or(0.0, |p| to_f64(p.shares)),
                     paid: pay.is_some(),
                     reward: tokens(reward),
                     reward_units: reward,

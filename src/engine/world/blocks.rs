@@ -49,12 +49,34 @@ pub(super) struct BlockBuilder {
     next_bridge: u64,
     /// Emptied lists of a block's batches, kept for their memory.
     spare: Vec<Vec<TxBatch>>,
+    /// What the prices of this slot make of gas and of the priority fee
+    /// (prices move only at a slot's start, and agents ask many times).
+    now: SlotPrices,
+}
+
+/// Gas and priority fee at the current slot's prices.
+#[derive(Copy, Clone)]
+struct SlotPrices {
+    gas_price_tokens: f64,
+    going_priority_gwei: f64,
+}
+
+impl SlotPrices {
+    fn of(base_fee: &PriceProcess, sc: &Scenario) -> SlotPrices {
+        SlotPrices {
+            gas_price_tokens: base_fee.level()
+                * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth),
+            going_priority_gwei: sc.l1.going_priority_fee_gwei * base_fee.stress(),
+        }
+    }
 }
 
 impl BlockBuilder {
     pub fn new(sc: &Scenario) -> BlockBuilder {
         let slot_ms = sc.chain.slot_duration * 1000;
+        let base_fee = PriceProcess::new(&sc.fees.l1_base_fee, sc.seed, 0, slot_ms);
         BlockBuilder {
+            now: SlotPrices::of(&base_fee, sc),
             demand: Demand::new(
                 sc.demand.tps,
                 sc.demand.mana_mean,
@@ -64,7 +86,7 @@ impl BlockBuilder {
             mempool: Mempool::default(),
             metas: VecDeque::new(),
             fee_rng: stream(sc.seed, "fees", 0),
-            base_fee: PriceProcess::new(&sc.fees.l1_base_fee, sc.seed, 0, slot_ms),
+            base_fee,
             blob_fee: PriceProcess::new(&sc.fees.blob_fee, sc.seed, 1, slot_ms),
             bridges: VecDeque::new(),
             bridge_rngs: BTreeMap::new(),
@@ -80,17 +102,18 @@ impl BlockBuilder {
             .step(&sc.fees.l1_base_fee, now, epoch, &mut self.fee_rng);
         self.blob_fee
             .step(&sc.fees.blob_fee, now, epoch, &mut self.fee_rng);
+        self.now = SlotPrices::of(&self.base_fee, sc);
     }
 
     /// What one unit of L1 gas costs now, in tokens.
-    pub fn gas_price_tokens(&self, sc: &Scenario) -> f64 {
-        self.base_fee.level() * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth)
+    pub fn gas_price_tokens(&self) -> f64 {
+        self.now.gas_price_tokens
     }
 
     /// The priority fee L1 builders expect now, gwei per gas: it scales
     /// with how far the base fee is raised.
-    pub fn going_priority_gwei(&self, sc: &Scenario) -> f64 {
-        sc.l1.going_priority_fee_gwei * self.base_fee.stress()
+    pub fn going_priority_gwei(&self) -> f64 {
+        self.now.going_priority_gwei
     }
 }
 

@@ -327,7 +327,7 @@ impl Engine<'_, '_> {
         let cost =
             prefix_cost(group, seconds) + self.view().submission_cost(group.priority_fee_gwei);
         self.accounts.cost(e, prover, cost);
-        let going = self.blocks.going_priority_gwei(self.sc);
+        let going = self.blocks.going_priority_gwei();
         let fee = self.provers[prover as usize].values.priority_fee_gwei;
         let delay = self.l1.inclusion_delay(fee, going);
         let agent = &mut self.provers[prover as usize];

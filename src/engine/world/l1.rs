@@ -90,7 +90,7 @@ impl Engine<'_, '_> {
         priority_fee_gwei: f64,
         credit: Option<ProverId>,
     ) {
-        let going = self.blocks.going_priority_gwei(self.sc);
+        let going = self.blocks.going_priority_gwei();
         let b = self.l1.landing_block(self.now, priority_fee_gwei, going);
         let credited = credit.map_or(prover, |c| c.0);
         let pending = PendingProof {

@@ -337,11 +337,11 @@ impl Engine<'_, '_> {
             epochs: &self.epochs,
             market: &self.market,
             active_provers: self.active,
-            gas_price_tokens: self.blocks.gas_price_tokens(self.sc),
+            gas_price_tokens: self.blocks.gas_price_tokens(),
             recent_prunes: &self.governance.recent_prunes,
             pending_payloads: self.governance.pending(),
             demands: &self.demands,
-            going_priority_gwei: self.blocks.going_priority_gwei(self.sc),
+            going_priority_gwei: self.blocks.going_priority_gwei(),
         }
     }
 

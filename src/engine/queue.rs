@@ -64,9 +64,12 @@ impl Ord for Entry {
     }
 }
 
-/// A priority queue of events.
+/// A priority queue of events. Slot starts wait in a heap of their own
+/// (there is one at a time), so the busy heap of the rest stays small; the
+/// earlier of the two heads comes first, which is the order of one queue.
 #[derive(Debug, Default)]
 pub struct EventQueue {
+    slots: BinaryHeap<Entry>,
     heap: BinaryHeap<Entry>,
     seq: u64,
     popped: u64,
@@ -75,17 +78,35 @@ pub struct EventQueue {
 impl EventQueue {
     /// Schedules `event` at `time`.
     pub fn push(&mut self, time: Time, event: Event) {
-        let order = (u64::from(event.class()) << 63) | self.seq;
-        self.heap.push(Entry { time, order, event });
+        let class = event.class();
+        let entry = Entry {
+            time,
+            order: (u64::from(class) << 63) | self.seq,
+            event,
+        };
+        if class == 0 {
+            self.slots.push(entry);
+        } else {
+            self.heap.push(entry);
+        }
         self.seq += 1;
     }
 
     /// The earliest event, if any.
     pub fn pop(&mut self) -> Option<(Time, Event)> {
-        self.heap.pop().map(|e| {
-            self.popped += 1;
-            (e.time, e.event)
-        })
+        // The heaps' orders are reversed: the greater entry is the earlier.
+        let from_slots = match (self.slots.peek(), self.heap.peek()) {
+            (Some(s), Some(h)) => s > h,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let e = if from_slots {
+            self.slots.pop()
+        } else {
+            self.heap.pop()
+        }?;
+        self.popped += 1;
+        Some((e.time, e.event))
     }
 
     /// How many events have been handled.
@@ -95,12 +116,12 @@ impl EventQueue {
 
     /// How many events wait.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.slots.len() + self.heap.len()
     }
 
     /// Whether none wait.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -115,16 +136,26 @@ mod tests {
         q.push(5, Event::Wake(2));
         q.push(10, Event::Wake(3));
         q.push(10, Event::SlotStart(7));
+        q.push(20, Event::SlotStart(8));
+        q.push(15, Event::Wake(4));
+        q.push(20, Event::Wake(5));
+        q.push(3, Event::SlotStart(6));
+        assert_eq!(q.len(), 8);
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             order,
             vec![
+                (3, Event::SlotStart(6)),
                 (5, Event::Wake(2)),
                 (10, Event::SlotStart(7)),
                 (10, Event::Wake(1)),
                 (10, Event::Wake(3)),
+                (15, Event::Wake(4)),
+                (20, Event::SlotStart(8)),
+                (20, Event::Wake(5)),
             ]
         );
-        assert_eq!(q.popped(), 4);
+        assert_eq!(q.popped(), 8);
+        assert!(q.is_empty());
     }
 }

@@ -64,12 +64,9 @@ impl Ord for Entry {
     }
 }
 
-/// A priority queue of events. Slot starts wait in a heap of their own
-/// (there is one at a time), so the busy heap of the rest stays small; the
-/// earlier of the two heads comes first, which is the order of one queue.
+/// A priority queue of events.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    slots: BinaryHeap<Entry>,
     heap: BinaryHeap<Entry>,
     seq: u64,
     popped: u64,
@@ -78,35 +75,17 @@ pub struct EventQueue {
 impl EventQueue {
     /// Schedules `event` at `time`.
     pub fn push(&mut self, time: Time, event: Event) {
-        let class = event.class();
-        let entry = Entry {
-            time,
-            order: (u64::from(class) << 63) | self.seq,
-            event,
-        };
-        if class == 0 {
-            self.slots.push(entry);
-        } else {
-            self.heap.push(entry);
-        }
+        let order = (u64::from(event.class()) << 63) | self.seq;
+        self.heap.push(Entry { time, order, event });
         self.seq += 1;
     }
 
     /// The earliest event, if any.
     pub fn pop(&mut self) -> Option<(Time, Event)> {
-        // The heaps' orders are reversed: the greater entry is the earlier.
-        let from_slots = match (self.slots.peek(), self.heap.peek()) {
-            (Some(s), Some(h)) => s > h,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        let e = if from_slots {
-            self.slots.pop()
-        } else {
-            self.heap.pop()
-        }?;
-        self.popped += 1;
-        Some((e.time, e.event))
+        self.heap.pop().map(|e| {
+            self.popped += 1;
+            (e.time, e.event)
+        })
     }
 
     /// How many events have been handled.
@@ -116,12 +95,12 @@ impl EventQueue {
 
     /// How many events wait.
     pub fn len(&self) -> usize {
-        self.slots.len() + self.heap.len()
+        self.heap.len()
     }
 
     /// Whether none wait.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.heap.is_empty()
     }
 }
 

@@ -206,6 +206,9 @@ fn write_frames(
             writer = Some(
                 ParquetWriter::new(file)
                     .with_compression(ParquetCompression::Zstd(None))
+                    // Each table has a thread of its own already: columns
+                    // encoded in parallel only make the threads contend.
+                    .set_parallel(false)
                     .batched(df.schema())
                     .map_err(|e| out_err(&parquet, e))?,
             );

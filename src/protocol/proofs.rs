@@ -97,6 +97,11 @@ impl Registrations {
         match self.0.binary_search_by_key(&prover, |(p, _)| *p) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, r)),
             Err(i) => {
+                if self.0.capacity() == 0 {
+                    // Room for an epoch's provers at once, rather than
+                    // growing through 4, 8, 16 and 32 while they submit.
+                    self.0.reserve(32);
+                }
                 self.0.insert(i, (prover, r));
                 None
             }

@@ -1,8 +1,6 @@
 //! Per prover per open epoch: what it spent and how many submissions it
 //! made, until the epoch's window closes and its rows are written.
 
-use std::collections::VecDeque;
-
 use crate::protocol::Epoch;
 
 /// One prover's account for one epoch.
@@ -45,10 +43,10 @@ impl EpochAccounts {
 }
 
 /// The accounts of open epochs, oldest first (only a few epochs are open
-/// at once, so a scan finds one).
+/// at once, so a scan of a plain list finds one).
 #[derive(Default)]
 pub(super) struct Accounts {
-    open: VecDeque<(Epoch, EpochAccounts)>,
+    open: Vec<(Epoch, EpochAccounts)>,
     /// Emptied accounts, kept for their memory.
     spare: Vec<EpochAccounts>,
 }
@@ -95,12 +93,13 @@ impl Accounts {
     /// (epochs close in order). Hand them back with [`Accounts::recycle`].
     pub fn close(&mut self, e: Epoch) -> EpochAccounts {
         let mut closed = EpochAccounts::default();
-        while self.open.front().is_some_and(|(epoch, _)| *epoch <= e) {
-            let (epoch, accounts) = self.open.pop_front().expect("front exists");
+        let done = self.open.partition_point(|(epoch, _)| *epoch <= e);
+        for (epoch, mut accounts) in self.open.drain(..done) {
             if epoch == e {
                 closed = accounts;
             } else {
-                self.recycle(accounts);
+                accounts.0.clear();
+                self.spare.push(accounts);
             }
         }
         closed

@@ -58,7 +58,9 @@ pub fn lock_folder(dir: &Path) -> Result<FolderLock, OutputError> {
             return Err(err(format!(
                 "in use by another proversim ({}); wait for it to finish or choose another output folder",
                 if holder.is_empty() {
-                    "starting"
+                    // The holder has the lock but has not yet named itself,
+                    // or has cleared its name and is about to let go.
+                    "one that is starting or finishing"
                 } else {
                     holder
                 }

@@ -123,14 +123,8 @@ impl Mempool {
 
     /// Takes transactions, oldest first, up to `limit` mana. A batch that
     /// does not fit is split, its mana shared in proportion to its count.
-    pub fn fill(&mut self, limit: u64) -> Vec<TxBatch> {
-        let mut taken = Vec::new();
-        self.fill_into(limit, &mut taken);
-        taken
-    }
-
-    /// [`Mempool::fill`] into `taken` (whose memory is reused).
-    pub fn fill_into(&mut self, limit: u64, taken: &mut Vec<TxBatch>) {
+    /// They are added to `taken`, whose memory the caller reuses.
+    pub fn fill(&mut self, limit: u64, taken: &mut Vec<TxBatch>) {
         let mut room = limit;
         while let Some(front) = self.batches.front_mut() {
             if front.mana <= room {
@@ -185,11 +179,14 @@ mod tests {
         let mut m = Mempool::default();
         m.push(b(10, 100));
         m.push(b(10, 1000));
-        let taken = m.fill(600);
+        let mut taken = Vec::new();
+        m.fill(600, &mut taken);
         assert_eq!(taken, vec![b(10, 100), b(5, 500)]);
         assert_eq!(m.len(), 5);
         m.return_front(vec![b(1, 1), b(2, 2)].into_iter());
-        assert_eq!(m.fill(3), vec![b(1, 1), b(2, 2)]);
+        taken.clear();
+        m.fill(3, &mut taken);
+        assert_eq!(taken, vec![b(1, 1), b(2, 2)]);
     }
 
     #[test]

@@ -156,7 +156,7 @@ impl Market {
     }
 
     /// The last `n` settled epochs, newest last.
-    pub fn last(&self, n: usize) -> impl Iterator<Item = &SettledEpoch> {
+    pub fn last(&self, n: usize) -> impl ExactSizeIterator<Item = &SettledEpoch> {
         self.recent.range(self.recent.len().saturating_sub(n)..)
     }
 }

@@ -20,12 +20,10 @@ pub fn shares_now(view: &View<'_>, me: ProverId) -> f64 {
 /// The competitors' summed shares, averaged over the last `lookback`
 /// settled epochs (without `me`'s own), or `None` before any settled.
 pub fn competitors_shares(view: &View<'_>, me: ProverId, lookback: u32) -> Option<f64> {
-    let mut n = 0usize;
-    let total: f64 = view
-        .market
-        .last(lookback as usize)
+    let recent = view.market.last(lookback as usize);
+    let n = recent.len();
+    let total: f64 = recent
         .map(|s| {
-            n += 1;
             let mine = s.shares_by_id.get(me.0 as usize).copied().unwrap_or(0.0);
             s.summed_shares - mine
         })

@@ -86,26 +86,9 @@ pub fn congestion_multiplier(excess_mana: u128, mana_target: u128) -> u128 {
 }
 
 /// The per-mana prices of a block (docs/model.md section 3), each computed in wei
-/// and converted to the fee asset.
+/// and converted to the fee asset, at the block's congestion multiplier
+/// ([`congestion_multiplier`], which the block builder also needs).
 pub fn mana_prices(
-    l1: &L1Prices,
-    mana_target: u64,
-    epoch_duration: u64,
-    proving_cost_per_mana: Amount,
-    excess_mana: u128,
-) -> ManaPrices {
-    let congestion = congestion_multiplier(excess_mana, mana_target as u128);
-    mana_prices_at(
-        l1,
-        mana_target,
-        epoch_duration,
-        proving_cost_per_mana,
-        congestion,
-    )
-}
-
-/// [`mana_prices`] with the block's congestion multiplier already known.
-pub fn mana_prices_at(
     l1: &L1Prices,
     mana_target: u64,
     epoch_duration: u64,
@@ -167,7 +150,13 @@ mod tests {
             blob_fee: 1,
             fee_asset_per_eth: 1_000_000_000, // 1:1
         };
-        let p = mana_prices(&l1, 75_000_000, 32, 25_000_000, 0);
+        let p = mana_prices(
+            &l1,
+            75_000_000,
+            32,
+            25_000_000,
+            congestion_multiplier(0, 75_000_000),
+        );
         // sequencer: ceil((3e14 + 393216) / 7.5e7) = ceil(4000000.005) = 4000001
         assert_eq!(p.sequencer, 4_000_001);
         // prover: ceil(ceil(1e15 / 32) / 7.5e7) + 25e6 = ceil(31250000000000/7.5e7)
@@ -176,7 +165,13 @@ mod tests {
         // No excess: multiplier 1e9, no congestion fee.
         assert_eq!(p.protocol, 0);
         // Some excess: the congestion fee appears.
-        let q = mana_prices(&l1, 75_000_000, 32, 25_000_000, 75_000_000);
+        let q = mana_prices(
+            &l1,
+            75_000_000,
+            32,
+            25_000_000,
+            congestion_multiplier(75_000_000, 75_000_000),
+        );
         assert!(q.protocol > 0);
         assert_eq!(
             congestion_multiplier(0, 75_000_000),

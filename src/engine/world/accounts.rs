@@ -94,20 +94,24 @@ impl Accounts {
     pub fn close(&mut self, e: Epoch) -> EpochAccounts {
         let mut closed = EpochAccounts::default();
         let done = self.open.partition_point(|(epoch, _)| *epoch <= e);
-        for (epoch, mut accounts) in self.open.drain(..done) {
+        for (epoch, accounts) in self.open.drain(..done) {
             if epoch == e {
                 closed = accounts;
             } else {
-                accounts.0.clear();
-                self.spare.push(accounts);
+                keep_memory(&mut self.spare, accounts);
             }
         }
         closed
     }
 
     /// Keeps a closed epoch's accounts' memory for a later epoch.
-    pub fn recycle(&mut self, mut accounts: EpochAccounts) {
-        accounts.0.clear();
-        self.spare.push(accounts);
+    pub fn recycle(&mut self, accounts: EpochAccounts) {
+        keep_memory(&mut self.spare, accounts);
     }
+}
+
+/// Empties `accounts` into `spare`, keeping their memory.
+fn keep_memory(spare: &mut Vec<EpochAccounts>, mut accounts: EpochAccounts) {
+    accounts.0.clear();
+    spare.push(accounts);
 }

@@ -10,7 +10,7 @@ use rand_distr::Distribution;
 
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
 use crate::agents::{to_f64, tokens};
-use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices_at, next_excess};
+use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices, next_excess};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::BridgeRow;
 use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
@@ -158,7 +158,7 @@ impl Engine<'_, '_> {
             2 * target
         };
         let mut batches = self.blocks.spare.pop().unwrap_or_default();
-        self.blocks.mempool.fill_into(limit, &mut batches);
+        self.blocks.mempool.fill(limit, &mut batches);
         for b in &mut batches {
             if let Some(held) = b.pruned_from.take() {
                 self.acc
@@ -172,7 +172,7 @@ impl Engine<'_, '_> {
             blob_fee: self.blocks.blob_fee.wei(),
             fee_asset_per_eth: self.sc.fees.fee_asset_per_eth,
         };
-        let prices = mana_prices_at(
+        let prices = mana_prices(
             &l1,
             target,
             self.ed,

@@ -88,9 +88,8 @@ impl Demand {
         }
         let mana = Gamma::new(self.shape * count as f64, self.scale)
             .map(|g| g.sample(&mut self.rng))
-            .unwrap_or(0.0)
-            .round()
-            .max(count as f64) as u64;
+            .unwrap_or(0.0);
+        let mana = super::numeric::round(mana).max(count as f64) as u64;
         Some(TxBatch {
             count,
             mana,

@@ -10,12 +10,15 @@ pub mod copier;
 pub mod demand;
 pub mod kickback;
 pub mod market;
+pub mod numeric;
 pub mod prover;
 pub mod quoting;
 pub mod sequencer;
 pub mod snipe;
 pub mod strategic;
 pub mod voting;
+
+pub use numeric::to_f64;
 
 use std::collections::VecDeque;
 
@@ -34,23 +37,6 @@ pub const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
 /// An amount in tokens, for decisions and reports (never for settlement).
 pub fn tokens(units: u128) -> f64 {
     to_f64(units) / UNITS_PER_TOKEN
-}
-
-/// `v as f64` (rounded to nearest, ties to even), through the hardware's
-/// 64-bit conversion: the 128-bit one is a slow library call, and amounts
-/// are converted several times per slot. Above 64 bits, `v` is shifted to
-/// 64 bits with the bits shifted out kept as a sticky lowest bit, which
-/// rounds exactly as `v` itself would; scaling back by a power of two is
-/// exact.
-pub fn to_f64(v: u128) -> f64 {
-    let hi = (v >> 64) as u64;
-    if hi == 0 {
-        return v as u64 as f64;
-    }
-    let shift = 64 - hi.leading_zeros();
-    let sticky = u64::from(v & ((1u128 << shift) - 1) != 0);
-    let top = (v >> shift) as u64 | sticky;
-    top as f64 * f64::from_bits((1023 + u64::from(shift)) << 52)
 }
 
 /// What the chain shows of an epoch that has not settled yet.
@@ -459,31 +445,7 @@ pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
 
 #[cfg(test)]
 mod tests {
-    use super::{to_f64, underpriced_wait};
-
-    #[test]
-    fn amounts_convert_exactly_as_the_language_rounds() {
-        // Edges: powers of two, halfway cases that round to even either
-        // way, a sticky bit far below the halfway bit, and the extremes.
-        let mut cases: Vec<u128> = vec![0, 1, u64::MAX as u128, 1 << 64, (1 << 64) + 1, u128::MAX];
-        for shift in [11u32, 40, 64, 74] {
-            let half = 1u128 << (shift - 1);
-            for m in [(1u128 << 53) - 1, 1 << 53, (1 << 53) + 1, (1 << 54) - 1] {
-                let base = m << shift;
-                cases.extend([base, base + half, base + half + 1, base + half - 1]);
-            }
-        }
-        let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
-        for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            cases.push(x >> (x % 128) as u32);
-        }
-        for v in cases {
-            assert_eq!(to_f64(v).to_bits(), (v as f64).to_bits(), "{v}");
-        }
-    }
+    use super::underpriced_wait;
 
     #[test]
     fn a_fee_below_the_going_rate_waits_in_proportion() {

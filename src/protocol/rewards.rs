@@ -112,7 +112,7 @@ pub(crate) fn split_pool(
     registrations: impl Iterator<Item = (ProverId, Amount)>,
 ) -> Result<(Vec<Payout>, Amount), Overflow> {
     let mut paid: Amount = 0;
-    let mut payouts = Vec::new();
+    let mut payouts = Vec::with_capacity(registrations.size_hint().0);
     for (prover, shares) in registrations {
         let amount = mul_div(pool, shares, summed, "pool * shares / summed_shares")?;
         paid = add(paid, amount, "epoch payouts")?;

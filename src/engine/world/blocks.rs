@@ -259,6 +259,9 @@ impl Engine<'_, '_> {
 
     /// Each active bridger's bridging transactions since the last slot.
     fn bridging_arrivals(&mut self) {
+        if self.bridgers.is_empty() {
+            return;
+        }
         let dt_h = self.slot_ms as f64 / 3.6e6;
         for (i, per_hour) in self.bridgers.clone() {
             if self.provers[i as usize].phase != Phase::Active {

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand_distr::{Distribution, Exp};
 
+use crate::agents::numeric::round;
 use crate::agents::{Job, Landed, PendingProof};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::SubmissionRow;
@@ -76,7 +77,7 @@ impl L1 {
 
     /// The L1 block a transaction sent at `now` (ms) with `fee` lands in.
     fn landing_block(&mut self, now: u64, fee: f64, going: f64) -> u64 {
-        let at = now + (self.inclusion_delay(fee, going) * 1000.0).round() as u64;
+        let at = now + round(self.inclusion_delay(fee, going) * 1000.0) as u64;
         at.div_ceil(self.block_ms).max(now / self.block_ms + 1)
     }
 }
@@ -103,6 +104,9 @@ impl Engine<'_, '_> {
             l1_block: b,
         };
         self.send_l1(prover, credited, job, priority_fee_gwei, b);
+        if self.watchers.is_empty() {
+            return;
+        }
         for w in self.watchers.clone() {
             if w != prover && self.provers[w as usize].phase == Phase::Active {
                 self.call_prover(w, |s, ctx| s.on_mempool(ctx, &pending));

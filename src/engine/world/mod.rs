@@ -417,11 +417,15 @@ impl Engine<'_, '_> {
     fn drain_credits(&mut self) {
         let income = std::mem::take(&mut self.sink.sequencer_income);
         self.acc.sequencer_credit(income);
-        for (epoch, fee, earned) in std::mem::take(&mut self.sink.credited) {
+        // Taken and put back emptied, so that its memory serves every epoch.
+        let mut credited = std::mem::take(&mut self.sink.credited);
+        for &(epoch, fee, earned) in &credited {
             if let Some(info) = self.info_mut(epoch) {
                 info.fees += tokens(fee);
                 info.sequencer_income += tokens(earned);
             }
         }
+        credited.clear();
+        self.sink.credited = credited;
     }
 }

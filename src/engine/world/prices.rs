@@ -5,6 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, StandardNormal};
 
+use crate::agents::numeric::{round, to_u128};
 use crate::engine::rng::{Stream, stream};
 use crate::protocol::Epoch;
 use crate::scenario::PricePath;
@@ -103,7 +104,7 @@ impl PriceProcess {
 
     /// The price now in whole wei.
     pub fn wei(&self) -> u128 {
-        self.level().round().max(0.0) as u128
+        to_u128(round(self.level()).max(0.0))
     }
 
     /// How far spikes and jumps (and a replayed series, against its first

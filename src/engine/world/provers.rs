@@ -3,6 +3,7 @@
 //! as the agents decide them.
 
 use crate::agents::market::Tenure;
+use crate::agents::numeric::round;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::AgentRow;
@@ -288,7 +289,7 @@ impl Engine<'_, '_> {
                 self.provers[prover as usize].jobs_running += 1;
                 let id = job.id;
                 self.jobs.running.push(job);
-                let done = self.now + (seconds.max(0.0) * 1000.0).round() as u64;
+                let done = self.now + round(seconds.max(0.0) * 1000.0) as u64;
                 self.queue.push(done, Event::JobDone { prover, job: id });
             }
             ProverAction::Submit {

@@ -33,10 +33,23 @@ fn div(a: u128, b: u128) -> u128 {
     }
 }
 
-/// `ceil(a / b)`.
+/// `ceil(a / b)`, from the quotient and the remainder of one division.
 fn div_ceil(a: u128, b: u128) -> u128 {
-    let q = div(a, b);
-    if q * b < a { q + 1 } else { q }
+    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
+        (a as u64).div_ceil(b as u64) as u128
+    } else {
+        a.div_ceil(b)
+    }
+}
+
+/// `a.saturating_mul(b)`, as one widening multiplication when both fit in
+/// 64 bits (their product cannot then overflow).
+fn mul_sat(a: u128, b: u128) -> u128 {
+    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
+        u128::from(a as u64) * u128::from(b as u64)
+    } else {
+        a.saturating_mul(b)
+    }
 }
 
 /// The L1 prices in force at a block, in wei per gas, and the fee asset's
@@ -73,7 +86,7 @@ impl ManaPrices {
 
 /// `ceil(x * fee_asset_per_eth / 10^9)`: wei to fee-asset units.
 pub fn to_fee_asset(x: u128, fee_asset_per_eth: u128) -> u128 {
-    div_ceil(x.saturating_mul(fee_asset_per_eth), 1_000_000_000)
+    div_ceil(mul_sat(x, fee_asset_per_eth), 1_000_000_000)
 }
 
 /// The congestion multiplier (scaled by 10^9) for a block's excess mana.
@@ -97,21 +110,18 @@ pub fn mana_prices(
 ) -> ManaPrices {
     let target = mana_target as u128;
     let sequencer_wei = div_ceil(
-        300_000u128.saturating_mul(l1.l1_base_fee) + 3 * (1u128 << 17) * l1.blob_fee,
+        mul_sat(300_000, l1.l1_base_fee) + 3 * (1u128 << 17) * l1.blob_fee,
         target,
     );
     let prover_wei = div_ceil(
-        div_ceil(
-            1_000_000u128.saturating_mul(l1.l1_base_fee),
-            epoch_duration as u128,
-        ),
+        div_ceil(mul_sat(1_000_000, l1.l1_base_fee), epoch_duration as u128),
         target,
     )
     .saturating_add(proving_cost_per_mana);
     // Saturating: absurd prices stay absurd (and fail the books' checked
     // sums with a clear error) instead of wrapping.
     let total = sequencer_wei.saturating_add(prover_wei);
-    let protocol_wei = div(total.saturating_mul(congestion), 1_000_000_000).saturating_sub(total);
+    let protocol_wei = div(mul_sat(total, congestion), 1_000_000_000).saturating_sub(total);
     ManaPrices {
         sequencer: to_fee_asset(sequencer_wei, l1.fee_asset_per_eth),
         prover: to_fee_asset(prover_wei, l1.fee_asset_per_eth),
@@ -127,6 +137,31 @@ pub fn next_excess(parent_excess: u128, parent_used: u128, mana_target: u64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_paths_give_the_plain_arithmetic() {
+        let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x >> (x % 128) as u32
+        };
+        let edges = [0, 1, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX];
+        for i in 0..50_000 {
+            let (a, b) = if i < 25 {
+                (edges[i % 5], edges[i / 5])
+            } else {
+                (next(), next())
+            };
+            assert_eq!(mul_sat(a, b), a.saturating_mul(b), "{a} * {b}");
+            if b > 0 {
+                let q = a / b;
+                assert_eq!(div_ceil(a, b), q + u128::from(q * b < a), "{a} / {b}");
+                assert_eq!(div(a, b), q);
+            }
+        }
+    }
 
     #[test]
     fn fake_exponential_matches_eip_4844() {

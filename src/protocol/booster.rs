@@ -89,12 +89,20 @@ impl Quadratic {
         if value >= self.max_score {
             return Ok(self.k as Amount);
         }
-        let t = (self.max_score - value) as Amount;
-        let rhs = mul(
-            mul(self.a as Amount, t, "booster curve a*t*t")?,
-            t,
-            "booster curve a*t*t",
-        )? / 10_000_000_000;
+        let t = self.max_score - value;
+        // In 64 bits when `a*t*t` fits (the deployed and AZIP-5 constants
+        // always do), which is the same integer as in 128.
+        let rhs = match self.a.checked_mul(t).and_then(|at| at.checked_mul(t)) {
+            Some(att) => (att / 10_000_000_000) as Amount,
+            None => {
+                let t = t as Amount;
+                mul(
+                    mul(self.a as Amount, t, "booster curve a*t*t")?,
+                    t,
+                    "booster curve a*t*t",
+                )? / 10_000_000_000
+            }
+        };
         let k = self.k as Amount;
         Ok(if rhs > k {
             self.minimum as Amount

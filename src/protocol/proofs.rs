@@ -1,7 +1,5 @@
 //! Proof acceptance, registrations and supersession (docs/model.md section 2).
 
-use std::collections::BTreeMap;
-
 use super::{Amount, Epoch, ProverId};
 
 /// Why a submission was rejected; checked in this order.
@@ -120,7 +118,9 @@ pub(crate) struct EpochBook {
     pub epoch: Epoch,
     pub longest: u64,
     pub pool: Amount,
-    pub lengths: BTreeMap<u64, LengthBook>,
+    /// The registrations at each length, by ascending length: a short
+    /// list (an epoch's proofs come at a few lengths), cheaper than a tree.
+    lengths: Vec<(u64, LengthBook)>,
 }
 
 impl EpochBook {
@@ -129,19 +129,35 @@ impl EpochBook {
             epoch,
             longest: 0,
             pool: 0,
-            lengths: BTreeMap::new(),
+            lengths: Vec::new(),
         }
     }
 
-    pub fn registration(&self, length: u64, prover: ProverId) -> Option<Registration> {
+    /// The registrations at `length`, if any.
+    fn at(&self, length: u64) -> Option<&LengthBook> {
         self.lengths
-            .get(&length)
+            .iter()
+            .find(|(l, _)| *l == length)
+            .map(|(_, book)| book)
+    }
+
+    /// The registrations at `length`, created empty if there are none.
+    pub fn at_mut(&mut self, length: u64) -> &mut LengthBook {
+        let i = self.lengths.partition_point(|(l, _)| *l < length);
+        if self.lengths.get(i).is_none_or(|(l, _)| *l != length) {
+            self.lengths.insert(i, (length, LengthBook::default()));
+        }
+        &mut self.lengths[i].1
+    }
+
+    pub fn registration(&self, length: u64, prover: ProverId) -> Option<Registration> {
+        self.at(length)
             .and_then(|l| l.by_prover.get(&prover))
             .copied()
     }
 
     /// The registrations at the longest length: the only ones paid.
     pub fn longest_book(&self) -> Option<&LengthBook> {
-        self.lengths.get(&self.longest)
+        self.at(self.longest)
     }
 }

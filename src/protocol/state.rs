@@ -408,7 +408,7 @@ impl Protocol {
         self.chain.prove_to(end);
         self.store_record(prover, record);
         let book = self.epoch_book(epoch);
-        let lb = book.lengths.entry(length).or_default();
+        let lb = book.at_mut(length);
         let old_shares = existing.map_or(0, |r| r.shares);
         lb.summed = add(lb.summed - old_shares, shares, "summed shares")?;
         lb.by_prover.insert(prover, Registration { shares, full });

@@ -97,11 +97,7 @@ impl Engine<'_, '_> {
         self.newcomer_stats(e, &payouts);
         // Provers in the market, and any other with an account for the
         // epoch (one that left since), in id order.
-        let mut who: Vec<u32> = self.live.clone();
-        who.extend(accounts.iter().map(|(i, _)| i));
-        who.sort_unstable();
-        who.dedup();
-        for i in who {
+        for i in union_ascending(&self.live, accounts.iter().map(|(i, _)| i)) {
             let mut acct = accounts.get(i).unwrap_or_default();
             let agent = &self.provers[i as usize];
             // It proved if it spent on proving or submitted, before the
@@ -200,5 +196,36 @@ impl Engine<'_, '_> {
             self.acc
                 .newcomer_epoch(&group.name, group.start_epoch, e, shares, rewards);
         }
+    }
+}
+
+/// The ids in `a` or in `b`, both ascending, once each and ascending (a
+/// merge: the lists are already in order).
+fn union_ascending(a: &[u32], b: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len());
+    let mut a = a.iter().copied().peekable();
+    for x in b {
+        while let Some(y) = a.next_if(|&y| y < x) {
+            out.push(y);
+        }
+        a.next_if_eq(&x);
+        out.push(x);
+    }
+    out.extend(a);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::union_ascending;
+
+    #[test]
+    fn the_union_of_two_ascending_lists_is_ascending_without_repeats() {
+        let merged = |a: &[u32], b: &[u32]| union_ascending(a, b.iter().copied());
+        assert_eq!(merged(&[1, 3, 5], &[2, 3, 6, 7]), vec![1, 2, 3, 5, 6, 7]);
+        assert_eq!(merged(&[], &[4, 9]), vec![4, 9]);
+        assert_eq!(merged(&[4, 9], &[]), vec![4, 9]);
+        assert_eq!(merged(&[0, 1, 2], &[0, 1, 2]), vec![0, 1, 2]);
+        assert_eq!(merged(&[8], &[1, 2, 3]), vec![1, 2, 3, 8]);
     }
 }

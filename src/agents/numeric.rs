@@ -10,6 +10,10 @@
 /// rounds exactly as `v` itself would; scaling back by a power of two is
 /// exact.
 pub fn to_f64(v: u128) -> f64 {
+    // Below 2^63 the signed conversion is one instruction, and exact alike.
+    if v >> 63 == 0 {
+        return v as i64 as f64;
+    }
     let hi = (v >> 64) as u64;
     if hi == 0 {
         return v as u64 as f64;

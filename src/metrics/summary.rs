@@ -233,6 +233,9 @@ pub struct SummaryAcc {
     /// cartel's name.
     cartels: BTreeMap<u32, String>,
     strategies: BTreeMap<&'static str, StrategySummary>,
+    /// Submissions (accepted, rejected) by strategy: a short list, since a
+    /// run has a few strategies and every submission counts here.
+    submitted: Vec<(&'static str, u64, u64)>,
     sequencer_income: f64,
     /// (latency, self-proved) of each proven bridging transaction.
     bridges: Vec<(f64, bool)>,
@@ -311,11 +314,18 @@ impl SummaryAcc {
 
     /// A submission by a prover of `strategy` landed.
     pub fn submission(&mut self, strategy: &'static str, accepted: bool) {
-        let s = self.strategies.entry(strategy).or_default();
+        let i = match self.submitted.iter().position(|(k, ..)| *k == strategy) {
+            Some(i) => i,
+            None => {
+                self.submitted.push((strategy, 0, 0));
+                self.submitted.len() - 1
+            }
+        };
+        let s = &mut self.submitted[i];
         if accepted {
-            s.accepted += 1;
+            s.1 += 1;
         } else {
-            s.rejected += 1;
+            s.2 += 1;
         }
     }
 
@@ -428,6 +438,11 @@ impl SummaryAcc {
         let (hhi, top1) = concentration(&by, |i, _| i as u32);
         let (hhi_owner, top1_owner) = concentration(&by, |_, p| p.owner);
         let owners = owners(&by, &self.cartels, all_units);
+        for &(strategy, accepted, rejected) in &self.submitted {
+            let s = self.strategies.entry(strategy).or_default();
+            s.accepted += accepted;
+            s.rejected += rejected;
+        }
         for p in &by {
             let s = self.strategies.entry(p.strategy).or_default();
             s.provers += 1;

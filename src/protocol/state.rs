@@ -388,11 +388,12 @@ impl Protocol {
                 _ => true,
             };
         let score_on = self.booster.config().score_on;
-        let existing = self
-            .epochs
-            .iter()
-            .find(|b| b.epoch == epoch)
-            .and_then(|b| b.registration(length, prover));
+        // Where the epoch's book is, or would go (books are by epoch).
+        let pos = self.epochs.partition_point(|b| b.epoch < epoch);
+        let has_book = self.epochs.get(pos).is_some_and(|b| b.epoch == epoch);
+        let existing = has_book
+            .then(|| self.epochs[pos].registration(length, prover))
+            .flatten();
         let upgrade = match existing {
             None => false,
             Some(old) if score_on == ScoreOn::FullEpoch && !old.full && full => true,
@@ -407,14 +408,17 @@ impl Protocol {
         let (shares, record) = self.booster.score(self.record(prover), current, bump)?;
         self.chain.prove_to(end);
         self.store_record(prover, record);
-        let book = self.epoch_book(epoch);
+        if !has_book {
+            self.epochs.insert(pos, EpochBook::new(epoch));
+        }
+        let book = &mut self.epochs[pos];
         let lb = book.at_mut(length);
         let old_shares = existing.map_or(0, |r| r.shares);
         lb.summed = add(lb.summed - old_shares, shares, "summed shares")?;
         lb.by_prover.insert(prover, Registration { shares, full });
         let added = length.saturating_sub(book.longest);
         if added > 0 {
-            self.credit(epoch, first, length, obs)?;
+            self.credit(pos, first, length, obs)?;
         }
         Ok(SubmissionOutcome::Accepted(Accepted {
             epoch,
@@ -426,26 +430,17 @@ impl Protocol {
         }))
     }
 
-    /// The book of epoch `e`, created if this is its first accepted
-    /// submission.
-    fn epoch_book(&mut self, epoch: Epoch) -> &mut EpochBook {
-        let pos = self.epochs.partition_point(|b| b.epoch < epoch);
-        if self.epochs.get(pos).is_none_or(|b| b.epoch != epoch) {
-            self.epochs.insert(pos, EpochBook::new(epoch));
-        }
-        &mut self.epochs[pos]
-    }
-
-    /// Credits the blocks `first + longest ..= first + length - 1` of epoch
-    /// `epoch` and sets its longest length to `length`.
+    /// Credits the blocks `first + longest ..= first + length - 1` of the
+    /// epoch whose book is at `pos` and sets its longest length to
+    /// `length`.
     fn credit(
         &mut self,
-        epoch: Epoch,
+        pos: usize,
         first: BlockNumber,
         length: u64,
         obs: &mut impl Observer,
     ) -> Result<(), ProtocolError> {
-        let pos = self.epochs.partition_point(|b| b.epoch < epoch);
+        let epoch = self.epochs[pos].epoch;
         let longest = self.epochs[pos].longest;
         let added = length - longest;
         let p = self.params;

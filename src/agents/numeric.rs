@@ -33,7 +33,8 @@ const WHOLE: f64 = 4_503_599_627_370_496.0;
 /// `x` is its own rounding. The sign of a zero is kept, as `round` keeps
 /// it.
 pub fn round(x: f64) -> f64 {
-    if !(x.abs() < WHOLE) {
+    // NaN fails the comparison too, and is returned as it is.
+    if x.abs() >= WHOLE || x.is_nan() {
         return x;
     }
     let t = x as i64 as f64;

@@ -155,8 +155,7 @@ mod tests {
                 (next(), next())
             };
             assert_eq!(mul_sat(a, b), a.saturating_mul(b), "{a} * {b}");
-            if b > 0 {
-                let q = a / b;
+            if let Some(q) = a.checked_div(b) {
                 assert_eq!(div_ceil(a, b), q + u128::from(q * b < a), "{a} / {b}");
                 assert_eq!(div(a, b), q);
             }

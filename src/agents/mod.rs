@@ -177,6 +177,9 @@ pub struct View<'a> {
     pub demands: &'a std::collections::BTreeMap<ProverId, crate::protocol::Amount>,
     /// The priority fee L1 builders expect now, gwei per gas.
     pub going_priority_gwei: f64,
+    /// Tokens per wei of ETH: [`tokens_per_wei`] of the scenario's
+    /// exchange rate, which is fixed for the run.
+    pub wei_to_tokens: f64,
 }
 
 impl View<'_> {
@@ -226,7 +229,7 @@ impl View<'_> {
 
     /// Tokens per wei of ETH.
     pub fn gas_wei_to_tokens(&self) -> f64 {
-        tokens_per_wei(self.scenario.fees.fee_asset_per_eth)
+        self.wei_to_tokens
     }
 }
 

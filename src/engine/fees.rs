@@ -44,7 +44,7 @@ fn div_ceil(a: u128, b: u128) -> u128 {
 
 /// `a.saturating_mul(b)`, as one widening multiplication when both fit in
 /// 64 bits (their product cannot then overflow).
-fn mul_sat(a: u128, b: u128) -> u128 {
+pub fn mul_sat(a: u128, b: u128) -> u128 {
     if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
         u128::from(a as u64) * u128::from(b as u64)
     } else {

@@ -10,7 +10,7 @@ use rand_distr::Distribution;
 
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
 use crate::agents::{to_f64, tokens};
-use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices, next_excess};
+use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices, mul_sat, next_excess};
 use crate::engine::rng::{Stream, stream};
 use crate::metrics::BridgeRow;
 use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
@@ -52,6 +52,8 @@ pub(super) struct BlockBuilder {
     /// What the prices of this slot make of gas and of the priority fee
     /// (prices move only at a slot's start, and agents ask many times).
     now: SlotPrices,
+    /// Tokens per wei of ETH, at the run's fixed exchange rate.
+    wei_to_tokens: f64,
 }
 
 /// Gas and priority fee at the current slot's prices.
@@ -62,10 +64,9 @@ struct SlotPrices {
 }
 
 impl SlotPrices {
-    fn of(base_fee: &PriceProcess, sc: &Scenario) -> SlotPrices {
+    fn of(base_fee: &PriceProcess, sc: &Scenario, wei_to_tokens: f64) -> SlotPrices {
         SlotPrices {
-            gas_price_tokens: base_fee.level()
-                * crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth),
+            gas_price_tokens: base_fee.level() * wei_to_tokens,
             going_priority_gwei: sc.l1.going_priority_fee_gwei * base_fee.stress(),
         }
     }
@@ -75,8 +76,10 @@ impl BlockBuilder {
     pub fn new(sc: &Scenario) -> BlockBuilder {
         let slot_ms = sc.chain.slot_duration * 1000;
         let base_fee = PriceProcess::new(&sc.fees.l1_base_fee, sc.seed, 0, slot_ms);
+        let wei_to_tokens = crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth);
         BlockBuilder {
-            now: SlotPrices::of(&base_fee, sc),
+            now: SlotPrices::of(&base_fee, sc, wei_to_tokens),
+            wei_to_tokens,
             demand: Demand::new(
                 sc.demand.tps,
                 sc.demand.mana_mean,
@@ -102,7 +105,12 @@ impl BlockBuilder {
             .step(&sc.fees.l1_base_fee, now, epoch, &mut self.fee_rng);
         self.blob_fee
             .step(&sc.fees.blob_fee, now, epoch, &mut self.fee_rng);
-        self.now = SlotPrices::of(&self.base_fee, sc);
+        self.now = SlotPrices::of(&self.base_fee, sc, self.wei_to_tokens);
+    }
+
+    /// Tokens per wei of ETH.
+    pub fn wei_to_tokens(&self) -> f64 {
+        self.wei_to_tokens
     }
 
     /// What one unit of L1 gas costs now, in tokens.
@@ -179,7 +187,7 @@ impl Engine<'_, '_> {
             self.protocol.params().proving_cost_per_mana,
             congestion,
         );
-        let fee = prices.total().saturating_mul(mana as Amount);
+        let fee = mul_sat(prices.total(), mana as Amount);
         let input = BlockInput {
             slot,
             proposer: SequencerId(proposer as u32),
@@ -204,7 +212,7 @@ impl Engine<'_, '_> {
         }
         let bps = self.protocol.params().sequencer_bps as f64 / 10_000.0;
         let pool_part =
-            tokens(minted) * (1.0 - bps) + tokens(prices.prover.saturating_mul(mana as Amount));
+            tokens(minted) * (1.0 - bps) + tokens(mul_sat(prices.prover, mana as Amount));
         // What users pay for the L1 gas of proof submission: the prover
         // price less the governed proving cost.
         let gas_per_mana = prices
@@ -214,7 +222,7 @@ impl Engine<'_, '_> {
                 self.sc.fees.fee_asset_per_eth,
             ));
         self.acc
-            .users_proof_gas(tokens(gas_per_mana.saturating_mul(mana as Amount)));
+            .users_proof_gas(tokens(mul_sat(gas_per_mana, mana as Amount)));
         if let Some(info) = self.epochs.back_mut()
             && info.epoch == epoch
         {
@@ -229,7 +237,7 @@ impl Engine<'_, '_> {
             info.pool_estimate += pool_part;
             info.minted_estimate += minted;
             info.value += tokens(minted)
-                + tokens(fee.saturating_sub(prices.protocol.saturating_mul(mana as Amount)));
+                + tokens(fee.saturating_sub(mul_sat(prices.protocol, mana as Amount)));
         }
         if let Some(trace) = &mut self.trace {
             trace.block(&self.sequencers.all[proposer].name, &input);

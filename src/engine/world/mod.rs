@@ -142,6 +142,8 @@ pub(super) struct Engine<'s, 'r> {
     l1: L1,
     governance: Governance,
     slot: Slot,
+    /// The epoch of `slot`.
+    epoch: Epoch,
     now: Time,
     trace: Option<TraceWriter>,
     max_held: usize,
@@ -222,6 +224,7 @@ pub fn run(
         l1: L1::new(sc),
         governance: Governance::new(sc),
         slot: 0,
+        epoch: 0,
         now: 0,
         trace: opts.trace.then(TraceWriter::default),
         max_held: 0,
@@ -331,7 +334,7 @@ impl Engine<'_, '_> {
         View {
             now: self.now,
             slot: self.slot,
-            epoch: self.slot / self.ed,
+            epoch: self.epoch,
             protocol: &self.protocol,
             scenario: self.sc,
             epochs: &self.epochs,
@@ -342,6 +345,7 @@ impl Engine<'_, '_> {
             pending_payloads: self.governance.pending(),
             demands: &self.demands,
             going_priority_gwei: self.blocks.going_priority_gwei(),
+            wei_to_tokens: self.blocks.wei_to_tokens(),
         }
     }
 
@@ -353,6 +357,7 @@ impl Engine<'_, '_> {
     fn slot_start(&mut self, slot: Slot) -> Result<(), EngineError> {
         self.slot = slot;
         let epoch = slot / self.ed;
+        self.epoch = epoch;
         self.blocks.step_prices(self.sc, self.now, epoch);
         if self.bonded.is_some() {
             self.bonded_slot_start(slot)?;

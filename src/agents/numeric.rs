@@ -4,24 +4,20 @@
 //! gives (the tests check this), so results do not depend on which is used.
 
 /// `v as f64` (rounded to nearest, ties to even), through the hardware's
-/// 64-bit conversion: the 128-bit one is a slow library call, and amounts
-/// are converted several times per slot. Above 64 bits, `v` is shifted to
-/// 64 bits with the bits shifted out kept as a sticky lowest bit, which
-/// rounds exactly as `v` itself would; scaling back by a power of two is
-/// exact.
+/// signed 64-bit conversion, one instruction: the 128-bit one is a slow
+/// library call, and amounts are converted many times per slot. From 2^63
+/// on, `v` is shifted down to 63 bits with the bits shifted out kept as a
+/// sticky lowest bit (63 bits are more than a double's 53 and the rounding
+/// bit), which rounds exactly as `v` itself would; scaling back by a power
+/// of two is exact.
 pub fn to_f64(v: u128) -> f64 {
-    // Below 2^63 the signed conversion is one instruction, and exact alike.
     if v >> 63 == 0 {
         return v as i64 as f64;
     }
-    let hi = (v >> 64) as u64;
-    if hi == 0 {
-        return v as u64 as f64;
-    }
-    let shift = 64 - hi.leading_zeros();
+    let shift = 65 - v.leading_zeros();
     let sticky = u64::from(v & ((1u128 << shift) - 1) != 0);
     let top = (v >> shift) as u64 | sticky;
-    top as f64 * f64::from_bits((1023 + u64::from(shift)) << 52)
+    top as i64 as f64 * f64::from_bits((1023 + u64::from(shift)) << 52)
 }
 
 /// 2^52: from here on every `f64` is a whole number.

@@ -28,8 +28,9 @@ impl Engine<'_, '_> {
         };
         let end_time = (e + 1) * self.ed * self.slot_ms;
         let latency = |t: Option<Time>| t.map(|t| (t as f64 - end_time as f64) / 1000.0);
-        let (pool, dust, longest, payouts) = match settlement.as_ref() {
-            Some(s) => (s.pool, s.dust, s.longest, s.payouts.clone()),
+        let settled = settlement.is_some();
+        let (pool, dust, longest, payouts) = match settlement {
+            Some(s) => (s.pool, s.dust, s.longest, s.payouts),
             None => (0, 0, 0, Vec::new()),
         };
         // What its proofs cost against the cheapest single full proof an
@@ -71,7 +72,7 @@ impl Engine<'_, '_> {
             active_provers: self.active as u64,
             first_proof_latency_s: latency(info.first_proof),
             full_proof_latency_s: latency(info.full_proof),
-            settled: settlement.is_some(),
+            settled,
             checkpoint_reward: tokens(self.protocol.params().checkpoint_reward),
             sequencer_bps: self.protocol.params().sequencer_bps,
             proving_cost,
@@ -81,16 +82,17 @@ impl Engine<'_, '_> {
         };
         self.acc.epoch(&row);
         self.recorder.epoch(row);
-        let summed: f64 = payouts.iter().map(|p| to_f64(p.shares)).sum();
+        let paid_provers: Vec<_> = payouts
+            .iter()
+            .map(|p| (p.prover, to_f64(p.shares)))
+            .collect();
+        let summed: f64 = paid_provers.iter().map(|&(_, s)| s).sum();
         self.market.push(SettledEpoch {
             epoch: e,
             pool: tokens(pool),
             summed_shares: summed,
             paid: payouts.len() as u32,
-            paid_provers: payouts
-                .iter()
-                .map(|p| (p.prover, to_f64(p.shares)))
-                .collect(),
+            paid_provers,
             shares_by_id: Vec::new(),
             full_latency_s: latency(info.full_proof),
         });

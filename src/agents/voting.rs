@@ -20,6 +20,11 @@ pub trait VotingPolicy: Send {
     fn name(&self) -> &'static str;
     /// The payload it signals for now, if any.
     fn signal(&mut self, view: &View<'_>) -> Option<Payload>;
+    /// Whether it ever signals: one that never does is not asked every
+    /// slot (asking costs a view and a call, and changes nothing).
+    fn ever_signals(&self) -> bool {
+        true
+    }
 }
 
 /// The policy a group's parameters describe.
@@ -95,6 +100,9 @@ impl VotingPolicy for Static {
     }
     fn signal(&mut self, _view: &View<'_>) -> Option<Payload> {
         None
+    }
+    fn ever_signals(&self) -> bool {
+        false
     }
 }
 

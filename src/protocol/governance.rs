@@ -65,12 +65,20 @@ impl Rounds {
 
     /// Closes every round before the one `slot` belongs to; returns the
     /// results of rounds that had signals.
+    #[inline]
     pub fn advance(&mut self, slot: u64) -> Option<RoundResult> {
-        // Most slots fall in the current round: known without a division.
+        // Most slots fall in the current round: known without a division,
+        // and inlined, so that the caller sees the `None` at once.
         let start = self.round * self.round_size;
         if slot.checked_sub(start).is_some_and(|d| d < self.round_size) {
             return None;
         }
+        self.close_rounds(slot)
+    }
+
+    /// `advance` for a slot outside the current round.
+    #[inline(never)]
+    fn close_rounds(&mut self, slot: u64) -> Option<RoundResult> {
         let now = self.round_of(slot);
         if now == self.round {
             return None;

@@ -53,6 +53,9 @@ impl Governance {
 impl Engine<'_, '_> {
     /// The proposer's voting policy signals for a payload, if it wants one.
     pub(super) fn signal(&mut self, proposer: usize) {
+        if !self.sequencers.all[proposer].policy.ever_signals() {
+            return;
+        }
         let mut policy: Box<dyn VotingPolicy> =
             std::mem::replace(&mut self.sequencers.all[proposer].policy, Box::new(Static));
         let payload = policy.signal(&self.view());

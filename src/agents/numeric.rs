@@ -52,20 +52,21 @@ pub fn to_u128(x: f64) -> u128 {
     }
 }
 
+/// A fixed xorshift stream of 128-bit values, for tests' random cases.
+#[cfg(test)]
+pub(crate) fn xorshift(n: usize) -> impl Iterator<Item = u128> {
+    let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
+    (0..n).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{round, to_f64, to_u128};
-
-    /// A xorshift stream of 128-bit values for the random cases.
-    fn xorshift(n: usize) -> impl Iterator<Item = u128> {
-        let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
-        (0..n).map(move |_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        })
-    }
+    use super::{round, to_f64, to_u128, xorshift};
 
     #[test]
     fn amounts_convert_exactly_as_the_language_rounds() {

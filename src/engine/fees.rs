@@ -23,32 +23,34 @@ pub fn fake_exponential(factor: u128, numerator: u128, denominator: u128) -> u12
     div(output, denominator)
 }
 
-/// `a / b`, through 64-bit division when both fit (128-bit division is a
-/// slow library call, and this runs for every block).
+/// Both operands as `u64`, if both fit: the fast paths below work on
+/// them (128-bit division is a slow library call, and 64-bit operands
+/// multiply in one widening instruction), and give the same integers.
+fn narrow(a: u128, b: u128) -> Option<(u64, u64)> {
+    Some((u64::try_from(a).ok()?, u64::try_from(b).ok()?))
+}
+
+/// `a / b` (this runs for every block).
 fn div(a: u128, b: u128) -> u128 {
-    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
-        (a as u64 / b as u64) as u128
-    } else {
-        a / b
+    match narrow(a, b) {
+        Some((a, b)) => u128::from(a / b),
+        None => a / b,
     }
 }
 
 /// `ceil(a / b)`, from the quotient and the remainder of one division.
 fn div_ceil(a: u128, b: u128) -> u128 {
-    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
-        (a as u64).div_ceil(b as u64) as u128
-    } else {
-        a.div_ceil(b)
+    match narrow(a, b) {
+        Some((a, b)) => u128::from(a.div_ceil(b)),
+        None => a.div_ceil(b),
     }
 }
 
-/// `a.saturating_mul(b)`, as one widening multiplication when both fit in
-/// 64 bits (their product cannot then overflow).
+/// `a.saturating_mul(b)` (two 64-bit operands cannot overflow it).
 pub fn mul_sat(a: u128, b: u128) -> u128 {
-    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
-        u128::from(a as u64) * u128::from(b as u64)
-    } else {
-        a.saturating_mul(b)
+    match narrow(a, b) {
+        Some((a, b)) => u128::from(a) * u128::from(b),
+        None => a.saturating_mul(b),
     }
 }
 
@@ -140,19 +142,16 @@ mod tests {
 
     #[test]
     fn fast_paths_give_the_plain_arithmetic() {
-        let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x >> (x % 128) as u32
-        };
+        let mut random = crate::agents::numeric::xorshift(100_000).map(|x| x >> (x % 128) as u32);
         let edges = [0, 1, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX];
         for i in 0..50_000 {
             let (a, b) = if i < 25 {
                 (edges[i % 5], edges[i / 5])
             } else {
-                (next(), next())
+                (
+                    random.next().expect("enough"),
+                    random.next().expect("enough"),
+                )
             };
             assert_eq!(mul_sat(a, b), a.saturating_mul(b), "{a} * {b}");
             if let Some(q) = a.checked_div(b) {

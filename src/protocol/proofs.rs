@@ -133,20 +133,22 @@ impl EpochBook {
         }
     }
 
+    /// Where `length` is in the list (`Err`: where it would go).
+    fn find(&self, length: u64) -> Result<usize, usize> {
+        self.lengths.binary_search_by_key(&length, |(l, _)| *l)
+    }
+
     /// The registrations at `length`, if any.
     fn at(&self, length: u64) -> Option<&LengthBook> {
-        self.lengths
-            .iter()
-            .find(|(l, _)| *l == length)
-            .map(|(_, book)| book)
+        self.find(length).ok().map(|i| &self.lengths[i].1)
     }
 
     /// The registrations at `length`, created empty if there are none.
     pub fn at_mut(&mut self, length: u64) -> &mut LengthBook {
-        let i = self.lengths.partition_point(|(l, _)| *l < length);
-        if self.lengths.get(i).is_none_or(|(l, _)| *l != length) {
+        let i = self.find(length).unwrap_or_else(|i| {
             self.lengths.insert(i, (length, LengthBook::default()));
-        }
+            i
+        });
         &mut self.lengths[i].1
     }
 

@@ -175,7 +175,7 @@ impl Engine<'_, '_> {
                 a.name.clone(),
                 a.group_name.clone(),
                 a.strategy_name,
-                self.slot / self.ed,
+                self.epoch,
                 &a.values,
             );
             self.recorder.agent(row);

@@ -505,11 +505,11 @@ fn the_fixed_cost_is_paid_once_per_epoch_proved() {
     let mut gas: std::collections::BTreeMap<(proversim::metrics::name::Name, u64), f64> =
         Default::default();
     for s in &rec.submissions {
-        *gas.entry((s.prover.clone(), s.epoch)).or_default() += s.gas_cost;
+        *gas.entry((s.prover, s.epoch)).or_default() += s.gas_cost;
     }
     let mut checked = 0;
     for p in rec.provers.iter().filter(|p| p.submissions > 1) {
-        let g = gas[&(p.prover.clone(), p.epoch)];
+        let g = gas[&(p.prover, p.epoch)];
         assert!(
             (p.cost - g - 7.0).abs() < 1e-9,
             "{} epoch {}: {} - {g}",

@@ -321,12 +321,12 @@ impl Engine<'_, '_> {
                 let prover = &self.provers[by as usize];
                 self.recorder.bridge(BridgeRow {
                     id: tag.id,
-                    bridger: self.provers[tag.bridger as usize].name.clone(),
+                    bridger: self.provers[tag.bridger as usize].name,
                     submitted_s: self.secs(tag.submitted),
                     block,
                     proven_s: self.secs(self.now),
                     latency_s: latency,
-                    proved_by: prover.name.clone(),
+                    proved_by: prover.name,
                     proved_by_strategy: prover.strategy_name,
                     self_proved,
                 });

@@ -140,7 +140,7 @@ impl Engine<'_, '_> {
                     bond,
                     prune,
                 } => {
-                    let name = self.provers[prover.0 as usize].name.clone();
+                    let name = self.provers[prover.0 as usize].name;
                     self.acc.slashed(tokens(bond));
                     // A loss in the prover's books of that epoch (or of the
                     // oldest still open, if its window closed first).
@@ -185,7 +185,7 @@ impl Engine<'_, '_> {
             b.payouts.push(payout);
             if kickback > 0.0 {
                 self.acc.kickback(kickback);
-                let name = self.provers[prover as usize].name.clone();
+                let name = self.provers[prover as usize].name;
                 self.event(
                     "kickback",
                     name,
@@ -300,7 +300,7 @@ impl Engine<'_, '_> {
             return Ok(());
         }
         let seq_name = self.sequencers.all[proposer].name.clone();
-        let prover_name = self.provers[chosen.prover as usize].name.clone();
+        let prover_name = self.provers[chosen.prover as usize].name;
         self.event(
             "quote_accepted",
             prover_name,
@@ -353,7 +353,7 @@ impl Engine<'_, '_> {
             })?;
             return Ok(());
         }
-        let (have, name) = (*funds, self.provers[prover as usize].name.clone());
+        let (have, name) = (*funds, self.provers[prover as usize].name);
         self.leave(prover);
         self.event(
             "exit",

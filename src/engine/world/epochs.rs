@@ -129,9 +129,9 @@ impl Engine<'_, '_> {
             if self.recorder.keeps_rows() {
                 let row = ProverRow {
                     epoch: e,
-                    prover: agent.name.clone(),
-                    group: agent.group_name.clone(),
-                    owner: agent.owner_name.clone(),
+                    prover: agent.name,
+                    group: agent.group_name,
+                    owner: agent.owner_name,
                     strategy: agent.strategy_name,
                     submissions: acct.submissions,
                     shares: pay.map_or(0.0, |p| to_f64(p.shares)),

@@ -252,9 +252,9 @@ impl Engine<'_, '_> {
         let mut row = SubmissionRow {
             time_s: self.secs(self.now),
             slot: self.slot,
-            prover: agent.name.clone(),
+            prover: agent.name,
             strategy: agent.strategy_name,
-            credited: self.provers[tx.credited as usize].name.clone(),
+            credited: self.provers[tx.credited as usize].name,
             epoch: tx.job.epoch,
             end: tx.job.end,
             gas_cost: tx.gas_cost,

@@ -149,11 +149,7 @@ impl Engine<'_, '_> {
         let cartel = strategy.cartel();
         self.provers.push(ProverAgent {
             id: ProverId(id),
-            owner_name: if cartel {
-                group_name.clone()
-            } else {
-                name.clone()
-            },
+            owner_name: if cartel { group_name } else { name },
             name,
             group_name,
             group,
@@ -171,13 +167,7 @@ impl Engine<'_, '_> {
         });
         if self.recorder.keeps_rows() {
             let a = &self.provers[id as usize];
-            let row = AgentRow::new(
-                a.name.clone(),
-                a.group_name.clone(),
-                a.strategy_name,
-                self.epoch,
-                &a.values,
-            );
+            let row = AgentRow::new(a.name, a.group_name, a.strategy_name, self.epoch, &a.values);
             self.recorder.agent(row);
         }
         self.live.push(id);
@@ -354,7 +344,7 @@ impl Engine<'_, '_> {
                             &agent.tenure,
                         ) =>
                 {
-                    let (name, losses) = (agent.name.clone(), agent.tenure.losses);
+                    let (name, losses) = (agent.name, agent.tenure.losses);
                     self.leave(i);
                     self.event(
                         "exit",
@@ -364,7 +354,7 @@ impl Engine<'_, '_> {
                     );
                 }
                 Phase::Entering(at) if at <= epoch => {
-                    let name = agent.name.clone();
+                    let name = agent.name;
                     self.set_phase(i, Phase::Active);
                     self.event("entry", name, 1.0, format!("active from epoch {epoch}"));
                     if self.bonded.is_some() {
@@ -402,7 +392,7 @@ impl Engine<'_, '_> {
             let next = self.draw_entrant(g);
             let values = std::mem::replace(&mut self.entrants[g], next);
             let id = self.spawn_prover(g, Phase::Entering(at), Some(values));
-            let name = self.provers[id as usize].name.clone();
+            let name = self.provers[id as usize].name;
             self.event(
                 "decide_entry",
                 name,

@@ -8,8 +8,15 @@ use crate::metrics::name::Name;
 
 /// A type a [`crate::table!`] row may hold.
 pub trait ColumnValue: Sized {
-    /// The column of `values`, named `name`.
-    fn column(name: &str, values: Vec<Self>) -> Column;
+    /// The column of `values`, named `name` (taking their memory where
+    /// polars can).
+    fn column(name: &str, values: Vec<Self>) -> Column {
+        Self::column_of(name, &values)
+    }
+
+    /// The column of a copy of `values`, named `name` (so that their
+    /// buffer can be filled again).
+    fn column_of(name: &str, values: &[Self]) -> Column;
 }
 
 /// Types polars takes as they are.
@@ -17,6 +24,10 @@ macro_rules! native_columns {
     ($($ty:ty),*) => {$(
         impl ColumnValue for $ty {
             fn column(name: &str, values: Vec<Self>) -> Column {
+                Column::new(name.into(), values)
+            }
+
+            fn column_of(name: &str, values: &[Self]) -> Column {
                 Column::new(name.into(), values)
             }
         }
@@ -31,13 +42,13 @@ fn text_column<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column 
 }
 
 impl ColumnValue for Name {
-    fn column(name: &str, values: Vec<Self>) -> Column {
+    fn column_of(name: &str, values: &[Self]) -> Column {
         text_column(name, values.iter().map(Name::as_str))
     }
 }
 
 impl ColumnValue for &'static str {
-    fn column(name: &str, values: Vec<Self>) -> Column {
+    fn column_of(name: &str, values: &[Self]) -> Column {
         text_column(name, values.iter().copied())
     }
 }
@@ -46,7 +57,7 @@ impl ColumnValue for &'static str {
 /// so they are written as decimal strings (the Python package and the
 /// notebooks parse them back exactly).
 impl ColumnValue for u128 {
-    fn column(name: &str, values: Vec<Self>) -> Column {
+    fn column_of(name: &str, values: &[Self]) -> Column {
         use std::fmt::Write;
         let mut builder = StringChunkedBuilder::new(name.into(), values.len());
         let mut text = String::new();

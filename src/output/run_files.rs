@@ -5,6 +5,7 @@
 //! previous outputs whole.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::metrics::rows::{
     AgentColumns, BridgeColumns, EpochColumns, EventColumns, ProverColumns, SubmissionColumns,
@@ -18,21 +19,59 @@ use super::tables::{OutputError, ROW_GROUP, TableFile, write_atomic};
 /// Streams a run's rows to its output folder.
 pub struct RunFiles {
     dir: PathBuf,
-    epochs: (EpochColumns, TableFile),
-    provers: (ProverColumns, TableFile),
-    submissions: (SubmissionColumns, TableFile),
-    events: (EventColumns, TableFile),
-    bridging: (BridgeColumns, TableFile),
-    agents: (AgentColumns, TableFile),
+    epochs: Gathering<EpochColumns>,
+    provers: Gathering<ProverColumns>,
+    submissions: Gathering<SubmissionColumns>,
+    events: Gathering<EventColumns>,
+    bridging: Gathering<BridgeColumns>,
+    agents: Gathering<AgentColumns>,
     error: Option<OutputError>,
+}
+
+/// Emptied buffers a table's writing thread hands back at most.
+const SPARE_BUFFERS: usize = 1;
+
+/// A table's rows being gathered, and the buffers its writing thread has
+/// copied and emptied, handed back: a long run fills the same memory again
+/// rather than fresh memory (grown, copied and faulted in) for every row
+/// group.
+struct Gathering<B> {
+    rows: B,
+    file: TableFile,
+    back: SyncSender<B>,
+    spare: Receiver<B>,
+}
+
+impl<B: Default> Gathering<B> {
+    fn new(dir: &Path, name: &str, csv: bool) -> Gathering<B> {
+        let (back, spare) = std::sync::mpsc::sync_channel(SPARE_BUFFERS);
+        Gathering {
+            rows: B::default(),
+            file: TableFile::new(dir, name, csv),
+            back,
+            spare,
+        }
+    }
 }
 
 macro_rules! flush {
     ($self:ident, $field:ident, $force:expr) => {{
-        let (buf, file) = &mut $self.$field;
-        if $self.error.is_none() && ($force || buf.len() >= ROW_GROUP) {
-            let mut rows = std::mem::take(buf);
-            let result = file.write_with(rows.len(), move || rows.take_frame());
+        let g = &mut $self.$field;
+        if $self.error.is_none() && ($force || g.rows.len() >= ROW_GROUP) {
+            let next = if $force {
+                Default::default()
+            } else {
+                g.spare.try_recv().unwrap_or_default()
+            };
+            let mut rows = std::mem::replace(&mut g.rows, next);
+            let back = g.back.clone();
+            let result = g.file.write_with(rows.len(), move || {
+                let frame = rows.frame();
+                rows.clear();
+                // Dropped instead if enough are waiting already.
+                let _ = back.try_send(rows);
+                frame
+            });
             if let Err(e) = result {
                 $self.error = Some(e);
             }
@@ -49,21 +88,12 @@ impl RunFiles {
         })?;
         Ok(RunFiles {
             dir: dir.to_path_buf(),
-            epochs: (EpochColumns::default(), TableFile::new(dir, "epochs", csv)),
-            provers: (
-                ProverColumns::default(),
-                TableFile::new(dir, "provers", csv),
-            ),
-            submissions: (
-                SubmissionColumns::default(),
-                TableFile::new(dir, "submissions", csv),
-            ),
-            events: (EventColumns::default(), TableFile::new(dir, "events", csv)),
-            bridging: (
-                BridgeColumns::default(),
-                TableFile::new(dir, "bridging", csv),
-            ),
-            agents: (AgentColumns::default(), TableFile::new(dir, "agents", csv)),
+            epochs: Gathering::new(dir, "epochs", csv),
+            provers: Gathering::new(dir, "provers", csv),
+            submissions: Gathering::new(dir, "submissions", csv),
+            events: Gathering::new(dir, "events", csv),
+            bridging: Gathering::new(dir, "bridging", csv),
+            agents: Gathering::new(dir, "agents", csv),
             error: None,
         })
     }
@@ -103,12 +133,12 @@ impl RunFiles {
 
     fn files_mut(&mut self) -> [&mut TableFile; 6] {
         [
-            &mut self.epochs.1,
-            &mut self.provers.1,
-            &mut self.submissions.1,
-            &mut self.events.1,
-            &mut self.bridging.1,
-            &mut self.agents.1,
+            &mut self.epochs.file,
+            &mut self.provers.file,
+            &mut self.submissions.file,
+            &mut self.events.file,
+            &mut self.bridging.file,
+            &mut self.agents.file,
         ]
     }
 
@@ -122,27 +152,27 @@ impl RunFiles {
 
 impl Recorder for RunFiles {
     fn epoch(&mut self, row: EpochRow) {
-        self.epochs.0.push(row);
+        self.epochs.rows.push(row);
         flush!(self, epochs, false);
     }
     fn prover(&mut self, row: ProverRow) {
-        self.provers.0.push(row);
+        self.provers.rows.push(row);
         flush!(self, provers, false);
     }
     fn submission(&mut self, row: SubmissionRow) {
-        self.submissions.0.push(row);
+        self.submissions.rows.push(row);
         flush!(self, submissions, false);
     }
     fn event(&mut self, row: EventRow) {
-        self.events.0.push(row);
+        self.events.rows.push(row);
         flush!(self, events, false);
     }
     fn bridge(&mut self, row: BridgeRow) {
-        self.bridging.0.push(row);
+        self.bridging.rows.push(row);
         flush!(self, bridging, false);
     }
     fn agent(&mut self, row: AgentRow) {
-        self.agents.0.push(row);
+        self.agents.rows.push(row);
         flush!(self, agents, false);
     }
 }

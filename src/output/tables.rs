@@ -38,6 +38,23 @@ macro_rules! table {
                 self.len() == 0
             }
 
+            /// A copy of the buffered rows as a frame.
+            #[allow(dead_code, reason = "a table written whole takes its rows")]
+            pub fn frame(&self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+                polars::prelude::DataFrame::new_infer_height(vec![
+                    $(<$ty as $crate::output::columns::ColumnValue>::column_of(
+                        stringify!($field),
+                        &self.$field,
+                    )),*
+                ])
+            }
+
+            /// Empties the buffer, keeping its memory.
+            #[allow(dead_code, reason = "a table written whole takes its rows")]
+            pub fn clear(&mut self) {
+                $(self.$field.clear();)*
+            }
+
             /// The buffered rows as a frame; the buffer is left empty.
             pub fn take_frame(&mut self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
                 polars::prelude::DataFrame::new_infer_height(vec![

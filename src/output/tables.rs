@@ -205,6 +205,20 @@ const QUEUED_FRAMES: usize = 2;
 /// A frame to be built by the writing thread.
 type Frame = Box<dyn FnOnce() -> PolarsResult<DataFrame> + Send>;
 
+/// Lowers the calling thread's priority a little, so that a table writer
+/// sharing a core with the simulation runs when the simulation waits
+/// rather than preempting it (the writers have a queue to work off; the
+/// simulation is the run's critical path).
+fn yield_to_simulation() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `setpriority` only reads its arguments; on Linux `who = 0`
+    // with `PRIO_PROCESS` is the calling thread. A failure leaves the
+    // priority as it was, which is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 5);
+    }
+}
+
 /// Builds and writes every frame that comes to Parquet (and CSV), then
 /// closes it; the first frame fixes the schema.
 fn write_frames(
@@ -285,7 +299,10 @@ impl TableFile {
             let parquet = self.parquet.clone();
             let thread = std::thread::Builder::new()
                 .name("table-writer".into())
-                .spawn(move || write_frames(queue, file, parquet, csv))
+                .spawn(move || {
+                    yield_to_simulation();
+                    write_frames(queue, file, parquet, csv)
+                })
                 .map_err(|e| out_err(&self.parquet, e))?;
             self.writer = Some(Writer { frames, thread });
         }

@@ -1,6 +1,6 @@
 //! Shared names for the rows of a run's tables.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Mutex;
@@ -17,13 +17,12 @@ use std::sync::Mutex;
 pub struct Name(&'static str);
 
 /// Every distinct name made so far.
-static INTERNED: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+static INTERNED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
 
 impl Name {
     /// The name of `text`, the same for equal texts.
     pub fn new(text: &str) -> Name {
         let mut set = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
-        let set = set.get_or_insert_with(HashSet::new);
         if let Some(&s) = set.get(text) {
             return Name(s);
         }

@@ -28,7 +28,7 @@ pub struct RunFiles {
     error: Option<OutputError>,
 }
 
-/// Emptied buffers a table's writing thread hands back at most.
+/// How many emptied buffers of a table wait at most to be filled again.
 const SPARE_BUFFERS: usize = 1;
 
 /// A table's rows being gathered, and the buffers its writing thread has

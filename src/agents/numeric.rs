@@ -6,13 +6,23 @@
 /// `v as f64` (rounded to nearest, ties to even), through the hardware's
 /// signed 64-bit conversion, one instruction: the 128-bit one is a slow
 /// library call, and amounts are converted many times per slot. From 2^63
-/// on, `v` is shifted down to 63 bits with the bits shifted out kept as a
+/// to 2^104, two exact halves are added (one rounding); beyond, `v` is
+/// shifted down to 63 bits with the bits shifted out kept as a
 /// sticky lowest bit (63 bits are more than a double's 53 and the rounding
 /// bit), which rounds exactly as `v` itself would; scaling back by a power
 /// of two is exact.
 pub fn to_f64(v: u128) -> f64 {
     if v >> 63 == 0 {
         return v as i64 as f64;
+    }
+    if v >> 104 == 0 {
+        // Token amounts in smallest units (up to 2^104, some 2 * 10^13
+        // tokens): both halves of 52 bits convert exactly and the high one
+        // scales exactly, so their sum is `v` rounded once, as `v as f64`
+        // rounds it.
+        let high = (v >> 52) as i64 as f64 * WHOLE;
+        let low = (v as u64 & ((1 << 52) - 1)) as i64 as f64;
+        return high + low;
     }
     let shift = 65 - v.leading_zeros();
     let sticky = u64::from(v & ((1u128 << shift) - 1) != 0);
@@ -73,7 +83,12 @@ mod tests {
         // Edges: powers of two, halfway cases that round to even either
         // way, a sticky bit far below the halfway bit, and the extremes.
         let mut cases: Vec<u128> = vec![0, 1, u64::MAX as u128, 1 << 64, (1 << 64) + 1, u128::MAX];
-        for shift in [11u32, 40, 64, 74] {
+        // Both sides of the split path's bounds, 2^63 and 2^104.
+        for p in [63u32, 104] {
+            let b = 1u128 << p;
+            cases.extend([b - 1, b, b + 1, b - (1 << (p - 53)), b + (1 << (p - 52))]);
+        }
+        for shift in [11u32, 40, 51, 52, 64, 74] {
             let half = 1u128 << (shift - 1);
             for m in [(1u128 << 53) - 1, 1 << 53, (1 << 53) + 1, (1 << 54) - 1] {
                 let base = m << shift;

@@ -32,6 +32,10 @@ pub struct Sequencers {
     /// The sequencers, by id.
     pub all: Vec<Sequencer>,
     cumulative: Vec<f64>,
+    /// Whether the cumulative stakes are exactly 1, 2, 3, ...: then the
+    /// lottery's draw falls in the slot of its whole part, and no search
+    /// is needed (the same sequencer as the search finds).
+    unit_stakes: bool,
     lottery: Stream,
 }
 
@@ -60,10 +64,15 @@ impl Sequencers {
                 total += s.stake;
                 total
             })
-            .collect();
+            .collect::<Vec<f64>>();
+        let unit_stakes = cumulative
+            .iter()
+            .enumerate()
+            .all(|(k, &c)| c == (k + 1) as f64);
         Sequencers {
             all,
             cumulative,
+            unit_stakes,
             lottery: stream(seed, "proposer", 0),
         }
     }
@@ -72,9 +81,13 @@ impl Sequencers {
     pub fn draw_proposer(&mut self) -> usize {
         let total = *self.cumulative.last().expect("at least one sequencer");
         let x = self.lottery.random::<f64>() * total;
-        self.cumulative
-            .partition_point(|&c| c <= x)
-            .min(self.all.len() - 1)
+        let slot = if self.unit_stakes {
+            // The stakes at or below `x` are 1, ..., floor(x).
+            x as usize
+        } else {
+            self.cumulative.partition_point(|&c| c <= x)
+        };
+        slot.min(self.all.len() - 1)
     }
 
     /// Whether sequencer `i` misses the slot it proposes in.
@@ -107,5 +120,33 @@ mod tests {
         let mut s = Sequencers::new(3, &groups);
         let big = (0..40_000).filter(|_| s.draw_proposer() == 0).count();
         assert!((big as f64 / 40_000.0 - 0.75).abs() < 0.01, "{big}");
+    }
+
+    /// Equal unit stakes take the shortcut, and it draws the very
+    /// sequencers the search over cumulative stakes draws.
+    #[test]
+    fn unit_stakes_draw_as_the_search_does() {
+        let groups = [SequencerGroup {
+            name: "seq".into(),
+            count: 48,
+            stake: 1.0,
+            ..SequencerGroup::default()
+        }];
+        let mut fast = Sequencers::new(5, &groups);
+        assert!(fast.unit_stakes);
+        let mut searched = Sequencers::new(5, &groups);
+        searched.unit_stakes = false;
+        let mut seen = [0u32; 48];
+        for _ in 0..100_000 {
+            let i = fast.draw_proposer();
+            assert_eq!(i, searched.draw_proposer());
+            seen[i] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 1_800), "{seen:?}");
+        let halves = [SequencerGroup {
+            stake: 0.5,
+            ..groups[0].clone()
+        }];
+        assert!(!Sequencers::new(5, &halves).unit_stakes);
     }
 }

@@ -88,6 +88,15 @@ impl ManaPrices {
 
 /// `ceil(x * fee_asset_per_eth / 10^9)`: wei to fee-asset units.
 pub fn to_fee_asset(x: u128, fee_asset_per_eth: u128) -> u128 {
+    // A price that is a whole number of fee-asset units per gwei (every
+    // shipped one is) divides exactly: `x` times that number is the same
+    // integer, without a 128-bit division. Two 64-bit operands cannot
+    // saturate the product, so the shortcut holds wherever it is taken.
+    if let Some((x, per_eth)) = narrow(x, fee_asset_per_eth)
+        && per_eth.is_multiple_of(1_000_000_000)
+    {
+        return u128::from(x) * u128::from(per_eth / 1_000_000_000);
+    }
     div_ceil(mul_sat(x, fee_asset_per_eth), 1_000_000_000)
 }
 
@@ -110,6 +119,34 @@ pub fn mana_prices(
     proving_cost_per_mana: Amount,
     congestion: u128,
 ) -> ManaPrices {
+    let (sequencer_wei, prover_wei) =
+        narrow_wei_prices(l1, mana_target, epoch_duration, proving_cost_per_mana).unwrap_or_else(
+            || wide_wei_prices(l1, mana_target, epoch_duration, proving_cost_per_mana),
+        );
+    // Saturating: absurd prices stay absurd (and fail the books' checked
+    // sums with a clear error) instead of wrapping.
+    let total = sequencer_wei.saturating_add(prover_wei);
+    // At a multiplier of at most 1 (no excess mana) the congestion part is
+    // zero: the product over 10^9 is at most `total`.
+    let protocol_wei = if congestion <= 1_000_000_000 {
+        0
+    } else {
+        div(mul_sat(total, congestion), 1_000_000_000).saturating_sub(total)
+    };
+    ManaPrices {
+        sequencer: to_fee_asset(sequencer_wei, l1.fee_asset_per_eth),
+        prover: to_fee_asset(prover_wei, l1.fee_asset_per_eth),
+        protocol: to_fee_asset(protocol_wei, l1.fee_asset_per_eth),
+    }
+}
+
+/// The sequencer's and the prover's prices per mana in wei, in 128 bits.
+fn wide_wei_prices(
+    l1: &L1Prices,
+    mana_target: u64,
+    epoch_duration: u64,
+    proving_cost_per_mana: Amount,
+) -> (u128, u128) {
     let target = mana_target as u128;
     let sequencer_wei = div_ceil(
         mul_sat(300_000, l1.l1_base_fee) + 3 * (1u128 << 17) * l1.blob_fee,
@@ -120,15 +157,29 @@ pub fn mana_prices(
         target,
     )
     .saturating_add(proving_cost_per_mana);
-    // Saturating: absurd prices stay absurd (and fail the books' checked
-    // sums with a clear error) instead of wrapping.
-    let total = sequencer_wei.saturating_add(prover_wei);
-    let protocol_wei = div(mul_sat(total, congestion), 1_000_000_000).saturating_sub(total);
-    ManaPrices {
-        sequencer: to_fee_asset(sequencer_wei, l1.fee_asset_per_eth),
-        prover: to_fee_asset(prover_wei, l1.fee_asset_per_eth),
-        protocol: to_fee_asset(protocol_wei, l1.fee_asset_per_eth),
-    }
+    (sequencer_wei, prover_wei)
+}
+
+/// [`wide_wei_prices`] in 64 bits, where every operand and every step
+/// fits (they do at any real L1 price): the same integers, or `None`.
+fn narrow_wei_prices(
+    l1: &L1Prices,
+    mana_target: u64,
+    epoch_duration: u64,
+    proving_cost_per_mana: Amount,
+) -> Option<(u128, u128)> {
+    let (base_fee, blob_fee) = narrow(l1.l1_base_fee, l1.blob_fee)?;
+    let proving = u64::try_from(proving_cost_per_mana).ok()?;
+    let sequencer = 300_000u64
+        .checked_mul(base_fee)?
+        .checked_add((3u64 << 17).checked_mul(blob_fee)?)?
+        .div_ceil(mana_target);
+    let prover = 1_000_000u64
+        .checked_mul(base_fee)?
+        .div_ceil(epoch_duration)
+        .div_ceil(mana_target)
+        .checked_add(proving)?;
+    Some((u128::from(sequencer), u128::from(prover)))
 }
 
 /// A block's excess mana from its parent's: `max(0, excess + used - target)`.
@@ -154,11 +205,50 @@ mod tests {
                 )
             };
             assert_eq!(mul_sat(a, b), a.saturating_mul(b), "{a} * {b}");
+            // Prices in whole units per gwei take the shortcut; others not.
+            for per_eth in [b, b / 1_000_000_000 * 1_000_000_000] {
+                assert_eq!(
+                    to_fee_asset(a, per_eth),
+                    a.saturating_mul(per_eth).div_ceil(1_000_000_000),
+                    "{a} at {per_eth}"
+                );
+            }
             if let Some(q) = a.checked_div(b) {
                 assert_eq!(div_ceil(a, b), q + u128::from(q * b < a), "{a} / {b}");
                 assert_eq!(div(a, b), q);
             }
         }
+    }
+
+    /// The 64-bit prices are the 128-bit ones wherever they are taken,
+    /// and give way to them where a step would not fit.
+    #[test]
+    fn narrow_prices_are_the_wide_ones() {
+        let mut random = crate::agents::numeric::xorshift(60_000).map(|x| x >> (x % 128) as u32);
+        let mut taken = 0;
+        for _ in 0..10_000 {
+            let mut next = || random.next().expect("enough");
+            let l1 = L1Prices {
+                l1_base_fee: next(),
+                blob_fee: next(),
+                fee_asset_per_eth: 1,
+            };
+            let target = (next() as u64).max(1);
+            let ed = (next() as u64).max(1);
+            let proving = next();
+            if let Some(narrow) = narrow_wei_prices(&l1, target, ed, proving) {
+                let wide = wide_wei_prices(&l1, target, ed, proving);
+                assert_eq!(narrow, wide, "{l1:?} {target} {ed} {proving}");
+                taken += 1;
+            }
+        }
+        assert!(taken > 100, "{taken} taken");
+        let real = L1Prices {
+            l1_base_fee: 30_000_000_000,
+            blob_fee: 1,
+            fee_asset_per_eth: 1,
+        };
+        assert!(narrow_wei_prices(&real, 100_000_000, 32, 25_000_000).is_some());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! theirs into the same block, and each L1 block orders its submissions by
 //! priority fee, then arrival, before they reach the protocol.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rand_distr::{Distribution, Exp};
 
@@ -30,7 +30,9 @@ struct L1Tx {
 
 /// The L1's state: submissions by the L1 block they land in.
 pub(super) struct L1 {
-    pending: BTreeMap<u64, Vec<L1Tx>>,
+    /// Submissions waiting, by the L1 block they land in: a few blocks
+    /// at a time, so a short list searched in full beats a tree.
+    pending: Vec<(u64, Vec<L1Tx>)>,
     seq: u64,
     rng: Stream,
     block_ms: u64,
@@ -47,7 +49,7 @@ pub(super) struct L1 {
 impl L1 {
     pub fn new(sc: &Scenario) -> L1 {
         L1 {
-            pending: BTreeMap::new(),
+            pending: Vec::new(),
             seq: 0,
             rng: stream(sc.seed, "l1", 0),
             block_ms: sc.l1.block_time * 1000,
@@ -139,14 +141,17 @@ impl Engine<'_, '_> {
         let gas_cost = self.view().submission_cost(priority_fee_gwei);
         self.accounts.cost(job.epoch, prover, gas_cost);
         self.acc.provers_proof_gas(gas_cost);
-        let spare = &mut self.l1.spare;
-        let pending = self
-            .l1
-            .pending
-            .entry(b)
-            .or_insert_with(|| spare.pop().unwrap_or_default());
+        let l1 = &mut self.l1;
+        let at = match l1.pending.iter().position(|(block, _)| *block == b) {
+            Some(at) => at,
+            None => {
+                l1.pending.push((b, l1.spare.pop().unwrap_or_default()));
+                l1.pending.len() - 1
+            }
+        };
+        let pending = &mut l1.pending[at].1;
         if pending.is_empty() {
-            self.queue.push(b * self.l1.block_ms, Event::L1Block(b));
+            self.queue.push(b * l1.block_ms, Event::L1Block(b));
         }
         pending.push(L1Tx {
             prover,
@@ -154,16 +159,17 @@ impl Engine<'_, '_> {
             job,
             priority_fee_gwei,
             gas_cost,
-            seq: self.l1.seq,
+            seq: l1.seq,
         });
-        self.l1.seq += 1;
+        l1.seq += 1;
     }
 
     /// L1 block `b`: its submissions reach the protocol in order.
     pub(super) fn l1_block(&mut self, b: u64) -> Result<(), EngineError> {
-        let Some(mut txs) = self.l1.pending.remove(&b) else {
+        let Some(at) = self.l1.pending.iter().position(|(block, _)| *block == b) else {
             return Ok(());
         };
+        let (_, mut txs) = self.l1.pending.swap_remove(at);
         // Same L1 block: higher gas price first, then arrival.
         txs.sort_by(|x, y| {
             y.priority_fee_gwei

@@ -366,8 +366,11 @@ impl Engine<'_, '_> {
                 .begin_slot(slot, &mut self.sink)
                 .map_err(|e| self.protocol_err(e))?;
         }
-        for p in std::mem::take(&mut self.sink.prunes) {
-            self.prune(p);
+        // Prunes are rare: most slots have none to take.
+        if !self.sink.prunes.is_empty() {
+            for p in std::mem::take(&mut self.sink.prunes) {
+                self.prune(p);
+            }
         }
         self.close_round(slot);
         if slot.is_multiple_of(self.ed) {

@@ -14,7 +14,7 @@ use crate::metrics::{
     AgentRow, BridgeRow, EpochRow, EventRow, ProverRow, Recorder, SubmissionRow, Summary,
 };
 
-use super::tables::{OutputError, ROW_GROUP, TableFile, write_atomic};
+use super::tables::{OutputError, ROW_GROUP, RowGroupBuffer, TableFile, write_atomic};
 
 /// Streams a run's rows to its output folder.
 pub struct RunFiles {
@@ -42,11 +42,11 @@ struct Gathering<B> {
     spare: Receiver<B>,
 }
 
-impl<B: Default> Gathering<B> {
+impl<B: RowGroupBuffer> Gathering<B> {
     fn new(dir: &Path, name: &str, csv: bool) -> Gathering<B> {
         let (back, spare) = std::sync::mpsc::sync_channel(SPARE_BUFFERS);
         Gathering {
-            rows: B::default(),
+            rows: B::with_room(ROW_GROUP),
             file: TableFile::new(dir, name, csv),
             back,
             spare,
@@ -61,7 +61,9 @@ macro_rules! flush {
             let next = if $force {
                 Default::default()
             } else {
-                g.spare.try_recv().unwrap_or_default()
+                g.spare
+                    .try_recv()
+                    .unwrap_or_else(|_| RowGroupBuffer::with_room(ROW_GROUP))
             };
             let mut rows = std::mem::replace(&mut g.rows, next);
             let back = g.back.clone();

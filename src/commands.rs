@@ -9,14 +9,34 @@ use crate::print_problems;
 use crate::progress::Progress;
 
 /// The `sweep` command's options.
+#[derive(clap::Args, Debug)]
 pub struct SweepArgs {
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Output folder (default: outputs/<sweep file name>).
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run one shard: I/N runs the cells with cell % N == I.
+    #[arg(long, value_name = "I/N", value_parser = crate::parse_shard)]
     pub shard: Option<(u64, u64)>,
+    /// Continue the sweep found in the output folder, skipping runs done.
+    #[arg(long)]
     pub resume: bool,
+    /// Also keep every run's tables under <out>/runs/.
+    #[arg(long)]
     pub keep_runs: bool,
+    /// Also write every run's epochs as one Hive-partitioned dataset,
+    /// <out>/epochs/cell=C/replicate=R/part.parquet, for bands over
+    /// time (polars: pl.read_parquet("<out>/epochs/", hive_partitioning=True)).
+    #[arg(long)]
     pub epochs_table: bool,
+    /// Exit 0 even when some runs failed (they are error rows either
+    /// way); by default a failed run makes the sweep exit 1.
+    #[arg(long)]
     pub allow_failures: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
     pub quiet: bool,
 }
 

@@ -107,33 +107,8 @@ enum Command {
     Sweep {
         /// The sweep file (a scenario with a [sweep] table).
         file: PathBuf,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Output folder (default: outputs/<sweep file name>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Run one shard: I/N runs the cells with cell % N == I.
-        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-        shard: Option<(u64, u64)>,
-        /// Continue the sweep found in the output folder, skipping runs done.
-        #[arg(long)]
-        resume: bool,
-        /// Also keep every run's tables under <out>/runs/.
-        #[arg(long)]
-        keep_runs: bool,
-        /// Also write every run's epochs as one Hive-partitioned dataset,
-        /// <out>/epochs/cell=C/replicate=R/part.parquet, for bands over
-        /// time (polars: pl.read_parquet("<out>/epochs/", hive_partitioning=True)).
-        #[arg(long)]
-        epochs_table: bool,
-        /// Exit 0 even when some runs failed (they are error rows either
-        /// way); by default a failed run makes the sweep exit 1.
-        #[arg(long)]
-        allow_failures: bool,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        args: commands::SweepArgs,
     },
     /// Compare two scenarios on the same seeds: a paired experiment.
     ///
@@ -317,29 +292,7 @@ fn main() -> ExitCode {
             baseline,
         } => report(&dir, compare.as_deref(), baseline.as_deref()),
         Command::Validate { files } => validate_cmd::validate(&files),
-        Command::Sweep {
-            file,
-            threads,
-            out,
-            shard,
-            resume,
-            keep_runs,
-            epochs_table,
-            allow_failures,
-            quiet,
-        } => sweep(
-            &file,
-            commands::SweepArgs {
-                threads,
-                out,
-                shard,
-                resume,
-                keep_runs,
-                epochs_table,
-                allow_failures,
-                quiet,
-            },
-        ),
+        Command::Sweep { file, args } => sweep(&file, args),
         Command::Compare {
             a,
             b,

@@ -74,19 +74,7 @@ fn timed_sweep(text: &str, threads: usize, out: &Path) -> (f64, u64) {
     let sweep = parse("headline.toml", text, Path::new(".")).expect("the headline sweep parses");
     let _ = std::fs::remove_dir_all(out);
     let t = Instant::now();
-    let r = run_sweep(
-        &sweep,
-        &SweepOptions {
-            out: out.to_path_buf(),
-            threads,
-            shard: None,
-            resume: false,
-            keep_runs: false,
-            epochs_table: false,
-            progress: None,
-        },
-    )
-    .expect("the sweep runs");
+    let r = run_sweep(&sweep, &SweepOptions::new(out, threads)).expect("the sweep runs");
     assert_eq!(r.failed, 0);
     (t.elapsed().as_secs_f64(), r.runs)
 }

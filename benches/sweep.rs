@@ -50,19 +50,7 @@ fn main() {
         let out = tmp.join(format!("t{threads}"));
         let _ = std::fs::remove_dir_all(&out);
         let t = Instant::now();
-        let r = run_sweep(
-            &sweep,
-            &SweepOptions {
-                out: out.clone(),
-                threads,
-                shard: None,
-                resume: false,
-                keep_runs: false,
-                epochs_table: false,
-                progress: None,
-            },
-        )
-        .expect("the sweep runs");
+        let r = run_sweep(&sweep, &SweepOptions::new(&out, threads)).expect("the sweep runs");
         let secs = t.elapsed().as_secs_f64();
         let rate = r.runs as f64 / secs;
         rates.push(rate);

@@ -107,19 +107,7 @@ values = [50000, 100000]
     .replace("booster.decay\"", "booster.decay_per_epoch\"");
     let sweep = parse("s.toml", &text, &scenarios()).unwrap();
     let out = tmp.path().join("sweep");
-    run_sweep(
-        &sweep,
-        &SweepOptions {
-            out: out.clone(),
-            threads: 2,
-            shard: None,
-            resume: false,
-            keep_runs: false,
-            epochs_table: false,
-            progress: None,
-        },
-    )
-    .unwrap();
+    run_sweep(&sweep, &SweepOptions::new(&out, 2)).unwrap();
     let metrics = vec!["reward_hhi".to_string(), "liveness".to_string()];
     let drawn = draw_sweep(&out, &metrics).unwrap();
     assert_eq!(drawn.len(), 4);
@@ -139,15 +127,7 @@ values = [50000, 100000]
         .replace("values = [100000, 200000]", "values = [200000, 100000]")
         .replace("seed = 4", "seed = 5");
     let other = tmp.path().join("other");
-    let mut o = SweepOptions {
-        out: other.clone(),
-        threads: 2,
-        shard: None,
-        resume: false,
-        keep_runs: false,
-        epochs_table: false,
-        progress: None,
-    };
+    let mut o = SweepOptions::new(&other, 2);
     run_sweep(&parse("other.toml", &reordered, &scenarios()).unwrap(), &o).unwrap();
     let both = write_report(
         &out,

@@ -41,18 +41,6 @@ fn small() -> Sweep {
     parse("small.toml", SMALL, &scenarios()).unwrap()
 }
 
-fn opts(out: &Path, threads: usize) -> SweepOptions<'static> {
-    SweepOptions {
-        out: out.to_path_buf(),
-        threads,
-        shard: None,
-        resume: false,
-        keep_runs: false,
-        epochs_table: false,
-        progress: None,
-    }
-}
-
 fn table(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("sweep.parquet")).unwrap()
 }
@@ -65,9 +53,9 @@ fn one_thread_equals_two_and_shards_merge_to_the_whole() {
     assert_eq!(s.runs(), 12);
     let one = tmp.path().join("one");
     let two = tmp.path().join("two");
-    let r = run_sweep(&s, &opts(&one, 1)).unwrap();
+    let r = run_sweep(&s, &SweepOptions::new(&one, 1)).unwrap();
     assert_eq!((r.runs, r.ran, r.failed), (12, 12, 0));
-    run_sweep(&s, &opts(&two, 2)).unwrap();
+    run_sweep(&s, &SweepOptions::new(&two, 2)).unwrap();
     assert_eq!(table(&one), table(&two));
     let mut shard_dirs = Vec::new();
     for i in 0..3 {
@@ -76,7 +64,7 @@ fn one_thread_equals_two_and_shards_merge_to_the_whole() {
             &s,
             &SweepOptions {
                 shard: Some((i, 3)),
-                ..opts(&d, 2)
+                ..SweepOptions::new(&d, 2)
             },
         )
         .unwrap();
@@ -98,7 +86,7 @@ fn resume_after_an_interruption_equals_an_uninterrupted_sweep() {
     let tmp = tempfile::tempdir().unwrap();
     let s = small();
     let whole = tmp.path().join("whole");
-    run_sweep(&s, &opts(&whole, 2)).unwrap();
+    run_sweep(&s, &SweepOptions::new(&whole, 2)).unwrap();
     // Interrupted: 5 runs done and a sixth killed mid-line.
     let cut = tmp.path().join("cut");
     std::fs::create_dir_all(&cut).unwrap();
@@ -109,12 +97,12 @@ fn resume_after_an_interruption_equals_an_uninterrupted_sweep() {
     partial.push_str(&lines[5][..lines[5].len() / 2]);
     std::fs::write(cut.join("runs.jsonl"), partial).unwrap();
     // Without --resume the folder is refused.
-    assert!(run_sweep(&s, &opts(&cut, 2)).is_err());
+    assert!(run_sweep(&s, &SweepOptions::new(&cut, 2)).is_err());
     let r = run_sweep(
         &s,
         &SweepOptions {
             resume: true,
-            ..opts(&cut, 1)
+            ..SweepOptions::new(&cut, 1)
         },
     )
     .unwrap();
@@ -185,7 +173,7 @@ fn a_failing_cell_becomes_an_error_row_and_seeds_are_recorded() {
     );
     let s = parse("fail.toml", &text, &scenarios()).unwrap();
     let out = tmp.path().join("fail");
-    let r = run_sweep(&s, &opts(&out, 2)).unwrap();
+    let r = run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
     assert_eq!(r.failed, 6);
     assert_eq!(r.invalid_cells.len(), 3);
     let journal = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
@@ -259,7 +247,7 @@ fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
     let tmp = tempfile::tempdir().unwrap();
     let s = small();
     let out = tmp.path().join("all");
-    run_sweep(&s, &opts(&out, 2)).unwrap();
+    run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
     let df = columns(&out);
     let names: Vec<String> = df
         .get_column_names()
@@ -293,7 +281,7 @@ fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
     );
     let sub = parse("sub.toml", &text, &scenarios()).unwrap();
     let out = tmp.path().join("sub");
-    run_sweep(&sub, &opts(&out, 2)).unwrap();
+    run_sweep(&sub, &SweepOptions::new(&out, 2)).unwrap();
     let df = columns(&out);
     let names: Vec<String> = df
         .get_column_names()
@@ -376,7 +364,7 @@ fn a_sobol_sweep_writes_sensitivity_indices() {
     let s = parse("sobol.toml", &text, &scenarios()).unwrap();
     assert_eq!(s.cells(), 8 * 4);
     let out = tmp.path().join("sobol");
-    run_sweep(&s, &opts(&out, 2)).unwrap();
+    run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
     let df = proversim::output::charts::read_table(&out.join("sensitivity.parquet")).unwrap();
     let keys = proversim::output::charts::texts(&df, "key");
     let metrics = proversim::output::charts::texts(&df, "metric");
@@ -533,7 +521,7 @@ fn the_slurm_script_runs_shards_and_merges_them_to_the_whole() {
 fn the_epochs_table_is_a_hive_partitioned_dataset_of_every_run() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ep");
-    let mut o = opts(&out, 2);
+    let mut o = SweepOptions::new(&out, 2);
     o.epochs_table = true;
     run_sweep(&small(), &o).unwrap();
     for cell in 0..6 {
@@ -649,7 +637,7 @@ fn a_sweep_row_equals_the_run_of_its_seed_for_nested_and_calibrated_bases() {
         );
         let s = parse("nested.toml", &text, &scenarios()).unwrap();
         let out = tmp.path().join("n");
-        run_sweep(&s, &opts(&out, 2)).unwrap();
+        run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
         let journal = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
         for line in journal.lines() {
             let l: proversim::sweep::exec::RunLine = serde_json::from_str(line).unwrap();

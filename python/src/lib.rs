@@ -231,13 +231,8 @@ fn sweep(
         proversim::sweep::run_sweep(
             &sweep,
             &proversim::sweep::SweepOptions {
-                out: PathBuf::from(out),
-                threads,
-                shard: None,
-                resume: false,
-                keep_runs: false,
-                epochs_table: false,
                 progress: Some(&tick),
+                ..proversim::sweep::SweepOptions::new(out, threads)
             },
         )
     })?;

@@ -145,6 +145,22 @@ pub struct SweepOptions<'a> {
     pub progress: Option<&'a (dyn Fn(u64, u64, u64) + Sync)>,
 }
 
+impl SweepOptions<'_> {
+    /// Every run of the sweep into `out` on `threads` threads (0: one per
+    /// core): a fresh folder, no per-run tables, no progress.
+    pub fn new(out: impl Into<PathBuf>, threads: usize) -> Self {
+        SweepOptions {
+            out: out.into(),
+            threads,
+            shard: None,
+            resume: false,
+            keep_runs: false,
+            epochs_table: false,
+            progress: None,
+        }
+    }
+}
+
 /// What a sweep did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SweepReport {

@@ -238,22 +238,23 @@ fn summary_fields(s: &Sweep, cell: u64, replicate: u32) -> Vec<String> {
         .collect()
 }
 
-fn columns(dir: &Path) -> polars::prelude::DataFrame {
-    proversim::output::charts::read_table(&dir.join("sweep.parquet")).unwrap()
+/// Runs `s` into `out` and reads back its table and column names.
+fn swept(s: &Sweep, out: &Path) -> (polars::prelude::DataFrame, Vec<String>) {
+    run_sweep(s, &SweepOptions::new(out, 2)).unwrap();
+    let df = proversim::output::charts::read_table(&out.join("sweep.parquet")).unwrap();
+    let names = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    (df, names)
 }
 
 #[test]
 fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
     let tmp = tempfile::tempdir().unwrap();
     let s = small();
-    let out = tmp.path().join("all");
-    run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
-    let df = columns(&out);
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let (df, names) = swept(&s, &tmp.path().join("all"));
     let fields = summary_fields(&s, 0, 0);
     assert!(fields.len() > 30, "{fields:?}");
     for f in &fields {
@@ -280,14 +281,7 @@ fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
         "seed = 11\nmetrics = [\"liveness\", \"strategies.honest.profit\"]",
     );
     let sub = parse("sub.toml", &text, &scenarios()).unwrap();
-    let out = tmp.path().join("sub");
-    run_sweep(&sub, &SweepOptions::new(&out, 2)).unwrap();
-    let df = columns(&out);
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let (_, names) = swept(&sub, &tmp.path().join("sub"));
     assert_eq!(
         names[names.len() - 2..],
         [

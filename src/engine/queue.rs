@@ -54,8 +54,9 @@ struct Entry {
 /// The next slot start, which every slot schedules and which nearly always
 /// lands before proof jobs already waiting, is held beside the list rather
 /// than placed in it: it costs one comparison at each pop instead of a
-/// search and a shift at each slot. Any one event may be held there; the
-/// order is the same as if it were in the list.
+/// search and a shift at each slot. One slot start at a time is held there
+/// (a second goes into the list) and a pop takes whichever key is smaller,
+/// so the order is the same as one list's.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     sorted: VecDeque<Entry>,

@@ -242,12 +242,7 @@ impl Engine<'_, '_> {
         if let Some(trace) = &mut self.trace {
             trace.block(&self.sequencers.all[proposer].name, &input);
         }
-        // Most blocks carry no bridging transaction: no list is made for them.
-        let tags: Vec<BridgeTag> = if batches.iter().any(|b| b.bridge.is_some()) {
-            batches.iter().filter_map(|b| b.bridge).collect()
-        } else {
-            Vec::new()
-        };
+        let tags: Vec<BridgeTag> = batches.iter().filter_map(|b| b.bridge).collect();
         self.blocks.metas.push_back(BlockMeta {
             number,
             slot,

@@ -5,15 +5,11 @@
 mod common;
 
 use common::{scenario, simulate};
+use proversim::protocol::Booster;
 use proversim::protocol::booster::Quadratic;
-use proversim::protocol::{Booster, BoosterConfig, Rule};
 
 fn curve(q: Quadratic, value: u64) -> u128 {
-    let b = Booster::new(BoosterConfig {
-        rule: Rule::Quadratic(q),
-        ..BoosterConfig::default()
-    })
-    .unwrap();
+    let b = Booster::quadratic(q).unwrap();
     b.curve(value).unwrap()
 }
 

@@ -273,14 +273,9 @@ impl BoosterFigures {
 mod tests {
     use super::*;
     use crate::protocol::booster::Quadratic;
-    use crate::protocol::{BoosterConfig, Rule, ScoreOn};
 
     fn quadratic(q: Quadratic) -> Booster {
-        Booster::new(BoosterConfig {
-            rule: Rule::Quadratic(q),
-            score_on: ScoreOn::AnyProof,
-        })
-        .unwrap()
+        Booster::quadratic(q).unwrap()
     }
 
     #[test]

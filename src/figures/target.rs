@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use crate::protocol::Booster;
 use crate::protocol::booster::Quadratic;
-use crate::protocol::{Booster, BoosterConfig, Rule, ScoreOn};
 
 use super::BoosterFigures;
 
@@ -141,11 +141,7 @@ pub struct Candidate {
 }
 
 fn evaluate(q: Quadratic, targets: &[Target]) -> Option<Candidate> {
-    let booster = Booster::new(BoosterConfig {
-        rule: Rule::Quadratic(q),
-        score_on: ScoreOn::AnyProof,
-    })
-    .ok()?;
+    let booster = Booster::quadratic(q).ok()?;
     let coverage = targets.iter().any(|t| t.figure.starts_with("coverage_"));
     let figures = BoosterFigures::compute(&booster, coverage);
     let (mut shortfall, mut slack) = (0.0, 0.0);

@@ -235,6 +235,15 @@ pub struct Booster {
 }
 
 impl Booster {
+    /// The quadratic curve with constants `q`, every proof scoring (the
+    /// deployed contract's form), checked as [`Booster::new`] checks it.
+    pub fn quadratic(q: Quadratic) -> Result<Booster, BoosterError> {
+        Booster::new(BoosterConfig {
+            rule: Rule::Quadratic(q),
+            score_on: ScoreOn::AnyProof,
+        })
+    }
+
     /// Checks a configuration: no curve value may be 0, `keep_ppm` may not
     /// exceed 10^6, and the curve must stay inside `u128`.
     pub fn new(config: BoosterConfig) -> Result<Booster, BoosterError> {
@@ -405,11 +414,7 @@ mod tests {
     use super::*;
 
     fn quadratic(q: Quadratic) -> Booster {
-        Booster::new(BoosterConfig {
-            rule: Rule::Quadratic(q),
-            score_on: ScoreOn::AnyProof,
-        })
-        .unwrap()
+        Booster::quadratic(q).unwrap()
     }
 
     fn exponential(decay: StreakDecay, growth_ppm: u64) -> Booster {

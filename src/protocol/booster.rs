@@ -529,10 +529,7 @@ mod tests {
             ..Quadratic::DEPLOYED
         };
         assert!(matches!(
-            Booster::new(BoosterConfig {
-                rule: Rule::Quadratic(zero_min),
-                score_on: ScoreOn::AnyProof
-            }),
+            Booster::quadratic(zero_min),
             Err(BoosterError::ZeroShares { .. })
         ));
         let shrinking = Exponential {

@@ -10,6 +10,8 @@
 //!   reports.
 
 pub mod agents;
+pub mod api;
+pub mod base;
 pub mod compare;
 pub mod cost;
 pub mod engine;
@@ -21,6 +23,7 @@ pub mod protocol;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod storage;
 pub mod sweep;
 pub mod text;
 pub mod trace;

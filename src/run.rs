@@ -8,9 +8,9 @@ use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use crate::engine::{self, EngineError, RunOptions, RunResult};
 use crate::metrics::Summary;
 use crate::metrics::catalog::METRICS;
-use crate::output::RunFiles;
-use crate::output::tables::{OutputError, write_atomic};
 use crate::scenario::Scenario;
+use crate::storage::RunFiles;
+use crate::storage::tables::{OutputError, write_atomic};
 
 /// Why a run did not produce its outputs.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub fn run_to_dir(
     trace: Option<&Path>,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<RunResult, RunError> {
-    let _lock = crate::output::lock::lock_folder(out)?;
+    let _lock = crate::storage::lock::lock_folder(out)?;
     if out.join("runs.jsonl").exists() || out.join("sweep.parquet").exists() {
         return Err(OutputError {
             path: out.to_path_buf(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use proversim::compare::{CompareOptions, Side, compare, side_names, write_outputs};
-use proversim::output::charts::{numbers, read_table, texts};
+use proversim::storage::saved::{numbers, read_table, texts};
 
 fn scenarios() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")

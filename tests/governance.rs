@@ -26,7 +26,7 @@ fn under_an_inflation_limit_liveness_voters_raise_the_proving_price_instead() {
     let target = s.chain.mana_target as u128;
     let rate = s.fees.fee_asset_per_eth;
     let now = s.rewards.proving_cost_per_mana;
-    let fee_part = proversim::engine::fees::to_fee_asset(now, rate) * target;
+    let fee_part = proversim::protocol::fees::to_fee_asset(now, rate) * target;
     let units = (provers_part + fee_part).div_ceil(4);
     let raise = (units * 1_000_000_000).div_ceil(target * rate);
     assert_eq!(s.rewards.sequencer_bps, 7_000);

@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use proversim::output::charts::{Drawn, draw_run, draw_sweep, files};
+use proversim::output::charts::{draw_run, draw_sweep};
+use proversim::output::plot::{Drawn, files};
 use proversim::output::report::{differences, write_report};
 use proversim::sweep::{SweepOptions, parse, run_sweep};
 
@@ -209,8 +210,8 @@ fn a_governed_run_charts_its_values_and_marks_its_payloads() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gov");
     run_cli("governance.toml", 70, &dir, &[]);
-    let epochs = proversim::output::charts::read_table(&dir.join("epochs.parquet")).unwrap();
-    let reward = proversim::output::charts::numbers(&epochs, "checkpoint_reward");
+    let epochs = proversim::storage::saved::read_table(&dir.join("epochs.parquet")).unwrap();
+    let reward = proversim::storage::saved::numbers(&epochs, "checkpoint_reward");
     // The first payload executed within the run and raised the reward.
     assert!(
         reward.last().unwrap() > reward.first().unwrap(),

@@ -241,7 +241,7 @@ fn summary_fields(s: &Sweep, cell: u64, replicate: u32) -> Vec<String> {
 /// Runs `s` into `out` and reads back its table and column names.
 fn swept(s: &Sweep, out: &Path) -> (polars::prelude::DataFrame, Vec<String>) {
     run_sweep(s, &SweepOptions::new(out, 2)).unwrap();
-    let df = proversim::output::charts::read_table(&out.join("sweep.parquet")).unwrap();
+    let df = proversim::storage::saved::read_table(&out.join("sweep.parquet")).unwrap();
     let names = df
         .get_column_names()
         .iter()
@@ -272,7 +272,7 @@ fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
         Default::default(),
     )
     .unwrap();
-    let share = proversim::output::charts::numbers(&df, "strategies.honest.reward_share")[0];
+    let share = proversim::storage::saved::numbers(&df, "strategies.honest.reward_share")[0];
     assert_eq!(share, r.summary.strategies["honest"].reward_share);
 
     // A subset keeps only what it names.
@@ -359,9 +359,9 @@ fn a_sobol_sweep_writes_sensitivity_indices() {
     assert_eq!(s.cells(), 8 * 4);
     let out = tmp.path().join("sobol");
     run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
-    let df = proversim::output::charts::read_table(&out.join("sensitivity.parquet")).unwrap();
-    let keys = proversim::output::charts::texts(&df, "key");
-    let metrics = proversim::output::charts::texts(&df, "metric");
+    let df = proversim::storage::saved::read_table(&out.join("sensitivity.parquet")).unwrap();
+    let keys = proversim::storage::saved::texts(&df, "key");
+    let metrics = proversim::storage::saved::texts(&df, "metric");
     assert!(keys.iter().any(|k| k == "rewards.sequencer_bps"));
     // The proposers' income moves with their share of the reward.
     let at = metrics
@@ -369,7 +369,7 @@ fn a_sobol_sweep_writes_sensitivity_indices() {
         .zip(&keys)
         .position(|(m, k)| m == "sequencer_income" && k == "rewards.sequencer_bps")
         .expect("a row for sequencer income");
-    let total = proversim::output::charts::numbers(&df, "total")[at];
+    let total = proversim::storage::saved::numbers(&df, "total")[at];
     assert!(total > 0.5, "total index {total}");
     // The booster's decay does not touch it.
     let at = metrics
@@ -377,7 +377,7 @@ fn a_sobol_sweep_writes_sensitivity_indices() {
         .zip(&keys)
         .position(|(m, k)| m == "sequencer_income" && k == "booster.decay_per_epoch")
         .expect("a row for the decay");
-    let total = proversim::output::charts::numbers(&df, "total")[at];
+    let total = proversim::storage::saved::numbers(&df, "total")[at];
     assert!(total.abs() < 0.05, "total index {total}");
 }
 
@@ -521,7 +521,7 @@ fn the_epochs_table_is_a_hive_partitioned_dataset_of_every_run() {
     for cell in 0..6 {
         for rep in 0..2 {
             let part = out.join(format!("epochs/cell={cell}/replicate={rep}/part.parquet"));
-            let df = proversim::output::charts::read_table(&part).unwrap();
+            let df = proversim::storage::saved::read_table(&part).unwrap();
             assert_eq!(df.height(), 6, "{}", part.display());
             assert!(df.column("active_provers").is_ok());
         }

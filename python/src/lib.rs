@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use proversim::scenario::{Scenario, ScenarioError};
+use proversim::api::{self, Checked, CompareSide, RunRequest, SettleFormat, Source};
+use proversim::compare::CompareOptions;
+use proversim::scenario::ScenarioError;
+use proversim::sweep::SweepOptions;
 use proversim::trace::{Place, TraceError};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -17,32 +20,17 @@ use pyo3::types::{PyDict, PyList};
 /// The name a scenario given as a dict has in messages.
 const DICT_NAME: &str = "<dict>";
 
-/// Splits an origin `file:line:column` into its parts.
-fn split_origin(origin: &str) -> (String, Option<usize>, Option<usize>) {
-    let mut parts = origin.rsplitn(3, ':');
-    let (c, l, f) = (parts.next(), parts.next(), parts.next());
-    match (
-        f,
-        l.and_then(|l| l.parse().ok()),
-        c.and_then(|c| c.parse().ok()),
-    ) {
-        (Some(f), Some(l), Some(c)) => (f.to_string(), Some(l), Some(c)),
-        _ => (origin.to_string(), None, None),
-    }
-}
-
 /// `proversim.ScenarioError` for the library's error: its message is the
 /// command line's, and each problem is a dict.
 fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let problems = PyList::empty(py);
         for p in &e.problems {
-            let (file, line, column) = split_origin(&p.origin);
             let d = PyDict::new(py);
-            d.set_item("origin", &p.origin)?;
-            d.set_item("file", file)?;
-            d.set_item("line", line)?;
-            d.set_item("column", column)?;
+            d.set_item("origin", p.origin.to_string())?;
+            d.set_item("file", &p.origin.source)?;
+            d.set_item("line", p.origin.place.map(|(l, _)| l))?;
+            d.set_item("column", p.origin.place.map(|(_, c)| c))?;
             d.set_item("key", (!p.key.is_empty()).then_some(&p.key))?;
             d.set_item("message", &p.message)?;
             problems.append(d)?;
@@ -130,30 +118,16 @@ fn drive<T: Send>(
     })
 }
 
-/// Loads a scenario from a file, or from TOML text whose `base` and files
-/// are relative to `dir`.
-fn load_scenario(
-    path: Option<&str>,
-    text: Option<&str>,
-    dir: &str,
-    set: &[String],
-) -> Result<Scenario, ScenarioError> {
-    match (path, text) {
-        (Some(p), _) => proversim::scenario::load(Path::new(p), set),
-        (None, Some(t)) => proversim::scenario::parse_in(DICT_NAME, t, Path::new(dir), set),
-        (None, None) => proversim::scenario::parse_in(DICT_NAME, "", Path::new(dir), set),
-    }
-}
-
-/// Loads a sweep from a file, or from TOML text relative to `dir`.
-fn load_sweep(
-    path: Option<&str>,
-    text: Option<&str>,
-    dir: &str,
-) -> Result<proversim::sweep::Sweep, ScenarioError> {
+/// Where a scenario or sweep comes from: a file, or TOML text whose
+/// `base` and files are relative to `dir`.
+fn source<'a>(path: Option<&'a str>, text: Option<&'a str>, dir: &'a str) -> Source<'a> {
     match path {
-        Some(p) => proversim::sweep::load(Path::new(p)),
-        None => proversim::sweep::parse(DICT_NAME, text.unwrap_or(""), Path::new(dir)),
+        Some(p) => Source::File(Path::new(p)),
+        None => Source::Text {
+            name: DICT_NAME,
+            text: text.unwrap_or(""),
+            dir: Path::new(dir),
+        },
     }
 }
 
@@ -189,24 +163,22 @@ fn run(
     out: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(String, Option<String>)> {
-    let mut scenario = load_scenario(path, text, dir, &set).map_err(|e| scenario_error(py, &e))?;
-    if let Some(seed) = seed {
-        scenario.seed = seed;
-    }
+    let scenario = api::load_scenario(source(path, text, dir), &set, seed)
+        .map_err(|e| scenario_error(py, &e))?;
     let out = PathBuf::from(out);
     let trace_path = trace.then(|| out.join("trace.toml"));
     let epochs = scenario.epochs;
     let result = drive(py, progress, |p| {
         let mut tick = |e: u64| p.set(e, epochs);
-        proversim::run::run_to_dir(
-            &scenario,
-            &out,
-            false,
-            trace_path.as_deref(),
-            Some(&mut tick),
-        )
+        let request = RunRequest {
+            out: &out,
+            csv: false,
+            trace: trace_path.as_deref(),
+            charts: false,
+        };
+        api::run(&scenario, &request, Some(&mut tick))
     })?;
-    let result = result.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let result = result.map_err(PyRuntimeError::new_err)?;
     let summary = serde_json::to_string_pretty(&result.summary)
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     Ok((summary, result.trace))
@@ -225,18 +197,16 @@ fn sweep(
     out: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(u64, u64, u64)> {
-    let sweep = load_sweep(path, text, dir).map_err(|e| scenario_error(py, &e))?;
+    let sweep = api::load_sweep(source(path, text, dir)).map_err(|e| scenario_error(py, &e))?;
     let result = drive(py, progress, |p| {
         let tick = |done: u64, total: u64, _failed: u64| p.set(done, total);
-        proversim::sweep::run_sweep(
-            &sweep,
-            &proversim::sweep::SweepOptions {
-                progress: Some(&tick),
-                ..proversim::sweep::SweepOptions::new(out, threads)
-            },
-        )
+        let options = SweepOptions {
+            progress: Some(&tick),
+            ..SweepOptions::new(out, threads)
+        };
+        api::sweep(&sweep, &options, false)
     })?;
-    let r = result.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let r = result.map_err(PyRuntimeError::new_err)?;
     Ok((r.runs, r.ran, r.failed))
 }
 
@@ -260,39 +230,36 @@ fn compare(
     out: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<()> {
-    use proversim::compare::{CompareOptions, Side, side_names};
-    let load = |side: &(Option<String>, Option<String>), own: &[String]| {
-        let sets: Vec<String> = set.iter().chain(own).cloned().collect();
-        load_scenario(side.0.as_deref(), side.1.as_deref(), dir, &sets)
-    };
-    let sa = load(&a, &set_a).map_err(|e| scenario_error(py, &e))?;
-    let sb = load(&b, &set_b).map_err(|e| scenario_error(py, &e))?;
-    let (name_a, name_b) = side_names(&sa, &sb);
-    let file = |s: &(Option<String>, Option<String>)| s.0.clone().unwrap_or(DICT_NAME.into());
-    let (file_a, file_b) = (file(&a), file(&b));
+    let ((path_a, text_a), (path_b, text_b)) = (a, b);
+    let pair = api::load_pair(
+        &CompareSide {
+            source: source(path_a.as_deref(), text_a.as_deref(), dir),
+            overrides: &set_a,
+        },
+        &CompareSide {
+            source: source(path_b.as_deref(), text_b.as_deref(), dir),
+            overrides: &set_b,
+        },
+        &set,
+    )
+    .map_err(|errors| scenario_error(py, &errors[0]))?;
+    let file = |p: Option<String>| p.unwrap_or(DICT_NAME.into());
+    let files = (file(path_a), file(path_b));
     let result = drive(py, progress, |p| {
         let tick = |done: u64, total: u64, _failed: u64| p.set(done, total);
-        let c = proversim::compare::compare(
-            Side {
-                name: name_a,
-                file: file_a,
-                scenario: sa,
-            },
-            Side {
-                name: name_b,
-                file: file_b,
-                scenario: sb,
-            },
-            &CompareOptions {
-                replicates,
-                seed,
-                threads,
-                progress: Some(&tick),
-            },
+        let options = CompareOptions {
+            replicates,
+            seed,
+            threads,
+            progress: Some(&tick),
+        };
+        api::compare(
+            pair,
+            files,
+            &options,
+            Path::new(out),
+            "proversim.compare(...)",
         )
-        .map_err(|e| e.to_string())?;
-        proversim::compare::write_outputs(&c, Path::new(out), "proversim.compare(...)")
-            .map_err(|e| e.to_string())
     })?;
     result.map(|_| ()).map_err(PyRuntimeError::new_err)
 }
@@ -302,15 +269,15 @@ fn compare(
 #[pyfunction]
 #[pyo3(signature = (path, text))]
 fn settle(py: Python<'_>, path: Option<&str>, text: Option<&str>) -> PyResult<String> {
-    let trace = match (path, text) {
-        (Some(p), _) => proversim::trace::load(Path::new(p)),
-        (None, t) => proversim::trace::parse("<text>", t.unwrap_or("")),
+    let source = match path {
+        Some(p) => Source::File(Path::new(p)),
+        None => Source::Text {
+            name: "<text>",
+            text: text.unwrap_or(""),
+            dir: Path::new("."),
+        },
     };
-    let result = trace.and_then(|trace| {
-        let replay = proversim::trace::replay(&trace)?;
-        Ok(proversim::trace::report::Report::new(&trace, &replay).to_json())
-    });
-    result.map_err(|e| trace_error(py, &e))
+    api::settle(source, SettleFormat::Json).map_err(|e| trace_error(py, &e))
 }
 
 /// Checks a scenario or sweep (a file, or TOML text); raises
@@ -325,23 +292,15 @@ fn validate(
     dir: &str,
     set: Vec<String>,
 ) -> PyResult<u64> {
-    let source = match (path, text) {
-        (Some(p), _) => std::fs::read_to_string(p).unwrap_or_default(),
-        (None, t) => t.unwrap_or("").to_string(),
+    let (sweep, invalid) = match api::validate(source(path, text, dir), &set) {
+        Ok(Checked::Scenario(_)) => return Ok(1),
+        Ok(Checked::Sweep { sweep, invalid }) => (sweep, invalid),
+        Err(e) => return Err(scenario_error(py, &e)),
     };
-    let is_sweep = source
-        .parse::<toml::Table>()
-        .is_ok_and(|t| t.contains_key("sweep"));
-    if !is_sweep {
-        load_scenario(path, text, dir, &set).map_err(|e| scenario_error(py, &e))?;
-        return Ok(1);
-    }
-    let sweep = load_sweep(path, Some(&source), dir).map_err(|e| scenario_error(py, &e))?;
-    let invalid = proversim::sweep::invalid_cells(&sweep, None);
     if let Some((cell, why)) = invalid.first() {
         let e = ScenarioError {
             problems: vec![proversim::scenario::Problem {
-                origin: path.unwrap_or(DICT_NAME).to_string(),
+                origin: path.unwrap_or(DICT_NAME).into(),
                 key: String::new(),
                 message: format!(
                     "cell {cell} ({}) is a combination the model rejects: {why} ({} such cells)",

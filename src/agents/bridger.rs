@@ -7,7 +7,7 @@ use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 use crate::scenario::strategy::BridgerParams;
 
-use super::prover::submit_ready;
+use super::jobs::submit_ready;
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
 

@@ -7,8 +7,9 @@ use crate::protocol::Epoch;
 use crate::scenario::StrategyName;
 use crate::scenario::strategy::{StrikeParams, SybilParams};
 
-use super::prover::{Honest, JobDecision, expected_reward, submit_ready};
-use super::strategic::{next_slot, start_full_job};
+use super::honest::Honest;
+use super::jobs::{JobDecision, next_slot, start_full_job, submit_ready};
+use super::valuation::expected_reward;
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
 

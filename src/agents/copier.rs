@@ -8,8 +8,8 @@ use crate::protocol::{BlockNumber, Epoch};
 use crate::scenario::StrategyName;
 use crate::scenario::strategy::CopyParams;
 
-use super::prover::expected_reward;
-use super::strategic::is_mine;
+use super::jobs::is_mine;
+use super::valuation::expected_reward;
 use super::{Job, Landed, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 
 /// Copies a proof when the reward it expects from the copy beats the gas:

@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 
 use rand_distr::{Distribution, Gamma, Poisson};
 
-use crate::engine::queue::Time;
-use crate::engine::rng::Stream;
+use crate::base::random::Stream;
+use crate::base::time::Time;
 
 /// A bridging transaction: who sent it and when.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -89,7 +89,7 @@ impl Demand {
         let mana = Gamma::new(self.shape * count as f64, self.scale)
             .map(|g| g.sample(&mut self.rng))
             .unwrap_or(0.0);
-        let mana = super::numeric::round(mana).max(count as f64) as u64;
+        let mana = crate::base::numeric::round(mana).max(count as f64) as u64;
         Some(TxBatch {
             count,
             mana,
@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn demand_is_about_its_rate() {
-        let mut d = Demand::new(2.0, 1000.0, 2.0, crate::engine::rng::stream(1, "d", 0));
+        let mut d = Demand::new(2.0, 1000.0, 2.0, crate::base::random::stream(1, "d", 0));
         let mut count = 0;
         let mut mana = 0;
         for s in 1..=1000 {

@@ -5,7 +5,7 @@
 
 use crate::scenario::StrategyName;
 
-use super::prover::Honest;
+use super::honest::Honest;
 use super::quoting::{Offer, QuoteRequest, priced_quote};
 use super::{Job, ProverCtx, ProverStrategy};
 use crate::protocol::legacy::PPM;

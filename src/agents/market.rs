@@ -11,7 +11,8 @@ use crate::scenario::ProverGroup;
 use crate::protocol::{ActivityRecord, ProverId};
 
 use super::View;
-use super::prover::{landing_seconds, newcomer_market};
+use super::jobs::landing_seconds;
+use super::valuation::newcomer_market;
 
 /// An active prover's record of its recent epochs, which its exit decision
 /// reads.

@@ -8,36 +8,23 @@ pub mod bridger;
 pub mod cartel;
 pub mod copier;
 pub mod demand;
+pub mod honest;
+pub mod jobs;
 pub mod kickback;
 pub mod market;
-pub mod numeric;
-pub mod prover;
+pub mod partial;
 pub mod quoting;
 pub mod sequencer;
 pub mod snipe;
-pub mod strategic;
+pub mod valuation;
 pub mod voting;
-
-pub use numeric::to_f64;
 
 use std::collections::VecDeque;
 
-use crate::engine::queue::Time;
-use crate::engine::rng::Stream;
+use crate::base::random::Stream;
+use crate::base::time::Time;
 use crate::protocol::{BlockNumber, Epoch, Protocol, ProverId, Slot};
 use crate::scenario::{ProverGroup, Scenario, StrategyParams};
-
-/// Smallest units per token.
-pub const UNITS_PER_TOKEN: f64 = 1e18;
-
-/// Seconds in a year, as inflation per year counts it (summary and
-/// policies alike).
-pub const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
-
-/// An amount in tokens, for decisions and reports (never for settlement).
-pub fn tokens(units: u128) -> f64 {
-    to_f64(units) / UNITS_PER_TOKEN
-}
 
 /// What the chain shows of an epoch that has not settled yet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -85,12 +72,6 @@ impl EpochInfo {
     pub fn live_blocks(&self) -> u64 {
         self.blocks_built - self.blocks_pruned
     }
-}
-
-/// Tokens per wei of ETH at a fee-asset price (`fee_asset_per_eth`, fee-asset
-/// units per ETH scaled by 10^9).
-pub fn tokens_per_wei(fee_asset_per_eth: u128) -> f64 {
-    to_f64(fee_asset_per_eth) / 1e9 / UNITS_PER_TOKEN
 }
 
 /// A settled epoch as the market remembers it.
@@ -434,8 +415,8 @@ pub trait ProverStrategy: Send {
 /// The strategy a group's parameters describe, ready to run.
 pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
     match *params {
-        StrategyParams::Honest => Box::new(prover::Honest::default()),
-        StrategyParams::Partial(p) => Box::new(strategic::Partial::new(p)),
+        StrategyParams::Honest => Box::new(honest::Honest::default()),
+        StrategyParams::Partial(p) => Box::new(partial::Partial::new(p)),
         StrategyParams::Supersede => Box::new(snipe::Supersede::default()),
         StrategyParams::Late => Box::new(snipe::Late::default()),
         StrategyParams::Copy(p) => Box::new(copier::Copy::new(p)),

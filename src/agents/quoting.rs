@@ -6,14 +6,14 @@
 
 use rand::RngExt;
 
+use crate::base::random::Stream;
+use crate::base::time::Time;
 use crate::cost::{prefix_cost, prefix_seconds};
-use crate::engine::queue::Time;
-use crate::engine::rng::Stream;
 use crate::protocol::legacy::PPM;
 use crate::scenario::ProverGroup;
 
 use super::ProverCtx;
-use super::prover::landing_seconds;
+use super::jobs::landing_seconds;
 
 /// An epoch to quote for, as provers see it.
 #[derive(Copy, Clone, Debug)]

@@ -4,7 +4,7 @@
 
 use rand::RngExt;
 
-use crate::engine::rng::{Stream, stream};
+use crate::base::random::{Stream, stream};
 use crate::scenario::SequencerGroup;
 
 use super::quoting::{QuoteAcceptance, acceptance_for};

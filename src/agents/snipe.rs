@@ -6,14 +6,16 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::engine::queue::Time;
+use crate::base::time::Time;
 use crate::protocol::{Epoch, ProverId, Slot};
 use crate::scenario::StrategyName;
 
-use super::prover::{
-    Honest, JobDecision, landing_seconds, prove_ended_epoch, shares_now, submit_ready,
+use super::honest::Honest;
+use super::jobs::{
+    JobDecision, is_mine, landing_seconds, plan_whole, prove_ended_epoch, start, submit_ready,
+    worth_it,
 };
-use super::strategic::{is_mine, plan_whole, share_with, start, worth_it};
+use super::valuation::{share_with, shares_now};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy, View};
 use crate::cost::prefix_seconds;
 

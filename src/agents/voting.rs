@@ -41,7 +41,8 @@ pub fn policy_for(params: &PolicyParams) -> Box<dyn VotingPolicy> {
 /// What a checkpoint reward of `reward` per block mints in a year over the
 /// token supply, as the summary's `inflation_per_year` counts it.
 fn inflation_of(view: &View<'_>, reward: Amount) -> f64 {
-    let blocks_per_year = super::SECONDS_PER_YEAR / view.scenario.chain.slot_duration as f64;
+    let blocks_per_year =
+        crate::base::units::SECONDS_PER_YEAR / view.scenario.chain.slot_duration as f64;
     reward as f64 * blocks_per_year / view.scenario.rewards.token_supply.max(1) as f64
 }
 
@@ -62,7 +63,7 @@ fn fee_raise(view: &View<'_>, pct: f64) -> Payload {
         .saturating_mul((10_000 - p.sequencer_bps.min(10_000)) as Amount)
         / 10_000;
     let fee_part =
-        crate::engine::fees::to_fee_asset(p.proving_cost_per_mana, rate).saturating_mul(target);
+        crate::protocol::fees::to_fee_asset(p.proving_cost_per_mana, rate).saturating_mul(target);
     let bp = (pct * 100.0).round() as Amount;
     let extra_units = provers_part
         .saturating_add(fee_part)

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::engine::{RunOptions, run};
-use crate::output::tables::OutputError;
 use crate::scenario::Scenario;
+use crate::storage::tables::OutputError;
 use crate::sweep::{Metrics, replicate_seed};
 
 pub use report::{MetricDiff, diffs, summary_text, write_outputs};

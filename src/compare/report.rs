@@ -12,11 +12,12 @@ use serde::Serialize;
 
 use super::{Comparison, Outcome};
 use crate::metrics::catalog::METRICS;
-use crate::output::charts::Drawn;
+use crate::output::markdown::{Table, charts_section, code};
+use crate::output::plot::Drawn;
 use crate::output::plot::{Chart, Kind, Series, draw, format_value};
-use crate::output::report::{charts_section, differences};
-use crate::output::tables::{OutputError, TableFile, write_atomic};
+use crate::output::report::differences;
 use crate::stats::interval::{FEW_REPLICATES, paired_interval, t_interval};
+use crate::storage::tables::{OutputError, TableFile, write_atomic};
 
 fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
     OutputError {
@@ -326,19 +327,20 @@ fn label(metric: &str) -> String {
         .map_or(format!("`{metric}`"), |m| m.heading())
 }
 
-fn metric_row(o: &mut String, name: &str, d: &MetricDiff) {
+fn metric_row(t: &mut Table, name: &str, d: &MetricDiff) {
     let excludes_zero = d.diff_ci_low > 0.0 || d.diff_ci_high < 0.0;
-    let _ = writeln!(
-        o,
-        "| {} | {} | {} | {} | [{}, {}] | {} |",
+    t.row([
         label(name),
         show(name, d.a_mean),
         show(name, d.b_mean),
         format_value(d.diff_mean),
-        format_value(d.diff_ci_low),
-        format_value(d.diff_ci_high),
-        if excludes_zero { "yes" } else { "no" }
-    );
+        format!(
+            "[{}, {}]",
+            format_value(d.diff_ci_low),
+            format_value(d.diff_ci_high)
+        ),
+        (if excludes_zero { "yes" } else { "no" }).to_string(),
+    ]);
 }
 
 fn report_md(
@@ -389,23 +391,29 @@ fn report_md(
     if diff.is_empty() {
         let _ = writeln!(o, "The two scenarios are the same but for their names.\n");
     } else {
-        let _ = writeln!(o, "| key | {} | {} |\n|---|---|---|", c.a.name, c.b.name);
+        let mut t = Table::new(["key", &c.a.name, &c.b.name]);
         for (k, a, b) in diff {
-            let _ = writeln!(o, "| `{k}` | {a} | {b} |");
+            t.row([code(k), a.clone(), b.clone()]);
         }
+        o.push_str(&t.finish());
         o.push('\n');
     }
     let _ = writeln!(o, "## Results\n");
-    let header = format!(
-        "| metric | {} | {} | B − A | 95% interval | differs |\n|---|---|---|---|---|---|",
-        c.a.name, c.b.name
-    );
-    let _ = writeln!(o, "{header}");
+    let header = [
+        "metric",
+        &c.a.name,
+        &c.b.name,
+        "B − A",
+        "95% interval",
+        "differs",
+    ];
+    let mut t = Table::new(header);
     for m in METRICS {
         if let Some(d) = metrics.get(m.key) {
-            metric_row(&mut o, m.key, d);
+            metric_row(&mut t, m.key, d);
         }
     }
+    o.push_str(&t.finish());
     let others: Vec<(&String, &MetricDiff)> = metrics
         .iter()
         .filter(|(k, _)| !METRICS.iter().any(|m| m.key == k.as_str()))
@@ -413,12 +421,14 @@ fn report_md(
     if !others.is_empty() {
         let _ = writeln!(
             o,
-            "\n<details><summary>Every other metric ({})</summary>\n\n{header}",
+            "\n<details><summary>Every other metric ({})</summary>\n",
             others.len()
         );
+        let mut t = Table::new(header);
         for (k, d) in others {
-            metric_row(&mut o, k, d);
+            metric_row(&mut t, k, d);
         }
+        o.push_str(&t.finish());
         let _ = writeln!(o, "\n</details>");
     }
     let _ = writeln!(
@@ -439,7 +449,7 @@ pub fn write_outputs(
     dir: &Path,
     command: &str,
 ) -> Result<BTreeMap<String, MetricDiff>, OutputError> {
-    let _lock = crate::output::lock::lock_folder(dir)?;
+    let _lock = crate::storage::lock::lock_folder(dir)?;
     let names = metric_names(c);
     write_runs_table(c, &names, dir)?;
     write_epochs_table(c, dir)?;

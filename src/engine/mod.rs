@@ -1,10 +1,8 @@
-//! The discrete-event engine: a clock in milliseconds, an event queue with
-//! stable ties, seeded random streams, the fee model, and the simulation
-//! that drives agents and the protocol.
+//! The discrete-event engine: an event queue with stable ties, and the
+//! simulation that drives agents and the protocol (time, random streams and
+//! units are in [`crate::base`], the fee rules in [`crate::protocol::fees`]).
 
-pub mod fees;
 pub mod queue;
-pub mod rng;
 mod world;
 
 pub use world::{EngineError, RunOptions, RunResult, run};

@@ -4,8 +4,7 @@
 
 use std::collections::VecDeque;
 
-/// Milliseconds since slot 0 started.
-pub type Time = u64;
+use crate::base::time::Time;
 
 /// Something that happens at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::agents::tokens;
+use crate::base::units::tokens;
 
 /// One prover's totals over the run.
 #[derive(Clone, Debug, Default)]

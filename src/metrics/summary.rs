@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::agents::tokens;
+use crate::base::units::tokens;
 
 pub use super::owners::OwnerSummary;
 use super::owners::{ProverTotals, concentration, owners};

@@ -2,65 +2,15 @@
 //! `proversim chart DIR` redraws them at any time.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::path::{Path, PathBuf};
-
-use polars::prelude::*;
+use std::path::Path;
 
 use super::booster_charts::booster_charts;
-use super::plot::{Chart, Kind, Series, draw};
-use super::tables::OutputError;
+use super::plot::{Chart, Drawn, Kind, Series, draw};
 use crate::protocol::Booster;
 use crate::scenario::Scenario;
+use crate::storage::saved::{numbers, oerr, read_table};
+use crate::storage::tables::OutputError;
 use crate::sweep::Manifest;
-
-/// A chart that was drawn: its file stem under `charts/` and its caption.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Drawn {
-    /// File stem (`charts/<stem>.png` and `.svg`).
-    pub stem: String,
-    /// What it shows, in a sentence.
-    pub caption: String,
-}
-
-fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
-    OutputError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
-/// Reads a Parquet table.
-pub fn read_table(path: &Path) -> Result<DataFrame, OutputError> {
-    let file = File::open(path).map_err(|e| oerr(path, e))?;
-    ParquetReader::new(file).finish().map_err(|e| oerr(path, e))
-}
-
-/// A column as numbers (missing values as NaN).
-pub fn numbers(df: &DataFrame, name: &str) -> Vec<f64> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.cast(&DataType::Float64).ok())
-        .and_then(|c| {
-            c.f64()
-                .ok()
-                .map(|ca| ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-        })
-        .unwrap_or_default()
-}
-
-/// A column as text.
-pub fn texts(df: &DataFrame, name: &str) -> Vec<String> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.cast(&DataType::String).ok())
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|ca| ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
-        })
-        .unwrap_or_default()
-}
 
 /// A line chart without marks.
 fn line_chart(title: &str, x_label: &str, y_label: &str, series: Vec<Series>) -> Chart {
@@ -92,10 +42,23 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     let n = epochs.height() as u64;
     let (per, starts) = bins(n.max(1));
     let bin_of = |e: f64| (e as u64 / per) as usize;
-    let x_label = if per > 1 {
-        format!("epoch (mean over {per}-epoch bins; 1 epoch = 38.4 min)")
-    } else {
-        "epoch (1 epoch = 38.4 min)".to_string()
+    let scenario = std::fs::read_to_string(dir.join("scenario.toml"))
+        .ok()
+        .and_then(|text| toml::from_str::<Scenario>(&text).ok());
+    // How long an epoch lasts in the scenario that ran (no caption if its
+    // file cannot be read).
+    let epoch_length = scenario.as_ref().map_or(String::new(), |sc| {
+        let minutes = (sc.chain.epoch_duration * sc.chain.slot_duration) as f64 / 60.0;
+        format!(
+            "1 epoch = {} min",
+            crate::output::plot::format_value(minutes)
+        )
+    });
+    let x_label = match (per > 1, epoch_length.is_empty()) {
+        (true, false) => format!("epoch (mean over {per}-epoch bins; {epoch_length})"),
+        (true, true) => format!("epoch (mean over {per}-epoch bins)"),
+        (false, false) => format!("epoch ({epoch_length})"),
+        (false, true) => "epoch".to_string(),
     };
     let mut drawn = Vec::new();
     let mut emit = |stem: &str, caption: &str, chart: Chart| -> Result<(), OutputError> {
@@ -210,8 +173,7 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
         },
     )?;
     // The booster.
-    if let Ok(text) = std::fs::read_to_string(dir.join("scenario.toml"))
-        && let Ok(sc) = toml::from_str::<Scenario>(&text)
+    if let Some(sc) = &scenario
         && sc.mechanism != crate::scenario::Mechanism::BondedQuotes
         && let Ok(config) = sc.booster.to_config()
         && let Ok(booster) = Booster::new(config)
@@ -332,21 +294,13 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
 /// The metrics a sweep chart shows by default.
 pub const DEFAULT_SWEEP_METRICS: [&str; 3] = ["active_provers_mean", "reward_hhi", "liveness"];
 
-/// A sweep folder's manifest (`sweep.json`).
-pub(crate) fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
-    let path = dir.join("sweep.json");
-    std::fs::read_to_string(&path)
-        .map_err(|e| oerr(&path, e))
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&path, e)))
-}
-
 /// Draws a sweep folder's charts into `<dir>/charts/`: for each metric, a
 /// heatmap over the first two swept keys (mean over replicates) and lines
 /// over the first key with 95% interval bands.
 pub fn draw_sweep(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
     let out = dir.join("charts");
     std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
-    let manifest = read_manifest(dir)?;
+    let manifest = Manifest::read(dir)?;
     let df = read_table(&dir.join("sweep.parquet"))?;
     if manifest.layout.sampler != crate::sweep::Sampler::Grid {
         return super::design_charts::draw_sampled(dir, &manifest.layout, &df, metrics);
@@ -504,7 +458,7 @@ pub fn is_sweep(dir: &Path) -> bool {
 
 /// Draws a folder's charts, whatever it holds, with the folder locked.
 pub fn draw_dir(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
-    let _lock = super::lock::lock_folder(dir)?;
+    let _lock = crate::storage::lock::lock_folder(dir)?;
     draw_dir_unlocked(dir, metrics)
 }
 
@@ -513,7 +467,7 @@ pub(crate) fn draw_dir_unlocked(dir: &Path, metrics: &[String]) -> Result<Vec<Dr
     if is_sweep(dir) {
         let metrics: Vec<String> = if metrics.is_empty() {
             // The default metrics the sweep kept, or else its first three.
-            let layout = read_manifest(dir)?.layout;
+            let layout = Manifest::read(dir)?.layout;
             let kept: Vec<String> = crate::metrics::catalog::METRICS
                 .iter()
                 .map(|m| m.key.to_string())
@@ -541,10 +495,4 @@ pub(crate) fn draw_dir_unlocked(dir: &Path, metrics: &[String]) -> Result<Vec<Dr
             "neither a run folder (epochs.parquet) nor a sweep folder (sweep.parquet)",
         ))
     }
-}
-
-/// The chart files of a drawn chart.
-pub fn files(dir: &Path, d: &Drawn) -> [PathBuf; 2] {
-    let stem = dir.join("charts").join(&d.stem);
-    [stem.with_extension("png"), stem.with_extension("svg")]
 }

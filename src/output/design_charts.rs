@@ -7,10 +7,10 @@ use std::path::Path;
 
 use polars::prelude::DataFrame;
 
-use super::charts::{Drawn, numbers, read_table, texts};
-use super::plot::{Chart, Kind, Series, draw};
-use super::tables::OutputError;
+use super::plot::{Chart, Drawn, Kind, Series, draw};
 use crate::stats::t_interval;
+use crate::storage::saved::{numbers, read_table, texts};
+use crate::storage::tables::OutputError;
 use crate::sweep::Layout;
 
 /// Bins of a key's range in a main-effect chart.

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use polars::prelude::DataFrame;
 
-use super::charts::{numbers, read_table, texts};
 use super::plot::{Chart, Kind, Series};
-use super::tables::OutputError;
 use crate::scenario::Scenario;
+use crate::storage::saved::{numbers, read_table, texts};
+use crate::storage::tables::OutputError;
 
 /// A value per epoch as a step line: a point where it starts, one on each
 /// side of every change, and one at the end.

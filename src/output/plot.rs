@@ -13,7 +13,22 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use super::tables::OutputError;
+use crate::storage::tables::OutputError;
+
+/// A chart that was drawn: its file stem under `charts/` and its caption.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    /// File stem (`charts/<stem>.png` and `.svg`).
+    pub stem: String,
+    /// What it shows, in a sentence.
+    pub caption: String,
+}
+
+/// The chart files of a drawn chart.
+pub fn files(dir: &Path, d: &Drawn) -> [PathBuf; 2] {
+    let stem = dir.join("charts").join(&d.stem);
+    [stem.with_extension("png"), stem.with_extension("svg")]
+}
 
 /// The Okabe–Ito palette (black last).
 pub const PALETTE: [RGBColor; 8] = [
@@ -120,7 +135,8 @@ pub fn draw(chart: &Chart, stem: &Path) -> Result<Vec<PathBuf>, OutputError> {
     // Both drawn aside and renamed into place: a full disk or a kill never
     // leaves a chart cut short.
     {
-        let (partial, file) = super::tables::Partial::create_with_suffix(&png, ".partial.png")?;
+        let (partial, file) =
+            crate::storage::tables::Partial::create_with_suffix(&png, ".partial.png")?;
         drop(file);
         {
             let root = BitMapBackend::new(partial.path(), SIZE).into_drawing_area();
@@ -135,7 +151,7 @@ pub fn draw(chart: &Chart, stem: &Path) -> Result<Vec<PathBuf>, OutputError> {
         render(chart, &root).map_err(|e| err(&svg, e))?;
         root.present().map_err(|e| err(&svg, e))?;
     }
-    super::tables::write_atomic(&svg, text.as_bytes())?;
+    crate::storage::tables::write_atomic(&svg, text.as_bytes())?;
     Ok(vec![png, svg])
 }
 

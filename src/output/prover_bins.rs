@@ -8,7 +8,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::tables::OutputError;
+use crate::storage::tables::OutputError;
 
 /// Rows read at a time.
 const SLICE: usize = 1 << 20;

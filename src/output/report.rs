@@ -10,19 +10,15 @@ use std::path::Path;
 use serde_json::Value as Json;
 use toml::Value;
 
-use super::charts::{Drawn, is_sweep};
-use super::tables::{OutputError, write_atomic};
+use super::charts::is_sweep;
+use super::markdown::{Table, charts_section, code, fmt};
+use super::plot::Drawn;
 use crate::figures::BoosterFigures;
 use crate::metrics::catalog::METRICS;
 use crate::protocol::Booster;
 use crate::scenario::Scenario;
-
-pub(crate) fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
-    OutputError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
+use crate::storage::saved::oerr;
+use crate::storage::tables::{OutputError, write_atomic};
 
 use crate::scenario::paths::flatten_toml as flatten;
 
@@ -69,16 +65,6 @@ fn num(j: &Json, path: &[&str]) -> Option<f64> {
         v = v.get(*p)?;
     }
     v.as_f64()
-}
-
-pub(crate) fn fmt(x: Option<f64>) -> String {
-    match x {
-        None => "-".into(),
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
-        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
-        Some(v) if v.abs() >= 1.0 => format!("{v:.2}"),
-        Some(v) => format!("{v:.4}"),
-    }
 }
 
 /// The key metrics of a run, as (label, value) rows: every metric of the
@@ -215,17 +201,6 @@ pub fn method(sc: &Scenario) -> String {
     m
 }
 
-pub(crate) fn charts_section(out: &mut String, drawn: &[Drawn]) {
-    let _ = writeln!(out, "\n## Charts\n");
-    for d in drawn {
-        let _ = writeln!(
-            out,
-            "![{}](charts/{}.png)\n\n*{}* (`charts/{}.png`, `charts/{}.svg`)\n",
-            d.caption, d.stem, d.caption, d.stem, d.stem
-        );
-    }
-}
-
 /// Writes `<dir>/report.md` for a run or sweep folder (drawing its charts),
 /// with `baseline` for the differences and `compare` side by side.
 pub fn write_report(
@@ -233,7 +208,7 @@ pub fn write_report(
     baseline: &Scenario,
     compare: Option<&Path>,
 ) -> Result<String, OutputError> {
-    let _lock = super::lock::lock_folder(dir)?;
+    let _lock = crate::storage::lock::lock_folder(dir)?;
     let drawn = super::charts::draw_dir_unlocked(dir, &[])?;
     let text = if is_sweep(dir) {
         super::sweep_report::sweep_report(dir, &drawn, compare)?
@@ -285,10 +260,11 @@ fn run_report(
     if diffs.is_empty() {
         let _ = writeln!(o, "None: this is the baseline.\n");
     } else {
-        let _ = writeln!(o, "| parameter | this run | baseline |\n|---|---|---|");
+        let mut t = Table::new(["parameter", "this run", "baseline"]);
         for (k, a, b) in &diffs {
-            let _ = writeln!(o, "| `{k}` | {a} | {b} |");
+            t.row([code(k), a.clone(), b.clone()]);
         }
+        o.push_str(&t.finish());
         o.push('\n');
     }
     let other = match compare {
@@ -298,61 +274,68 @@ fn run_report(
     let _ = writeln!(o, "## Key metrics\n");
     match &other {
         None => {
-            let _ = writeln!(o, "| metric | value |\n|---|---|");
+            let mut t = Table::new(["metric", "value"]);
             for (k, v) in run_metrics(&summary) {
-                let _ = writeln!(o, "| {k} | {} |", fmt(v));
+                t.row([k, fmt(v)]);
             }
+            o.push_str(&t.finish());
         }
         Some((p, s2)) => {
             let name = s2
                 .get("scenario")
                 .and_then(|n| n.as_str())
                 .map_or_else(|| p.display().to_string(), str::to_string);
-            let _ = writeln!(
-                o,
-                "| metric | {} | {name} | difference |\n|---|---|---|---|",
-                sc.name
-            );
+            let mut t = Table::new(["metric", &sc.name, &name, "difference"]);
             for ((k, a), (_, b)) in run_metrics(&summary).into_iter().zip(run_metrics(s2)) {
                 let d = a.zip(b).map(|(a, b)| a - b);
-                let _ = writeln!(o, "| {k} | {} | {} | {} |", fmt(a), fmt(b), fmt(d));
+                t.row([k, fmt(a), fmt(b), fmt(d)]);
             }
+            o.push_str(&t.finish());
         }
     }
     if let Some(strategies) = summary.get("strategies").and_then(|s| s.as_object()) {
-        let _ = writeln!(
-            o,
-            "\n| strategy | provers | share of rewards | rewards | costs | profit |\n|---|---|---|---|---|---|"
-        );
+        let mut t = Table::new([
+            "strategy",
+            "provers",
+            "share of rewards",
+            "rewards",
+            "costs",
+            "profit",
+        ]);
         for (name, s) in strategies {
-            let _ = writeln!(
-                o,
-                "| {name} | {} | {:.2}% | {} | {} | {} |",
+            t.row([
+                name.clone(),
                 fmt(num(s, &["provers"])),
-                100.0 * num(s, &["reward_share"]).unwrap_or(0.0),
+                format!("{:.2}%", 100.0 * num(s, &["reward_share"]).unwrap_or(0.0)),
                 fmt(num(s, &["rewards"])),
                 fmt(num(s, &["costs"])),
-                fmt(num(s, &["profit"]))
-            );
+                fmt(num(s, &["profit"])),
+            ]);
         }
+        o.push('\n');
+        o.push_str(&t.finish());
     }
     if let Some(n) = summary.get("newcomers").and_then(|s| s.as_object())
         && !n.is_empty()
     {
-        let _ = writeln!(
-            o,
-            "\n| newcomer group | arrived at epoch | epochs to parity | earned until parity | an incumbent, same epochs |\n|---|---|---|---|---|"
-        );
+        let mut t = Table::new([
+            "newcomer group",
+            "arrived at epoch",
+            "epochs to parity",
+            "earned until parity",
+            "an incumbent, same epochs",
+        ]);
         for (name, s) in n {
-            let _ = writeln!(
-                o,
-                "| {name} | {} | {} | {} | {} |",
+            t.row([
+                name.clone(),
                 fmt(num(s, &["start_epoch"])),
                 fmt(num(s, &["epochs_to_parity"])),
                 fmt(num(s, &["earned_until_parity"])),
-                fmt(num(s, &["incumbent_earned_same_epochs"]))
-            );
+                fmt(num(s, &["incumbent_earned_same_epochs"])),
+            ]);
         }
+        o.push('\n');
+        o.push_str(&t.finish());
     }
     let balanced = summary
         .get("books")
@@ -403,16 +386,18 @@ fn booster_section(o: &mut String, sc: &Scenario, compare: Option<&Path>) {
     );
     match theirs {
         None => {
-            let _ = writeln!(o, "| figure | value |\n|---|---|");
+            let mut t = Table::new(["figure", "value"]);
             for (k, v) in mine.rows() {
-                let _ = writeln!(o, "| {k} | {v} |");
+                t.row([k.to_string(), v]);
             }
+            o.push_str(&t.finish());
         }
         Some(t) => {
-            let _ = writeln!(o, "| figure | this run | compared |\n|---|---|---|");
+            let mut table = Table::new(["figure", "this run", "compared"]);
             for ((k, a), (_, b)) in mine.rows().into_iter().zip(t.rows()) {
-                let _ = writeln!(o, "| {k} | {a} | {b} |");
+                table.row([k.to_string(), a, b]);
             }
+            o.push_str(&table.finish());
         }
     }
 }

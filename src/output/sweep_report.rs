@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::charts::{Drawn, numbers, read_manifest, read_table, texts};
-use super::report::{charts_section, fmt, oerr};
-use super::tables::OutputError;
+use super::markdown::{Table, charts_section, code, fmt};
+use super::plot::Drawn;
 use crate::stats::interval::{FEW_REPLICATES, t_interval};
+use crate::storage::saved::{numbers, oerr, read_table, texts};
+use crate::storage::tables::OutputError;
 use crate::sweep::spec::{Sampler, Seeds};
 use crate::sweep::{Layout, Manifest};
 
@@ -87,17 +88,21 @@ fn sensitivity_section(o: &mut String, dir: &Path, shown: &[String]) {
     let samples = numbers(&df, "samples");
     let _ = writeln!(
         o,
-        "## Sensitivity (Sobol' indices)\n\nThe share of each metric's variance over the design that a key explains alone (first order) and with its interactions (total); every metric and key is in `sensitivity.parquet`.\n\n| metric | key | first order | total | base samples |\n|---|---|---|---|---|"
+        "## Sensitivity (Sobol' indices)\n\nThe share of each metric's variance over the design that a key explains alone (first order) and with its interactions (total); every metric and key is in `sensitivity.parquet`.\n"
     );
+    let mut t = Table::new(["metric", "key", "first order", "total", "base samples"]);
     for i in 0..df.height() {
         if shown.contains(&metrics[i]) {
-            let _ = writeln!(
-                o,
-                "| {} | `{}` | {:.3} | {:.3} | {} |",
-                metrics[i], keys[i], first[i], total[i], samples[i]
-            );
+            t.row([
+                metrics[i].clone(),
+                code(&keys[i]),
+                format!("{:.3}", first[i]),
+                format!("{:.3}", total[i]),
+                samples[i].to_string(),
+            ]);
         }
     }
+    o.push_str(&t.finish());
     o.push('\n');
 }
 
@@ -108,14 +113,14 @@ pub fn sweep_report(
     drawn: &[Drawn],
     compare: Option<&Path>,
 ) -> Result<String, OutputError> {
-    let manifest = read_manifest(dir)?;
+    let manifest = Manifest::read(dir)?;
     let layout = &manifest.layout;
     let metrics = report_metrics(layout);
     let mine = cell_stats(dir, layout, &metrics)?;
     let theirs: Option<(String, BTreeMap<CellKey, CellValues>)> = match compare {
         None => None,
         Some(other) => {
-            let m = read_manifest(other)?;
+            let m = Manifest::read(other)?;
             let keys = |l: &Layout| {
                 l.parameters
                     .iter()
@@ -176,31 +181,34 @@ pub fn sweep_report(
             "Nothing: the cells are the base with the swept values.\n"
         );
     } else {
-        let _ = writeln!(o, "| key | value |\n|---|---|");
+        let mut t = Table::new(["key", "value"]);
         for (k, v) in own {
-            let _ = writeln!(o, "| `{k}` | {v} |");
+            t.row([code(k), v.to_string()]);
         }
+        o.push_str(&t.finish());
         o.push('\n');
     }
     let _ = writeln!(o, "## Parameters swept\n");
     match layout.sampler {
         Sampler::Grid => {
-            let _ = writeln!(o, "| parameter | values |\n|---|---|");
+            let mut t = Table::new(["parameter", "values"]);
             for p in &layout.parameters {
                 let vals: Vec<String> = p.values.iter().map(|v| v.to_string()).collect();
-                let _ = writeln!(o, "| `{}` | {} |", p.key, vals.join(", "));
+                t.row([code(&p.key), vals.join(", ")]);
             }
+            o.push_str(&t.finish());
         }
         sampler => {
             let _ = writeln!(
                 o,
-                "{} design. | parameter | from | to |\n|---|---|---|",
+                "{} design.\n",
                 if sampler == Sampler::Lhs {
                     "A Latin hypercube"
                 } else {
                     "A Saltelli (Sobol') sensitivity"
                 }
             );
+            let mut t = Table::new(["parameter", "from", "to"]);
             for p in &layout.parameters {
                 let xs: Vec<f64> = p
                     .values
@@ -209,8 +217,9 @@ pub fn sweep_report(
                     .collect();
                 let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let _ = writeln!(o, "| `{}` | {} | {} |", p.key, fmt(Some(lo)), fmt(Some(hi)));
+                t.row([code(&p.key), fmt(Some(lo)), fmt(Some(hi))]);
             }
+            o.push_str(&t.finish());
         }
     }
     let _ = writeln!(
@@ -230,39 +239,37 @@ pub fn sweep_report(
             "Beside each value, the same cell of `{name}`, joined on the swept values.\n"
         );
     }
-    let mut header = String::from("| cell |");
+    let mut header = vec!["cell".to_string()];
     for p in &layout.parameters {
-        let _ = write!(header, " `{}` |", p.key);
+        header.push(code(&p.key));
     }
     for m in &metrics {
-        let _ = write!(header, " {m} |");
+        header.push(m.clone());
         if let Some((name, _)) = &theirs {
-            let _ = write!(header, " {m} ({name}) |");
+            header.push(format!("{m} ({name})"));
         }
     }
-    let _ = writeln!(o, "{header}");
-    let columns =
-        1 + layout.parameters.len() + metrics.len() * if theirs.is_some() { 2 } else { 1 };
-    let _ = writeln!(o, "|{}", "---|".repeat(columns));
+    let mut t = Table::new(header);
     let joined: Option<BTreeMap<&CellKey, &CellValues>> =
         theirs.as_ref().map(|(_, t)| t.iter().collect());
     for (cell, (key, values)) in mine.iter().take(MAX_ROWS) {
-        let mut row = format!("| {cell} |");
+        let mut row = vec![cell.to_string()];
         for v in key {
-            let _ = write!(row, " {v} |");
+            row.push(v.to_string());
         }
         for (j, xs) in values.iter().enumerate() {
-            let _ = write!(row, " {} |", interval_text(xs));
+            row.push(interval_text(xs));
             if let Some(t) = &joined {
                 let other = t
                     .get(key)
                     .map(|v| interval_text(&v[j]))
                     .unwrap_or_else(|| "-".into());
-                let _ = write!(row, " {other} |");
+                row.push(other);
             }
         }
-        let _ = writeln!(o, "{row}");
+        t.row(row);
     }
+    o.push_str(&t.finish());
     if mine.len() > MAX_ROWS {
         let _ = writeln!(
             o,

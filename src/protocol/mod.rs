@@ -9,6 +9,7 @@
 mod arith;
 pub mod booster;
 pub mod chain;
+pub mod fees;
 pub mod governance;
 pub mod legacy;
 pub mod proofs;

@@ -94,6 +94,57 @@ impl BoosterSpec {
         s
     }
 
+    /// The spec that describes a booster: its rule by name with every
+    /// constant written.
+    pub fn of(b: &BoosterConfig) -> BoosterSpec {
+        let score_on = match b.score_on {
+            ScoreOn::AnyProof => ScoreOnName::AnyProof,
+            ScoreOn::FullEpoch => ScoreOnName::FullEpoch,
+        };
+        match b.rule {
+            Rule::Flat => BoosterSpec {
+                rule: RuleName::Flat,
+                score_on,
+                ..BoosterSpec::default()
+            },
+            Rule::Quadratic(q) => BoosterSpec {
+                rule: RuleName::Quadratic,
+                score_on,
+                increment: Some(q.increment),
+                max_score: Some(q.max_score),
+                a: Some(q.a),
+                minimum: Some(q.minimum),
+                k: Some(q.k),
+                decay_per_epoch: Some(q.decay_per_epoch),
+                ..BoosterSpec::default()
+            },
+            Rule::Exponential(x) => {
+                let (decay, per_missed_epoch, keep_ppm) = match x.decay {
+                    StreakDecay::Reset => (DecayName::Reset, None, None),
+                    StreakDecay::Linear { per_missed_epoch } => {
+                        (DecayName::Linear, Some(per_missed_epoch), None)
+                    }
+                    StreakDecay::Geometric { keep_ppm } => {
+                        (DecayName::Geometric, None, Some(keep_ppm))
+                    }
+                };
+                BoosterSpec {
+                    rule: RuleName::Exponential,
+                    score_on,
+                    max_streak: Some(x.max_streak),
+                    // Every booster that runs was read from a file, where
+                    // the base is a 64-bit integer.
+                    base: Some(u64::try_from(x.base).unwrap_or(u64::MAX)),
+                    growth_ppm: Some(x.growth_ppm),
+                    decay: Some(decay),
+                    per_missed_epoch,
+                    keep_ppm,
+                    ..BoosterSpec::default()
+                }
+            }
+        }
+    }
+
     /// The booster this spec describes, or the key that is missing.
     pub fn to_config(&self) -> Result<BoosterConfig, (&'static str, String)> {
         let score_on = match self.score_on {

@@ -102,7 +102,7 @@ impl Dist {
     }
 
     /// One draw.
-    pub fn sample(&self, rng: &mut crate::engine::rng::Stream) -> f64 {
+    pub fn sample(&self, rng: &mut crate::base::random::Stream) -> f64 {
         match *self {
             Dist::Lognormal { median, sigma } => LogNormal::new(median.ln(), sigma)
                 .map(|d| d.sample(rng))
@@ -193,7 +193,7 @@ pub fn unlift_path(path: &str) -> String {
 
 impl ProverGroup {
     /// One agent's own values: the group with each distribution drawn.
-    pub fn draw(&self, rng: &mut crate::engine::rng::Stream) -> ProverGroup {
+    pub fn draw(&self, rng: &mut crate::base::random::Stream) -> ProverGroup {
         let mut g = self.clone();
         for (key, d) in &self.vary {
             let v = d.sample(rng);

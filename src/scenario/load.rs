@@ -16,12 +16,61 @@ pub(crate) use super::paths::{
     split_path,
 };
 
+/// Where a problem comes from: a file (with its line and column when
+/// known), or a `--set` override.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The file as named by the user, or the override (`--set KEY=VALUE`).
+    pub source: String,
+    /// The 1-based line and column in the file, when known.
+    pub place: Option<(usize, usize)>,
+}
+
+impl Origin {
+    /// A place in a file.
+    pub fn at(file: &str, line: usize, column: usize) -> Origin {
+        Origin {
+            source: file.to_string(),
+            place: Some((line, column)),
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.place {
+            Some((line, column)) => write!(f, "{}:{line}:{column}", self.source),
+            None => write!(f, "{}", self.source),
+        }
+    }
+}
+
+impl From<String> for Origin {
+    fn from(source: String) -> Origin {
+        Origin {
+            source,
+            place: None,
+        }
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(source: &str) -> Origin {
+        Origin::from(source.to_string())
+    }
+}
+
+impl From<&String> for Origin {
+    fn from(source: &String) -> Origin {
+        Origin::from(source.clone())
+    }
+}
+
 /// One thing wrong with a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    /// Where it comes from: the file (with line and column when known) or
-    /// a `--set` override.
-    pub origin: String,
+    /// Where it comes from.
+    pub origin: Origin,
     /// The key path, e.g. `provers[0].count` (empty for the whole file).
     pub key: String,
     /// What is wrong and what was expected.
@@ -58,7 +107,7 @@ impl fmt::Display for ScenarioError {
 }
 
 impl ScenarioError {
-    fn one(origin: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    fn one(origin: impl Into<Origin>, key: impl Into<String>, message: impl Into<String>) -> Self {
         ScenarioError {
             problems: vec![Problem {
                 origin: origin.into(),
@@ -159,9 +208,9 @@ pub(crate) fn parse_spanned<'t>(
         let origin = match e.span() {
             Some(s) => {
                 let (l, c) = line_column(text, s.start);
-                format!("{file}:{l}:{c}")
+                Origin::at(file, l, c)
             }
-            None => file.to_string(),
+            None => file.into(),
         };
         ScenarioError::one(origin, "", format!("not valid TOML: {}", e.message()))
     })
@@ -169,13 +218,13 @@ pub(crate) fn parse_spanned<'t>(
 
 /// `file:line:column` of a key path in a parsed document, or just the file
 /// where the key is not written in it.
-pub(crate) fn origin_of(file: &str, text: &str, doc: &Spanned<DeTable<'_>>, key: &str) -> String {
+pub(crate) fn origin_of(file: &str, text: &str, doc: &Spanned<DeTable<'_>>, key: &str) -> Origin {
     match span_of(doc, key) {
         Some(s) => {
             let (l, c) = line_column(text, s.start);
-            format!("{file}:{l}:{c}")
+            Origin::at(file, l, c)
         }
-        None => file.to_string(),
+        None => file.into(),
     }
 }
 
@@ -312,7 +361,7 @@ fn not_toml(file: &str, text: &str, e: toml::de::Error) -> ScenarioError {
             None => key.to_string(),
         };
         return ScenarioError::one(
-            format!("{file}:{line}:{column}"),
+            Origin::at(file, line, column),
             key,
             format!(
                 "integer {n} is out of range; expected at most {} (amounts beyond it are written as strings of digits)",
@@ -323,9 +372,9 @@ fn not_toml(file: &str, text: &str, e: toml::de::Error) -> ScenarioError {
     let origin = match e.span() {
         Some(s) => {
             let (l, c) = line_column(text, s.start);
-            format!("{file}:{l}:{c}")
+            Origin::at(file, l, c)
         }
-        None => file.to_string(),
+        None => file.into(),
     };
     ScenarioError::one(origin, "", format!("not valid TOML: {message}"))
 }
@@ -454,7 +503,7 @@ pub fn parse_in(
                 return origin_of(f, t, &d, key);
             }
         }
-        file.to_string()
+        file.into()
     };
     let mut table = resolve_base(file, table, dir, 0)?;
     // The file alone first, so its errors point into it; every one of them.
@@ -474,7 +523,7 @@ pub fn parse_in(
     }
     let mut overridden = Vec::new();
     for o in overrides {
-        let origin = format!("--set {o}");
+        let origin = Origin::from(format!("--set {o}"));
         let Some((key, raw)) = o.split_once('=') else {
             return Err(ScenarioError::one(
                 origin,
@@ -485,9 +534,13 @@ pub fn parse_in(
         let key = key.trim();
         let segments = split_path(key);
         set_path(&mut table, &segments, parse_override_value(raw.trim()))
-            .map_err(|m| ScenarioError::one(&origin, key, m))?;
+            .map_err(|m| ScenarioError::one(origin.clone(), key, m))?;
         from_value(Value::Table(table.clone())).map_err(|(k, m)| {
-            ScenarioError::one(&origin, if k.is_empty() { key.to_string() } else { k }, m)
+            ScenarioError::one(
+                origin.clone(),
+                if k.is_empty() { key.to_string() } else { k },
+                m,
+            )
         })?;
         overridden.push((join_path(&segments), origin));
     }

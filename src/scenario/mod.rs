@@ -2,7 +2,6 @@
 //! defaults), loading with `file:line:column` errors, `--set` overrides, and
 //! the checks that need the whole scenario.
 
-pub mod amount;
 mod booster_spec;
 pub mod builtin;
 mod check;
@@ -14,6 +13,6 @@ mod prices;
 mod schema;
 pub mod strategy;
 
-pub use load::{Problem, ScenarioError, check, load, parse, parse_in};
+pub use load::{Origin, Problem, ScenarioError, check, load, parse, parse_in};
 pub use schema::*;
 pub use strategy::{PolicyParams, StrategyParams};

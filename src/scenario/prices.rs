@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::amount;
+use crate::base::amount;
 use crate::protocol::Amount;
 
 /// How an L1 price moves: a mean-reverting random walk in log space, one

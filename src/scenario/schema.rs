@@ -9,7 +9,7 @@ use crate::protocol::Amount;
 pub use super::booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
 pub use super::prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 
-use super::amount;
+use crate::base::amount;
 
 /// A whole scenario: the world, the rules and the agents.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

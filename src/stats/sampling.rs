@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-use crate::engine::rng::stream;
+use crate::base::random::stream;
 
 /// Dimensions the Sobol' sequence offers (one per key).
 pub const SOBOL_DIMENSIONS: usize = sobol_burley::NUM_DIMENSIONS as usize;
@@ -46,7 +46,7 @@ pub enum SaltelliRole {
 pub fn saltelli(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
     // Two independent Owen scramblings of the sequence: `A` and `B` must
     // not be correlated, or the estimators see less variance than there is.
-    let mixed = crate::engine::rng::mix(seed);
+    let mixed = crate::base::random::mix(seed);
     let seeds = [mixed as u32, (mixed >> 32) as u32 ^ 0x5bd1_e995];
     let coord = |j: usize, d: usize, half: usize| -> f64 {
         // Quasi-random in f32, kept strictly inside (0, 1).

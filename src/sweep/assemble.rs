@@ -12,7 +12,7 @@ use polars::prelude::*;
 use toml::Value;
 
 use crate::metrics::catalog::{METRICS, Metric, Unit};
-use crate::output::tables::{ROW_GROUP, TableFile};
+use crate::storage::tables::{ROW_GROUP, TableFile};
 
 use super::exec::{RunLine, SweepError, io};
 use super::spec::Layout;

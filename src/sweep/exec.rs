@@ -18,7 +18,7 @@ use crate::engine::{RunOptions, run};
 use crate::metrics::catalog::METRICS;
 use crate::metrics::flat::flatten;
 use crate::metrics::{NullRecorder, Summary};
-use crate::output::tables::{OutputError, write_atomic};
+use crate::storage::tables::{OutputError, write_atomic};
 
 pub use super::assemble::assemble;
 use super::spec::{Layout, Sweep};
@@ -102,6 +102,18 @@ pub struct Manifest {
     /// The design its cells simulate (`Permissionless` or `BondedQuotes`).
     #[serde(default)]
     pub mechanism: String,
+}
+
+impl Manifest {
+    /// The manifest of a sweep folder (`sweep.json`).
+    pub fn read(dir: &Path) -> Result<Manifest, OutputError> {
+        let path = dir.join("sweep.json");
+        std::fs::read_to_string(&path)
+            .map_err(|e| crate::storage::saved::oerr(&path, e))
+            .and_then(|t| {
+                serde_json::from_str(&t).map_err(|e| crate::storage::saved::oerr(&path, e))
+            })
+    }
 }
 
 /// Why a sweep could not go on.
@@ -235,7 +247,7 @@ fn manifest_of(sweep: &Sweep, shard: Option<(u64, u64)>) -> Manifest {
 /// finish, then `sweep.parquet` and `sweep.json`.
 pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, SweepError> {
     let out = &opts.out;
-    let _lock = crate::output::lock::lock_folder(out)?;
+    let _lock = crate::storage::lock::lock_folder(out)?;
     let journal = out.join("runs.jsonl");
     let manifest_path = out.join("sweep.json");
     let manifest = manifest_of(sweep, opts.shard);
@@ -433,7 +445,7 @@ fn write_epochs_part(
         path: dir.clone(),
         message: e.to_string(),
     })?;
-    let mut table = crate::output::tables::TableFile::new(&dir, "part", false);
+    let mut table = crate::storage::tables::TableFile::new(&dir, "part", false);
     table.write(frame)?;
     table.finish()?;
     table.commit()
@@ -489,7 +501,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
             missing.join(", ")
         )));
     }
-    let _lock = crate::output::lock::lock_folder(out)?;
+    let _lock = crate::storage::lock::lock_folder(out)?;
     let journals: Vec<PathBuf> = shards.iter().map(|d| d.join("runs.jsonl")).collect();
     let rows = assemble(
         &manifest.layout,

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use crate::output::charts::{numbers, read_table};
-use crate::output::tables::TableFile;
 use crate::stats::sensitivity::sobol_indices;
+use crate::storage::saved::{numbers, read_table};
+use crate::storage::tables::TableFile;
 
 use super::exec::{SweepError, io};
 use super::spec::{Layout, Sampler};

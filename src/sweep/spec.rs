@@ -142,7 +142,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         Some(b) => {
             let mut t = Table::new();
             t.insert("base".into(), Value::String(b.clone()));
-            resolve_base(&at("sweep.base"), t, dir, 0)?
+            resolve_base(&at("sweep.base").to_string(), t, dir, 0)?
         }
         None => Table::new(),
     };
@@ -459,7 +459,7 @@ impl Sweep {
         match self.layout.seeds {
             Seeds::Paired => replicate_seed(self.seed, replicate),
             Seeds::Independent => {
-                crate::engine::rng::derive_seed(self.seed, &[cell, replicate as u64])
+                crate::base::random::derive_seed(self.seed, &[cell, replicate as u64])
             }
         }
     }
@@ -467,5 +467,5 @@ impl Sweep {
 
 /// The seed of replicate `r` of a paired experiment with base seed `base`.
 pub fn replicate_seed(base: u64, r: u32) -> u64 {
-    crate::engine::rng::derive_seed(base, &[u64::from(r)])
+    crate::base::random::derive_seed(base, &[u64::from(r)])
 }

@@ -85,10 +85,14 @@ fn one() -> u32 {
     1
 }
 
-pub(super) fn problem(origin: String, key: &str, message: impl Into<String>) -> ScenarioError {
+pub(super) fn problem(
+    origin: impl Into<crate::scenario::load::Origin>,
+    key: &str,
+    message: impl Into<String>,
+) -> ScenarioError {
     ScenarioError {
         problems: vec![Problem {
-            origin,
+            origin: origin.into(),
             key: key.to_string(),
             message: message.into(),
         }],
@@ -187,7 +191,7 @@ pub(super) fn sample_values(
     spec: &SweepTable,
     sampler: Sampler,
     seed: u64,
-    at: &dyn Fn(&str) -> String,
+    at: &dyn Fn(&str) -> crate::scenario::Origin,
 ) -> Result<Vec<Vec<Value>>, ScenarioError> {
     use crate::stats::sampling::{SOBOL_DIMENSIONS, latin_hypercube, saltelli};
     let name = if sampler == Sampler::Lhs {

@@ -2,6 +2,7 @@
 //! replayed through the protocol (the `settle` command, docs/model.md section 11).
 
 mod chunks;
+mod error;
 mod names;
 pub mod parse;
 mod reader;
@@ -10,7 +11,8 @@ pub mod report;
 pub mod synthetic;
 pub mod writer;
 
+pub use error::{Place, TraceError};
 pub use names::Names;
-pub use parse::{Place, Trace, TraceError, TraceEvent, TraceEventKind, load, parse};
+pub use parse::{Trace, TraceEvent, TraceEventKind, load, parse};
 pub use replay::{Replay, replay};
 pub use writer::{TraceHeader, TraceWriter};

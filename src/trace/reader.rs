@@ -6,7 +6,7 @@ use toml::{Table, Value};
 use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
 use crate::protocol::{Amount, Booster, BoosterConfig, Rule, ScoreOn};
 
-use super::parse::{Place, TraceError};
+use super::error::{Place, TraceError};
 
 const BOOSTER_KEYS: &[&str] = &[
     "rule",

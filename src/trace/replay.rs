@@ -5,7 +5,8 @@ use crate::protocol::{
     Protocol, ProtocolError, ProverId, Prune, Slot, SubmissionOutcome,
 };
 
-use super::parse::{Place, Trace, TraceError, TraceEventKind};
+use super::error::{Place, TraceError};
+use super::parse::{Trace, TraceEventKind};
 
 /// A submission as replayed.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

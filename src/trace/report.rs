@@ -3,12 +3,15 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::protocol::{Amount, Books, Payout, ProverId, SubmissionOutcome};
 
 use super::parse::Trace;
 use super::replay::Replay;
+use crate::base::amount as decimal;
 
 /// One epoch as reported: settled or still open.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,106 +123,79 @@ impl<'a> Report<'a> {
     /// order, `", "` and `": "` separators, non-ASCII escaped), with a final
     /// newline.
     pub fn to_json(&self) -> String {
-        let mut o = String::with_capacity(256 + 128 * self.replay.submissions.len());
-        let list = |o: &mut String, items: Vec<String>| {
-            o.push('[');
-            o.push_str(&items.join(", "));
-            o.push(']');
-        };
-        o.push_str("{\"epochs\": ");
         let epochs = self
             .epochs
             .iter()
-            .map(|e| {
-                let payouts = e
+            .map(|e| EpochJson {
+                epoch: e.epoch,
+                longest: e.longest,
+                pool: e.pool,
+                dust: e.dust,
+                settled: e.settled,
+                payouts: e
                     .payouts
                     .iter()
-                    .map(|(p, s, a)| {
-                        format!(
-                            "{{\"prover\": {}, \"shares\": \"{s}\", \"amount\": \"{a}\"}}",
-                            json_str(p)
-                        )
+                    .map(|&(prover, shares, amount)| PayoutJson {
+                        prover,
+                        shares,
+                        amount,
                     })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!(
-                    "{{\"epoch\": {}, \"longest\": {}, \"pool\": \"{}\", \"dust\": \"{}\", \
-                     \"settled\": {}, \"payouts\": [{payouts}]}}",
-                    e.epoch, e.longest, e.pool, e.dust, e.settled
-                )
+                    .collect(),
             })
             .collect();
-        list(&mut o, epochs);
-        o.push_str(", \"sequencers\": ");
-        let sequencers = self
-            .sequencers
-            .iter()
-            .map(|(s, earned)| {
-                format!(
-                    "{{\"sequencer\": {}, \"earned\": \"{earned}\"}}",
-                    json_str(s)
-                )
-            })
-            .collect();
-        list(&mut o, sequencers);
-        o.push_str(", \"provers\": ");
-        let provers = self
-            .provers
-            .iter()
-            .map(|(p, value, time, earned)| {
-                format!(
-                    "{{\"prover\": {}, \"value\": {value}, \"time\": {time}, \"earned\": \"{earned}\"}}",
-                    json_str(p)
-                )
-            })
-            .collect();
-        list(&mut o, provers);
-        o.push_str(", \"submissions\": ");
         let submissions = self
             .replay
             .submissions
             .iter()
             .map(|s| {
-                let head = format!(
-                    "{{\"slot\": {}, \"prover\": {}, \"end\": {}, ",
-                    s.slot,
-                    json_str(self.trace.provers.name(s.prover.0)),
-                    s.end
-                );
-                match s.outcome {
-                    SubmissionOutcome::Accepted(a) => format!(
-                        "{head}\"status\": \"accepted\", \"length\": {}, \"shares\": \"{}\"}}",
-                        a.length, a.shares
-                    ),
-                    SubmissionOutcome::Rejected(r) => format!(
-                        "{head}\"status\": \"rejected\", \"reason\": \"{}\"}}",
-                        r.name()
-                    ),
+                let (status, length, shares, reason) = match s.outcome {
+                    SubmissionOutcome::Accepted(a) => {
+                        ("accepted", Some(a.length), Some(a.shares), None)
+                    }
+                    SubmissionOutcome::Rejected(r) => ("rejected", None, None, Some(r.name())),
+                };
+                SubmissionJson {
+                    slot: s.slot,
+                    prover: self.trace.provers.name(s.prover.0),
+                    end: s.end,
+                    status,
+                    length,
+                    shares,
+                    reason,
                 }
             })
             .collect();
-        list(&mut o, submissions);
-        o.push_str(", \"prunes\": ");
-        let prunes = self
-            .replay
-            .prunes
-            .iter()
-            .map(|p| {
-                format!(
-                    "{{\"slot\": {}, \"first_block\": {}, \"last_block\": {}}}",
-                    p.slot, p.first_block, p.last_block
-                )
-            })
-            .collect();
-        list(&mut o, prunes);
-        let b: &Books = &self.replay.books;
-        let _ = write!(
-            o,
-            ", \"books\": {{\"minted\": \"{}\", \"fees\": \"{}\", \"burnt\": \"{}\", \
-             \"paid_sequencers\": \"{}\", \"paid_provers\": \"{}\", \"dust\": \"{}\", \
-             \"unsettled\": \"{}\"}}}}",
-            b.minted, b.fees, b.burnt, b.paid_sequencers, b.paid_provers, b.dust, b.unsettled
-        );
+        let report = ReportJson {
+            epochs,
+            sequencers: self
+                .sequencers
+                .iter()
+                .map(|&(sequencer, earned)| SequencerJson { sequencer, earned })
+                .collect(),
+            provers: self
+                .provers
+                .iter()
+                .map(|&(prover, value, time, earned)| ProverJson {
+                    prover,
+                    value,
+                    time,
+                    earned,
+                })
+                .collect(),
+            submissions,
+            prunes: self
+                .replay
+                .prunes
+                .iter()
+                .map(|p| PruneJson {
+                    slot: p.slot,
+                    first_block: p.first_block,
+                    last_block: p.last_block,
+                })
+                .collect(),
+            books: BooksJson::from(&self.replay.books),
+        };
+        let mut o = python_json(&report);
         o.push('\n');
         o
     }
@@ -371,37 +347,180 @@ impl<'a> Report<'a> {
     }
 }
 
-/// A JSON string literal as Python's `json.dumps` writes it: `"` and `\`
-/// escaped, control characters as `\n`-style or `\u00XX`, non-ASCII as
-/// `\uXXXX` (surrogate pairs above the BMP).
-pub fn json_str(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            '\u{8}' => o.push_str("\\b"),
-            '\u{c}' => o.push_str("\\f"),
-            c if (c as u32) < 0x20 || !c.is_ascii() => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(o, "\\u{unit:04x}");
-                }
-            }
-            c => o.push(c),
+/// `settle --format json` as serde types: amounts are decimal strings
+/// (they exceed what JSON readers hold exactly), keys in the stated order.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    epochs: Vec<EpochJson<'a>>,
+    sequencers: Vec<SequencerJson<'a>>,
+    provers: Vec<ProverJson<'a>>,
+    submissions: Vec<SubmissionJson<'a>>,
+    prunes: Vec<PruneJson>,
+    books: BooksJson,
+}
+
+#[derive(Serialize)]
+struct EpochJson<'a> {
+    epoch: u64,
+    longest: u64,
+    #[serde(serialize_with = "decimal::serialize")]
+    pool: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    dust: Amount,
+    settled: bool,
+    payouts: Vec<PayoutJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PayoutJson<'a> {
+    prover: &'a str,
+    #[serde(serialize_with = "decimal::serialize")]
+    shares: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    amount: Amount,
+}
+
+#[derive(Serialize)]
+struct SequencerJson<'a> {
+    sequencer: &'a str,
+    #[serde(serialize_with = "decimal::serialize")]
+    earned: Amount,
+}
+
+#[derive(Serialize)]
+struct ProverJson<'a> {
+    prover: &'a str,
+    value: u64,
+    time: u64,
+    #[serde(serialize_with = "decimal::serialize")]
+    earned: Amount,
+}
+
+#[derive(Serialize)]
+struct SubmissionJson<'a> {
+    slot: u64,
+    prover: &'a str,
+    end: u64,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    length: Option<u64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "decimal::optional::serialize"
+    )]
+    shares: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct PruneJson {
+    slot: u64,
+    first_block: u64,
+    last_block: u64,
+}
+
+#[derive(Serialize)]
+struct BooksJson {
+    #[serde(serialize_with = "decimal::serialize")]
+    minted: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    fees: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    burnt: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    paid_sequencers: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    paid_provers: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    dust: Amount,
+    #[serde(serialize_with = "decimal::serialize")]
+    unsettled: Amount,
+}
+
+impl From<&Books> for BooksJson {
+    fn from(b: &Books) -> BooksJson {
+        BooksJson {
+            minted: b.minted,
+            fees: b.fees,
+            burnt: b.burnt,
+            paid_sequencers: b.paid_sequencers,
+            paid_provers: b.paid_provers,
+            dust: b.dust,
+            unsettled: b.unsettled,
         }
     }
-    o.push('"');
-    o
+}
+
+/// JSON as Python's `json.dumps` writes it by default: `", "` and `": "`
+/// between items, and every character beyond ASCII escaped as `\uXXXX`
+/// (UTF-16 units), so that any reader's bytes compare equal.
+struct PythonStyle;
+
+impl serde_json::ser::Formatter for PythonStyle {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.begin_array_value(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                writer.write_all(&[c as u8])?;
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value as Python's `json.dumps` writes it (see [`PythonStyle`]).
+pub fn python_json<T: Serialize>(value: &T) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonStyle);
+    value
+        .serialize(&mut ser)
+        .expect("a report serializes to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::json_str;
+    use super::python_json;
+
+    fn json_str(s: &str) -> String {
+        python_json(&s)
+    }
 
     #[test]
     fn json_strings_escape_like_python() {
@@ -410,5 +529,10 @@ mod tests {
         assert_eq!(json_str("\u{1}"), "\"\\u0001\"");
         assert_eq!(json_str("é"), "\"\\u00e9\"");
         assert_eq!(json_str("😀"), "\"\\ud83d\\ude00\"");
+        assert_eq!(json_str("\u{8}\u{c}\t\r\u{7f}"), "\"\\b\\f\\t\\r\u{7f}\"");
+        assert_eq!(
+            python_json(&serde_json::json!({"a": [1, 2], "b": {"c": "x"}})),
+            "{\"a\": [1, 2], \"b\": {\"c\": \"x\"}}"
+        );
     }
 }

@@ -1,13 +1,16 @@
-//! Writes replay traces (docs/model.md section 11): the one place that knows how a
-//! history is spelled in a trace file, next to the parser that reads it.
-//! A run's trace replayed by `settle` reproduces the run's payouts.
+//! Writes replay traces (docs/model.md section 11) through serde: the one
+//! place that knows how a history is spelled in a trace file, next to the
+//! parser that reads it. A run's trace replayed by `settle` reproduces the
+//! run's payouts.
 
-use std::fmt::Write as _;
+use serde::Serialize;
 
-use crate::protocol::booster::StreakDecay;
-use crate::protocol::{BlockInput, BoosterConfig, Params, Payload, Rule, Slot};
+use crate::base::amount;
+use crate::protocol::{Amount, BlockInput, BoosterConfig, Params, Payload, Slot};
+use crate::scenario::BoosterSpec;
 
-/// A trace being written: events in the order they happened.
+/// A trace being written: its events, each already written as an element
+/// of the `[[events]]` array in the order they happened.
 #[derive(Clone, Debug, Default)]
 pub struct TraceWriter {
     body: String,
@@ -25,111 +28,121 @@ pub struct TraceHeader<'a> {
     pub end_slot: Slot,
 }
 
-/// A booster as the lines of a trace's booster table.
-pub fn booster_lines(b: &BoosterConfig) -> Vec<String> {
-    let mut lines = Vec::new();
-    match b.rule {
-        Rule::Flat => lines.push("rule = \"flat\"".to_string()),
-        Rule::Quadratic(q) => {
-            lines.push("rule = \"quadratic\"".to_string());
-            lines.push(format!("increment = {}", q.increment));
-            lines.push(format!("max_score = {}", q.max_score));
-            lines.push(format!("a = {}", q.a));
-            lines.push(format!("minimum = {}", q.minimum));
-            lines.push(format!("k = {}", q.k));
-            lines.push(format!("decay_per_epoch = {}", q.decay_per_epoch));
-        }
-        Rule::Exponential(x) => {
-            lines.push("rule = \"exponential\"".to_string());
-            lines.push(format!("max_streak = {}", x.max_streak));
-            lines.push(format!("base = {}", x.base));
-            lines.push(format!("growth_ppm = {}", x.growth_ppm));
-            lines.push(format!("decay = \"{}\"", x.decay.name()));
-            match x.decay {
-                StreakDecay::Reset => {}
-                StreakDecay::Linear { per_missed_epoch } => {
-                    lines.push(format!("per_missed_epoch = {per_missed_epoch}"))
-                }
-                StreakDecay::Geometric { keep_ppm } => lines.push(format!("keep_ppm = {keep_ppm}")),
-            }
-        }
-    }
-    lines.push(format!("score_on = \"{}\"", b.score_on.name()));
-    lines
+/// The trace's `[params]` table.
+#[derive(Serialize)]
+struct ParamsTable {
+    epoch_duration: u64,
+    proof_submission_epochs: u64,
+    #[serde(with = "amount")]
+    checkpoint_reward: Amount,
+    sequencer_bps: u64,
+    #[serde(with = "amount")]
+    distributor_funding: Amount,
+    end_slot: Slot,
 }
 
-/// A name as a TOML string, quoted and escaped.
-fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+/// A trace's header tables.
+#[derive(Serialize)]
+struct Header {
+    params: ParamsTable,
+    booster: BoosterSpec,
+}
+
+/// One event, with its kind as the `kind` key.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Event<'a> {
+    /// A block built.
+    Block {
+        slot: Slot,
+        proposer: &'a str,
+        mana_used: u64,
+        #[serde(with = "amount")]
+        fee: Amount,
+        #[serde(with = "amount")]
+        prover_cost_per_mana: Amount,
+        #[serde(with = "amount")]
+        protocol_fee_per_mana: Amount,
+    },
+    /// A proof submission landing.
+    Proof {
+        slot: Slot,
+        prover: &'a str,
+        end: u64,
+    },
+    /// A governance payload executed.
+    Set {
+        slot: Slot,
+        #[serde(with = "amount::optional", skip_serializing_if = "Option::is_none")]
+        checkpoint_reward: Option<Amount>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sequencer_bps: Option<u64>,
+        #[serde(with = "amount::optional", skip_serializing_if = "Option::is_none")]
+        distributor_top_up: Option<Amount>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        booster: Option<BoosterSpec>,
+    },
+}
+
+/// One element of the `[[events]]` array.
+#[derive(Serialize)]
+struct OneEvent<'a> {
+    events: [Event<'a>; 1],
 }
 
 impl TraceWriter {
-    fn event(&mut self, slot: Slot, kind: &str) {
-        let _ = write!(
-            self.body,
-            "\n[[events]]\nslot = {slot}\nkind = \"{kind}\"\n"
-        );
+    fn push(&mut self, event: Event<'_>) {
+        self.body.push('\n');
+        let text =
+            toml::to_string(&OneEvent { events: [event] }).expect("a trace event is a TOML table");
+        self.body.push_str(&text);
     }
 
     /// A block built in `slot` by `proposer`.
     pub fn block(&mut self, proposer: &str, b: &BlockInput) {
-        self.event(b.slot, "block");
-        let _ = write!(
-            self.body,
-            "proposer = {}\nmana_used = {}\nfee = \"{}\"\n\
-             prover_cost_per_mana = \"{}\"\nprotocol_fee_per_mana = \"{}\"\n",
-            toml_string(proposer),
-            b.mana_used,
-            b.fee,
-            b.prover_cost_per_mana,
-            b.protocol_fee_per_mana
-        );
+        self.push(Event::Block {
+            slot: b.slot,
+            proposer,
+            mana_used: b.mana_used,
+            fee: b.fee,
+            prover_cost_per_mana: b.prover_cost_per_mana,
+            protocol_fee_per_mana: b.protocol_fee_per_mana,
+        });
     }
 
     /// A proof submission landing in `slot`.
     pub fn proof(&mut self, slot: Slot, prover: &str, end: u64) {
-        self.event(slot, "proof");
-        let _ = write!(self.body, "prover = {}\nend = {end}\n", toml_string(prover));
+        self.push(Event::Proof { slot, prover, end });
     }
 
     /// A governance payload executed in `slot`. A replay takes per-mana
     /// prices from its blocks, so `proving_cost_per_mana` is not written.
     pub fn set(&mut self, slot: Slot, p: &Payload) {
-        self.event(slot, "set");
-        if let Some(r) = p.checkpoint_reward {
-            let _ = writeln!(self.body, "checkpoint_reward = \"{r}\"");
-        }
-        if let Some(b) = p.sequencer_bps {
-            let _ = writeln!(self.body, "sequencer_bps = {b}");
-        }
-        if let Some(t) = p.distributor_top_up {
-            let _ = writeln!(self.body, "distributor_top_up = \"{t}\"");
-        }
-        if let Some(b) = &p.booster {
-            let _ = writeln!(self.body, "booster = {{ {} }}", booster_lines(b).join(", "));
-        }
+        self.push(Event::Set {
+            slot,
+            checkpoint_reward: p.checkpoint_reward,
+            sequencer_bps: p.sequencer_bps,
+            distributor_top_up: p.distributor_top_up,
+            booster: p.booster.as_ref().map(BoosterSpec::of),
+        });
     }
 
     /// The whole trace: the header, then the events.
     pub fn finish(self, h: &TraceHeader<'_>) -> String {
         let p = &h.params;
-        let mut out = String::new();
-        for line in h.comment.lines() {
-            let _ = writeln!(out, "# {line}");
-        }
-        let _ = write!(
-            out,
-            "[params]\nepoch_duration = {}\nproof_submission_epochs = {}\n\
-             checkpoint_reward = \"{}\"\nsequencer_bps = {}\ndistributor_funding = \"{}\"\n\
-             end_slot = {}\n\n[booster]\n{}\n",
-            p.epoch_duration,
-            p.proof_submission_epochs,
-            p.checkpoint_reward,
-            p.sequencer_bps,
-            p.distributor_funding,
-            h.end_slot,
-            booster_lines(&h.booster).join("\n"),
-        );
+        let header = Header {
+            params: ParamsTable {
+                epoch_duration: p.epoch_duration,
+                proof_submission_epochs: p.proof_submission_epochs,
+                checkpoint_reward: p.checkpoint_reward,
+                sequencer_bps: p.sequencer_bps,
+                distributor_funding: p.distributor_funding,
+                end_slot: h.end_slot,
+            },
+            booster: BoosterSpec::of(&h.booster),
+        };
+        let mut out: String = h.comment.lines().map(|l| format!("# {l}\n")).collect();
+        out.push_str(&toml::to_string(&header).expect("a trace header is a TOML table"));
         out + &self.body
     }
 }
@@ -137,8 +150,8 @@ impl TraceWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::booster::{Exponential, Quadratic};
-    use crate::protocol::{ProverId, ScoreOn, SequencerId};
+    use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
+    use crate::protocol::{ProverId, Rule, ScoreOn, SequencerId};
     use crate::trace::{TraceEventKind, parse};
 
     #[test]

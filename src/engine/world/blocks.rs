@@ -9,10 +9,11 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use crate::agents::demand::{BridgeTag, Demand, Mempool, TxBatch};
-use crate::agents::{to_f64, tokens};
-use crate::engine::fees::{L1Prices, congestion_multiplier, mana_prices, mul_sat, next_excess};
-use crate::engine::rng::{Stream, stream};
+use crate::base::numeric::to_f64;
+use crate::base::random::{Stream, stream};
+use crate::base::units::tokens;
 use crate::metrics::BridgeRow;
+use crate::protocol::fees::{L1Prices, congestion_multiplier, mana_prices, mul_sat, next_excess};
 use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
 use crate::scenario::Scenario;
 
@@ -76,7 +77,7 @@ impl BlockBuilder {
     pub fn new(sc: &Scenario) -> BlockBuilder {
         let slot_ms = sc.chain.slot_duration * 1000;
         let base_fee = PriceProcess::new(&sc.fees.l1_base_fee, sc.seed, 0, slot_ms);
-        let wei_to_tokens = crate::agents::tokens_per_wei(sc.fees.fee_asset_per_eth);
+        let wei_to_tokens = crate::base::units::tokens_per_wei(sc.fees.fee_asset_per_eth);
         BlockBuilder {
             now: SlotPrices::of(&base_fee, sc, wei_to_tokens),
             wei_to_tokens,
@@ -217,7 +218,7 @@ impl Engine<'_, '_> {
         // price less the governed proving cost.
         let gas_per_mana = prices
             .prover
-            .saturating_sub(crate::engine::fees::to_fee_asset(
+            .saturating_sub(crate::protocol::fees::to_fee_asset(
                 self.protocol.params().proving_cost_per_mana,
                 self.sc.fees.fee_asset_per_eth,
             ));

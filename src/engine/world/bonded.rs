@@ -14,10 +14,10 @@ use rand::RngExt;
 
 use super::{Engine, EngineError, Phase};
 use crate::agents::quoting::{OnOffer, QuoteRequest, delivers};
-use crate::agents::tokens;
+use crate::base::random::stream;
+use crate::base::time::Time;
+use crate::base::units::tokens;
 use crate::cost::{prefix_cost, prefix_seconds};
-use crate::engine::queue::Time;
-use crate::engine::rng::stream;
 use crate::protocol::legacy::{Bonded, BondedEvent, BondedParams, BondedPayout, Quote};
 use crate::protocol::{Books, Epoch, EpochSettlement, Payout, SequencerId};
 use crate::scenario::{Mechanism, Scenario};

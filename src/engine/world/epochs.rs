@@ -1,7 +1,9 @@
 //! Epochs whose window closed: their rows, the market's memory of them,
 //! each prover's books for them, and the newcomers' progress.
 
-use crate::agents::{SettledEpoch, to_f64, tokens};
+use crate::agents::SettledEpoch;
+use crate::base::numeric::to_f64;
+use crate::base::units::tokens;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::metrics::{EpochRow, ProverRow};
 use crate::protocol::{Epoch, Payout};

@@ -4,8 +4,8 @@
 
 use std::collections::VecDeque;
 
-use crate::agents::tokens;
 use crate::agents::voting::{Static, VotingPolicy};
+use crate::base::units::tokens;
 use crate::protocol::{Payload, Rounds, Slot};
 use crate::scenario::Scenario;
 

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use rand_distr::{Distribution, Exp};
 
-use crate::agents::numeric::round;
 use crate::agents::{Job, Landed, PendingProof};
-use crate::engine::rng::{Stream, stream};
+use crate::base::numeric::round;
+use crate::base::random::{Stream, stream};
 use crate::metrics::SubmissionRow;
 use crate::protocol::{Epoch, ProverId, RejectReason, SubmissionOutcome};
 use crate::scenario::Scenario;

@@ -18,7 +18,9 @@ mod provers;
 use std::collections::VecDeque;
 
 use crate::agents::sequencer::Sequencers;
-use crate::agents::{EpochInfo, Market, ProverAction, View, tokens};
+use crate::agents::{EpochInfo, Market, ProverAction, View};
+use crate::base::time::Time;
+use crate::base::units::tokens;
 use crate::metrics::{EventRow, Recorder, Summary, SummaryAcc};
 use crate::protocol::{
     BlockCredit, Epoch, EpochSettlement, Observer, Params, Protocol, ProtocolError, Prune, Slot,
@@ -26,7 +28,7 @@ use crate::protocol::{
 use crate::scenario::Scenario;
 use crate::trace::{TraceHeader, TraceWriter};
 
-use super::queue::{Event, EventQueue, Time};
+use super::queue::{Event, EventQueue};
 use accounts::Accounts;
 use blocks::BlockBuilder;
 use governance::Governance;
@@ -291,7 +293,8 @@ pub fn run(
         summary.capital_locked = tokens(b.machine.books().bonded);
     }
     // Minted per simulated year over the supply.
-    let years = (sc.epochs * ed * sc.chain.slot_duration) as f64 / crate::agents::SECONDS_PER_YEAR;
+    let years =
+        (sc.epochs * ed * sc.chain.slot_duration) as f64 / crate::base::units::SECONDS_PER_YEAR;
     let supply = sc.rewards.token_supply;
     if years > 0.0 && supply > 0 {
         summary.inflation_per_year = books.minted as f64 / years / supply as f64;

@@ -5,8 +5,8 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, StandardNormal};
 
-use crate::agents::numeric::{round, to_u128};
-use crate::engine::rng::{Stream, stream};
+use crate::base::numeric::{round, to_u128};
+use crate::base::random::{Stream, stream};
 use crate::protocol::Epoch;
 use crate::scenario::PricePath;
 

@@ -3,9 +3,9 @@
 //! as the agents decide them.
 
 use crate::agents::market::Tenure;
-use crate::agents::numeric::round;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
-use crate::engine::rng::{Stream, stream};
+use crate::base::numeric::round;
+use crate::base::random::{Stream, stream};
 use crate::metrics::AgentRow;
 use crate::metrics::name::Name;
 use crate::protocol::{Epoch, ProverId};
@@ -306,11 +306,16 @@ impl Engine<'_, '_> {
                     let what = match d {
                         Some(a) => format!(
                             "demands a checkpoint reward of {:.3} tokens",
-                            crate::agents::tokens(a)
+                            crate::base::units::tokens(a)
                         ),
                         None => "withdraws its demand".to_string(),
                     };
-                    self.event("demand", name, d.map_or(0.0, crate::agents::tokens), what);
+                    self.event(
+                        "demand",
+                        name,
+                        d.map_or(0.0, crate::base::units::tokens),
+                        what,
+                    );
                 }
             }
         }
@@ -382,7 +387,8 @@ impl Engine<'_, '_> {
                 // as many as would then quote.
                 let quoting = (self.active + entering + 1) as f64;
                 values.capital_cost_per_epoch += b.capital_cost_per_epoch
-                    + (1.0 - values.uptime) * crate::agents::tokens(self.sc.bonded.bond) / quoting;
+                    + (1.0 - values.uptime) * crate::base::units::tokens(self.sc.bonded.bond)
+                        / quoting;
             }
             let Some(profit) = self.rules[g].enters(&self.view(), &values, entering) else {
                 continue;

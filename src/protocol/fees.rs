@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn fast_paths_give_the_plain_arithmetic() {
-        let mut random = crate::agents::numeric::xorshift(100_000).map(|x| x >> (x % 128) as u32);
+        let mut random = crate::base::numeric::xorshift(100_000).map(|x| x >> (x % 128) as u32);
         let edges = [0, 1, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX];
         for i in 0..50_000 {
             let (a, b) = if i < 25 {
@@ -224,7 +224,7 @@ mod tests {
     /// and give way to them where a step would not fit.
     #[test]
     fn narrow_prices_are_the_wide_ones() {
-        let mut random = crate::agents::numeric::xorshift(60_000).map(|x| x >> (x % 128) as u32);
+        let mut random = crate::base::numeric::xorshift(60_000).map(|x| x >> (x % 128) as u32);
         let mut taken = 0;
         for _ in 0..10_000 {
             let mut next = || random.next().expect("enough");

@@ -1,8 +1,7 @@
 //! The `booster` command: a booster's figures for any constants, and
 //! constants for stated targets.
 
-use std::path::Path;
-use std::process::ExitCode;
+use std::path::PathBuf;
 
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use proversim::figures::BoosterFigures;
@@ -10,7 +9,10 @@ use proversim::figures::target::{Candidate, parse_targets, search};
 use proversim::protocol::{Booster, Rule};
 use proversim::scenario::{BoosterSpec, DecayName, RuleName};
 
-use crate::Format;
+use proversim::api::{self, BoosterFailure};
+
+use super::args::Format;
+use super::{Failure, Outcome};
 
 /// Booster constants given on the command line (each overrides the
 /// scenario's, or the deployed booster's).
@@ -93,19 +95,32 @@ impl Constants {
 }
 
 /// What `booster` is asked.
-pub struct BoosterArgs<'a> {
-    pub scenario: Option<&'a Path>,
-    pub constants: &'a Constants,
-    pub format: Format,
-    pub chart: Option<&'a Path>,
-    pub target: Option<&'a str>,
-    pub free_decay: bool,
-    pub candidates: usize,
-}
-
-fn fail(message: String) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
+/// The `booster` command's arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A scenario whose booster to use (default: the deployed one);
+    /// constants given as options override it.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    constants: Constants,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Also draw the curve, the newcomer's ramp and the miss cascade
+    /// (PNG and SVG) into this folder.
+    #[arg(long)]
+    chart: Option<PathBuf>,
+    /// Targets on the figures, comma-separated: FIGURE>=VALUE or
+    /// FIGURE<=VALUE (figures as named by --format json).
+    #[arg(long)]
+    target: Option<String>,
+    /// With --target: search the decay per epoch too (the deployed
+    /// booster fixes it at 100,000).
+    #[arg(long)]
+    free_decay: bool,
+    /// With --target: how many candidates to print.
+    #[arg(long, default_value_t = 5)]
+    candidates: usize,
 }
 
 fn table(rows: &[(&str, String)]) -> String {
@@ -122,27 +137,17 @@ fn table(rows: &[(&str, String)]) -> String {
 }
 
 /// Runs the command.
-pub fn booster(args: BoosterArgs<'_>) -> ExitCode {
-    let mut spec = match args.scenario {
-        Some(path) => match proversim::scenario::load(path, &[]) {
-            Ok(s) => s.booster,
-            Err(e) => {
-                crate::print_problems(&e);
-                return ExitCode::from(2);
+/// Prints the figures (or searches constants for targets) and draws the
+/// charts when asked.
+pub fn booster(args: Args) -> Outcome {
+    let booster = api::booster(args.scenario.as_deref(), |spec| args.constants.apply(spec))
+        .map_err(|e| match e {
+            BoosterFailure::Scenario(e) => Failure::problems([&e]),
+            BoosterFailure::Key { key, message } => {
+                Failure::input(format!("--{}: {message}", key.replace('_', "-")))
             }
-        },
-        None => BoosterSpec::default(),
-    };
-    args.constants.apply(&mut spec);
-    let config = match spec.to_config() {
-        Ok(c) => c,
-        Err((key, m)) => return fail(format!("--{}: {m}", key.replace('_', "-"))),
-    };
-    let booster = match Booster::new(config) {
-        Ok(b) => b,
-        Err(e) => return fail(format!("--{}: {e}", e.key(&config.rule).replace('_', "-"))),
-    };
-    if let Some(text) = args.target {
+        })?;
+    if let Some(text) = &args.target {
         return targets(&booster, text, &args);
     }
     let figures = BoosterFigures::of(&booster);
@@ -156,10 +161,10 @@ pub fn booster(args: BoosterArgs<'_>) -> ExitCode {
             println!("{}", table(&figures.rows()));
         }
     }
-    if let Some(dir) = args.chart {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            return fail(format!("{}: cannot create the folder: {e}", dir.display()));
-        }
+    if let Some(dir) = &args.chart {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Failure::input(format!("{}: cannot create the folder: {e}", dir.display()))
+        })?;
         for (stem, caption, chart) in proversim::output::booster_charts::booster_charts(&booster)
             .into_iter()
             .chain(proversim::output::booster_charts::miss_cascade(&booster))
@@ -170,11 +175,11 @@ pub fn booster(args: BoosterArgs<'_>) -> ExitCode {
                         eprintln!("chart: {} ({caption})", f.display());
                     }
                 }
-                Err(e) => return fail(e.to_string()),
+                Err(e) => return Err(Failure::input(e)),
             }
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn describe(b: &Booster) -> String {
@@ -194,13 +199,15 @@ fn describe(b: &Booster) -> String {
     }
 }
 
-fn targets(booster: &Booster, text: &str, args: &BoosterArgs<'_>) -> ExitCode {
+fn targets(booster: &Booster, text: &str, args: &Args) -> Outcome {
     let targets = match parse_targets(text) {
         Ok(t) => t,
-        Err(e) => return fail(format!("--target: {e}")),
+        Err(e) => return Err(Failure::input(format!("--target: {e}"))),
     };
     let Rule::Quadratic(base) = booster.config().rule else {
-        return fail("--target searches quadratic constants; use --rule quadratic".into());
+        return Err(Failure::input(
+            "--target searches quadratic constants; use --rule quadratic",
+        ));
     };
     let found: Vec<Candidate> = search(base, &targets, args.free_decay, args.candidates);
     let meets = found.first().is_some_and(|c| c.meets);
@@ -232,8 +239,8 @@ fn targets(booster: &Booster, text: &str, args: &BoosterArgs<'_>) -> ExitCode {
         }
     }
     if meets {
-        ExitCode::SUCCESS
+        Ok(())
     } else {
-        ExitCode::from(1)
+        Err(Failure::reported(1))
     }
 }

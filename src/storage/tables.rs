@@ -42,7 +42,7 @@ macro_rules! table {
             #[allow(dead_code, reason = "a table written whole takes its rows")]
             pub fn frame(&self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
                 polars::prelude::DataFrame::new_infer_height(vec![
-                    $(<$ty as $crate::output::columns::ColumnValue>::column_of(
+                    $(<$ty as $crate::storage::columns::ColumnValue>::column_of(
                         stringify!($field),
                         &self.$field,
                     )),*
@@ -58,7 +58,7 @@ macro_rules! table {
             /// The buffered rows as a frame; the buffer is left empty.
             pub fn take_frame(&mut self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
                 polars::prelude::DataFrame::new_infer_height(vec![
-                    $(<$ty as $crate::output::columns::ColumnValue>::column(
+                    $(<$ty as $crate::storage::columns::ColumnValue>::column(
                         stringify!($field),
                         std::mem::take(&mut self.$field),
                     )),*
@@ -66,7 +66,7 @@ macro_rules! table {
             }
         }
 
-        impl $crate::output::tables::RowGroupBuffer for $buf {
+        impl $crate::storage::tables::RowGroupBuffer for $buf {
             fn with_room(rows: usize) -> Self {
                 $buf { $($field: Vec::with_capacity(rows)),* }
             }

@@ -5,7 +5,8 @@
 use serde::de::{self, Visitor};
 use serde::{Deserializer, Serializer};
 
-use crate::protocol::Amount;
+/// An amount in smallest units (the protocol's `Amount`).
+type Amount = u128;
 
 /// Writes an amount as a decimal string.
 pub fn serialize<S: Serializer>(v: &Amount, s: S) -> Result<S::Ok, S::Error> {

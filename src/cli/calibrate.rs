@@ -1,0 +1,76 @@
+//! `proversim calibrate`: times a real Groth16 prover and fits the cost
+//! model's line.
+
+use std::path::PathBuf;
+
+use super::progress::Progress;
+use super::{Failure, Outcome};
+
+/// The `calibrate` command's arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Circuit sizes in constraints: a list (1024,4096), powers
+    /// (2^10,2^12) or a range of powers (2^10..2^16).
+    #[arg(long, default_value = "2^10..2^16")]
+    sizes: String,
+    /// Proofs timed per size.
+    #[arg(long, default_value_t = 3)]
+    repeat: u32,
+    /// Where to write the calibration.
+    #[arg(long, default_value = "calibrations/default.toml")]
+    out: PathBuf,
+}
+
+/// Times each size, prints a table and the fit, and writes the calibration.
+pub fn calibrate(args: Args) -> Outcome {
+    let sizes = proversim::cost::parse_sizes(&args.sizes)
+        .map_err(|e| Failure::input(format!("--sizes: {e}")))?;
+    let out = &args.out;
+    let bar = Progress::new(sizes.len() as u64, "sizes", false);
+    let mut proved = 0u64;
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(vec![
+        "constraints",
+        "setup s",
+        "prove s (median)",
+        "prove min-max s",
+        "verify s",
+        "peak RSS MiB",
+    ]);
+    let result =
+        proversim::cost::run_calibration(&sizes, args.repeat, &super::typed_command(), |p| {
+            proved += 1;
+            bar.update(proved, sizes.len() as u64, 0);
+            table.add_row(vec![
+                p.constraints.to_string(),
+                format!("{:.3}", p.setup_seconds),
+                format!("{:.3}", p.prove_seconds),
+                format!("{:.3}-{:.3}", p.prove_min_seconds, p.prove_max_seconds),
+                format!("{:.4}", p.verify_seconds),
+                format!("{:.0}", p.peak_rss_mib),
+            ]);
+        });
+    bar.finish();
+    let calibration = result.map_err(Failure::failed)?;
+    if let Some(dir) = out.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::failed(format!("{}: {e}", dir.display())))?;
+    }
+    proversim::storage::tables::write_atomic(out, calibration.to_toml().as_bytes())
+        .map_err(Failure::failed)?;
+    let f = calibration.fit;
+    println!(
+        "{table}\nfit: prove_seconds = {:.4} + {:.3e} x constraints (r2 = {:.4})\nmachine: {}, {} cores, {} GiB\nwritten to {}",
+        f.overhead_seconds,
+        f.per_constraint_seconds,
+        f.r_squared,
+        calibration.machine.cpu,
+        calibration.machine.cores,
+        calibration.machine.memory_gib,
+        out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! `proversim report`: writes `report.md` for a run or sweep folder.
+
+use std::path::PathBuf;
+
+use proversim::api::{self, Source};
+
+use super::{Failure, Outcome};
+
+/// The `report` command's arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A run or sweep folder.
+    dir: PathBuf,
+    /// Another run or sweep folder to put side by side.
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    /// The baseline scenario parameters are compared with (default:
+    /// the baseline compiled into this binary, scenarios/baseline.toml
+    /// as shipped).
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+}
+
+/// Writes the report and prints its path.
+pub fn report(args: Args) -> Outcome {
+    let baseline = match &args.baseline {
+        Some(path) => api::load_scenario(Source::File(path), &[], None),
+        None => proversim::scenario::builtin::baseline(),
+    }
+    .map_err(|e| Failure::problems([&e]))?;
+    proversim::output::report::write_report(&args.dir, &baseline, args.compare.as_deref())
+        .map_err(Failure::failed)?;
+    println!("{}", args.dir.join("report.md").display());
+    Ok(())
+}

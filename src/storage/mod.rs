@@ -1,0 +1,12 @@
+//! Run folders on disk: typed tables streamed to Parquet and CSV, atomic
+//! writes, the lock that keeps two writers apart, a run's files, and
+//! reading saved tables back.
+
+pub mod columns;
+pub mod lock;
+pub mod run_files;
+pub mod saved;
+pub mod tables;
+
+pub use run_files::RunFiles;
+pub use tables::OutputError;

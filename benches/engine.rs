@@ -13,8 +13,9 @@ use std::time::Instant;
 
 use proversim::cost::calibrate::peak_rss_mib;
 
-use proversim::engine::{RunOptions, run};
+use proversim::engine::RunOptions;
 use proversim::metrics::NullRecorder;
+use proversim::simulate as run;
 
 /// Time per epoch of the shipped baseline at growing lengths.
 fn linear_growth() {

@@ -22,8 +22,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use proversim::cost::calibrate::peak_rss_mib;
-use proversim::engine::{RunOptions, run};
+use proversim::engine::RunOptions;
 use proversim::metrics::NullRecorder;
+use proversim::simulate as run;
 use proversim::sweep::{SweepOptions, parse, run_sweep};
 
 /// One simulated year of 32-slot epochs of 72 s.

@@ -66,7 +66,7 @@ fn main() {
     let mut sc = sweep.scenario(0).expect("cell 0");
     sc.seed = sweep.seed_of(0, 0);
     let t = Instant::now();
-    let r = proversim::engine::run(
+    let r = proversim::simulate(
         &sc,
         &mut proversim::metrics::NullRecorder,
         Default::default(),

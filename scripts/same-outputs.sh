@@ -11,7 +11,10 @@
 # `git worktree add /tmp/old REF && cargo build --release
 # --manifest-path /tmp/old/Cargo.toml`), NEW_BIN one from after it.
 # Charts and reports are not compared (their captions may change on
-# purpose); every other file the commands write is. Exits 1 and lists the
+# purpose); every other file the commands write is. A sweep's sweep.json
+# written before the mechanism was typed names it as "Permissionless" or
+# "BondedQuotes"; an old binary's files are read with the new names (the
+# one intended difference in the files compared). Exits 1 and lists the
 # files that differ, 0 when none does. EPOCHS=N runs each scenario for N
 # epochs instead of its own count (a quicker check).
 set -euo pipefail
@@ -58,6 +61,11 @@ outputs() {
 
 echo "old: $old" >&2
 outputs "$old" "$work/old"
+for f in "$work"/old/*/sweep.json; do
+  [[ -f "$f" ]] || continue
+  sed -i -e 's/"mechanism": *"Permissionless"/"mechanism": "permissionless"/' \
+    -e 's/"mechanism": *"BondedQuotes"/"mechanism": "bonded_quotes"/' "$f"
+done
 echo "new: $new" >&2
 outputs "$new" "$work/new"
 # Lock files and timings are not outputs.

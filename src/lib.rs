@@ -14,6 +14,7 @@ pub mod api;
 pub mod base;
 pub mod compare;
 pub mod cost;
+pub mod design;
 pub mod engine;
 pub mod figures;
 pub mod interrupt;
@@ -27,3 +28,5 @@ pub mod storage;
 pub mod sweep;
 pub mod text;
 pub mod trace;
+
+pub use design::simulate;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::engine::{self, EngineError, RunOptions, RunResult};
+use crate::engine::{EngineError, RunOptions, RunResult};
 use crate::metrics::Summary;
 use crate::metrics::catalog::METRICS;
 use crate::scenario::Scenario;
@@ -84,7 +84,7 @@ pub fn run_to_dir(
         .into());
     }
     let mut files = RunFiles::create(out, csv)?;
-    let result = engine::run(
+    let result = crate::simulate(
         scenario,
         &mut files,
         RunOptions {

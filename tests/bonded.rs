@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
-use proversim::engine::{RunOptions, RunResult, run};
+use proversim::engine::{RunOptions, RunResult};
 use proversim::metrics::MemoryRecorder;
 use proversim::scenario::Scenario;
+use proversim::simulate as run;
 
 fn scenario(overrides: &[&str]) -> Scenario {
     let path =

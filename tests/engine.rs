@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use proversim::engine::{RunOptions, run};
+use proversim::engine::RunOptions;
 use proversim::metrics::MemoryRecorder;
 use proversim::scenario::{ProverGroup, RuleName, Scenario};
+use proversim::simulate as run;
 use proversim::trace::{parse, replay};
 
 /// A short run of the baseline world.

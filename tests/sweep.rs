@@ -226,7 +226,7 @@ fn independent_seeds_differ_per_run_and_paired_ones_per_replicate() {
 fn summary_fields(s: &Sweep, cell: u64, replicate: u32) -> Vec<String> {
     let mut sc = s.scenario(cell).unwrap();
     sc.seed = s.seed_of(cell, replicate);
-    let r = proversim::engine::run(
+    let r = proversim::simulate(
         &sc,
         &mut proversim::metrics::NullRecorder,
         Default::default(),
@@ -266,7 +266,7 @@ fn the_sweep_table_has_a_column_for_every_numeric_summary_field() {
     // The row equals the run: the same value in the table and the summary.
     let mut sc = s.scenario(0).unwrap();
     sc.seed = s.seed_of(0, 0);
-    let r = proversim::engine::run(
+    let r = proversim::simulate(
         &sc,
         &mut proversim::metrics::NullRecorder,
         Default::default(),
@@ -649,7 +649,7 @@ fn a_sweep_row_equals_the_run_of_its_seed_for_nested_and_calibrated_bases() {
                 sc.provers.iter().all(|g| g.per_tx_seconds > 0.0),
                 "{base}: calibrated"
             );
-            let r = proversim::engine::run(
+            let r = proversim::simulate(
                 &sc,
                 &mut proversim::metrics::NullRecorder,
                 Default::default(),

@@ -16,23 +16,42 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::ProverGroup;
-
 pub use calibrate::{Fit, Point};
+
+/// A prover's hardware as the cost model sees it (a scenario's prover group
+/// is one): its times, its price and how it is calibrated.
+pub trait Hardware {
+    /// Seconds of overhead per proof job.
+    fn overhead_seconds(&self) -> f64;
+    /// Seconds per transaction proven, before parallelism.
+    fn per_tx_seconds(&self) -> f64;
+    /// Seconds per block proven, before parallelism.
+    fn per_block_seconds(&self) -> f64;
+    /// How many parts of a proof run at once.
+    fn parallelism(&self) -> f64;
+    /// Tokens per hour of proving.
+    fn hourly_price(&self) -> f64;
+    /// Tokens per epoch proven, whatever the work.
+    fn fixed_cost_per_epoch(&self) -> f64;
+    /// How much faster than the calibrated machine it is.
+    fn hardware_speedup(&self) -> f64;
+    /// Sets its three times (from a calibration).
+    fn set_times(&mut self, overhead: f64, per_tx: f64, per_block: f64);
+}
 
 /// Seconds a prover of `group` takes to prove a prefix of `txs`
 /// transactions in `blocks` blocks.
-pub fn prefix_seconds(group: &ProverGroup, txs: u64, blocks: u64) -> f64 {
-    group.overhead_seconds
-        + (group.per_tx_seconds * txs as f64 + group.per_block_seconds * blocks as f64)
-            / group.parallelism
+pub fn prefix_seconds(group: &impl Hardware, txs: u64, blocks: u64) -> f64 {
+    group.overhead_seconds()
+        + (group.per_tx_seconds() * txs as f64 + group.per_block_seconds() * blocks as f64)
+            / group.parallelism()
 }
 
 /// What `seconds` of proving cost a prover of `group`, in tokens: hardware
 /// time plus the fixed cost per epoch proven (the engine charges the fixed
 /// part once per epoch, however many jobs prove prefixes of it).
-pub fn prefix_cost(group: &ProverGroup, seconds: f64) -> f64 {
-    seconds / 3600.0 * group.hourly_price + group.fixed_cost_per_epoch
+pub fn prefix_cost(group: &impl Hardware, seconds: f64) -> f64 {
+    seconds / 3600.0 * group.hourly_price() + group.fixed_cost_per_epoch()
 }
 
 /// The `[cost]` table of a scenario.
@@ -179,17 +198,19 @@ pub fn resolve_fit(cost: &CostConfig, dir: &Path) -> Result<(f64, f64), (String,
 pub fn apply_fit(
     cost: &CostConfig,
     (overhead, per_constraint): (f64, f64),
-    groups: &mut [ProverGroup],
+    groups: &mut [impl Hardware],
     own_times: &[bool],
 ) {
     for (i, g) in groups.iter_mut().enumerate() {
         if own_times.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let speedup = g.hardware_speedup;
-        g.overhead_seconds = overhead / speedup;
-        g.per_tx_seconds = per_constraint * cost.constraints_per_tx / speedup;
-        g.per_block_seconds = per_constraint * cost.constraints_per_block / speedup;
+        let speedup = g.hardware_speedup();
+        g.set_times(
+            overhead / speedup,
+            per_constraint * cost.constraints_per_tx / speedup,
+            per_constraint * cost.constraints_per_block / speedup,
+        );
     }
 }
 
@@ -317,16 +338,63 @@ pub fn this_machine() -> Machine {
 mod tests {
     use super::*;
 
+    /// Hardware with every value set by hand.
+    #[derive(Clone, Copy)]
+    struct Rig {
+        times: (f64, f64, f64),
+        parallelism: f64,
+        hourly_price: f64,
+        fixed: f64,
+        speedup: f64,
+    }
+
+    impl Default for Rig {
+        fn default() -> Rig {
+            Rig {
+                times: (120.0, 1.0, 0.0),
+                parallelism: 16.0,
+                hourly_price: 40.0,
+                fixed: 5.0,
+                speedup: 1.0,
+            }
+        }
+    }
+
+    impl Hardware for Rig {
+        fn overhead_seconds(&self) -> f64 {
+            self.times.0
+        }
+        fn per_tx_seconds(&self) -> f64 {
+            self.times.1
+        }
+        fn per_block_seconds(&self) -> f64 {
+            self.times.2
+        }
+        fn parallelism(&self) -> f64 {
+            self.parallelism
+        }
+        fn hourly_price(&self) -> f64 {
+            self.hourly_price
+        }
+        fn fixed_cost_per_epoch(&self) -> f64 {
+            self.fixed
+        }
+        fn hardware_speedup(&self) -> f64 {
+            self.speedup
+        }
+        fn set_times(&mut self, overhead: f64, per_tx: f64, per_block: f64) {
+            self.times = (overhead, per_tx, per_block);
+        }
+    }
+
     #[test]
     fn seconds_and_cost_by_hand() {
-        let g = ProverGroup {
-            overhead_seconds: 100.0,
-            per_tx_seconds: 2.0,
-            per_block_seconds: 10.0,
+        let g = Rig {
+            times: (100.0, 2.0, 10.0),
             parallelism: 4.0,
             hourly_price: 36.0,
-            fixed_cost_per_epoch: 5.0,
-            ..ProverGroup::default()
+            fixed: 5.0,
+            ..Rig::default()
         };
         // 100 + (2 * 1000 + 10 * 32) / 4 = 100 + 580 = 680 s.
         assert_eq!(prefix_seconds(&g, 1000, 32), 680.0);
@@ -342,18 +410,21 @@ mod tests {
             ..CostConfig::default()
         };
         let mut groups = vec![
-            ProverGroup::default(),
-            ProverGroup {
-                hardware_speedup: 4.0,
-                ..ProverGroup::default()
+            Rig::default(),
+            Rig {
+                speedup: 4.0,
+                ..Rig::default()
             },
+            Rig::default(),
         ];
-        apply_fit(&cost, (0.2, 1e-5), &mut groups, &[]);
-        assert!((groups[0].per_tx_seconds - 0.01).abs() < 1e-15);
-        assert!((groups[0].per_block_seconds - 0.05).abs() < 1e-15);
-        assert!((groups[0].overhead_seconds - 0.2).abs() < 1e-15);
-        assert!((groups[1].per_tx_seconds - 0.0025).abs() < 1e-15);
-        assert!((groups[1].overhead_seconds - 0.05).abs() < 1e-15);
+        apply_fit(&cost, (0.2, 1e-5), &mut groups, &[false, false, true]);
+        assert!((groups[0].per_tx_seconds() - 0.01).abs() < 1e-15);
+        assert!((groups[0].per_block_seconds() - 0.05).abs() < 1e-15);
+        assert!((groups[0].overhead_seconds() - 0.2).abs() < 1e-15);
+        assert!((groups[1].per_tx_seconds() - 0.0025).abs() < 1e-15);
+        assert!((groups[1].overhead_seconds() - 0.05).abs() < 1e-15);
+        // A group that writes its own times keeps them.
+        assert_eq!(groups[2].times, Rig::default().times);
     }
 
     #[test]

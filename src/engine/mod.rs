@@ -2,7 +2,9 @@
 //! simulation that drives agents and the protocol (time, random streams and
 //! units are in [`crate::base`], the fee rules in [`crate::protocol::fees`]).
 
+mod design;
 pub mod queue;
 mod world;
 
-pub use world::{EngineError, RunOptions, RunResult, run};
+pub use design::Design;
+pub use world::{EngineError, RunOptions, RunResult, World, run};

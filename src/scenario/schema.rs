@@ -495,6 +495,35 @@ pub struct ProverGroup {
     pub wait_cost_per_hour: Option<f64>,
 }
 
+impl crate::cost::Hardware for ProverGroup {
+    fn overhead_seconds(&self) -> f64 {
+        self.overhead_seconds
+    }
+    fn per_tx_seconds(&self) -> f64 {
+        self.per_tx_seconds
+    }
+    fn per_block_seconds(&self) -> f64 {
+        self.per_block_seconds
+    }
+    fn parallelism(&self) -> f64 {
+        self.parallelism
+    }
+    fn hourly_price(&self) -> f64 {
+        self.hourly_price
+    }
+    fn fixed_cost_per_epoch(&self) -> f64 {
+        self.fixed_cost_per_epoch
+    }
+    fn hardware_speedup(&self) -> f64 {
+        self.hardware_speedup
+    }
+    fn set_times(&mut self, overhead: f64, per_tx: f64, per_block: f64) {
+        self.overhead_seconds = overhead;
+        self.per_tx_seconds = per_tx;
+        self.per_block_seconds = per_block;
+    }
+}
+
 impl Default for ProverGroup {
     fn default() -> Self {
         ProverGroup {

@@ -14,10 +14,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{RunOptions, run};
+use crate::engine::RunOptions;
 use crate::metrics::catalog::METRICS;
 use crate::metrics::flat::flatten;
 use crate::metrics::{NullRecorder, Summary};
+use crate::scenario::Mechanism;
+use crate::simulate as run;
 use crate::storage::tables::{OutputError, write_atomic};
 
 pub use super::assemble::assemble;
@@ -99,9 +101,21 @@ pub struct Manifest {
     /// The keys the sweep file sets on top of its base, `(key, value)`.
     #[serde(default)]
     pub overrides: Vec<(String, String)>,
-    /// The design its cells simulate (`Permissionless` or `BondedQuotes`).
-    #[serde(default)]
-    pub mechanism: String,
+    /// The design its cells simulate, by its name in scenario files.
+    #[serde(default, deserialize_with = "mechanism_by_any_name")]
+    pub mechanism: Mechanism,
+}
+
+/// A design by its name in scenario files, or as folders written before
+/// the name was (`"BondedQuotes"`) spelt it.
+fn mechanism_by_any_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Mechanism, D::Error> {
+    let name = String::deserialize(d)?;
+    let snake = match name.as_str() {
+        "Permissionless" => "permissionless",
+        "BondedQuotes" => "bonded_quotes",
+        other => other,
+    };
+    Mechanism::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(snake))
 }
 
 impl Manifest {
@@ -239,7 +253,7 @@ fn manifest_of(sweep: &Sweep, shard: Option<(u64, u64)>) -> Manifest {
         shard,
         layout: sweep.layout.clone(),
         overrides: sweep.overrides.clone(),
-        mechanism: sweep.mechanism.clone(),
+        mechanism: sweep.mechanism,
     }
 }
 
@@ -517,4 +531,38 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest serializes") + "\n";
     write_atomic(&out.join("sweep.json"), json.as_bytes())?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Named {
+        #[serde(deserialize_with = "mechanism_by_any_name")]
+        mechanism: Mechanism,
+    }
+
+    fn read(text: &str) -> Result<Mechanism, serde_json::Error> {
+        serde_json::from_str::<Named>(text).map(|n| n.mechanism)
+    }
+
+    #[test]
+    fn a_manifest_names_its_design_as_scenarios_do_and_reads_older_names() {
+        assert_eq!(
+            read(r#"{"mechanism": "bonded_quotes"}"#).unwrap(),
+            Mechanism::BondedQuotes
+        );
+        assert_eq!(
+            read(r#"{"mechanism": "BondedQuotes"}"#).unwrap(),
+            Mechanism::BondedQuotes
+        );
+        assert_eq!(
+            read(r#"{"mechanism": "Permissionless"}"#).unwrap(),
+            Mechanism::Permissionless
+        );
+        assert!(read(r#"{"mechanism": "auction"}"#).is_err());
+        let json = serde_json::to_string(&Mechanism::BondedQuotes).unwrap();
+        assert_eq!(json, r#""bonded_quotes""#);
+    }
 }

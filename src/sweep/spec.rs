@@ -106,7 +106,7 @@ pub struct Sweep {
     /// The keys the sweep file sets on top of its base, `(key, value)`.
     pub overrides: Vec<(String, String)>,
     /// The design its cells simulate.
-    pub mechanism: String,
+    pub mechanism: crate::scenario::Mechanism,
 }
 
 /// Reads and checks a sweep file: the scenario it starts from, every
@@ -364,7 +364,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         seed,
         fingerprint,
         overrides,
-        mechanism: format!("{:?}", scenario.mechanism),
+        mechanism: scenario.mechanism,
     })
 }
 

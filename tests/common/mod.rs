@@ -199,7 +199,7 @@ pub fn simulate(
     proversim::engine::RunResult,
 ) {
     let mut rec = proversim::metrics::MemoryRecorder::default();
-    let r = proversim::engine::run(s, &mut rec, proversim::engine::RunOptions::default()).unwrap();
+    let r = proversim::simulate(s, &mut rec, proversim::engine::RunOptions::default()).unwrap();
     assert!(r.summary.books.balanced);
     (rec, r)
 }

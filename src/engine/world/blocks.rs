@@ -130,7 +130,7 @@ impl Engine<'_, '_> {
     /// What the next block will mint if proven: the checkpoint reward, or
     /// what the distributor holds beyond what the open epochs' blocks will
     /// draw, if that is less (docs/model.md section 3).
-    fn next_minted(&self) -> u128 {
+    pub(super) fn next_minted(&self) -> u128 {
         let reserved: u128 = self.epochs.iter().map(|i| i.minted_estimate).sum();
         let available = self.protocol.distributor_balance().saturating_sub(reserved);
         self.protocol.params().checkpoint_reward.min(available)
@@ -146,11 +146,7 @@ impl Engine<'_, '_> {
         if self.sequencers.misses(proposer) {
             return Ok(());
         }
-        if self.bonded.is_some() {
-            self.offer_quote(proposer)?;
-        } else {
-            self.signal(proposer);
-        }
+        self.with_design(|d, w| d.proposer_turn(w, proposer))?;
         let target = self.sc.chain.mana_target;
         let (parent_excess, parent_mana) = self
             .blocks
@@ -197,17 +193,9 @@ impl Engine<'_, '_> {
             prover_cost_per_mana: prices.prover,
             protocol_fee_per_mana: prices.protocol,
         };
-        let number = match &mut self.bonded {
-            Some(b) => b.machine.add_block(input),
-            None => self.protocol.add_block(input),
-        }
-        .map_err(|e| self.protocol_err(e))?;
+        let number = self.with_design(|d, w| d.add_block(w, input))?;
         let epoch = slot / self.ed;
-        let minted = if self.bonded.is_some() {
-            self.protocol.params().checkpoint_reward
-        } else {
-            self.next_minted()
-        };
+        let minted = self.with_design(|d, w| d.minted(w));
         if minted < self.protocol.params().checkpoint_reward {
             self.acc.distributor_dry(epoch);
         }
@@ -256,8 +244,10 @@ impl Engine<'_, '_> {
         });
         for tag in tags {
             self.blocks.bridges.push_back((tag, number));
-            // Under bonded quotes there are no partial proofs: bridgers wait.
-            if self.bonded.is_none() && self.provers[tag.bridger as usize].phase == Phase::Active {
+            // Without prefix proofs, bridgers wait for the whole epoch.
+            if self.design().prefix_proofs()
+                && self.provers[tag.bridger as usize].phase == Phase::Active
+            {
                 self.call_prover(tag.bridger, |s, ctx| {
                     s.on_bridge_included(ctx, epoch, number)
                 });
@@ -306,10 +296,9 @@ impl Engine<'_, '_> {
         }
     }
 
-    /// Bridging transactions now covered by the proven tip: their latency,
-    /// and who proved them.
-    pub(super) fn bridges_proven(&mut self, by: u32) {
-        let tip = self.proven_tip();
+    /// Bridging transactions now covered by the proven tip `tip`: their
+    /// latency, and who proved them.
+    pub(super) fn bridges_proven(&mut self, by: u32, tip: BlockNumber) {
         while let Some(&(tag, block)) = self.blocks.bridges.front() {
             if block > tip {
                 break;

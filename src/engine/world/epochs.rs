@@ -19,15 +19,7 @@ impl Engine<'_, '_> {
             return;
         };
         let info = self.epochs.remove(pos).expect("found");
-        let settlement = match &mut self.bonded {
-            Some(b) => b.settlement(e),
-            None => self
-                .sink
-                .settlements
-                .iter()
-                .position(|s| s.epoch == e)
-                .map(|i| self.sink.settlements.swap_remove(i)),
-        };
+        let settlement = self.with_design(|d, w| d.settlement(w, e));
         let end_time = (e + 1) * self.ed * self.slot_ms;
         let latency = |t: Option<Time>| t.map(|t| (t as f64 - end_time as f64) / 1000.0);
         let settled = settlement.is_some();
@@ -107,7 +99,7 @@ impl Engine<'_, '_> {
             // It proved if it spent on proving or submitted, before the
             // hardware's capital, which active provers pay every epoch.
             let proved = acct.submissions > 0 || acct.cost > 0.0;
-            // Under bonded quotes its values include its bond's capital.
+            // Its values include what the design's market costs it.
             let idle_cost = agent.values.capital_cost_per_epoch;
             if agent.phase == Phase::Active {
                 acct.cost += idle_cost;
@@ -152,7 +144,9 @@ impl Engine<'_, '_> {
                 agent.tenure.settle(proved, profit, idle_cost);
             }
             // Slashing took its posted bond, not its funds.
-            self.bonded_profit(i, profit + acct.slashed);
+            if let Some(d) = self.design.as_mut() {
+                d.prover_profit(i, profit + acct.slashed);
+            }
         }
         self.accounts.recycle(accounts);
     }

@@ -102,10 +102,9 @@ impl Engine<'_, '_> {
         self.protocol
             .apply(&payload)
             .map_err(|e| self.protocol_err(e))?;
-        // The previous design mints the reward in force too.
         let reward = self.protocol.params().checkpoint_reward;
-        if let Some(b) = &mut self.bonded {
-            b.machine.set_checkpoint_reward(reward);
+        if let Some(d) = self.design.as_mut() {
+            d.reward_changed(reward);
         }
         if let Some(trace) = &mut self.trace {
             trace.set(self.slot, &payload);

@@ -213,7 +213,7 @@ impl Engine<'_, '_> {
             Some(outcome)
         };
         if let Some(SubmissionOutcome::Accepted(a)) = outcome {
-            self.bridges_proven(tx.credited);
+            self.bridges_proven(tx.credited, self.proven_tip());
             let proven_tip = self.protocol.proven_tip();
             let now = self.now;
             if let Some(info) = self.info_mut(a.epoch) {

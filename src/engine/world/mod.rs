@@ -3,14 +3,15 @@
 //! world, each in its own module with the state it owns: provers and the
 //! market (`provers`), the L1 (`l1`), block building and fees (`blocks`),
 //! open and settled epochs (`epochs`), governance (`governance`), the
-//! per-epoch accounts (`accounts`), and the bonded design (`bonded`). The
-//! engine decides nothing: every choice is an agent's (`crate::agents`).
+//! per-epoch accounts (`accounts`), and what it lends the design in force
+//! (`host`). The engine decides nothing: every choice is an agent's
+//! (`crate::agents`) or the design's (`crate::design`).
 
 mod accounts;
 mod blocks;
-mod bonded;
 mod epochs;
 mod governance;
+mod host;
 mod l1;
 mod prices;
 mod provers;
@@ -28,10 +29,12 @@ use crate::protocol::{
 use crate::scenario::Scenario;
 use crate::trace::{TraceHeader, TraceWriter};
 
+use super::design::Design;
 use super::queue::{Event, EventQueue};
 use accounts::Accounts;
 use blocks::BlockBuilder;
 use governance::Governance;
+pub use host::World;
 use l1::L1;
 use provers::{Jobs, Phase, ProverAgent};
 
@@ -150,8 +153,9 @@ pub(super) struct Engine<'s, 'r> {
     trace: Option<TraceWriter>,
     max_held: usize,
     actions: Vec<ProverAction>,
-    /// The bonded-quotes design, when the scenario runs it.
-    bonded: Option<bonded::BondedMode>,
+    /// The design in force (taken out while it acts, see
+    /// [`Engine::with_design`]).
+    design: Option<Box<dyn Design>>,
 }
 
 /// The protocol's parameters at genesis.
@@ -166,9 +170,14 @@ fn genesis_params(sc: &Scenario) -> Params {
     }
 }
 
-/// Runs a scenario, sending rows to `recorder`.
+/// Builds the design a scenario runs.
+pub type DesignFactory = fn(&Scenario) -> Result<Box<dyn Design>, EngineError>;
+
+/// Runs a scenario under the design `design` builds, sending rows to
+/// `recorder`.
 pub fn run(
     sc: &Scenario,
+    design: DesignFactory,
     recorder: &mut dyn Recorder,
     mut opts: RunOptions<'_>,
 ) -> Result<RunResult, EngineError> {
@@ -182,10 +191,12 @@ pub fn run(
         .map_err(|(k, m)| EngineError::Scenario(format!("key 'booster.{k}': {m}")))?;
     let protocol = Protocol::new(genesis_params(sc), booster)
         .map_err(|e| EngineError::Scenario(e.to_string()))?;
-    if opts.trace && sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
-        return Err(EngineError::Scenario(
-            "--trace replays the permissionless design; this scenario runs mechanism = \"bonded_quotes\"".into(),
-        ));
+    let design = design(sc)?;
+    if opts.trace && !design.replayable() {
+        return Err(EngineError::Scenario(format!(
+            "--trace replays the permissionless design; this scenario runs mechanism = \"{}\"",
+            design.name()
+        )));
     }
     let ed = sc.chain.epoch_duration;
     let pse = sc.chain.proof_submission_epochs;
@@ -231,7 +242,7 @@ pub fn run(
         trace: opts.trace.then(TraceWriter::default),
         max_held: 0,
         actions: Vec::new(),
-        bonded: bonded::BondedMode::for_scenario(sc)?,
+        design: Some(design),
     };
     for (g, group) in sc.provers.iter().enumerate() {
         let phase = if group.start_epoch > 0 {
@@ -244,7 +255,7 @@ pub fn run(
         }
         engine.entrants[g] = engine.draw_entrant(g);
     }
-    engine.post_bonds()?;
+    engine.with_design(|d, w| d.start(w))?;
     engine.queue.push(0, Event::SlotStart(0));
     while let Some((time, event)) = engine.queue.pop() {
         engine.now = time;
@@ -286,11 +297,12 @@ pub fn run(
         })
     });
     let books = engine.books();
+    let capital_locked = engine.design().capital_locked();
     let mut summary = engine
         .acc
         .finish(&sc.name, sc.seed, sc.epochs, events, &books);
-    if let Some(b) = &engine.bonded {
-        summary.capital_locked = tokens(b.machine.books().bonded);
+    if let Some(capital) = capital_locked {
+        summary.capital_locked = capital;
     }
     // Minted per simulated year over the supply.
     let years =
@@ -362,13 +374,7 @@ impl Engine<'_, '_> {
         let epoch = slot / self.ed;
         self.epoch = epoch;
         self.blocks.step_prices(self.sc, self.now, epoch);
-        if self.bonded.is_some() {
-            self.bonded_slot_start(slot)?;
-        } else {
-            self.protocol
-                .begin_slot(slot, &mut self.sink)
-                .map_err(|e| self.protocol_err(e))?;
-        }
+        self.with_design(|d, w| d.begin_slot(w, slot))?;
         // Prunes are rare: most slots have none to take.
         if !self.sink.prunes.is_empty() {
             for p in std::mem::take(&mut self.sink.prunes) {
@@ -390,15 +396,7 @@ impl Engine<'_, '_> {
             if epoch < self.sc.epochs {
                 self.entries_and_exits(epoch)?;
             }
-            if self.bonded.is_some() {
-                self.collect_quotes(epoch);
-            } else {
-                for p in self.live.clone() {
-                    if self.provers[p as usize].phase == Phase::Active {
-                        self.call_prover(p, |s, ctx| s.on_epoch_start(ctx));
-                    }
-                }
-            }
+            self.with_design(|d, w| d.epoch_start(w, epoch));
         }
         if slot < self.build_until {
             self.build_block(slot)?;
@@ -409,20 +407,37 @@ impl Engine<'_, '_> {
         Ok(())
     }
 
+    /// The design in force.
+    fn design(&self) -> &dyn Design {
+        self.design
+            .as_deref()
+            .expect("the design is back in place between its calls")
+    }
+
+    /// Lets the design act on the world: it is taken out of the engine for
+    /// the call, so that it may use the rest of the engine through a
+    /// [`World`].
+    fn with_design<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Design, &mut World<'_, '_, '_>) -> T,
+    ) -> T {
+        let mut design = self
+            .design
+            .take()
+            .expect("the design is back in place between its calls");
+        let out = f(design.as_mut(), &mut World(self));
+        self.design = Some(design);
+        out
+    }
+
     /// The highest proven block, whichever design runs.
     fn proven_tip(&self) -> crate::protocol::BlockNumber {
-        match &self.bonded {
-            Some(b) => b.machine.proven_tip(),
-            None => self.protocol.proven_tip(),
-        }
+        self.design().proven_tip(&self.protocol)
     }
 
     /// Where every token went, whichever design runs.
     fn books(&self) -> crate::protocol::Books {
-        match &self.bonded {
-            Some(b) => b.books(),
-            None => *self.protocol.books(),
-        }
+        self.design().books(&self.protocol)
     }
 
     fn drain_credits(&mut self) {

@@ -139,11 +139,7 @@ impl Engine<'_, '_> {
         // stay where they were).
         let mut values =
             values.unwrap_or_else(|| g.draw(&mut stream(self.sc.seed, "prover-values", id as u64)));
-        // Under bonded quotes its bond's capital is a cost of being in the
-        // market, like its hardware's.
-        if let Some(b) = &self.bonded {
-            values.capital_cost_per_epoch += b.capital_cost_per_epoch;
-        }
+        self.design().add_market_costs(&mut values);
         let name = Name::from(name);
         let group_name = Name::from(&g.name);
         let cartel = strategy.cartel();
@@ -178,8 +174,8 @@ impl Engine<'_, '_> {
     }
 
     /// The next prospective prover of group `g`: its own draw of the
-    /// group's values, from the group's stream of entrants. (Its bond's
-    /// capital, under bonded quotes, is added when it is created.)
+    /// group's values, from the group's stream of entrants. (What the
+    /// design's market costs it is added when it is created.)
     pub(super) fn draw_entrant(&mut self, g: usize) -> ProverGroup {
         let k = self.entrants_drawn[g];
         self.entrants_drawn[g] += 1;
@@ -187,15 +183,19 @@ impl Engine<'_, '_> {
         self.sc.provers[g].draw(&mut stream(self.sc.seed, "entrant", index))
     }
 
-    /// A prover leaves the market (its bond, under bonded quotes, is
-    /// returned) and its place is open to a newcomer of its group.
+    /// A prover leaves the market (the design releases what it holds of
+    /// it) and its place is open to a newcomer of its group.
     pub(super) fn leave(&mut self, i: u32) {
-        let (id, g) = (self.provers[i as usize].id, self.provers[i as usize].group);
+        self.retire(i);
+        self.with_design(|d, w| d.prover_left(w, i));
+    }
+
+    /// A prover leaves the market and its place is open to a newcomer of
+    /// its group.
+    pub(super) fn retire(&mut self, i: u32) {
+        let g = self.provers[i as usize].group;
         self.set_phase(i, Phase::Exited);
         self.potential[g] += 1;
-        if let Some(b) = &mut self.bonded {
-            b.machine.withdraw_bond(id);
-        }
     }
 
     /// Moves a prover to `phase`, keeping the live list and the count of
@@ -362,9 +362,7 @@ impl Engine<'_, '_> {
                     let name = agent.name;
                     self.set_phase(i, Phase::Active);
                     self.event("entry", name, 1.0, format!("active from epoch {epoch}"));
-                    if self.bonded.is_some() {
-                        self.first_bond(i)?;
-                    }
+                    self.with_design(|d, w| d.prover_activated(w, i))?;
                 }
                 _ => {}
             }
@@ -378,18 +376,11 @@ impl Engine<'_, '_> {
                 .iter()
                 .filter(|&&p| matches!(self.provers[p as usize].phase, Phase::Entering(_)))
                 .count() as u32;
-            // What it would pay to be in the market includes, under bonded
-            // quotes, its bond's capital.
+            // What it would pay to be in the market includes what the
+            // design's market costs it, against the provers it would join.
             let mut values = self.entrants[g].clone();
-            if let Some(b) = &self.bonded {
-                // Its bond's capital, and the bond it expects to lose: its
-                // own chance of failing an epoch it wins, winning one in
-                // as many as would then quote.
-                let quoting = (self.active + entering + 1) as f64;
-                values.capital_cost_per_epoch += b.capital_cost_per_epoch
-                    + (1.0 - values.uptime) * crate::base::units::tokens(self.sc.bonded.bond)
-                        / quoting;
-            }
+            let rivals = (self.active + entering + 1) as f64;
+            self.design().add_entry_costs(&mut values, rivals);
             let Some(profit) = self.rules[g].enters(&self.view(), &values, entering) else {
                 continue;
             };

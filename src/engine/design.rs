@@ -1,0 +1,100 @@
+//! The seam between the engine and a proving design: every choice that
+//! differs between designs (who may prove an epoch, what a block mints,
+//! what is paid and when, bonds, what ends an epoch) is a method of
+//! [`Design`]. The engine holds one design and calls it at fixed points of
+//! each slot, through a [`World`] that lends the design the parts of the
+//! simulation it may use; the engine itself names no design. The designs
+//! live in [`crate::design`].
+
+use crate::protocol::{Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol};
+use crate::scenario::ProverGroup;
+
+use super::EngineError;
+use super::world::World;
+
+/// A proving design, as the engine drives it.
+pub trait Design: Send {
+    /// Its name in outputs and messages (the scenario's `mechanism`).
+    fn name(&self) -> &'static str;
+
+    /// Whether `settle` can replay its runs (a trace holds the
+    /// permissionless design's events).
+    fn replayable(&self) -> bool;
+
+    /// Whether proofs of an epoch's prefix exist, so that a bridger's
+    /// transaction can be final before its epoch is (under a design without
+    /// them, bridgers wait for the whole epoch).
+    fn prefix_proofs(&self) -> bool;
+
+    /// Before the first slot, with the genesis provers in place.
+    fn start(&mut self, _world: &mut World<'_, '_, '_>) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// A slot begins: deadlines, settlements and prunes (the prunes it
+    /// reports through [`World::prune`]).
+    fn begin_slot(&mut self, world: &mut World<'_, '_, '_>, slot: u64) -> Result<(), EngineError>;
+
+    /// An epoch begins (the previous one is complete): whoever may prove it
+    /// is asked.
+    fn epoch_start(&mut self, world: &mut World<'_, '_, '_>, epoch: Epoch);
+
+    /// The proposer of the slot acts before it builds its block.
+    fn proposer_turn(
+        &mut self,
+        world: &mut World<'_, '_, '_>,
+        proposer: usize,
+    ) -> Result<(), EngineError>;
+
+    /// Adds a built block to the chain the design proves.
+    fn add_block(
+        &mut self,
+        world: &mut World<'_, '_, '_>,
+        block: BlockInput,
+    ) -> Result<BlockNumber, EngineError>;
+
+    /// What the block being built will mint if proven.
+    fn minted(&self, world: &World<'_, '_, '_>) -> Amount;
+
+    /// The settlement of epoch `e`, whose window has closed (`None` if it
+    /// paid nothing).
+    fn settlement(&mut self, world: &mut World<'_, '_, '_>, e: Epoch) -> Option<EpochSettlement>;
+
+    /// The highest proven block.
+    fn proven_tip(&self, protocol: &Protocol) -> BlockNumber;
+
+    /// Where every token went.
+    fn books(&self, protocol: &Protocol) -> Books;
+
+    /// Capital the design holds at the end of a run, tokens (`None` if it
+    /// holds none).
+    fn capital_locked(&self) -> Option<f64> {
+        None
+    }
+
+    /// A new prover's values, with what being in this design's market
+    /// costs it beyond its hardware.
+    fn add_market_costs(&self, _values: &mut ProverGroup) {}
+
+    /// A prospective prover's values as it weighs entering, against
+    /// `rivals` provers (itself included) that would then compete.
+    fn add_entry_costs(&self, _values: &mut ProverGroup, _rivals: f64) {}
+
+    /// A prover became active.
+    fn prover_activated(
+        &mut self,
+        _world: &mut World<'_, '_, '_>,
+        _prover: u32,
+    ) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// A prover left the market.
+    fn prover_left(&mut self, _world: &World<'_, '_, '_>, _prover: u32) {}
+
+    /// A prover's profit for a closed epoch, tokens, before slashing.
+    fn prover_profit(&mut self, _prover: u32, _profit: f64) {}
+
+    /// Governance changed the checkpoint reward.
+    fn reward_changed(&mut self, _reward: Amount) {}
+}

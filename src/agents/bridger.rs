@@ -74,7 +74,7 @@ impl ProverStrategy for Bridger {
 
     fn on_epoch_start(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}
 
-    fn bridges_per_hour(&self) -> f64 {
+    fn bridging_per_hour(&self) -> f64 {
         self.params.bridges_per_hour
     }
 

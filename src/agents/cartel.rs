@@ -38,7 +38,7 @@ impl ProverStrategy for Sybil {
         StrategyName::Sybil.name()
     }
 
-    fn cartel(&self) -> bool {
+    fn one_owner(&self) -> bool {
         true
     }
 
@@ -239,7 +239,7 @@ impl ProverStrategy for Strike {
         StrategyName::Strike.name()
     }
 
-    fn cartel(&self) -> bool {
+    fn one_owner(&self) -> bool {
         true
     }
 
@@ -281,7 +281,7 @@ impl ProverStrategy for Identity {
     fn name(&self) -> &'static str {
         StrategyName::Sybil.name()
     }
-    fn cartel(&self) -> bool {
+    fn one_owner(&self) -> bool {
         true
     }
     fn on_epoch_start(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}

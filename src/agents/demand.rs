@@ -15,8 +15,8 @@ use crate::base::time::Time;
 pub struct BridgeTag {
     /// Its id, unique in the run.
     pub id: u64,
-    /// The bridger (a prover index).
-    pub bridger: u32,
+    /// Who sent it (a prover index).
+    pub sender: u32,
     /// When it was submitted (kept through prunes).
     pub submitted: Time,
 }

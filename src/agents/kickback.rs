@@ -29,7 +29,7 @@ impl ProverStrategy for Kickback {
         StrategyName::Kickback.name()
     }
 
-    fn cartel(&self) -> bool {
+    fn one_owner(&self) -> bool {
         true
     }
 

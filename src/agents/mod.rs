@@ -397,12 +397,12 @@ pub trait ProverStrategy: Send {
         1
     }
     /// Its own bridging transactions per hour (bridgers have some).
-    fn bridges_per_hour(&self) -> f64 {
+    fn bridging_per_hour(&self) -> f64 {
         0.0
     }
-    /// Whether its group is one cartel under one owner (concentration is
+    /// Whether its group is one owner's, as a cartel is (concentration is
     /// reported per owner as well as per identity).
-    fn cartel(&self) -> bool {
+    fn one_owner(&self) -> bool {
         false
     }
     /// Whether it leaves the market after a run of losing epochs (a
@@ -410,6 +410,12 @@ pub trait ProverStrategy: Send {
     fn leaves_on_losses(&self) -> bool {
         true
     }
+}
+
+/// The strategy of a prover's extra identities (a sybil's): passive, it
+/// does nothing by itself.
+pub fn identity_strategy() -> Box<dyn ProverStrategy> {
+    Box::new(cartel::Identity)
 }
 
 /// The strategy a group's parameters describe, ready to run.

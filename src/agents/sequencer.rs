@@ -8,7 +8,7 @@ use crate::base::random::{Stream, stream};
 use crate::scenario::SequencerGroup;
 
 use super::quoting::{QuoteAcceptance, acceptance_for};
-use super::voting::{VotingPolicy, policy_for};
+use super::voting::{Static, VotingPolicy, policy_for};
 
 /// One sequencer.
 pub struct Sequencer {
@@ -40,6 +40,17 @@ pub struct Sequencers {
 }
 
 impl Sequencers {
+    /// Takes a sequencer's voting policy out, for a call that needs the
+    /// whole world in view (a policy that never signals stands in).
+    pub fn take_policy(&mut self, i: usize) -> Box<dyn VotingPolicy> {
+        std::mem::replace(&mut self.all[i].policy, Box::new(Static))
+    }
+
+    /// Puts a sequencer's voting policy back.
+    pub fn put_policy(&mut self, i: usize, policy: Box<dyn VotingPolicy>) {
+        self.all[i].policy = policy;
+    }
+
     /// The sequencers of a scenario's groups, each with its own stream.
     pub fn new(seed: u64, groups: &[SequencerGroup]) -> Sequencers {
         let mut all = Vec::new();

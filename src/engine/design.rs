@@ -17,13 +17,13 @@ pub trait Design: Send {
     /// Its name in outputs and messages (the scenario's `mechanism`).
     fn name(&self) -> &'static str;
 
-    /// Whether `settle` can replay its runs (a trace holds the
-    /// permissionless design's events).
+    /// Whether `settle` can replay its runs (a trace holds the protocol's
+    /// blocks, proofs and governance changes).
     fn replayable(&self) -> bool;
 
-    /// Whether proofs of an epoch's prefix exist, so that a bridger's
+    /// Whether proofs of an epoch's prefix exist, so that a bridging
     /// transaction can be final before its epoch is (under a design without
-    /// them, bridgers wait for the whole epoch).
+    /// them, its sender waits for the whole epoch).
     fn prefix_proofs(&self) -> bool;
 
     /// Before the first slot, with the genesis provers in place.

@@ -308,7 +308,7 @@ impl SummaryAcc {
     }
 
     /// Prover `owner` (an index) owns the cartel `name`.
-    pub fn cartel(&mut self, owner: u32, name: &str) {
+    pub fn shared_owner(&mut self, owner: u32, name: &str) {
         self.cartels.insert(owner, name.to_string());
     }
 

@@ -45,7 +45,7 @@ pub(super) struct BlockBuilder {
     blob_fee: PriceProcess,
     /// Bridging transactions in blocks, not yet proven: (tag, block).
     bridges: VecDeque<(BridgeTag, BlockNumber)>,
-    /// Each bridger's arrival stream.
+    /// Each bridging sender's arrival stream.
     bridge_rngs: BTreeMap<u32, Stream>,
     next_bridge: u64,
     /// Emptied lists of a block's batches, kept for their memory.
@@ -244,11 +244,11 @@ impl Engine<'_, '_> {
         });
         for tag in tags {
             self.blocks.bridges.push_back((tag, number));
-            // Without prefix proofs, bridgers wait for the whole epoch.
+            // Without prefix proofs, senders wait for the whole epoch.
             if self.design().prefix_proofs()
-                && self.provers[tag.bridger as usize].phase == Phase::Active
+                && self.provers[tag.sender as usize].phase == Phase::Active
             {
-                self.call_prover(tag.bridger, |s, ctx| {
+                self.call_prover(tag.sender, |s, ctx| {
                     s.on_bridge_included(ctx, epoch, number)
                 });
             }
@@ -256,13 +256,13 @@ impl Engine<'_, '_> {
         Ok(())
     }
 
-    /// Each active bridger's bridging transactions since the last slot.
+    /// Each active sender's bridging transactions since the last slot.
     fn bridging_arrivals(&mut self) {
-        if self.bridgers.is_empty() {
+        if self.bridging_senders.is_empty() {
             return;
         }
         let dt_h = self.slot_ms as f64 / 3.6e6;
-        for (i, per_hour) in self.bridgers.clone() {
+        for (i, per_hour) in self.bridging_senders.clone() {
             if self.provers[i as usize].phase != Phase::Active {
                 continue;
             }
@@ -286,7 +286,7 @@ impl Engine<'_, '_> {
                     arrived: submitted,
                     bridge: Some(BridgeTag {
                         id: b.next_bridge,
-                        bridger: i,
+                        sender: i,
                         submitted,
                     }),
                     pruned_from: None,
@@ -305,13 +305,13 @@ impl Engine<'_, '_> {
             }
             self.blocks.bridges.pop_front();
             let latency = self.secs(self.now) - self.secs(tag.submitted);
-            let self_proved = tag.bridger == by;
+            let self_proved = tag.sender == by;
             self.acc.bridge(latency, self_proved);
             if self.recorder.keeps_rows() {
                 let prover = &self.provers[by as usize];
                 self.recorder.bridge(BridgeRow {
                     id: tag.id,
-                    bridger: self.provers[tag.bridger as usize].name,
+                    bridger: self.provers[tag.sender as usize].name,
                     submitted_s: self.secs(tag.submitted),
                     block,
                     proven_s: self.secs(self.now),

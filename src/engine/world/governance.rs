@@ -4,7 +4,6 @@
 
 use std::collections::VecDeque;
 
-use crate::agents::voting::{Static, VotingPolicy};
 use crate::base::units::tokens;
 use crate::protocol::{Payload, Rounds, Slot};
 use crate::scenario::Scenario;
@@ -56,10 +55,9 @@ impl Engine<'_, '_> {
         if !self.sequencers.all[proposer].policy.ever_signals() {
             return;
         }
-        let mut policy: Box<dyn VotingPolicy> =
-            std::mem::replace(&mut self.sequencers.all[proposer].policy, Box::new(Static));
+        let mut policy = self.sequencers.take_policy(proposer);
         let payload = policy.signal(&self.view());
-        self.sequencers.all[proposer].policy = policy;
+        self.sequencers.put_policy(proposer, policy);
         if let Some(payload) = payload {
             self.governance.rounds.signal(payload);
         }

@@ -63,7 +63,7 @@ impl World<'_, '_, '_> {
         &self.0.protocol
     }
 
-    /// The permissionless protocol's slot start: settlements, prunes and
+    /// The protocol's slot start: settlements, prunes and
     /// credits go to the engine.
     pub fn protocol_begin_slot(&mut self, slot: Slot) -> Result<(), EngineError> {
         let e = &mut *self.0;
@@ -75,7 +75,7 @@ impl World<'_, '_, '_> {
             })
     }
 
-    /// Adds a block to the permissionless protocol's chain.
+    /// Adds a block to the protocol's chain.
     pub fn protocol_add_block(&mut self, block: BlockInput) -> Result<BlockNumber, EngineError> {
         let e = &mut *self.0;
         e.protocol
@@ -86,7 +86,7 @@ impl World<'_, '_, '_> {
             })
     }
 
-    /// The permissionless protocol's settlement of epoch `e`, if it paid.
+    /// The protocol's settlement of epoch `e`, if it paid.
     pub fn take_protocol_settlement(&mut self, e: Epoch) -> Option<EpochSettlement> {
         let settlements = &mut self.0.sink.settlements;
         settlements
@@ -95,7 +95,7 @@ impl World<'_, '_, '_> {
             .map(|i| settlements.swap_remove(i))
     }
 
-    /// What the next block will mint if proven under the permissionless
+    /// What the next block will mint if proven under the protocol's
     /// rules: the checkpoint reward, or what the distributor holds beyond
     /// the open epochs' blocks, if that is less.
     pub fn next_minted(&self) -> u128 {

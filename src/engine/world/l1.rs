@@ -1,5 +1,5 @@
 //! The L1 that carries proof submissions: a submission waits for its L1
-//! block (a drawn inclusion delay), copiers watching the mempool may send
+//! block (a drawn inclusion delay), provers watching the mempool may send
 //! theirs into the same block, and each L1 block orders its submissions by
 //! priority fee, then arrival, before they reach the protocol.
 

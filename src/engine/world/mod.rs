@@ -124,8 +124,9 @@ pub(super) struct Engine<'s, 'r> {
     live: Vec<u32>,
     /// How many are active now.
     active: u32,
-    /// Bridgers, ascending (they bring bridging transactions every slot).
-    bridgers: Vec<(u32, f64)>,
+    /// Provers that send bridging transactions, ascending, with how many
+    /// an hour.
+    bridging_senders: Vec<(u32, f64)>,
     /// Provers that watch the L1 mempool.
     watchers: Vec<u32>,
     /// Provers that may still enter, per group.
@@ -138,9 +139,10 @@ pub(super) struct Engine<'s, 'r> {
     entrants_drawn: Vec<u64>,
     /// Identities created per group (for names).
     created: Vec<u32>,
-    /// The owner of each cartel group, once its first agent exists.
-    cartel_owner: Vec<Option<u32>>,
-    /// Demands cartels publish, by owner.
+    /// The owner of each group that is one owner's, once its first agent
+    /// exists.
+    group_owner: Vec<Option<u32>>,
+    /// Checkpoint rewards that provers publish as their demand, by owner.
     demands: std::collections::BTreeMap<crate::protocol::ProverId, crate::protocol::Amount>,
     accounts: Accounts,
     jobs: Jobs,
@@ -194,7 +196,7 @@ pub fn run(
     let design = design(sc)?;
     if opts.trace && !design.replayable() {
         return Err(EngineError::Scenario(format!(
-            "--trace replays the permissionless design; this scenario runs mechanism = \"{}\"",
+            "--trace writes what `settle` replays, and runs of mechanism = \"{}\" cannot be replayed",
             design.name()
         )));
     }
@@ -219,7 +221,7 @@ pub fn run(
         provers: Vec::new(),
         live: Vec::new(),
         active: 0,
-        bridgers: Vec::new(),
+        bridging_senders: Vec::new(),
         watchers: Vec::new(),
         potential: sc.provers.iter().map(|g| g.potential).collect(),
         rules: sc
@@ -230,7 +232,7 @@ pub fn run(
         entrants: sc.provers.clone(),
         entrants_drawn: vec![0; sc.provers.len()],
         created: vec![0; sc.provers.len()],
-        cartel_owner: vec![None; sc.provers.len()],
+        group_owner: vec![None; sc.provers.len()],
         demands: Default::default(),
         accounts: Accounts::default(),
         jobs: Jobs::default(),

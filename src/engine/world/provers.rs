@@ -3,7 +3,9 @@
 //! as the agents decide them.
 
 use crate::agents::market::Tenure;
-use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
+use crate::agents::{
+    Job, Me, ProverAction, ProverCtx, ProverStrategy, identity_strategy, strategy_for,
+};
 use crate::base::numeric::round;
 use crate::base::random::{Stream, stream};
 use crate::metrics::AgentRow;
@@ -28,11 +30,11 @@ pub(super) struct ProverAgent {
     pub group: usize,
     /// Its group's name.
     pub group_name: Name,
-    /// The name its rewards are owned under: its group's, for a cartel,
-    /// its own otherwise.
+    /// The name its rewards are owned under: its group's, for a group that
+    /// is one owner's, its own otherwise.
     pub owner_name: Name,
-    /// The agent that owns it: the first of its group for a cartel,
-    /// itself otherwise.
+    /// The agent that owns it: the first of its group for a group that is
+    /// one owner's, itself otherwise.
     pub owner: u32,
     /// Whether its strategy wants to hear how its submissions landed.
     pub watches_landings: bool,
@@ -45,7 +47,8 @@ pub(super) struct ProverAgent {
     pub phase: Phase,
     pub jobs_running: u32,
     pub tenure: Tenure,
-    /// Every identity it controls, itself first (a sybil has more).
+    /// Every identity it controls, itself first (some strategies control
+    /// more).
     pub identities: Vec<ProverId>,
     /// Whether it leaves after losing epochs (its strategy says).
     pub leaves_on_losses: bool,
@@ -72,11 +75,6 @@ impl Jobs {
     }
 }
 
-/// A passive identity of a sybil cartel: it does nothing by itself.
-fn identity() -> Box<dyn ProverStrategy> {
-    Box::new(crate::agents::cartel::Identity)
-}
-
 impl Engine<'_, '_> {
     /// A new prover of group `group` (and the identities its strategy
     /// controls). Returns its id.
@@ -90,24 +88,24 @@ impl Engine<'_, '_> {
         self.created[group] += 1;
         let name = format!("{}-{}", g.name, self.created[group]);
         let strategy = strategy_for(&g.params());
-        let (identities, watches, bridges_per_hour, landings) = (
+        let (identities, watches, bridging_per_hour, landings) = (
             strategy.identities(),
             strategy.watches_mempool(),
-            strategy.bridges_per_hour(),
+            strategy.bridging_per_hour(),
             strategy.watches_landings(),
         );
-        let cartel = strategy.cartel();
+        let one_owner = strategy.one_owner();
         let owner = self.push_agent(group, strategy, phase, name.clone(), values);
-        if cartel {
-            let first = *self.cartel_owner[group].get_or_insert(owner);
+        if one_owner {
+            let first = *self.group_owner[group].get_or_insert(owner);
             self.provers[owner as usize].owner = first;
-            self.acc.cartel(first, &self.sc.provers[group].name);
+            self.acc.shared_owner(first, &self.sc.provers[group].name);
         }
         for k in 1..identities {
             let values = Some(self.provers[owner as usize].values.clone());
             let id = self.push_agent(
                 group,
-                identity(),
+                identity_strategy(),
                 phase,
                 format!("{name}.{}", k + 1),
                 values,
@@ -119,8 +117,8 @@ impl Engine<'_, '_> {
             self.watchers.push(owner);
         }
         self.provers[owner as usize].watches_landings = landings;
-        if bridges_per_hour > 0.0 {
-            self.bridgers.push((owner, bridges_per_hour));
+        if bridging_per_hour > 0.0 {
+            self.bridging_senders.push((owner, bridging_per_hour));
         }
         owner
     }
@@ -142,10 +140,10 @@ impl Engine<'_, '_> {
         self.design().add_market_costs(&mut values);
         let name = Name::from(name);
         let group_name = Name::from(&g.name);
-        let cartel = strategy.cartel();
+        let one_owner = strategy.one_owner();
         self.provers.push(ProverAgent {
             id: ProverId(id),
-            owner_name: if cartel { group_name } else { name },
+            owner_name: if one_owner { group_name } else { name },
             name,
             group_name,
             group,
@@ -213,7 +211,7 @@ impl Engine<'_, '_> {
         if phase == Phase::Exited {
             self.live.retain(|&p| p != i);
             self.watchers.retain(|&p| p != i);
-            self.bridgers.retain(|&(p, _)| p != i);
+            self.bridging_senders.retain(|&(p, _)| p != i);
         }
     }
 

@@ -363,8 +363,8 @@ impl Design for BondedQuotes {
 
     /// A proven block mints the reward in force: the design has no
     /// distributor that runs dry.
-    fn minted(&self, w: &World<'_, '_, '_>) -> Amount {
-        w.protocol().params().checkpoint_reward
+    fn distributor_limits_mint(&self) -> bool {
+        false
     }
 
     /// An epoch's payout as a settlement with one paid prover.

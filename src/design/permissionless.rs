@@ -4,7 +4,7 @@
 //! protocol settles the longest proof's provers at the window's close.
 
 use crate::engine::{Design, EngineError, World};
-use crate::protocol::{Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol};
+use crate::protocol::{BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol};
 
 /// The permissionless design: the protocol's own rules, nothing added.
 #[derive(Debug, Default)]
@@ -52,8 +52,8 @@ impl Design for Permissionless {
         world.protocol_add_block(block)
     }
 
-    fn minted(&self, world: &World<'_, '_, '_>) -> Amount {
-        world.next_minted()
+    fn distributor_limits_mint(&self) -> bool {
+        true
     }
 
     fn settlement(&mut self, world: &mut World<'_, '_, '_>, e: Epoch) -> Option<EpochSettlement> {

@@ -53,8 +53,10 @@ pub trait Design: Send {
         block: BlockInput,
     ) -> Result<BlockNumber, EngineError>;
 
-    /// What the block being built will mint if proven.
-    fn minted(&self, world: &World<'_, '_, '_>) -> Amount;
+    /// Whether a block mints at most what the distributor holds beyond
+    /// what the open epochs' blocks will draw (the deployed rule); if not,
+    /// it mints the checkpoint reward in force.
+    fn distributor_limits_mint(&self) -> bool;
 
     /// The settlement of epoch `e`, whose window has closed (`None` if it
     /// paid nothing).

@@ -130,7 +130,7 @@ impl Engine<'_, '_> {
     /// What the next block will mint if proven: the checkpoint reward, or
     /// what the distributor holds beyond what the open epochs' blocks will
     /// draw, if that is less (docs/model.md section 3).
-    pub(super) fn next_minted(&self) -> u128 {
+    fn next_minted(&self) -> u128 {
         let reserved: u128 = self.epochs.iter().map(|i| i.minted_estimate).sum();
         let available = self.protocol.distributor_balance().saturating_sub(reserved);
         self.protocol.params().checkpoint_reward.min(available)
@@ -195,7 +195,11 @@ impl Engine<'_, '_> {
         };
         let number = self.with_design(|d, w| d.add_block(w, input))?;
         let epoch = slot / self.ed;
-        let minted = self.with_design(|d, w| d.minted(w));
+        let minted = if self.design().distributor_limits_mint() {
+            self.next_minted()
+        } else {
+            self.protocol.params().checkpoint_reward
+        };
         if minted < self.protocol.params().checkpoint_reward {
             self.acc.distributor_dry(epoch);
         }

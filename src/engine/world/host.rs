@@ -95,13 +95,6 @@ impl World<'_, '_, '_> {
             .map(|i| settlements.swap_remove(i))
     }
 
-    /// What the next block will mint if proven under the protocol's
-    /// rules: the checkpoint reward, or what the distributor holds beyond
-    /// the open epochs' blocks, if that is less.
-    pub fn next_minted(&self) -> u128 {
-        self.0.next_minted()
-    }
-
     /// The proposer's voting policy signals for a payload, if it wants one.
     pub fn signal(&mut self, proposer: usize) {
         self.0.signal(proposer);

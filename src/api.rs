@@ -44,7 +44,9 @@ impl Source<'_> {
     /// read is not one: loading it as a scenario reports why.
     pub fn is_sweep(&self) -> bool {
         let text = match self {
-            Source::File(p) => std::fs::read_to_string(p).unwrap_or_default(),
+            Source::File(p) => {
+                crate::base::files::read_text(p, crate::base::files::TEXT_LIMIT).unwrap_or_default()
+            }
             Source::Text { text, .. } => text.to_string(),
         };
         text.parse::<toml::Table>()

@@ -101,4 +101,11 @@ fn bad_constants_and_targets_are_clear_errors() {
     let (code, _, err) = booster(&["scenarios/missing.toml"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("missing.toml"), "{err}");
+    // The search keeps at most 50 candidates: more is refused at once
+    // (a count past any integer once overflowed, a large one ran for long).
+    for many in ["51", "18446744073709551615", "0"] {
+        let (code, _, err) = booster(&["--target", "recovery_epochs<=80", "--candidates", many]);
+        assert_eq!(code, Some(2), "{many}");
+        assert!(err.contains("--candidates"), "{err}");
+    }
 }

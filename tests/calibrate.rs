@@ -44,6 +44,17 @@ fn bad_calibration_files_give_clear_errors() {
     }
     assert!(n >= 3);
     assert!(parse_sizes("2^40").is_err());
+    // Sizes past what a machine can prove are refused before any setup
+    // (2^29 and 2^30 once ran out of memory).
+    let e = parse_sizes("2^29,2^30").unwrap_err();
+    assert!(e.contains("expected 2^1 .. 2^20"), "{e}");
+    assert!(parse_sizes("2^19,2^20").is_ok());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["calibrate", "--repeat", "0", "--out", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--repeat"));
     assert!(parse_sizes("1024").is_err(), "one size cannot fit a line");
     assert!(parse_sizes("2^12..2^10").is_err());
 }

@@ -410,6 +410,20 @@ fn a_key_swept_twice_and_bad_samplers_are_refused_before_running() {
         &SMALL.replace("replicates = 2", "replicates = 4294967295"),
         &["sweep.replicates", "expected 1 to"],
     );
+    // Ranges too long to build are refused before a value is made: a
+    // count, a linear step and a log factor.
+    refused(
+        &SMALL.replace("step = 2000", "count = 4294967295"),
+        &["`count` = 4294967295", "at most 1000000 values"],
+    );
+    refused(
+        &SMALL.replace("step = 2000", "step = 0.000001"),
+        &["a range gives at most 1000000"],
+    );
+    refused(
+        &SMALL.replace("step = 2000", "step = 1.000000001\nscale = \"log\""),
+        &["a range gives at most 1000000"],
+    );
 }
 
 #[test]

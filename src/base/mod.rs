@@ -3,6 +3,7 @@
 //! conversions and amounts as files write them. It imports nothing of the crate.
 
 pub mod amount;
+pub mod files;
 pub mod numeric;
 pub mod random;
 pub mod time;

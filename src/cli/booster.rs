@@ -118,9 +118,9 @@ pub struct Args {
     /// booster fixes it at 100,000).
     #[arg(long)]
     free_decay: bool,
-    /// With --target: how many candidates to print.
-    #[arg(long, default_value_t = 5)]
-    candidates: usize,
+    /// With --target: how many candidates to print (1 to 50).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+    candidates: u16,
 }
 
 fn table(rows: &[(&str, String)]) -> String {
@@ -209,7 +209,12 @@ fn targets(booster: &Booster, text: &str, args: &Args) -> Outcome {
             "--target searches quadratic constants; use --rule quadratic",
         ));
     };
-    let found: Vec<Candidate> = search(base, &targets, args.free_decay, args.candidates);
+    let found: Vec<Candidate> = search(
+        base,
+        &targets,
+        args.free_decay,
+        usize::from(args.candidates),
+    );
     let meets = found.first().is_some_and(|c| c.meets);
     match args.format {
         Format::Json => println!(

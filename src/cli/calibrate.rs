@@ -13,8 +13,8 @@ pub struct Args {
     /// (2^10,2^12) or a range of powers (2^10..2^16).
     #[arg(long, default_value = "2^10..2^16")]
     sizes: String,
-    /// Proofs timed per size.
-    #[arg(long, default_value_t = 3)]
+    /// Proofs timed per size (at least 1).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     repeat: u32,
     /// Where to write the calibration.
     #[arg(long, default_value = "calibrations/default.toml")]

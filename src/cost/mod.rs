@@ -127,7 +127,7 @@ impl Calibration {
     /// Reads and checks a calibration file.
     pub fn load(path: &Path) -> Result<Calibration, String> {
         let name = path.display();
-        let text = std::fs::read_to_string(path)
+        let text = crate::base::files::read_text(path, crate::base::files::TEXT_LIMIT)
             .map_err(|e| format!("{name}: cannot read the calibration: {e}"))?;
         let c: Calibration = toml::from_str(&text).map_err(|e| {
             let at = e
@@ -214,6 +214,11 @@ pub fn apply_fit(
     }
 }
 
+/// The largest circuit `calibrate` proves, as a power of two: 2^20
+/// constraints already take gigabytes for the proving key; past it a
+/// machine runs out of memory before it has a figure.
+pub const MAX_SIZE_LOG2: u32 = 20;
+
 /// Parses a list of circuit sizes: `1024,4096` or `2^10,2^12` or a range
 /// of powers `2^10..2^16`.
 pub fn parse_sizes(text: &str) -> Result<Vec<u64>, String> {
@@ -223,15 +228,17 @@ pub fn parse_sizes(text: &str) -> Result<Vec<u64>, String> {
             Some(e) => e
                 .parse::<u32>()
                 .ok()
-                .filter(|&e| (1..=30).contains(&e))
+                .filter(|&e| (1..=MAX_SIZE_LOG2).contains(&e))
                 .map(|e| 1u64 << e)
-                .ok_or_else(|| format!("bad size {s:?}: expected 2^1 .. 2^30")),
+                .ok_or_else(|| format!("bad size {s:?}: expected 2^1 .. 2^{MAX_SIZE_LOG2}")),
             None => s
                 .parse::<u64>()
                 .ok()
-                .filter(|&n| (2..=1 << 30).contains(&n))
+                .filter(|&n| (2..=1 << MAX_SIZE_LOG2).contains(&n))
                 .ok_or_else(|| {
-                    format!("bad size {s:?}: expected a number of constraints from 2 to 2^30")
+                    format!(
+                        "bad size {s:?}: expected a number of constraints from 2 to 2^{MAX_SIZE_LOG2}"
+                    )
                 }),
         }
     };

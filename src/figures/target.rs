@@ -199,8 +199,13 @@ fn plausible(q: &Quadratic) -> bool {
         && q.a <= UINT32_MAX
 }
 
-/// The best `keep` candidates for the targets, starting from `base`'s
-/// `minimum`, `k` and decay (searched too with `free_decay`).
+/// The most candidates a search keeps: each one is refined by a local
+/// search, so the time grows with them.
+pub const MAX_CANDIDATES: usize = 50;
+
+/// The best `keep` candidates (at most [`MAX_CANDIDATES`]) for the
+/// targets, starting from `base`'s `minimum`, `k` and decay (searched too
+/// with `free_decay`).
 pub fn search(
     base: Quadratic,
     targets: &[Target],
@@ -234,7 +239,8 @@ pub fn search(
         }
     }
     found.sort_by(rank);
-    found.truncate(keep.max(1) * 4);
+    let keep = keep.clamp(1, MAX_CANDIDATES);
+    found.truncate(keep * 4);
     // Local refinement: scale each constant by steps of 2^(1/8) while it
     // improves.
     let mut refined: Vec<Candidate> = Vec::new();

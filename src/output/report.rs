@@ -221,7 +221,8 @@ pub fn write_report(
 }
 
 fn read_json(path: &Path) -> Result<Json, OutputError> {
-    let t = std::fs::read_to_string(path).map_err(|e| oerr(path, e))?;
+    let t = crate::base::files::read_text(path, crate::base::files::TEXT_LIMIT)
+        .map_err(|e| oerr(path, e))?;
     serde_json::from_str(&t).map_err(|e| oerr(path, e))
 }
 
@@ -232,7 +233,8 @@ fn run_report(
     compare: Option<&Path>,
 ) -> Result<String, OutputError> {
     let sc_path = dir.join("scenario.toml");
-    let sc_text = std::fs::read_to_string(&sc_path).map_err(|e| oerr(&sc_path, e))?;
+    let sc_text = crate::base::files::read_text(&sc_path, crate::base::files::TEXT_LIMIT)
+        .map_err(|e| oerr(&sc_path, e))?;
     let sc: Scenario = toml::from_str(&sc_text).map_err(|e| oerr(&sc_path, e))?;
     let summary = read_json(&dir.join("summary.json"))?;
     let mut o = String::new();

@@ -149,7 +149,7 @@ fn wide_wei_prices(
 ) -> (u128, u128) {
     let target = mana_target as u128;
     let sequencer_wei = div_ceil(
-        mul_sat(300_000, l1.l1_base_fee) + 3 * (1u128 << 17) * l1.blob_fee,
+        mul_sat(300_000, l1.l1_base_fee).saturating_add(mul_sat(3 << 17, l1.blob_fee)),
         target,
     );
     let prover_wei = div_ceil(
@@ -305,5 +305,19 @@ mod tests {
         assert_eq!(div(u128::MAX, 1 << 64), u64::MAX as u128);
         assert_eq!(next_excess(0, 100, 75), 25);
         assert_eq!(next_excess(0, 50, 75), 0);
+    }
+
+    #[test]
+    fn absurd_prices_saturate_instead_of_overflowing() {
+        let l1 = L1Prices {
+            l1_base_fee: u128::MAX / 2,
+            blob_fee: u128::MAX / 2,
+            fee_asset_per_eth: u128::MAX,
+        };
+        // Every wei price saturates; its conversion divides the saturated
+        // product by 10^9.
+        let p = mana_prices(&l1, 1, 32, u128::MAX, u128::MAX);
+        let saturated = u128::MAX.div_ceil(1_000_000_000);
+        assert_eq!((p.sequencer, p.prover), (saturated, saturated));
     }
 }

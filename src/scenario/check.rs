@@ -5,6 +5,7 @@
 use crate::protocol::Booster;
 
 use super::Scenario;
+use super::domains::{MAX_MULTIPLIER, MAX_WEI_PER_GAS, number};
 
 /// The most prover agents a scenario may have (counts and potential
 /// entrants of every group), and the most sequencers: beyond them a run
@@ -121,21 +122,23 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             let positive = path
                 .series
                 .iter()
-                .all(|p| p[0].is_finite() && p[1].is_finite() && p[1] > 0.0);
+                .all(|p| p[0].is_finite() && p[1] > 0.0 && p[1] <= MAX_WEI_PER_GAS);
             need(
                 first[0] == 0.0 && ordered && positive,
                 &format!("{name}.series"),
-                "expected [time_s, wei] points with positive wei, the first at time 0 and times increasing"
-                    .to_string(),
+                format!(
+                    "expected [time_s, wei] points with wei above 0 and at most {MAX_WEI_PER_GAS:e}, the first at time 0 and times increasing"
+                ),
             );
         }
         for (i, spike) in path.spikes.iter().enumerate() {
             need(
-                spike.multiplier.is_finite() && spike.multiplier > 0.0 && spike.epochs >= 1,
+                spike.multiplier > 0.0 && spike.multiplier <= MAX_MULTIPLIER && spike.epochs >= 1,
                 &format!("{name}.spikes[{i}]"),
                 format!(
-                    "expected a positive, finite multiplier and at least 1 epoch, found multiplier {} for {} epochs",
-                    spike.multiplier, spike.epochs
+                    "expected a multiplier above 0 and at most {MAX_MULTIPLIER:e}, and at least 1 epoch; found multiplier {} for {} epochs",
+                    number(spike.multiplier),
+                    spike.epochs
                 ),
             );
         }

@@ -42,6 +42,14 @@ pub struct Domain {
 
 const INF: f64 = f64::INFINITY;
 
+/// The highest L1 price a scenario may start from or floor at, wei per gas:
+/// a million gwei, a thousand times any price L1 has seen, and low enough
+/// that every fee computed from it fits the integers it is settled in.
+pub const MAX_WEI_PER_GAS: f64 = 1e15;
+
+/// The largest multiplier of an L1 price spike.
+pub const MAX_MULTIPLIER: f64 = 1e6;
+
 const fn int(key: &'static str, min: i64, max: i64, unit: &'static str) -> Domain {
     Domain {
         key,
@@ -122,10 +130,24 @@ pub const DOMAINS: &[Domain] = &[
         false,
         "(a multiplier)",
     ),
-    positive("fees.l1_base_fee.start", "wei"),
-    non_negative("fees.l1_base_fee.volatility", "(per slot)"),
+    real(
+        "fees.l1_base_fee.start",
+        0.0,
+        true,
+        MAX_WEI_PER_GAS,
+        false,
+        "wei",
+    ),
+    part("fees.l1_base_fee.volatility", "(per slot)"),
     part("fees.l1_base_fee.reversion", "(a part per slot)"),
-    positive("fees.l1_base_fee.floor", "wei"),
+    real(
+        "fees.l1_base_fee.floor",
+        0.0,
+        true,
+        MAX_WEI_PER_GAS,
+        false,
+        "wei",
+    ),
     needs(
         non_negative("fees.l1_base_fee.jumps.per_day", "(spikes a day)"),
         "fees.l1_base_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
@@ -135,7 +157,7 @@ pub const DOMAINS: &[Domain] = &[
             "fees.l1_base_fee.jumps.mean_multiplier",
             1.0,
             false,
-            INF,
+            MAX_MULTIPLIER,
             false,
             "(a multiplier)",
         ),
@@ -145,10 +167,24 @@ pub const DOMAINS: &[Domain] = &[
         positive("fees.l1_base_fee.jumps.mean_hours", "hours"),
         "fees.l1_base_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
     ),
-    positive("fees.blob_fee.start", "wei"),
-    non_negative("fees.blob_fee.volatility", "(per slot)"),
+    real(
+        "fees.blob_fee.start",
+        0.0,
+        true,
+        MAX_WEI_PER_GAS,
+        false,
+        "wei",
+    ),
+    part("fees.blob_fee.volatility", "(per slot)"),
     part("fees.blob_fee.reversion", "(a part per slot)"),
-    positive("fees.blob_fee.floor", "wei"),
+    real(
+        "fees.blob_fee.floor",
+        0.0,
+        true,
+        MAX_WEI_PER_GAS,
+        false,
+        "wei",
+    ),
     needs(
         non_negative("fees.blob_fee.jumps.per_day", "(spikes a day)"),
         "fees.blob_fee.jumps={per_day=1.0,mean_multiplier=2.0,mean_hours=1.0}",
@@ -158,7 +194,7 @@ pub const DOMAINS: &[Domain] = &[
             "fees.blob_fee.jumps.mean_multiplier",
             1.0,
             false,
-            INF,
+            MAX_MULTIPLIER,
             false,
             "(a multiplier)",
         ),
@@ -283,6 +319,30 @@ pub const DOMAINS: &[Domain] = &[
     ),
 ];
 
+/// A bound or a value in a message: in full, unless it is so large or so
+/// small that scientific notation reads better (and stays short).
+pub(crate) fn number(x: f64) -> String {
+    if !x.is_finite() {
+        // As TOML spells them.
+        return toml::Value::Float(x).to_string();
+    }
+    if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-9) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A value found in a file, as a message shows it.
+fn found(v: &Value) -> String {
+    match v {
+        Value::Float(x) if x.is_finite() && *x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-9) => {
+            number(*x)
+        }
+        other => other.to_string(),
+    }
+}
+
 impl Range {
     /// The range in words.
     pub fn describe(&self, unit: &str) -> String {
@@ -299,16 +359,19 @@ impl Range {
                 min_open,
                 max,
                 max_open,
-            } => match (min_open, max.is_infinite(), max_open) {
-                (false, true, _) => format!("a number of at least {min}{unit}"),
-                (true, true, _) => format!("a number above {min}{unit}"),
-                (false, false, false) => format!("a number from {min} to {max}{unit}"),
-                (true, false, true) => format!("a number above {min} and below {max}{unit}"),
-                (false, false, true) => {
-                    format!("a number from {min} up to (not including) {max}{unit}")
+            } => {
+                let (min, max) = (number(min), number(max));
+                match (min_open, max == "inf", max_open) {
+                    (false, true, _) => format!("a number of at least {min}{unit}"),
+                    (true, true, _) => format!("a number above {min}{unit}"),
+                    (false, false, false) => format!("a number from {min} to {max}{unit}"),
+                    (true, false, true) => format!("a number above {min} and below {max}{unit}"),
+                    (false, false, true) => {
+                        format!("a number from {min} up to (not including) {max}{unit}")
+                    }
+                    (true, false, false) => format!("a number above {min} and at most {max}{unit}"),
                 }
-                (true, false, false) => format!("a number above {min} and at most {max}{unit}"),
-            },
+            }
         }
     }
 
@@ -380,7 +443,7 @@ pub fn check_domains(t: &Table) -> Vec<(String, String)> {
             if d.range.contains(v) == Some(false) {
                 problems.push((
                     key,
-                    format!("expected {}, found {v}", d.range.describe(d.unit)),
+                    format!("expected {}, found {}", d.range.describe(d.unit), found(v)),
                 ));
             }
         }

@@ -161,11 +161,20 @@ fn did_you_mean(message: &str) -> Option<String> {
 /// offending key is set aside and the rest checked again.
 pub(crate) fn schema_problems(mut table: Table) -> Vec<(String, String)> {
     let mut problems: Vec<(String, String)> = Vec::new();
-    while problems.len() < 100 {
+    // Every problem met, reported or not: a key set aside can come back as
+    // the same problem (an array element stands in as an empty table), and
+    // meeting one twice ends the walk.
+    let mut seen: std::collections::BTreeSet<(String, String)> = Default::default();
+    // Each round sets a key aside, so the walk is bounded by the file's
+    // keys; the bound on rounds is a second guard.
+    for _ in 0..10_000 {
+        if problems.len() >= 100 {
+            break;
+        }
         match from_value(Value::Table(table.clone())) {
             Ok(_) => break,
             Err((key, message)) => {
-                let repeated = problems.iter().any(|(k, m)| *k == key && *m == message);
+                let repeated = !seen.insert((key.clone(), message.clone()));
                 // Setting a key aside can leave its table short of a field:
                 // that is the same problem again, not a new one.
                 let cascade = problems.iter().any(|(k, _)| {
@@ -231,7 +240,7 @@ pub(crate) fn origin_of(file: &str, text: &str, doc: &Spanned<DeTable<'_>>, key:
 /// Reads, overrides and checks a scenario file.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = crate::base::files::read_text(path, crate::base::files::TEXT_LIMIT)
         .map_err(|e| ScenarioError::one(&file, "", format!("cannot read the file: {e}")))?;
     parse_in(
         &file,
@@ -391,7 +400,7 @@ fn base_texts(table: &Table, dir: &Path) -> Vec<(String, String)> {
         if out.len() > 8 {
             break;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT) else {
             break;
         };
         next = text
@@ -412,13 +421,18 @@ const FILE_KEYS: [(&str, &str); 3] = [
     ("fees.blob_fee", "series_csv"),
 ];
 
+/// How deep bases may nest (a file, its base, the base's base...).
+pub const MAX_BASE_DEPTH: usize = 32;
+
 /// Resolves a top-level `base = "other.toml"` (relative to `dir`): the
 /// other scenario with this one's keys merged over it, recursively.
+/// `chain` holds the bases already read on the way here (a base that names
+/// one of them is a cycle).
 pub(crate) fn resolve_base(
     file: &str,
     mut table: Table,
     dir: &Path,
-    depth: u32,
+    chain: &[std::path::PathBuf],
 ) -> Result<Table, ScenarioError> {
     let Some(base) = table.remove("base") else {
         return Ok(table);
@@ -430,17 +444,29 @@ pub(crate) fn resolve_base(
             "expected the path of a scenario file",
         ));
     };
-    if depth > 8 {
+    let path = dir.join(&name);
+    let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    if chain.contains(&canonical) {
         return Err(ScenarioError::one(
             file,
             "base",
-            "bases nest more than 8 deep (a cycle?)",
+            format!(
+                "the bases form a cycle: {} is already one of the bases that lead here",
+                path.display()
+            ),
         ));
     }
-    let path = dir.join(&name);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ScenarioError::one(file, "base", format!("cannot read {}: {e}", path.display()))
-    })?;
+    if chain.len() >= MAX_BASE_DEPTH {
+        return Err(ScenarioError::one(
+            file,
+            "base",
+            format!("bases nest more than {MAX_BASE_DEPTH} deep; at most {MAX_BASE_DEPTH}"),
+        ));
+    }
+    let text =
+        crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT).map_err(|e| {
+            ScenarioError::one(file, "base", format!("cannot read {}: {e}", path.display()))
+        })?;
     let mut parent: Table = text
         .parse()
         .map_err(|e: toml::de::Error| not_toml(&path.display().to_string(), &text, e))?;
@@ -468,7 +494,7 @@ pub(crate) fn resolve_base(
         &path.display().to_string(),
         parent,
         path.parent().unwrap_or(Path::new(".")),
-        depth + 1,
+        &[chain, &[canonical]].concat(),
     )?;
     merge_tables(&mut merged, table);
     Ok(merged)
@@ -505,7 +531,7 @@ pub fn parse_in(
         }
         file.into()
     };
-    let mut table = resolve_base(file, table, dir, 0)?;
+    let mut table = resolve_base(file, table, dir, &[])?;
     // The file alone first, so its errors point into it; every one of them.
     let mut problems = schema_problems(table.clone());
     problems.sort_by_key(|(key, _)| span_of(&doc, key).map_or(usize::MAX, |s| s.start));

@@ -84,7 +84,8 @@ impl PricePath {
 /// the file, the line and what was expected there.
 pub fn read_series(path: &std::path::Path) -> Result<Vec<[f64; 2]>, String> {
     let file = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let text = crate::base::files::read_text(path, crate::base::files::SERIES_LIMIT)
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
     let mut lines = text
         .lines()
         .enumerate()

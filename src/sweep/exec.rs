@@ -5,8 +5,8 @@
 //! whatever the number of threads, shards or interruptions.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::OpenOptions;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -122,7 +122,7 @@ impl Manifest {
     /// The manifest of a sweep folder (`sweep.json`).
     pub fn read(dir: &Path) -> Result<Manifest, OutputError> {
         let path = dir.join("sweep.json");
-        std::fs::read_to_string(&path)
+        crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT)
             .map_err(|e| crate::storage::saved::oerr(&path, e))
             .and_then(|t| {
                 serde_json::from_str(&t).map_err(|e| crate::storage::saved::oerr(&path, e))
@@ -220,9 +220,7 @@ pub fn invalid_cells(sweep: &Sweep, shard: Option<(u64, u64)>) -> Vec<(u64, Stri
 fn read_journal(path: &Path, runs: u64) -> Result<(Vec<bool>, u64), SweepError> {
     let mut done = vec![false; runs as usize];
     let mut failed = 0;
-    let mut text = String::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_string(&mut text))
+    let text = crate::base::files::read_text(path, crate::base::files::TRACE_LIMIT)
         .map_err(|e| io(path, e))?;
     let whole = text.rfind('\n').map_or(0, |i| i + 1);
     if whole < text.len() {
@@ -267,9 +265,10 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     let manifest = manifest_of(sweep, opts.shard);
     let runs_total = sweep.runs();
     let (done, mut failed) = if journal.exists() {
-        let old: Option<Manifest> = std::fs::read_to_string(&manifest_path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok());
+        let old: Option<Manifest> =
+            crate::base::files::read_text(&manifest_path, crate::base::files::TEXT_LIMIT)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok());
         if !opts.resume {
             return Err(SweepError::Folder(format!(
                 "{} already holds a sweep; pass --resume to continue it, or choose another --out",
@@ -474,7 +473,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     let mut first: Option<Manifest> = None;
     for dir in shards {
         let path = dir.join("sweep.json");
-        let m: Manifest = std::fs::read_to_string(&path)
+        let m: Manifest = crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT)
             .map_err(|e| io(&path, e))
             .and_then(|t| serde_json::from_str(&t).map_err(|e| io(&path, e)))?;
         if let Some(f) = &first

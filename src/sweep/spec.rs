@@ -114,7 +114,7 @@ pub struct Sweep {
 /// groups' lengths. Problems name the file, line and column, and the key.
 pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = crate::base::files::read_text(path, crate::base::files::TEXT_LIMIT)
         .map_err(|e| problem(file.clone(), "", format!("cannot read the file: {e}")))?;
     parse(&file, &text, path.parent().unwrap_or(Path::new(".")))
 }
@@ -142,7 +142,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         Some(b) => {
             let mut t = Table::new();
             t.insert("base".into(), Value::String(b.clone()));
-            resolve_base(&at("sweep.base").to_string(), t, dir, 0)?
+            resolve_base(&at("sweep.base").to_string(), t, dir, &[])?
         }
         None => Table::new(),
     };

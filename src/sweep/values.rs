@@ -61,6 +61,8 @@ pub enum Seeds {
 
 /// The most cells a sweep may have.
 pub const MAX_CELLS: u64 = 10_000_000;
+/// The most values one range may give (checked before any is made).
+pub const MAX_VALUES: u64 = 1_000_000;
 /// The most replicates a cell may have.
 pub const MAX_REPLICATES: u32 = 100_000;
 
@@ -129,6 +131,11 @@ pub(super) fn range_values(p: &ParamSpec) -> Result<Vec<Value>, String> {
     let xs: Vec<f64> = match (&p.step, p.count) {
         (Some(_), Some(_)) => return Err("give `step` or `count`, not both".into()),
         (None, None) => return Err("a range needs `step` or `count`".into()),
+        (None, Some(n)) if u64::from(n) > MAX_VALUES => {
+            return Err(format!(
+                "`count` = {n}: a range gives at most {MAX_VALUES} values"
+            ));
+        }
         (None, Some(0)) => Vec::new(),
         (None, Some(1)) => vec![a],
         (None, Some(n)) => (0..n)
@@ -150,8 +157,10 @@ pub(super) fn range_values(p: &ParamSpec) -> Result<Vec<Value>, String> {
                     }
                     let n = ((b - a) / s + 1e-9).floor();
                     if n >= 0.0 {
-                        if n > 1e6 {
-                            return Err(format!("the range has {n} values; at most a million"));
+                        if n.is_nan() || n >= MAX_VALUES as f64 {
+                            return Err(format!(
+                                "the range has {n} values; a range gives at most {MAX_VALUES}"
+                            ));
                         }
                         xs.extend((0..=n as u64).map(|i| a + i as f64 * s));
                     }
@@ -160,8 +169,15 @@ pub(super) fn range_values(p: &ParamSpec) -> Result<Vec<Value>, String> {
                     if s <= 1.0 {
                         return Err(format!("a log `step` is a factor above 1, found {s}"));
                     }
+                    // Its length from the factor, before any value is made.
+                    let n = ((b / a).ln() / s.ln() + 1e-9).floor();
+                    if n.is_nan() || n >= MAX_VALUES as f64 {
+                        return Err(format!(
+                            "the range has {n} values; a range gives at most {MAX_VALUES}"
+                        ));
+                    }
                     let mut x = a;
-                    while x <= b * (1.0 + 1e-9) && xs.len() <= 1_000_000 {
+                    while x <= b * (1.0 + 1e-9) && xs.len() as u64 <= MAX_VALUES {
                         xs.push(x);
                         x *= s;
                     }

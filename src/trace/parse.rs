@@ -93,12 +93,15 @@ const SET_KEYS: &[&str] = &[
 /// Reads and validates a trace file.
 pub fn load(path: &Path) -> Result<Trace, TraceError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| TraceError {
-        file: file.clone(),
-        place: Place::File,
-        key: None,
-        message: format!("cannot read the file: {e}"),
-    })?;
+    let text =
+        crate::base::files::read_text(path, crate::base::files::TRACE_LIMIT).map_err(|e| {
+            TraceError {
+                file: file.clone(),
+                place: Place::File,
+                key: None,
+                message: format!("cannot read the file: {e}"),
+            }
+        })?;
     parse(&file, &text)
 }
 

@@ -9,6 +9,7 @@ use crate::base::numeric::{round, to_u128};
 use crate::base::random::{Stream, stream};
 use crate::protocol::Epoch;
 use crate::scenario::PricePath;
+use crate::scenario::domains::MAX_WEI_PER_GAS;
 
 /// A random spike in force: its multiplier and when it ends, ms.
 #[derive(Copy, Clone, Debug)]
@@ -102,9 +103,11 @@ impl PriceProcess {
         self.value * self.multiplier
     }
 
-    /// The price now in whole wei.
+    /// The price now in whole wei, at most [`MAX_WEI_PER_GAS`] (a walk
+    /// without reversion, or spikes on spikes, may wander past any bound;
+    /// the fees computed from the price must fit their integers).
     pub fn wei(&self) -> u128 {
-        to_u128(round(self.level()).max(0.0))
+        to_u128(round(self.level()).clamp(0.0, MAX_WEI_PER_GAS))
     }
 
     /// How far spikes and jumps (and a replayed series, against its first

@@ -38,7 +38,8 @@ const RUN_TABLES: [&str; 6] = [
     "agents",
 ];
 
-/// Removes what an earlier run left in `out` that this run does not write:
+/// Removes what an earlier run left in `out` (a folder that held a run)
+/// that this run does not write:
 /// CSV copies (when this run writes none), the charts and the report (they
 /// describe the earlier run; `run` draws its own charts next).
 fn remove_stale(out: &Path, csv: bool) -> Result<(), OutputError> {
@@ -75,14 +76,11 @@ pub fn run_to_dir(
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<RunResult, RunError> {
     let _lock = crate::storage::lock::lock_folder(out)?;
-    if out.join("runs.jsonl").exists() || out.join("sweep.parquet").exists() {
-        return Err(OutputError {
-            path: out.to_path_buf(),
-            message: "holds a sweep; a run writes into a folder of its own (choose another --out)"
-                .into(),
-        }
-        .into());
-    }
+    use crate::storage::kind::{FolderKind, refuse_other_kind};
+    refuse_other_kind(out, FolderKind::Run)?;
+    // Only what an earlier run wrote is replaced: a folder that holds no
+    // run keeps the files it has.
+    let earlier_run = FolderKind::in_folder(out).contains(&FolderKind::Run);
     let mut files = RunFiles::create(out, csv)?;
     let result = crate::simulate(
         scenario,
@@ -104,7 +102,9 @@ pub fn run_to_dir(
         &result.summary,
         &[("scenario.toml", scenario_toml.as_bytes())],
     )?;
-    remove_stale(out, csv)?;
+    if earlier_run {
+        remove_stale(out, csv)?;
+    }
     if let (Some(path), Some(text)) = (trace, &result.trace) {
         write_atomic(path, text.as_bytes())?;
     }

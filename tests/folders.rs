@@ -161,6 +161,38 @@ fn a_rerun_replaces_the_earlier_outputs_and_a_sweep_folder_is_refused() {
 }
 
 #[test]
+fn a_run_into_a_folder_it_never_wrote_keeps_the_users_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    std::fs::create_dir_all(out.join("charts")).unwrap();
+    for f in ["report.md", "notes.csv", "epochs.csv", "charts/figure.png"] {
+        std::fs::write(out.join(f), "the user's own").unwrap();
+    }
+    let o = Command::new(bin())
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--set",
+            "epochs=3",
+            "--no-charts",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["report.md", "notes.csv", "epochs.csv", "charts/figure.png"] {
+        assert_eq!(
+            std::fs::read_to_string(out.join(f)).unwrap(),
+            "the user's own",
+            "{f}"
+        );
+    }
+    assert!(out.join("summary.json").exists());
+}
+
+#[test]
 fn an_interrupted_run_leaves_no_temporary_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("long");

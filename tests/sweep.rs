@@ -111,6 +111,36 @@ fn resume_after_an_interruption_equals_an_uninterrupted_sweep() {
 }
 
 #[test]
+fn a_journal_torn_in_its_middle_resumes_to_the_same_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    let whole = tmp.path().join("whole");
+    run_sweep(&s, &SweepOptions::new(&whole, 2)).unwrap();
+    // A write that failed half way (a full disk), then more lines once
+    // space returned: the torn half joins the next line.
+    let torn = tmp.path().join("torn");
+    std::fs::create_dir_all(&torn).unwrap();
+    std::fs::copy(whole.join("sweep.json"), torn.join("sweep.json")).unwrap();
+    let journal = std::fs::read_to_string(whole.join("runs.jsonl")).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    let mut text = lines[..3].join("\n") + "\n";
+    text.push_str(&lines[3][..lines[3].len() / 2]);
+    text.push_str(&(lines[4..8].join("\n") + "\n"));
+    std::fs::write(torn.join("runs.jsonl"), text).unwrap();
+    let r = run_sweep(
+        &s,
+        &SweepOptions {
+            resume: true,
+            ..SweepOptions::new(&torn, 2)
+        },
+    )
+    .unwrap();
+    // Runs 3 and 4 (the torn one and the one it swallowed) and 8.. again.
+    assert_eq!(r.ran, 12 - 6);
+    assert_eq!(table(&torn), table(&whole));
+}
+
+#[test]
 fn a_sweep_killed_with_sigkill_resumes_to_the_same_table() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("kill.toml");

@@ -42,11 +42,21 @@ pub fn lock_folder(dir: &Path) -> Result<FolderLock, OutputError> {
     };
     std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
     let path = dir.join(LOCK_FILE);
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
+    // Never through a symbolic link: the lock file is written, and a link
+    // planted in its place would have a file outside the folder written.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(err(format!(
+            "its lock file {LOCK_FILE} is not a plain file (a link or a folder); remove it"
+        )));
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options
         .open(&path)
         .map_err(|e| err(format!("cannot open its lock file: {e}")))?;
     match file.try_lock() {
@@ -97,5 +107,19 @@ mod tests {
         assert!(e.contains("in use by another proversim (pid "), "{e}");
         drop(first);
         lock_folder(tmp.path()).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_that_is_a_link_is_refused_and_its_target_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("precious.txt");
+        std::fs::write(&target, "keep me").unwrap();
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&target, out.join(LOCK_FILE)).unwrap();
+        let e = lock_folder(&out).unwrap_err().to_string();
+        assert!(e.contains("not a plain file"), "{e}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
     }
 }

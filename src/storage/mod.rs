@@ -3,6 +3,7 @@
 //! reading saved tables back.
 
 pub mod columns;
+pub mod kind;
 pub mod lock;
 pub mod run_files;
 pub mod saved;

@@ -149,8 +149,11 @@ pub fn assemble(
             if n == 0 || !line.ends_with('\n') {
                 break;
             }
-            let r: RunLine = serde_json::from_str(&line)
-                .map_err(|e| io(path, format!("a bad journal line: {e}")))?;
+            // A torn line is no record (`read_journal` skips it alike).
+            let Ok(r) = serde_json::from_str::<RunLine>(&line) else {
+                offset += n as u64;
+                continue;
+            };
             if r.run < runs && at[r.run as usize].0 == u32::MAX {
                 at[r.run as usize] = (j as u32, offset);
                 if let Some(m) = &r.metrics {

@@ -231,8 +231,11 @@ fn read_journal(path: &Path, runs: u64) -> Result<(Vec<bool>, u64), SweepError> 
         f.set_len(whole as u64).map_err(|e| io(path, e))?;
     }
     for line in text[..whole].lines() {
-        let r: RunLine =
-            serde_json::from_str(line).map_err(|e| io(path, format!("a bad journal line: {e}")))?;
+        // A line torn by a write that failed (a full disk) and joined to a
+        // later one is no record: its runs are run again.
+        let Ok(r) = serde_json::from_str::<RunLine>(line) else {
+            continue;
+        };
         if (r.run as usize) < done.len() && !done[r.run as usize] {
             done[r.run as usize] = true;
             failed += r.error.is_some() as u64;
@@ -260,6 +263,7 @@ fn manifest_of(sweep: &Sweep, shard: Option<(u64, u64)>) -> Manifest {
 pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, SweepError> {
     let out = &opts.out;
     let _lock = crate::storage::lock::lock_folder(out)?;
+    crate::storage::kind::refuse_other_kind(out, crate::storage::kind::FolderKind::Sweep)?;
     let journal = out.join("runs.jsonl");
     let manifest_path = out.join("sweep.json");
     let manifest = manifest_of(sweep, opts.shard);

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::compare::{CompareOptions, Comparison, MetricDiff, Side, side_names};
 use crate::engine::RunResult;
 use crate::protocol::Booster;
+use crate::run::RunError;
 use crate::scenario::{BoosterSpec, Scenario, ScenarioError};
 use crate::sweep::{Sweep, SweepOptions, SweepReport};
 use crate::trace::{Trace, TraceError};
@@ -130,12 +131,11 @@ pub fn run(
     scenario: &Scenario,
     request: &RunRequest<'_>,
     progress: Option<&mut dyn FnMut(u64)>,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, RunError> {
     let result =
-        crate::run::run_to_dir(scenario, request.out, request.csv, request.trace, progress)
-            .map_err(|e| e.to_string())?;
+        crate::run::run_to_dir(scenario, request.out, request.csv, request.trace, progress)?;
     if request.charts {
-        crate::output::charts::draw_run(request.out).map_err(|e| e.to_string())?;
+        crate::output::charts::draw_run(request.out)?;
     }
     Ok(result)
 }

@@ -27,7 +27,9 @@ class ScenarioError(ValueError):
 
 
 class TraceError(ValueError):
-    """A replay trace that cannot be settled, with where and what."""
+    """A replay trace that cannot be settled, with where and what, as the
+    command line names them: the file; the line and column of a syntax
+    error; the event (counted from 1) and its slot; the key."""
 
     def __init__(
         self,
@@ -36,10 +38,14 @@ class TraceError(ValueError):
         line: Optional[int],
         column: Optional[int],
         key: Optional[str],
+        event: Optional[int] = None,
+        slot: Optional[int] = None,
     ):
         super().__init__(message)
         self.file = file
         self.line = line
         self.column = column
         self.key = key
+        self.event = event
+        self.slot = slot
         self.message = message

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use proversim::api::{self, Checked, CompareSide, RunRequest, SettleFormat, Source};
 use proversim::compare::CompareOptions;
+use proversim::engine::EngineError;
+use proversim::run::RunError;
 use proversim::scenario::ScenarioError;
 use proversim::sweep::SweepOptions;
 use proversim::trace::{Place, TraceError};
@@ -41,18 +43,53 @@ fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
     build().unwrap_or_else(|err| err)
 }
 
-/// `proversim.TraceError` for the library's error.
+/// `proversim.TraceError` for the library's error: the file, the line and
+/// column of a syntax error, the event (from 1) and its slot, and the key.
 fn trace_error(py: Python<'_>, e: &TraceError) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let (line, column) = match e.place {
             Place::Line { line, column } => (Some(line), Some(column)),
             _ => (None, None),
         };
+        let (event, slot) = match e.place {
+            Place::Event { index, slot } => (Some(index), slot),
+            Place::Slot(slot) => (None, Some(slot)),
+            _ => (None, None),
+        };
         let class = py.import("proversim.errors")?.getattr("TraceError")?;
-        let err = class.call1((e.to_string(), &e.file, line, column, e.key.clone()))?;
+        let err = class.call1((
+            e.to_string(),
+            &e.file,
+            line,
+            column,
+            e.key.clone(),
+            event,
+            slot,
+        ))?;
         Ok(PyErr::from_value(err))
     };
     build().unwrap_or_else(|err| err)
+}
+
+/// A run that failed: `proversim.ScenarioError` with the key when the
+/// scenario cannot be simulated, `RuntimeError` otherwise.
+fn run_error(py: Python<'_>, file: &str, e: &RunError) -> PyErr {
+    match e {
+        RunError::Engine(EngineError::Scenario { key, message }) => {
+            let problem = proversim::scenario::Problem {
+                origin: file.into(),
+                key: key.clone().unwrap_or_default(),
+                message: message.clone(),
+            };
+            scenario_error(
+                py,
+                &ScenarioError {
+                    problems: vec![problem],
+                },
+            )
+        }
+        other => PyRuntimeError::new_err(other.to_string()),
+    }
 }
 
 /// Work's progress as the library reports it, read by the Python thread.
@@ -178,7 +215,7 @@ fn run(
         };
         api::run(&scenario, &request, Some(&mut tick))
     })?;
-    let result = result.map_err(PyRuntimeError::new_err)?;
+    let result = result.map_err(|e| run_error(py, path.unwrap_or(DICT_NAME), &e))?;
     let summary = serde_json::to_string_pretty(&result.summary)
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     Ok((summary, result.trace))

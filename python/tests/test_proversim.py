@@ -104,6 +104,23 @@ def test_bad_trace_raises_trace_error():
     assert e.value.file == "<text>"
 
 
+def test_a_trace_error_names_its_event_slot_and_key_as_the_command_line_does():
+    bad = ROOT / "tests" / "data" / "bad" / "unknown-kind.toml"
+    expected = bad.with_suffix(".err").read_text().strip()
+    with pytest.raises(proversim.TraceError) as e:
+        proversim.settle(str(bad))
+    assert (e.value.event, e.value.slot, e.value.key) == (1, 1, "kind")
+    assert "event 1 (slot 1)" in expected and "key 'kind'" in expected
+
+
+def test_an_error_at_run_time_is_a_scenario_error_not_a_runtime_error():
+    # The previous design cannot be replayed: refused when the run starts.
+    with pytest.raises(proversim.ScenarioError) as e:
+        proversim.run(str(ROOT / "scenarios" / "legacy-vs-permissionless.toml"), trace=True)
+    assert "--trace" in str(e.value)
+    assert e.value.file.endswith("legacy-vs-permissionless.toml")
+
+
 def test_sweep_returns_its_table(tmp_path):
     spec = tmp_path / "small.toml"
     spec.write_text(

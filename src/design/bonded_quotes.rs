@@ -54,7 +54,7 @@ impl BondedQuotes {
             distributor_funding: sc.rewards.distributor_funding,
             bond: b.bond,
         })
-        .map_err(|e| EngineError::Scenario(e.to_string()))?;
+        .map_err(|e| EngineError::scenario(None, e))?;
         let epoch_hours = (sc.chain.epoch_duration * sc.chain.slot_duration) as f64 / 3600.0;
         Ok(BondedQuotes {
             machine,

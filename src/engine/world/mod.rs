@@ -41,9 +41,15 @@ use provers::{Jobs, Phase, ProverAgent};
 /// A run that could not go on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    /// The scenario cannot be simulated.
-    #[error("scenario: {0}")]
-    Scenario(String),
+    /// The scenario cannot be simulated: the key at fault, if one is, and
+    /// what is wrong.
+    #[error("scenario: {}{message}", key.as_ref().map_or(String::new(), |k| format!("key '{k}': ")))]
+    Scenario {
+        /// The key path, e.g. `provers[0].uptime`.
+        key: Option<String>,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// The protocol refused a call (arithmetic left `u128`).
     #[error("slot {slot}: {error}")]
     Protocol {
@@ -55,6 +61,16 @@ pub enum EngineError {
     /// The run was asked to stop ([`crate::interrupt`]).
     #[error("interrupted")]
     Interrupted,
+}
+
+impl EngineError {
+    /// A scenario that cannot be simulated, with the key at fault.
+    pub fn scenario(key: Option<String>, message: impl std::fmt::Display) -> EngineError {
+        EngineError::Scenario {
+            key,
+            message: message.to_string(),
+        }
+    }
 }
 
 /// How to run.
@@ -185,20 +201,23 @@ pub fn run(
 ) -> Result<RunResult, EngineError> {
     let problems = crate::scenario::check(sc);
     if let Some((key, msg)) = problems.first() {
-        return Err(EngineError::Scenario(format!("key '{key}': {msg}")));
+        return Err(EngineError::scenario(Some(key.clone()), msg));
     }
     let booster = sc
         .booster
         .to_config()
-        .map_err(|(k, m)| EngineError::Scenario(format!("key 'booster.{k}': {m}")))?;
-    let protocol = Protocol::new(genesis_params(sc), booster)
-        .map_err(|e| EngineError::Scenario(e.to_string()))?;
+        .map_err(|(k, m)| EngineError::scenario(Some(format!("booster.{k}")), m))?;
+    let protocol =
+        Protocol::new(genesis_params(sc), booster).map_err(|e| EngineError::scenario(None, e))?;
     let design = design(sc)?;
     if opts.trace && !design.replayable() {
-        return Err(EngineError::Scenario(format!(
-            "--trace writes what `settle` replays, and runs of mechanism = \"{}\" cannot be replayed",
-            design.name()
-        )));
+        return Err(EngineError::scenario(
+            None,
+            format!(
+                "--trace writes what `settle` replays, and runs of mechanism = \"{}\" cannot be replayed",
+                design.name()
+            ),
+        ));
     }
     let ed = sc.chain.epoch_duration;
     let pse = sc.chain.proof_submission_epochs;

@@ -141,14 +141,18 @@ pub fn run(
 }
 
 /// Runs a sweep into its folder, and draws its charts when asked, unless
-/// it is one shard of several (a shard's charts wait for the merge).
+/// it is one shard of several (a shard's charts wait for the merge) or
+/// every run failed.
 pub fn sweep(
     sweep: &Sweep,
     options: &SweepOptions<'_>,
     charts: bool,
 ) -> Result<SweepReport, String> {
     let report = crate::sweep::run_sweep(sweep, options).map_err(|e| e.to_string())?;
-    if charts && options.shard.is_none() {
+    // A sweep whose every run failed has no metric to draw: its error rows
+    // are the result, and the failures are reported as such.
+    let drawable = report.failed < report.runs;
+    if charts && drawable && options.shard.is_none() {
         crate::output::charts::draw_dir(&options.out, &[]).map_err(|e| e.to_string())?;
     }
     Ok(report)

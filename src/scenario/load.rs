@@ -79,10 +79,14 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A key or value echoed back is clipped: a 10 MB key in a file
+        // makes a message of a line, not of 20 MB.
+        let message = crate::text::clip(&self.message, 2_000);
         if self.key.is_empty() {
-            write!(f, "{}: {}", self.origin, self.message)
+            write!(f, "{}: {message}", self.origin)
         } else {
-            write!(f, "{}: key '{}': {}", self.origin, self.key, self.message)
+            let key = crate::text::clip(&self.key, 200);
+            write!(f, "{}: key '{key}': {message}", self.origin)
         }
     }
 }

@@ -109,6 +109,12 @@ fn set_in(current: &mut Value, path: &[Segment], depth: usize, new: Value) -> Re
                 )
             })?
         }
+        (Segment::Index(i), Value::Table(t)) if t.is_empty() => {
+            let name = join_path(&path[..depth]);
+            return Err(format!(
+                "'{name}' is not written in the file or its base (its default applies), so it has no entry {i} to change; write its entries in the file to override one"
+            ));
+        }
         _ => {
             return Err(format!(
                 "'{}' is not a table or an array",

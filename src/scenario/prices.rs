@@ -92,11 +92,12 @@ pub fn read_series(path: &std::path::Path) -> Result<Vec<[f64; 2]>, String> {
         .filter(|(_, l)| !l.trim().is_empty());
     match lines.next() {
         Some((_, h)) if h.split(',').map(str::trim).eq(["time_s", "wei"]) => {}
-        Some((i, h)) => {
+        // The line is not echoed: a wrong path may name any file, and the
+        // message travels into tables and logs.
+        Some((i, _)) => {
             return Err(format!(
-                "{file}:{}: expected the header `time_s,wei`, found `{}`",
-                i + 1,
-                h.trim()
+                "{file}:{}: expected the header `time_s,wei`; is this the price series meant?",
+                i + 1
             ));
         }
         None => {
@@ -111,7 +112,8 @@ pub fn read_series(path: &std::path::Path) -> Result<Vec<[f64; 2]>, String> {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let [t, w] = cells[..] else {
             return Err(format!(
-                "{at}: expected two values `time_s,wei`, found `{line}`"
+                "{at}: expected two values `time_s,wei`, found {} values",
+                cells.len()
             ));
         };
         let num = |s: &str, what: &str| -> Result<f64, String> {
@@ -119,7 +121,10 @@ pub fn read_series(path: &std::path::Path) -> Result<Vec<[f64; 2]>, String> {
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0)
                 .ok_or_else(|| {
-                    format!("{at}: expected {what} as a non-negative number, found `{s}`")
+                    format!(
+                        "{at}: expected {what} as a non-negative number, found `{}`",
+                        crate::text::clip(s, 40)
+                    )
                 })
         };
         let (t, w) = (num(t, "time_s")?, num(w, "wei")?);

@@ -279,7 +279,15 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
                 out.display()
             )));
         }
-        if old.as_ref() != Some(&manifest) {
+        // The same sweep, whichever way its file's path is spelt
+        // (`./sweep/x.toml` or `sweep/x.toml`): all but the path must agree.
+        let same = old.is_some_and(|o| {
+            o == Manifest {
+                file: o.file.clone(),
+                ..manifest.clone()
+            }
+        });
+        if !same {
             return Err(SweepError::Folder(format!(
                 "{} holds a different sweep (another file, parameters, seed or shard); it cannot be resumed with this one",
                 out.display()

@@ -1,0 +1,127 @@
+//! Bad input gives a short, clear error that names where and what, and
+//! leaks nothing of a file it should not have read; a sweep whose every run
+//! fails still ends as its error rows say.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn proversim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_series_that_is_not_one_is_refused_without_echoing_its_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("secret.csv"),
+        "root:x:0:0:root:/root:/bin/bash\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("s.toml"),
+        "name = \"s\"\nepochs = 5\n[fees.l1_base_fee]\nvolatility = 0.0\nseries_csv = \"secret.csv\"\n",
+    )
+    .unwrap();
+    let o = proversim(tmp.path(), &["validate", "s.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("secret.csv:1: expected the header `time_s,wei`"),
+        "{e}"
+    );
+    assert!(!e.contains("root"), "{e}");
+}
+
+#[test]
+fn an_override_of_a_list_the_file_does_not_write_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), "name = \"s\"\nepochs = 5\n").unwrap();
+    let o = proversim(
+        tmp.path(),
+        &[
+            "run",
+            "s.toml",
+            "--set",
+            "provers.0.count=3",
+            "--no-charts",
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("--set provers.0.count=3"), "{e}");
+    assert!(e.contains("'provers' is not written in the file"), "{e}");
+}
+
+#[test]
+fn a_huge_key_gives_a_message_of_a_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = "k".repeat(1 << 20);
+    std::fs::write(
+        tmp.path().join("s.toml"),
+        format!("name = \"s\"\n{key} = 1\n"),
+    )
+    .unwrap();
+    let o = proversim(tmp.path(), &["validate", "s.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.len() < 10_000, "{} bytes", e.len());
+    assert!(
+        e.contains("s.toml:2:1") && e.contains("bytes in all"),
+        "{}",
+        &e[..300]
+    );
+}
+
+#[test]
+fn a_sweep_whose_every_run_fails_ends_as_its_error_rows_say() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    std::fs::write(
+        tmp.path().join("w.toml"),
+        format!(
+            "epochs = 3\n[sweep]\nbase = \"{}\"\nreplicates = 1\n\n[[sweep.parameter]]\nkey = \"provers.0.uptime\"\nvalues = [2.0, 3.0]\n",
+            scenarios.join("baseline.toml").display()
+        ),
+    )
+    .unwrap();
+    let o = proversim(tmp.path(), &["sweep", "w.toml", "-q", "--out", "a"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 of 2 runs failed"), "{}", stderr(&o));
+    let o = proversim(
+        tmp.path(),
+        &["sweep", "w.toml", "-q", "--out", "b", "--allow-failures"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(tmp.path().join("b/sweep.parquet").exists());
+}
+
+#[test]
+fn a_sweep_resumes_whichever_way_its_path_is_spelt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    std::fs::create_dir(tmp.path().join("sweeps")).unwrap();
+    std::fs::write(
+        tmp.path().join("sweeps/x.toml"),
+        format!(
+            "epochs = 3\n[sweep]\nbase = \"{}\"\nreplicates = 1\n\n[[sweep.parameter]]\nkey = \"rewards.sequencer_bps\"\nvalues = [6000, 7000]\n",
+            scenarios.join("baseline.toml").display()
+        ),
+    )
+    .unwrap();
+    let o = proversim(tmp.path(), &["sweep", "sweeps/x.toml", "-q", "--out", "o"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = proversim(
+        tmp.path(),
+        &["sweep", "./sweeps/x.toml", "-q", "--out", "o", "--resume"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

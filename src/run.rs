@@ -78,6 +78,7 @@ pub fn run_to_dir(
     let _lock = crate::storage::lock::lock_folder(out)?;
     use crate::storage::kind::{FolderKind, refuse_other_kind};
     refuse_other_kind(out, FolderKind::Run)?;
+    crate::storage::tables::remove_leftovers(out);
     // Only what an earlier run wrote is replaced: a folder that holds no
     // run keeps the files it has.
     let earlier_run = FolderKind::in_folder(out).contains(&FolderKind::Run);

@@ -125,3 +125,82 @@ fn a_sweep_resumes_whichever_way_its_path_is_spelt() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn two_sequencer_groups_of_one_name_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("s.toml"),
+        "name = \"s\"\nepochs = 5\n[[sequencers]]\nname = \"a\"\ncount = 2\n[[sequencers]]\nname = \"a\"\ncount = 3\n",
+    )
+    .unwrap();
+    let o = proversim(tmp.path(), &["validate", "s.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("sequencers[1].name") && e.contains("no other sequencer group"),
+        "{e}"
+    );
+}
+
+#[test]
+fn sweep_values_that_are_no_numbers_are_refused_before_running() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let sweep = |parameter: &str, extra: &str| {
+        format!(
+            "epochs = 3\n[sweep]\nbase = \"{}\"\nreplicates = 1\n{extra}\n[[sweep.parameter]]\nkey = \"provers.0.hourly_price\"\n{parameter}\n",
+            base.display()
+        )
+    };
+    let refused = |text: String, expect: &str| {
+        let e = proversim::sweep::parse("w.toml", &text, Path::new("."))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(expect), "{e}");
+    };
+    refused(sweep("values = [nan]", ""), "nan and inf cannot be swept");
+    refused(
+        sweep("values = [1.0, inf]", ""),
+        "nan and inf cannot be swept",
+    );
+    refused(
+        sweep(
+            "min = -1.7e308\nmax = 1.7e308",
+            "sampler = \"lhs\"\nsamples = 4",
+        ),
+        "a finite distance apart",
+    );
+}
+
+#[test]
+fn a_killed_writers_temporary_files_are_cleaned_at_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    std::fs::create_dir_all(out.join("charts")).unwrap();
+    for f in [
+        ".epochs.parquet.a1b2c3.partial",
+        "charts/.liveness.png.x9y8z7.partial.png",
+    ] {
+        std::fs::write(out.join(f), "half").unwrap();
+    }
+    std::fs::write(out.join(".keep-me"), "the user's").unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let o = proversim(
+        tmp.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--set",
+            "epochs=3",
+            "--no-charts",
+            "-q",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join(".epochs.parquet.a1b2c3.partial").exists());
+    assert!(!out.join("charts/.liveness.png.x9y8z7.partial.png").exists());
+    assert!(out.join(".keep-me").exists());
+}

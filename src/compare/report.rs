@@ -451,6 +451,7 @@ pub fn write_outputs(
 ) -> Result<BTreeMap<String, MetricDiff>, OutputError> {
     let _lock = crate::storage::lock::lock_folder(dir)?;
     crate::storage::kind::refuse_other_kind(dir, crate::storage::kind::FolderKind::Compare)?;
+    crate::storage::tables::remove_leftovers(dir);
     let names = metric_names(c);
     write_runs_table(c, &names, dir)?;
     write_epochs_table(c, dir)?;

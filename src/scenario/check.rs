@@ -176,8 +176,19 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         "sequencers",
         "expected at least one sequencer".into(),
     );
+    let mut sequencer_names = std::collections::BTreeSet::new();
     for (i, g) in s.sequencers.iter().enumerate() {
         let k = |f: &str| format!("sequencers[{i}].{f}");
+        // Sequencers are named after their group: two groups of one name
+        // would mix their rows.
+        need(
+            sequencer_names.insert(g.name.clone()),
+            &k("name"),
+            format!(
+                "expected a name used by no other sequencer group, found {:?}",
+                g.name
+            ),
+        );
         let own = g.policy.keys();
         for key in g.policy_keys_set() {
             need(

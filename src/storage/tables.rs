@@ -124,6 +124,35 @@ pub fn remove_partials() {
     }
 }
 
+/// Removes what a writer killed before it could clean up left in `dir`:
+/// its temporary files (`.NAME.XXXXXX.partial`, and `.partial.png` for
+/// charts), there and in the folders a run or a sweep writes below it
+/// (`charts/`, `epochs/cell=C/replicate=R/`, `runs/...`). Called by a
+/// writer that holds the folder's lock, so no temporary file is in use.
+pub fn remove_leftovers(dir: &Path) {
+    fn walk(dir: &Path, depth: u32) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_file()
+                && name.starts_with('.')
+                && (name.ends_with(".partial") || name.ends_with(".partial.png"))
+            {
+                let _ = std::fs::remove_file(entry.path());
+            } else if kind.is_dir() && depth > 0 {
+                walk(&entry.path(), depth - 1);
+            }
+        }
+    }
+    // A run's folders nest at most four below it (runs/cell/replicate/..).
+    walk(dir, 4);
+}
+
 /// A uniquely named temporary file beside `path` (same folder, so the
 /// rename is atomic; unique, so that two writers never share one). It is
 /// removed when dropped unless [`Partial::commit`] renames it into place.

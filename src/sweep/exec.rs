@@ -264,6 +264,7 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     let out = &opts.out;
     let _lock = crate::storage::lock::lock_folder(out)?;
     crate::storage::kind::refuse_other_kind(out, crate::storage::kind::FolderKind::Sweep)?;
+    crate::storage::tables::remove_leftovers(out);
     let journal = out.join("runs.jsonl");
     let manifest_path = out.join("sweep.json");
     let manifest = manifest_of(sweep, opts.shard);

@@ -242,6 +242,16 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
                     "an empty list of values",
                 ));
             }
+            Some(v)
+                if v.iter()
+                    .any(|x| x.as_float().is_some_and(|f| !f.is_finite())) =>
+            {
+                return Err(problem(
+                    at(&format!("{here}.values")),
+                    &format!("{here}.values"),
+                    "expected finite numbers (nan and inf cannot be swept)",
+                ));
+            }
             Some(v) => v.clone(),
             None => range_values(p).map_err(|m| problem(at(&here), &here, m))?,
         };

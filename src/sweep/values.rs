@@ -189,6 +189,9 @@ pub(super) fn range_values(p: &ParamSpec) -> Result<Vec<Value>, String> {
     if xs.is_empty() {
         return Err("the range yields no values".into());
     }
+    if xs.iter().any(|x| !x.is_finite()) {
+        return Err("the range yields values past what a number holds".into());
+    }
     Ok(xs
         .into_iter()
         .map(|x| {
@@ -271,11 +274,13 @@ pub(super) fn sample_values(
                 "expected numbers `min` and `max`",
             ));
         };
-        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        if !((hi - lo).is_finite() && lo < hi) {
             return Err(problem(
                 at(&here),
                 &here,
-                format!("expected finite `min` < `max`, found {lo} and {hi}"),
+                format!(
+                    "expected finite `min` < `max` a finite distance apart, found {lo:e} and {hi:e}"
+                ),
             ));
         }
         if p.scale == Scale::Log && lo <= 0.0 {

@@ -204,3 +204,38 @@ fn a_killed_writers_temporary_files_are_cleaned_at_the_next_run() {
     assert!(!out.join("charts/.liveness.png.x9y8z7.partial.png").exists());
     assert!(out.join(".keep-me").exists());
 }
+
+#[test]
+fn charts_of_a_table_of_another_shape_are_refused_with_what_it_lacks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let o = proversim(
+        tmp.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--set",
+            "epochs=3",
+            "--no-charts",
+            "-q",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::copy(
+        tmp.path().join("o/provers.parquet"),
+        other.join("epochs.parquet"),
+    )
+    .unwrap();
+    let o = proversim(tmp.path(), &["chart", "other"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not a run's epochs table: it has no column"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!other.join("charts").exists());
+}

@@ -34,11 +34,32 @@ fn bins(epochs: u64) -> (u64, Vec<f64>) {
     (per, starts)
 }
 
+/// The columns of a run's epochs table that its charts draw.
+const RUN_EPOCH_COLUMNS: [&str; 7] = [
+    "epoch",
+    "blocks_built",
+    "blocks_proven",
+    "blocks_pruned",
+    "full_proof_latency_s",
+    "pool",
+    "sequencer_income",
+];
+
 /// Draws every chart of a run folder into `<dir>/charts/`.
 pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
+    let epochs_path = dir.join("epochs.parquet");
+    let epochs = read_table(&epochs_path)?;
+    // A table of another shape would draw empty charts: name what it lacks.
+    for column in RUN_EPOCH_COLUMNS {
+        if epochs.column(column).is_err() {
+            return Err(oerr(
+                &epochs_path,
+                format!("not a run's epochs table: it has no column `{column}`"),
+            ));
+        }
+    }
     let out = dir.join("charts");
     std::fs::create_dir_all(&out).map_err(|e| oerr(&out, e))?;
-    let epochs = read_table(&dir.join("epochs.parquet"))?;
     let n = epochs.height() as u64;
     let (per, starts) = bins(n.max(1));
     let bin_of = |e: f64| (e as u64 / per) as usize;

@@ -20,7 +20,8 @@ use crate::cost::{prefix_cost, prefix_seconds};
 use crate::engine::{Design, EngineError, World};
 use crate::protocol::legacy::{Bonded, BondedEvent, BondedParams, BondedPayout, Quote};
 use crate::protocol::{
-    Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Payout, Protocol, SequencerId,
+    Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Payout, Protocol,
+    ProtocolError, SequencerId,
 };
 use crate::scenario::{ProverGroup, Scenario};
 
@@ -350,15 +351,10 @@ impl Design for BondedQuotes {
 
     fn add_block(
         &mut self,
-        w: &mut World<'_, '_, '_>,
+        _protocol: &mut Protocol,
         block: BlockInput,
-    ) -> Result<BlockNumber, EngineError> {
-        self.machine
-            .add_block(block)
-            .map_err(|error| EngineError::Protocol {
-                slot: w.slot(),
-                error,
-            })
+    ) -> Result<BlockNumber, ProtocolError> {
+        self.machine.add_block(block)
     }
 
     /// A proven block mints the reward in force: the design has no

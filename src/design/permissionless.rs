@@ -4,7 +4,9 @@
 //! protocol settles the longest proof's provers at the window's close.
 
 use crate::engine::{Design, EngineError, World};
-use crate::protocol::{BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol};
+use crate::protocol::{
+    BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol, ProtocolError,
+};
 
 /// The permissionless design: the protocol's own rules, nothing added.
 #[derive(Debug, Default)]
@@ -46,10 +48,10 @@ impl Design for Permissionless {
 
     fn add_block(
         &mut self,
-        world: &mut World<'_, '_, '_>,
+        protocol: &mut Protocol,
         block: BlockInput,
-    ) -> Result<BlockNumber, EngineError> {
-        world.protocol_add_block(block)
+    ) -> Result<BlockNumber, ProtocolError> {
+        protocol.add_block(block)
     }
 
     fn distributor_limits_mint(&self) -> bool {

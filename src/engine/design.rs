@@ -6,7 +6,9 @@
 //! simulation it may use; the engine itself names no design. The designs
 //! live in [`crate::design`].
 
-use crate::protocol::{Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol};
+use crate::protocol::{
+    Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol, ProtocolError,
+};
 use crate::scenario::ProverGroup;
 
 use super::EngineError;
@@ -46,12 +48,13 @@ pub trait Design: Send {
         proposer: usize,
     ) -> Result<(), EngineError>;
 
-    /// Adds a built block to the chain the design proves.
+    /// Adds a built block to the chain the design proves (the protocol's,
+    /// or a chain of its own).
     fn add_block(
         &mut self,
-        world: &mut World<'_, '_, '_>,
+        protocol: &mut Protocol,
         block: BlockInput,
-    ) -> Result<BlockNumber, EngineError>;
+    ) -> Result<BlockNumber, ProtocolError>;
 
     /// Whether a block mints at most what the distributor holds beyond
     /// what the open epochs' blocks will draw (the deployed rule); if not,

@@ -193,7 +193,19 @@ impl Engine<'_, '_> {
             prover_cost_per_mana: prices.prover,
             protocol_fee_per_mana: prices.protocol,
         };
-        let number = self.with_design(|d, w| d.add_block(w, input))?;
+        // The design and the protocol are fields apart: no need to take the
+        // design out for this call.
+        let design = self
+            .design
+            .as_deref_mut()
+            .expect("the design is back in place between its calls");
+        let number =
+            design
+                .add_block(&mut self.protocol, input)
+                .map_err(|e| EngineError::Protocol {
+                    slot: self.slot,
+                    error: e,
+                })?;
         let epoch = slot / self.ed;
         let minted = if self.design().distributor_limits_mint() {
             self.next_minted()

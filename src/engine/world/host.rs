@@ -10,9 +10,7 @@ use crate::base::random::Stream;
 use crate::base::time::Time;
 use crate::metrics::SummaryAcc;
 use crate::metrics::name::Name;
-use crate::protocol::{
-    BlockInput, BlockNumber, Epoch, EpochSettlement, Protocol, ProverId, Prune, Slot,
-};
+use crate::protocol::{BlockNumber, Epoch, EpochSettlement, Protocol, ProverId, Prune, Slot};
 use crate::scenario::{ProverGroup, Scenario};
 
 use super::provers::Phase;
@@ -69,17 +67,6 @@ impl World<'_, '_, '_> {
         let e = &mut *self.0;
         e.protocol
             .begin_slot(slot, &mut e.sink)
-            .map_err(|error| EngineError::Protocol {
-                slot: e.slot,
-                error,
-            })
-    }
-
-    /// Adds a block to the protocol's chain.
-    pub fn protocol_add_block(&mut self, block: BlockInput) -> Result<BlockNumber, EngineError> {
-        let e = &mut *self.0;
-        e.protocol
-            .add_block(block)
             .map_err(|error| EngineError::Protocol {
                 slot: e.slot,
                 error,

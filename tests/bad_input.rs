@@ -17,22 +17,27 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `validate s.toml` in a folder of these files (`s.toml` among them):
+/// it must exit 2; what it printed.
+fn refused(files: &[(&str, &str)]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let o = proversim(tmp.path(), &["validate", "s.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    stderr(&o)
+}
+
 #[test]
 fn a_series_that_is_not_one_is_refused_without_echoing_its_lines() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("secret.csv"),
-        "root:x:0:0:root:/root:/bin/bash\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("s.toml"),
-        "name = \"s\"\nepochs = 5\n[fees.l1_base_fee]\nvolatility = 0.0\nseries_csv = \"secret.csv\"\n",
-    )
-    .unwrap();
-    let o = proversim(tmp.path(), &["validate", "s.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
+    let e = refused(&[
+        ("secret.csv", "root:x:0:0:root:/root:/bin/bash\n"),
+        (
+            "s.toml",
+            "name = \"s\"\nepochs = 5\n[fees.l1_base_fee]\nvolatility = 0.0\nseries_csv = \"secret.csv\"\n",
+        ),
+    ]);
     assert!(
         e.contains("secret.csv:1: expected the header `time_s,wei`"),
         "{e}"
@@ -63,16 +68,8 @@ fn an_override_of_a_list_the_file_does_not_write_says_so() {
 
 #[test]
 fn a_huge_key_gives_a_message_of_a_line() {
-    let tmp = tempfile::tempdir().unwrap();
     let key = "k".repeat(1 << 20);
-    std::fs::write(
-        tmp.path().join("s.toml"),
-        format!("name = \"s\"\n{key} = 1\n"),
-    )
-    .unwrap();
-    let o = proversim(tmp.path(), &["validate", "s.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
+    let e = refused(&[("s.toml", &format!("name = \"s\"\n{key} = 1\n"))]);
     assert!(e.len() < 10_000, "{} bytes", e.len());
     assert!(
         e.contains("s.toml:2:1") && e.contains("bytes in all"),
@@ -128,15 +125,10 @@ fn a_sweep_resumes_whichever_way_its_path_is_spelt() {
 
 #[test]
 fn two_sequencer_groups_of_one_name_are_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("s.toml"),
+    let e = refused(&[(
+        "s.toml",
         "name = \"s\"\nepochs = 5\n[[sequencers]]\nname = \"a\"\ncount = 2\n[[sequencers]]\nname = \"a\"\ncount = 3\n",
-    )
-    .unwrap();
-    let o = proversim(tmp.path(), &["validate", "s.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
+    )]);
     assert!(
         e.contains("sequencers[1].name") && e.contains("no other sequencer group"),
         "{e}"

@@ -33,14 +33,6 @@ pub enum Source<'a> {
 }
 
 impl Source<'_> {
-    /// The source's name in outputs and messages.
-    pub fn name(&self) -> String {
-        match self {
-            Source::File(p) => p.display().to_string(),
-            Source::Text { name, .. } => name.to_string(),
-        }
-    }
-
     /// Whether it holds a sweep (a `[sweep]` table). A file that cannot be
     /// read is not one: loading it as a scenario reports why.
     pub fn is_sweep(&self) -> bool {
@@ -165,15 +157,6 @@ pub struct CompareSide<'a> {
     pub source: Source<'a>,
     /// Overrides of this side only.
     pub overrides: &'a [String],
-}
-
-/// Why a comparison could not be made.
-#[derive(Debug)]
-pub enum CompareFailure {
-    /// One or both scenarios do not load (the problems of each).
-    Load(Vec<ScenarioError>),
-    /// The runs or the outputs failed.
-    Failed(String),
 }
 
 /// The two scenarios of a comparison, loaded, with the overrides of both

@@ -77,11 +77,10 @@ pub fn run_to_dir(
 ) -> Result<RunResult, RunError> {
     let _lock = crate::storage::lock::lock_folder(out)?;
     use crate::storage::kind::{FolderKind, refuse_other_kind};
-    refuse_other_kind(out, FolderKind::Run)?;
-    crate::storage::tables::remove_leftovers(out);
     // Only what an earlier run wrote is replaced: a folder that holds no
     // run keeps the files it has.
-    let earlier_run = FolderKind::in_folder(out).contains(&FolderKind::Run);
+    let earlier_run = refuse_other_kind(out, FolderKind::Run)?;
+    crate::storage::tables::remove_leftovers(out);
     let mut files = RunFiles::create(out, csv)?;
     let result = crate::simulate(
         scenario,

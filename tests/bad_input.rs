@@ -17,6 +17,21 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Three epochs of the baseline run into `dir/out`, which must succeed.
+fn run_baseline_into(dir: &Path, out: &str) {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--set",
+        "epochs=3",
+        "--no-charts",
+        "-q",
+    ];
+    let o = proversim(dir, &[&args[..], &["--out", out]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// `validate s.toml` in a folder of these files (`s.toml` among them):
 /// it must exit 2; what it printed.
 fn refused(files: &[(&str, &str)]) -> String {
@@ -177,21 +192,7 @@ fn a_killed_writers_temporary_files_are_cleaned_at_the_next_run() {
         std::fs::write(out.join(f), "half").unwrap();
     }
     std::fs::write(out.join(".keep-me"), "the user's").unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let o = proversim(
-        tmp.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--set",
-            "epochs=3",
-            "--no-charts",
-            "-q",
-            "--out",
-            "o",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    run_baseline_into(tmp.path(), "o");
     assert!(!out.join(".epochs.parquet.a1b2c3.partial").exists());
     assert!(!out.join("charts/.liveness.png.x9y8z7.partial.png").exists());
     assert!(out.join(".keep-me").exists());
@@ -200,21 +201,7 @@ fn a_killed_writers_temporary_files_are_cleaned_at_the_next_run() {
 #[test]
 fn charts_of_a_table_of_another_shape_are_refused_with_what_it_lacks() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let o = proversim(
-        tmp.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--set",
-            "epochs=3",
-            "--no-charts",
-            "-q",
-            "--out",
-            "o",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    run_baseline_into(tmp.path(), "o");
     let other = tmp.path().join("other");
     std::fs::create_dir(&other).unwrap();
     std::fs::copy(

@@ -77,12 +77,7 @@ impl BondedQuotes {
         let funds = self.funds.entry(prover).or_insert(0.0);
         if *funds >= bond {
             *funds -= bond;
-            self.machine
-                .post_bond(id)
-                .map_err(|error| EngineError::Protocol {
-                    slot: w.slot(),
-                    error,
-                })?;
+            self.machine.post_bond(id).map_err(|e| w.protocol_err(e))?;
             return Ok(());
         }
         let (have, name) = (*funds, w.prover_name(prover));
@@ -110,7 +105,7 @@ impl BondedQuotes {
         let events = self
             .machine
             .begin_slot(slot)
-            .map_err(|error| EngineError::Protocol { slot, error })?;
+            .map_err(|e| w.protocol_err(e))?;
         for ev in events {
             match ev {
                 BondedEvent::NoQuote { epoch, prune } => {
@@ -156,7 +151,7 @@ impl BondedQuotes {
     }
 
     /// Chosen provers' proofs that have landed by now.
-    fn deliveries(&mut self, w: &mut World<'_, '_, '_>, slot: u64) -> Result<(), EngineError> {
+    fn deliveries(&mut self, w: &mut World<'_, '_, '_>) -> Result<(), EngineError> {
         let now = w.now();
         let (due, later): (Vec<_>, Vec<_>) = self.pending.drain(..).partition(|p| p.2 <= now);
         self.pending = later;
@@ -168,7 +163,7 @@ impl BondedQuotes {
             let proved = self
                 .machine
                 .prove(id, epoch)
-                .map_err(|error| EngineError::Protocol { slot, error })?;
+                .map_err(|e| w.protocol_err(e))?;
             let Ok(payout) = proved else {
                 continue;
             };
@@ -226,7 +221,7 @@ impl Design for BondedQuotes {
     /// provers' proofs that have landed.
     fn begin_slot(&mut self, w: &mut World<'_, '_, '_>, slot: u64) -> Result<(), EngineError> {
         self.deadlines(w, slot)?;
-        self.deliveries(w, slot)
+        self.deliveries(w)
     }
 
     /// Every active bonded prover quotes the epoch that ended (its strategy

@@ -88,7 +88,8 @@ fn run_metrics(s: &Json) -> Vec<(String, Option<f64>)> {
 /// The method section, generated from the scenario.
 pub fn method(sc: &Scenario) -> String {
     let c = &sc.chain;
-    let days = sc.epochs as f64 * c.epoch_duration as f64 * c.slot_duration as f64 / 86_400.0;
+    let days = sc.epochs as f64 * c.epoch_duration as f64 * c.slot_duration as f64
+        / crate::base::units::SECONDS_PER_DAY;
     let mut m = String::new();
     if sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
         let q = &sc.bonded;

@@ -326,19 +326,23 @@ pub(crate) fn number(x: f64) -> String {
         // As TOML spells them.
         return toml::Value::Float(x).to_string();
     }
-    if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-9) {
+    if scientific(x) {
         format!("{x:e}")
     } else {
         format!("{x}")
     }
 }
 
-/// A value found in a file, as a message shows it.
+/// Whether a finite number reads better in scientific notation.
+fn scientific(x: f64) -> bool {
+    x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-9)
+}
+
+/// A value found in a file, as a message shows it (as TOML writes it, but
+/// for numbers that read better in scientific notation).
 fn found(v: &Value) -> String {
     match v {
-        Value::Float(x) if x.is_finite() && *x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-9) => {
-            number(*x)
-        }
+        Value::Float(x) if scientific(*x) && x.is_finite() => number(*x),
         other => other.to_string(),
     }
 }

@@ -45,9 +45,11 @@ impl FolderKind {
     }
 }
 
-/// Refuses to write `kind` into a folder that holds another kind of output.
-pub fn refuse_other_kind(dir: &Path, kind: FolderKind) -> Result<(), OutputError> {
-    match FolderKind::in_folder(dir).into_iter().find(|k| *k != kind) {
+/// Refuses to write `kind` into a folder that holds another kind of output;
+/// says whether the folder already holds output of this kind.
+pub fn refuse_other_kind(dir: &Path, kind: FolderKind) -> Result<bool, OutputError> {
+    let kinds = FolderKind::in_folder(dir);
+    match kinds.iter().find(|k| **k != kind) {
         Some(other) => Err(OutputError {
             path: dir.to_path_buf(),
             message: format!(
@@ -56,7 +58,7 @@ pub fn refuse_other_kind(dir: &Path, kind: FolderKind) -> Result<(), OutputError
                 kind.name()
             ),
         }),
-        None => Ok(()),
+        None => Ok(kinds.contains(&kind)),
     }
 }
 
@@ -78,7 +80,11 @@ mod tests {
             assert_eq!(FolderKind::in_folder(&dir), vec![kind]);
             for other in [FolderKind::Run, FolderKind::Sweep, FolderKind::Compare] {
                 let r = refuse_other_kind(&dir, other);
-                assert_eq!(r.is_ok(), other == kind, "{other:?} into {kind:?}");
+                assert_eq!(
+                    r.ok(),
+                    (other == kind).then_some(true),
+                    "{other:?} into {kind:?}"
+                );
             }
         }
         assert_eq!(FolderKind::in_folder(tmp.path()), vec![]);

@@ -20,6 +20,7 @@ use crate::metrics::flat::flatten;
 use crate::metrics::{NullRecorder, Summary};
 use crate::scenario::Mechanism;
 use crate::simulate as run;
+use crate::storage::saved::oerr;
 use crate::storage::tables::{OutputError, write_atomic};
 
 pub use super::assemble::assemble;
@@ -123,10 +124,8 @@ impl Manifest {
     pub fn read(dir: &Path) -> Result<Manifest, OutputError> {
         let path = dir.join("sweep.json");
         crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT)
-            .map_err(|e| crate::storage::saved::oerr(&path, e))
-            .and_then(|t| {
-                serde_json::from_str(&t).map_err(|e| crate::storage::saved::oerr(&path, e))
-            })
+            .map_err(|e| oerr(&path, e))
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| oerr(&path, e)))
     }
 }
 
@@ -146,10 +145,7 @@ pub enum SweepError {
 }
 
 pub(super) fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
-    SweepError::Output(OutputError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    SweepError::Output(crate::storage::saved::oerr(path, e))
 }
 
 /// How to run a sweep.
@@ -270,10 +266,7 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     let manifest = manifest_of(sweep, opts.shard);
     let runs_total = sweep.runs();
     let (done, mut failed) = if journal.exists() {
-        let old: Option<Manifest> =
-            crate::base::files::read_text(&manifest_path, crate::base::files::TEXT_LIMIT)
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok());
+        let old = Manifest::read(out).ok();
         if !opts.resume {
             return Err(SweepError::Folder(format!(
                 "{} already holds a sweep; pass --resume to continue it, or choose another --out",
@@ -485,10 +478,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     let mut count = None;
     let mut first: Option<Manifest> = None;
     for dir in shards {
-        let path = dir.join("sweep.json");
-        let m: Manifest = crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT)
-            .map_err(|e| io(&path, e))
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| io(&path, e)))?;
+        let m = Manifest::read(dir)?;
         if let Some(f) = &first
             && f.fingerprint != m.fingerprint
         {

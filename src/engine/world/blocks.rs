@@ -199,13 +199,9 @@ impl Engine<'_, '_> {
             .design
             .as_deref_mut()
             .expect("the design is back in place between its calls");
-        let number =
-            design
-                .add_block(&mut self.protocol, input)
-                .map_err(|e| EngineError::Protocol {
-                    slot: self.slot,
-                    error: e,
-                })?;
+        let number = design
+            .add_block(&mut self.protocol, input)
+            .map_err(|e| self.protocol_err(e))?;
         let epoch = slot / self.ed;
         let minted = if self.design().distributor_limits_mint() {
             self.next_minted()

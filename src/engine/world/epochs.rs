@@ -144,9 +144,7 @@ impl Engine<'_, '_> {
                 agent.tenure.settle(proved, profit, idle_cost);
             }
             // Slashing took its posted bond, not its funds.
-            if let Some(d) = self.design.as_mut() {
-                d.prover_profit(i, profit + acct.slashed);
-            }
+            self.design_mut().prover_profit(i, profit + acct.slashed);
         }
         self.accounts.recycle(accounts);
     }

@@ -101,9 +101,7 @@ impl Engine<'_, '_> {
             .apply(&payload)
             .map_err(|e| self.protocol_err(e))?;
         let reward = self.protocol.params().checkpoint_reward;
-        if let Some(d) = self.design.as_mut() {
-            d.reward_changed(reward);
-        }
+        self.design_mut().reward_changed(reward);
         if let Some(trace) = &mut self.trace {
             trace.set(self.slot, &payload);
         }

@@ -10,7 +10,7 @@ use crate::base::random::Stream;
 use crate::base::time::Time;
 use crate::metrics::SummaryAcc;
 use crate::metrics::name::Name;
-use crate::protocol::{BlockNumber, Epoch, EpochSettlement, Protocol, ProverId, Prune, Slot};
+use crate::protocol::{BlockNumber, Epoch, EpochSettlement, ProtocolError, ProverId, Prune, Slot};
 use crate::scenario::{ProverGroup, Scenario};
 
 use super::provers::Phase;
@@ -56,21 +56,18 @@ impl World<'_, '_, '_> {
         self.0.sink.prunes.push(p);
     }
 
-    /// The protocol's state.
-    pub fn protocol(&self) -> &Protocol {
-        &self.0.protocol
-    }
-
     /// The protocol's slot start: settlements, prunes and
     /// credits go to the engine.
     pub fn protocol_begin_slot(&mut self, slot: Slot) -> Result<(), EngineError> {
         let e = &mut *self.0;
         e.protocol
             .begin_slot(slot, &mut e.sink)
-            .map_err(|error| EngineError::Protocol {
-                slot: e.slot,
-                error,
-            })
+            .map_err(|error| e.protocol_err(error))
+    }
+
+    /// A call the protocol refused in this slot, as the run's error.
+    pub fn protocol_err(&self, error: ProtocolError) -> EngineError {
+        self.0.protocol_err(error)
     }
 
     /// The protocol's settlement of epoch `e`, if it paid.
@@ -175,11 +172,6 @@ impl World<'_, '_, '_> {
     /// in blocks up to the design's proven tip `tip`.
     pub fn bridges_proven(&mut self, prover: u32, tip: BlockNumber) {
         self.0.bridges_proven(prover, tip);
-    }
-
-    /// The priority fee L1 builders expect now, gwei per gas.
-    pub fn going_priority_gwei(&self) -> f64 {
-        self.0.blocks.going_priority_gwei()
     }
 
     /// Seconds an L1 transaction with this priority fee waits for

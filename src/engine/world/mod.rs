@@ -435,6 +435,13 @@ impl Engine<'_, '_> {
             .expect("the design is back in place between its calls")
     }
 
+    /// The design in force, to tell it what happened.
+    fn design_mut(&mut self) -> &mut dyn Design {
+        self.design
+            .as_deref_mut()
+            .expect("the design is back in place between its calls")
+    }
+
     /// Lets the design act on the world: it is taken out of the engine for
     /// the call, so that it may use the rest of the engine through a
     /// [`World`].

@@ -23,6 +23,7 @@ pub mod output;
 pub mod protocol;
 pub mod run;
 pub mod scenario;
+pub mod schema;
 pub mod stats;
 pub mod storage;
 pub mod sweep;

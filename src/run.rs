@@ -8,7 +8,7 @@ use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use crate::engine::{EngineError, RunOptions, RunResult};
 use crate::metrics::Summary;
 use crate::metrics::catalog::METRICS;
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 use crate::storage::RunFiles;
 use crate::storage::tables::{OutputError, write_atomic};
 
@@ -82,7 +82,7 @@ pub fn run_to_dir(
     let earlier_run = refuse_other_kind(out, FolderKind::Run)?;
     crate::storage::tables::remove_leftovers(out);
     let mut files = RunFiles::create(out, csv)?;
-    let result = crate::simulate(
+    let result = crate::design::simulate(
         scenario,
         &mut files,
         RunOptions {

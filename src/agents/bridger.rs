@@ -4,12 +4,74 @@
 //! the proving cost; otherwise it waits for the provers.
 
 use crate::protocol::{BlockNumber, Epoch};
-use crate::scenario::StrategyName;
-use crate::scenario::strategy::BridgerParams;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::domain::{needs, non_negative, real};
 
 use super::jobs::submit_ready;
+use super::kind::{Kind, Params, checked};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
+
+/// The strategy's name in scenario files and outputs.
+pub const NAME: &str = "bridger";
+
+/// `bridger`'s own keys.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BridgerParams {
+    /// Bridging transactions per hour, per bridger.
+    pub bridges_per_hour: f64,
+    /// Value of one bridging transaction, tokens.
+    pub bridge_value: f64,
+    /// What waiting for finality costs per hour, as a part of the value
+    /// (e.g. 0.01: 1% per hour).
+    pub wait_cost_per_hour: f64,
+}
+
+impl Default for BridgerParams {
+    fn default() -> Self {
+        BridgerParams {
+            bridges_per_hour: 1.0,
+            bridge_value: 100_000.0,
+            wait_cost_per_hour: 0.0005,
+        }
+    }
+}
+
+impl Params for BridgerParams {
+    const KEYS: &'static [&'static str] =
+        &["bridges_per_hour", "bridge_value", "wait_cost_per_hour"];
+}
+
+/// A market maker with bridging transactions: proves the prefix up to its
+/// own transaction when waiting costs more than proving.
+pub const KIND: super::StrategyKind = Kind::new::<BridgerParams>(
+    NAME,
+    &[
+        needs(
+            real(
+                "provers[].bridges_per_hour",
+                0.0,
+                false,
+                100_000.0,
+                false,
+                "per hour",
+            ),
+            "provers.0.strategy=bridger",
+        ),
+        needs(
+            non_negative("provers[].bridge_value", "tokens"),
+            "provers.0.strategy=bridger",
+        ),
+        needs(
+            non_negative("provers[].wait_cost_per_hour", "tokens per hour"),
+            "provers.0.strategy=bridger",
+        ),
+    ],
+    |own| Box::new(Bridger::new(checked(own))),
+);
 
 /// Seconds from an epoch's end to its full proof assumed before any epoch
 /// settled.
@@ -69,7 +131,7 @@ pub fn finality_times(ctx: &ProverCtx<'_, '_>, e: Epoch, job_s: f64) -> (f64, f6
 
 impl ProverStrategy for Bridger {
     fn name(&self) -> &'static str {
-        StrategyName::Bridger.name()
+        NAME
     }
 
     fn on_epoch_start(&mut self, _ctx: &mut ProverCtx<'_, '_>) {}

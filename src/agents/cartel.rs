@@ -4,14 +4,83 @@
 //! proving.
 
 use crate::protocol::Epoch;
-use crate::scenario::StrategyName;
-use crate::scenario::strategy::{StrikeParams, SybilParams};
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::Amount;
+use crate::schema::domain::{int, needs, non_negative};
 
 use super::honest::Honest;
 use super::jobs::{JobDecision, next_slot, start_full_job, submit_ready};
+use super::kind::{Kind, Params, checked};
 use super::valuation::expected_reward;
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
+
+/// The sybil strategy's name in scenario files and outputs.
+pub const SYBIL_NAME: &str = "sybil";
+
+/// The striking cartel's name in scenario files and outputs.
+pub const STRIKE_NAME: &str = "strike";
+
+/// `sybil`'s own keys.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SybilParams {
+    /// Identities the one proof is submitted under.
+    pub identities: u32,
+    /// Cost per epoch of each identity beyond the first, tokens.
+    pub extra_identity_cost: f64,
+}
+
+impl Default for SybilParams {
+    fn default() -> Self {
+        SybilParams {
+            identities: 1,
+            extra_identity_cost: 1.0,
+        }
+    }
+}
+
+impl Params for SybilParams {
+    const KEYS: &'static [&'static str] = &["identities", "extra_identity_cost"];
+}
+
+/// One real proof submitted under `identities` identities.
+pub const SYBIL: super::StrategyKind = Kind::new::<SybilParams>(
+    SYBIL_NAME,
+    &[
+        needs(
+            int("provers[].identities", 1, 1_000, "identities"),
+            "provers.0.strategy=sybil",
+        ),
+        needs(
+            non_negative("provers[].extra_identity_cost", "tokens"),
+            "provers.0.strategy=sybil",
+        ),
+    ],
+    |own| Box::new(Sybil::new(checked(own))),
+);
+
+/// `strike`'s own keys.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StrikeParams {
+    /// The checkpoint reward (smallest units per block) the cartel demands
+    /// before it proves again.
+    #[serde(with = "crate::base::amount")]
+    pub demand_reward: Amount,
+}
+
+impl Params for StrikeParams {
+    const KEYS: &'static [&'static str] = &["demand_reward"];
+}
+
+/// A cartel that publishes a demand for `demand_reward` and withholds its
+/// proofs while striking pays more than proving: it weighs the rewards it
+/// forgoes against the rise it hopes for.
+pub const STRIKE: super::StrategyKind =
+    Kind::new::<StrikeParams>(STRIKE_NAME, &[], |own| Box::new(Strike::new(checked(own))));
 
 /// One real proof per epoch, submitted under every identity the cartel
 /// controls; each identity beyond the first costs `extra_identity_cost`.
@@ -35,7 +104,7 @@ impl Sybil {
 
 impl ProverStrategy for Sybil {
     fn name(&self) -> &'static str {
-        StrategyName::Sybil.name()
+        SYBIL_NAME
     }
 
     fn one_owner(&self) -> bool {
@@ -236,7 +305,7 @@ impl Strike {
 
 impl ProverStrategy for Strike {
     fn name(&self) -> &'static str {
-        StrategyName::Strike.name()
+        STRIKE_NAME
     }
 
     fn one_owner(&self) -> bool {
@@ -279,7 +348,7 @@ pub struct Identity;
 
 impl ProverStrategy for Identity {
     fn name(&self) -> &'static str {
-        StrategyName::Sybil.name()
+        SYBIL_NAME
     }
     fn one_owner(&self) -> bool {
         true

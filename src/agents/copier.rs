@@ -5,12 +5,49 @@
 use std::collections::BTreeSet;
 
 use crate::protocol::{BlockNumber, Epoch};
-use crate::scenario::StrategyName;
-use crate::scenario::strategy::CopyParams;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::domain::{needs, non_negative};
 
 use super::jobs::is_mine;
+use super::kind::{Kind, Params, checked};
 use super::valuation::expected_reward;
 use super::{Job, Landed, PendingProof, ProverAction, ProverCtx, ProverStrategy};
+
+/// The strategy's name in scenario files and outputs.
+pub const NAME: &str = "copy";
+
+/// `copy`'s own keys.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CopyParams {
+    /// Priority fee added to the copied submission's, gwei.
+    pub copy_fee_bump_gwei: f64,
+}
+
+impl Default for CopyParams {
+    fn default() -> Self {
+        CopyParams {
+            copy_fee_bump_gwei: 1.0,
+        }
+    }
+}
+
+impl Params for CopyParams {
+    const KEYS: &'static [&'static str] = &["copy_fee_bump_gwei"];
+}
+
+/// Copies proofs seen in the L1 mempool and resubmits them first with a
+/// higher priority fee, while its record says a copy pays its gas.
+pub const KIND: super::StrategyKind = Kind::new::<CopyParams>(
+    NAME,
+    &[needs(
+        non_negative("provers[].copy_fee_bump_gwei", "gwei"),
+        "provers.0.strategy=copy",
+    )],
+    |own| Box::new(Copy::new(checked(own))),
+);
 
 /// Copies a proof when the reward it expects from the copy beats the gas:
 /// `p_credit * p_accept * reward > gas`, where `reward` is its share of the
@@ -53,7 +90,7 @@ impl Copy {
 
 impl ProverStrategy for Copy {
     fn name(&self) -> &'static str {
-        StrategyName::Copy.name()
+        NAME
     }
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         let e = ctx.view.epoch;

@@ -5,10 +5,17 @@
 use rand::RngExt;
 
 use crate::protocol::{Epoch, Slot};
-use crate::scenario::StrategyName;
 
 use super::jobs::{JobDecision, prove_ended_epoch, start_fallback_job, submit_ready};
+use super::kind::{Kind, NoKeys};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
+
+/// The strategy's name in scenario files and outputs.
+pub const NAME: &str = "honest";
+
+/// Proves an epoch when it expects a profit, submits as soon as done.
+pub const KIND: super::StrategyKind =
+    Kind::new::<NoKeys>(NAME, &[], |_| Box::new(Honest::default()));
 
 /// The honest strategy: proves each complete epoch when its expected
 /// reward plus the streak it keeps beats the cost and the proof can land in
@@ -47,7 +54,7 @@ impl Honest {
 
 impl ProverStrategy for Honest {
     fn name(&self) -> &'static str {
-        StrategyName::Honest.name()
+        NAME
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {

@@ -3,12 +3,19 @@
 //! Under the permissionless design there is no one to pay, and it proves as
 //! an honest prover.
 
-use crate::scenario::StrategyName;
-
 use super::honest::Honest;
+use super::kind::{Kind, NoKeys};
 use super::quoting::{Offer, QuoteRequest, priced_quote};
 use super::{Job, ProverCtx, ProverStrategy};
 use crate::protocol::legacy::PPM;
+
+/// The strategy's name in scenario files and outputs.
+pub const NAME: &str = "kickback";
+
+/// Under bonded quotes: raises its quote to fund a kickback to the proposer
+/// who accepts it, when it expects that to pay; honest otherwise.
+pub const KIND: super::StrategyKind =
+    Kind::new::<NoKeys>(NAME, &[], |_| Box::new(Kickback::default()));
 
 /// Each epoch it weighs its honest quote against the kickback quote: the
 /// whole value of the epoch, paying back `kickback_share` of the excess
@@ -26,7 +33,7 @@ pub struct Kickback {
 
 impl ProverStrategy for Kickback {
     fn name(&self) -> &'static str {
-        StrategyName::Kickback.name()
+        NAME
     }
 
     fn one_owner(&self) -> bool {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use crate::cost::{prefix_cost, prefix_seconds};
-use crate::scenario::ProverGroup;
+use crate::schema::ProverGroup;
 
 use crate::protocol::{ActivityRecord, ProverId};
 

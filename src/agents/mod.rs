@@ -11,9 +11,11 @@ pub mod demand;
 pub mod honest;
 pub mod jobs;
 pub mod kickback;
+pub mod kind;
 pub mod market;
 pub mod partial;
 pub mod quoting;
+pub mod registry;
 pub mod sequencer;
 pub mod snipe;
 pub mod valuation;
@@ -24,7 +26,7 @@ use std::collections::VecDeque;
 use crate::base::random::Stream;
 use crate::base::time::Time;
 use crate::protocol::{BlockNumber, Epoch, Protocol, ProverId, Slot};
-use crate::scenario::{ProverGroup, Scenario, StrategyParams};
+use crate::schema::{ProverGroup, Scenario};
 
 /// What the chain shows of an epoch that has not settled yet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -418,20 +420,10 @@ pub fn identity_strategy() -> Box<dyn ProverStrategy> {
     Box::new(cartel::Identity)
 }
 
-/// The strategy a group's parameters describe, ready to run.
-pub fn strategy_for(params: &StrategyParams) -> Box<dyn ProverStrategy> {
-    match *params {
-        StrategyParams::Honest => Box::new(honest::Honest::default()),
-        StrategyParams::Partial(p) => Box::new(partial::Partial::new(p)),
-        StrategyParams::Supersede => Box::new(snipe::Supersede::default()),
-        StrategyParams::Late => Box::new(snipe::Late::default()),
-        StrategyParams::Copy(p) => Box::new(copier::Copy::new(p)),
-        StrategyParams::Sybil(p) => Box::new(cartel::Sybil::new(p)),
-        StrategyParams::Strike(p) => Box::new(cartel::Strike::new(p)),
-        StrategyParams::Bridger(p) => Box::new(bridger::Bridger::new(p)),
-        StrategyParams::Kickback => Box::new(kickback::Kickback::default()),
-    }
-}
+/// A prover strategy as the scenario loader and the engine see it.
+pub type StrategyKind = kind::Kind<dyn ProverStrategy>;
+
+pub use registry::strategy_for;
 
 #[cfg(test)]
 mod tests {

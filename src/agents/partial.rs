@@ -5,13 +5,50 @@ use std::collections::BTreeSet;
 use rand::RngExt;
 
 use crate::protocol::{BlockNumber, Epoch};
-use crate::scenario::StrategyName;
-use crate::scenario::strategy::PartialParams;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::domain::{int, needs};
 
 use super::jobs::{JobDecision, defend, next_slot, plan_whole, start, submit_ready};
+use super::kind::{Kind, Params, checked};
 use super::valuation::expected_reward;
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 use crate::cost::{prefix_cost, prefix_seconds};
+
+/// The strategy's name in scenario files and outputs.
+pub const NAME: &str = "partial";
+
+/// `partial`'s own keys.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PartialParams {
+    /// Slots between prefix proofs while the epoch is built.
+    pub prefix_every_slots: u64,
+}
+
+impl Default for PartialParams {
+    fn default() -> Self {
+        PartialParams {
+            prefix_every_slots: 8,
+        }
+    }
+}
+
+impl Params for PartialParams {
+    const KEYS: &'static [&'static str] = &["prefix_every_slots"];
+}
+
+/// Proves growing prefixes of the epoch while it is built (fast finality),
+/// then the whole epoch once it ends.
+pub const KIND: super::StrategyKind = Kind::new::<PartialParams>(
+    NAME,
+    &[needs(
+        int("provers[].prefix_every_slots", 1, 100_000, "slots"),
+        "provers.0.strategy=partial",
+    )],
+    |own| Box::new(Partial::new(checked(own))),
+);
 
 /// A fast-finality prover: proves growing prefixes of the epoch being
 /// built, every `prefix_every_slots` slots, and once the epoch ends
@@ -144,7 +181,7 @@ impl Partial {
 
 impl ProverStrategy for Partial {
     fn name(&self) -> &'static str {
-        StrategyName::Partial.name()
+        NAME
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {

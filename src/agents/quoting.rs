@@ -10,7 +10,7 @@ use crate::base::random::Stream;
 use crate::base::time::Time;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::protocol::legacy::PPM;
-use crate::scenario::ProverGroup;
+use crate::schema::ProverGroup;
 
 use super::ProverCtx;
 use super::jobs::landing_seconds;

@@ -5,10 +5,11 @@
 use rand::RngExt;
 
 use crate::base::random::{Stream, stream};
-use crate::scenario::SequencerGroup;
+use crate::schema::SequencerGroup;
 
 use super::quoting::{QuoteAcceptance, acceptance_for};
-use super::voting::{Static, VotingPolicy, policy_for};
+use super::registry::policy_for;
+use super::voting::{Static, VotingPolicy};
 
 /// One sequencer.
 pub struct Sequencer {
@@ -62,7 +63,7 @@ impl Sequencers {
                     group: g.name.clone(),
                     stake: g.stake,
                     miss_rate: g.miss_rate,
-                    policy: policy_for(&g.params()),
+                    policy: policy_for(g),
                     acceptance: acceptance_for(g.colluding),
                     rng: stream(seed, "sequencer", id),
                 });

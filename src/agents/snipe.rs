@@ -8,16 +8,34 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::base::time::Time;
 use crate::protocol::{Epoch, ProverId, Slot};
-use crate::scenario::StrategyName;
 
 use super::honest::Honest;
 use super::jobs::{
     JobDecision, is_mine, landing_seconds, plan_whole, prove_ended_epoch, start, submit_ready,
     worth_it,
 };
+use super::kind::{Kind, NoKeys};
 use super::valuation::{share_with, shares_now};
 use super::{Job, PendingProof, ProverAction, ProverCtx, ProverStrategy, View};
 use crate::cost::prefix_seconds;
+
+/// The sniping strategy's name in scenario files and outputs.
+pub const SUPERSEDE_NAME: &str = "supersede";
+
+/// The late joiner's name in scenario files and outputs.
+pub const LATE_NAME: &str = "late";
+
+/// Chooses each epoch between honest play and the snipe: holding its full
+/// proof back until partial provers have no time left to answer, so that
+/// it supersedes them and takes their share.
+pub const SUPERSEDE: super::StrategyKind =
+    Kind::new::<NoKeys>(SUPERSEDE_NAME, &[], |_| Box::new(Supersede::default()));
+
+/// Cheap, slow hardware: plays honest when that pays, otherwise waits until
+/// the last start that still lands and joins the split then, knowing who
+/// proved.
+pub const LATE: super::StrategyKind =
+    Kind::new::<NoKeys>(LATE_NAME, &[], |_| Box::new(Late::default()));
 
 /// Epochs a sniper remembers what its rivals did in.
 const MEMORY: usize = 16;
@@ -153,7 +171,7 @@ impl Supersede {
 
 impl ProverStrategy for Supersede {
     fn name(&self) -> &'static str {
-        StrategyName::Supersede.name()
+        SUPERSEDE_NAME
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
@@ -273,7 +291,7 @@ impl Late {
 
 impl ProverStrategy for Late {
     fn name(&self) -> &'static str {
-        StrategyName::Late.name()
+        LATE_NAME
     }
 
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {

@@ -3,7 +3,7 @@
 //! market a newcomer faces and the value of the streak it keeps.
 
 use crate::protocol::{Epoch, ProverId};
-use crate::scenario::ProverGroup;
+use crate::schema::ProverGroup;
 
 use super::{ProverCtx, View};
 

@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::design::simulate as run;
 use crate::engine::RunOptions;
-use crate::scenario::Scenario;
-use crate::simulate as run;
+use crate::schema::Scenario;
 use crate::storage::tables::OutputError;
 use crate::sweep::{Metrics, replicate_seed};
 

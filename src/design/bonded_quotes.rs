@@ -23,7 +23,7 @@ use crate::protocol::{
     Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Payout, Protocol,
     ProtocolError, SequencerId,
 };
-use crate::scenario::{ProverGroup, Scenario};
+use crate::schema::{ProverGroup, Scenario};
 
 /// The bonded-quotes design's state.
 pub struct BondedQuotes {

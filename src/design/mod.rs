@@ -11,7 +11,7 @@ pub use permissionless::Permissionless;
 
 use crate::engine::{Design, EngineError, RunOptions, RunResult};
 use crate::metrics::Recorder;
-use crate::scenario::{Mechanism, Scenario};
+use crate::schema::{Mechanism, Scenario};
 
 /// The design a scenario runs, ready for the engine.
 pub fn for_scenario(sc: &Scenario) -> Result<Box<dyn Design>, EngineError> {

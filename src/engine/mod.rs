@@ -2,9 +2,7 @@
 //! simulation that drives agents and the protocol (time, random streams and
 //! units are in [`crate::base`], the fee rules in [`crate::protocol::fees`]).
 
-mod design;
 pub mod queue;
 mod world;
 
-pub use design::Design;
-pub use world::{EngineError, RunOptions, RunResult, World, run};
+pub use world::{Design, EngineError, RunOptions, RunResult, World, run};

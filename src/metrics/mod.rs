@@ -2,6 +2,7 @@
 //! summary.
 
 pub mod catalog;
+pub mod columns;
 pub mod flat;
 pub mod name;
 mod owners;

@@ -2,8 +2,8 @@
 //! for analysis) and, where they are settled, also exactly in smallest
 //! units as decimal strings.
 
+use super::columns::table;
 use crate::metrics::name::Name;
-use crate::table;
 
 table! {
     /// One epoch, written when its window closes.
@@ -219,7 +219,7 @@ impl AgentRow {
         group: Name,
         strategy: &'static str,
         created_epoch: u64,
-        v: &crate::scenario::ProverGroup,
+        v: &crate::schema::ProverGroup,
     ) -> AgentRow {
         AgentRow {
             prover,

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::booster_charts::booster_charts;
 use super::plot::{Chart, Drawn, Kind, Series, draw};
 use crate::protocol::Booster;
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 use crate::storage::saved::{numbers, oerr, read_table};
 use crate::storage::tables::OutputError;
 use crate::sweep::Manifest;
@@ -195,7 +195,7 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
     )?;
     // The booster.
     if let Some(sc) = &scenario
-        && sc.mechanism != crate::scenario::Mechanism::BondedQuotes
+        && sc.mechanism != crate::schema::Mechanism::BondedQuotes
         && let Ok(config) = sc.booster.to_config()
         && let Ok(booster) = Booster::new(config)
     {

@@ -7,7 +7,7 @@ use std::path::Path;
 use polars::prelude::DataFrame;
 
 use super::plot::{Chart, Kind, Series};
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 use crate::storage::saved::{numbers, read_table, texts};
 use crate::storage::tables::OutputError;
 

@@ -16,7 +16,7 @@ use super::plot::Drawn;
 use crate::figures::BoosterFigures;
 use crate::metrics::catalog::METRICS;
 use crate::protocol::Booster;
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 use crate::storage::saved::oerr;
 use crate::storage::tables::{OutputError, write_atomic};
 
@@ -91,7 +91,7 @@ pub fn method(sc: &Scenario) -> String {
     let days = sc.epochs as f64 * c.epoch_duration as f64 * c.slot_duration as f64
         / crate::base::units::SECONDS_PER_DAY;
     let mut m = String::new();
-    if sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
+    if sc.mechanism == crate::schema::Mechanism::BondedQuotes {
         let q = &sc.bonded;
         let _ = writeln!(
             m,
@@ -118,7 +118,7 @@ pub fn method(sc: &Scenario) -> String {
     }
     let b = &sc.booster;
     let rule = match b.to_config().map(|c| c.rule) {
-        _ if sc.mechanism == crate::scenario::Mechanism::BondedQuotes => {
+        _ if sc.mechanism == crate::schema::Mechanism::BondedQuotes => {
             "none (the previous design pays the accepted prover its quote)".to_string()
         }
         Ok(crate::protocol::Rule::Flat) => "flat (one share each)".to_string(),
@@ -143,8 +143,8 @@ pub fn method(sc: &Scenario) -> String {
         sc.rewards.checkpoint_reward as f64 / 1e18,
         sc.rewards.sequencer_bps as f64 / 100.0,
         match b.score_on {
-            crate::scenario::ScoreOnName::AnyProof => "every accepted proof",
-            crate::scenario::ScoreOnName::FullEpoch => "full-epoch proofs only",
+            crate::schema::ScoreOnName::AnyProof => "every accepted proof",
+            crate::schema::ScoreOnName::FullEpoch => "full-epoch proofs only",
         },
         sc.demand.tps,
         sc.demand.mana_mean,
@@ -367,7 +367,7 @@ fn run_report(
 /// The figures of a scenario's booster (exactly from the rules), or `None`
 /// for the bonded design, which has none.
 fn booster_figures(sc: &Scenario) -> Option<BoosterFigures> {
-    if sc.mechanism == crate::scenario::Mechanism::BondedQuotes {
+    if sc.mechanism == crate::schema::Mechanism::BondedQuotes {
         return None;
     }
     let booster = Booster::new(sc.booster.to_config().ok()?).ok()?;

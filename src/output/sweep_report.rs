@@ -280,7 +280,7 @@ pub fn sweep_report(
     o.push('\n');
     sensitivity_section(&mut o, dir, &metrics);
     charts_section(&mut o, drawn);
-    let design = if manifest.mechanism == crate::scenario::Mechanism::BondedQuotes {
+    let design = if manifest.mechanism == crate::schema::Mechanism::BondedQuotes {
         "the previous design (bonded provers quoting a fee, the proposer accepting one, slashing of bonds for missed proofs)"
     } else {
         "the permissionless design (supersession, the consistency booster, pruning)"

@@ -189,14 +189,6 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
                 g.name
             ),
         );
-        let own = g.policy.keys();
-        for key in g.policy_keys_set() {
-            need(
-                own.contains(&key),
-                &k(key),
-                super::strategy::foreign_key_message("policy", g.policy.name(), own),
-            );
-        }
     }
     let mut names = std::collections::BTreeSet::new();
     for (i, g) in s.provers.iter().enumerate() {
@@ -214,14 +206,6 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             } else if let Some((f, m)) = d.problem() {
                 need(false, &k(&format!("{key}.{f}")), m);
             }
-        }
-        let own = g.strategy.keys();
-        for key in g.strategy_keys_set() {
-            need(
-                own.contains(&key),
-                &k(key),
-                super::strategy::foreign_key_message("strategy", g.strategy.name(), own),
-            );
         }
         need(
             !g.name.is_empty() && names.insert(g.name.clone()),

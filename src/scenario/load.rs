@@ -204,11 +204,16 @@ pub(crate) fn from_value(mut value: Value) -> Result<Scenario, (String, String)>
     if let Value::Table(t) = &mut value {
         super::dist::lift(t);
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = super::dist::unlift_path(&e.path().to_string());
         let path = if path == "." { String::new() } else { path };
         (path, humane(e.into_inner().message()))
-    })
+    })?;
+    // A group's own keys are its strategy's (or policy's) to read.
+    match super::groups::problem(&scenario) {
+        Some((key, message)) => Err((key, humane(&message))),
+        None => Ok(scenario),
+    }
 }
 
 /// Parses TOML keeping every key's position; a syntax error names the file,
@@ -306,7 +311,7 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
         ("fees.blob_fee", &mut scenario.fees.blob_fee),
     ] {
         if let Some(csv) = path.series_csv.take() {
-            match super::prices::read_series(&dir.join(&csv)) {
+            match super::read_series(&dir.join(&csv)) {
                 Ok(rows) => path.series = rows,
                 Err(e) => problems.push((format!("{key}.series_csv"), e)),
             }
@@ -317,12 +322,7 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
         return Err(problems);
     }
     // The scenario as run names each group's own keys, and only those.
-    for g in &mut scenario.provers {
-        *g = g.normalized();
-    }
-    for g in &mut scenario.sequencers {
-        *g = g.normalized();
-    }
+    super::groups::normalize(&mut scenario);
     Ok(scenario)
 }
 

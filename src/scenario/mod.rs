@@ -1,18 +1,15 @@
-//! Scenario files: the typed schema (serde, unknown keys refused, mainnet
-//! defaults), loading with `file:line:column` errors, `--set` overrides, and
-//! the checks that need the whole scenario.
+//! Scenario files: loading with `file:line:column` errors, `base` chains,
+//! `--set` overrides, the domain of every numeric key, each group's
+//! strategy or policy and the keys it owns (through the registry of
+//! `crate::agents`), and the checks that need the whole scenario. The
+//! typed scenario itself is `crate::schema`, re-exported here.
 
-mod booster_spec;
 pub mod builtin;
 mod check;
-pub mod dist;
 pub mod domains;
+pub mod groups;
 pub mod load;
 pub mod paths;
-mod prices;
-mod schema;
-pub mod strategy;
 
+pub use crate::schema::*;
 pub use load::{Origin, Problem, ScenarioError, check, load, parse, parse_in};
-pub use schema::*;
-pub use strategy::{PolicyParams, StrategyParams};

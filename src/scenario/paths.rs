@@ -144,7 +144,7 @@ pub(crate) fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result
 /// After `path` set a group's strategy or policy, removes the keys that
 /// belong to other strategies or policies.
 fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
-    use super::strategy::{POLICY_KEYS, STRATEGY_KEYS};
+    use crate::agents::registry;
     let [Segment::Key(list), Segment::Index(i), Segment::Key(key)] = path else {
         return;
     };
@@ -155,17 +155,31 @@ fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
     else {
         return;
     };
-    let Some(name) = group.get(key.as_str()).cloned() else {
+    let Some(Value::String(name)) = group.get(key.as_str()) else {
         return;
     };
-    let (all, own): (&[&str], &[&str]) = match (list.as_str(), key.as_str()) {
-        ("provers", "strategy") => match name.try_into::<super::StrategyName>() {
-            Ok(n) => (&STRATEGY_KEYS, n.keys()),
-            Err(_) => return,
+    let (all, own): (Vec<&str>, &[&str]) = match (list.as_str(), key.as_str()) {
+        ("provers", "strategy") => match registry::strategy(name) {
+            Some(k) => (
+                registry::STRATEGIES
+                    .iter()
+                    .flat_map(|k| k.keys)
+                    .copied()
+                    .collect(),
+                k.keys,
+            ),
+            None => return,
         },
-        ("sequencers", "policy") => match name.try_into::<super::VotePolicy>() {
-            Ok(n) => (&POLICY_KEYS, n.keys()),
-            Err(_) => return,
+        ("sequencers", "policy") => match registry::policy(name) {
+            Some(k) => (
+                registry::POLICIES
+                    .iter()
+                    .flat_map(|k| k.keys)
+                    .copied()
+                    .collect(),
+                k.keys,
+            ),
+            None => return,
         },
         _ => return,
     };

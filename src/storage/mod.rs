@@ -2,7 +2,6 @@
 //! writes, the lock that keeps two writers apart, a run's files, and
 //! reading saved tables back.
 
-pub mod columns;
 pub mod kind;
 pub mod lock;
 pub mod run_files;

@@ -7,79 +7,10 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+pub use crate::metrics::columns::RowGroupBuffer;
+
 /// Rows buffered before a row group is written.
 pub const ROW_GROUP: usize = 65_536;
-
-/// Defines a row type and its columnar buffer.
-#[macro_export]
-macro_rules! table {
-    ($(#[$m:meta])* $row:ident, $buf:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $row { $($(#[$fm])* pub $field: $ty),* }
-
-        #[doc = concat!("Columns of [`", stringify!($row), "`] rows.")]
-        #[derive(Clone, Debug, Default)]
-        pub struct $buf { $(#[doc = stringify!($field)] pub $field: Vec<$ty>),* }
-
-        impl $buf {
-            /// Appends a row.
-            pub fn push(&mut self, r: $row) {
-                $(self.$field.push(r.$field);)*
-            }
-
-            /// Rows buffered.
-            pub fn len(&self) -> usize {
-                [$(self.$field.len()),*][0]
-            }
-
-            /// Whether no row is buffered.
-            pub fn is_empty(&self) -> bool {
-                self.len() == 0
-            }
-
-            /// A copy of the buffered rows as a frame.
-            #[allow(dead_code, reason = "a table written whole takes its rows")]
-            pub fn frame(&self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-                polars::prelude::DataFrame::new_infer_height(vec![
-                    $(<$ty as $crate::storage::columns::ColumnValue>::column_of(
-                        stringify!($field),
-                        &self.$field,
-                    )),*
-                ])
-            }
-
-            /// Empties the buffer, keeping its memory.
-            #[allow(dead_code, reason = "a table written whole takes its rows")]
-            pub fn clear(&mut self) {
-                $(self.$field.clear();)*
-            }
-
-            /// The buffered rows as a frame; the buffer is left empty.
-            pub fn take_frame(&mut self) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-                polars::prelude::DataFrame::new_infer_height(vec![
-                    $(<$ty as $crate::storage::columns::ColumnValue>::column(
-                        stringify!($field),
-                        std::mem::take(&mut self.$field),
-                    )),*
-                ])
-            }
-        }
-
-        impl $crate::storage::tables::RowGroupBuffer for $buf {
-            fn with_room(rows: usize) -> Self {
-                $buf { $($field: Vec::with_capacity(rows)),* }
-            }
-        }
-    };
-}
-
-/// A table's column buffers, made with room for a row group at once: filled
-/// without growing (copying and faulting in twice the memory as they double).
-pub trait RowGroupBuffer {
-    /// Empty columns with room for `rows` rows.
-    fn with_room(rows: usize) -> Self;
-}
 
 /// Zstandard at level 1, its fastest: a run's tables are compressed while
 /// it goes on, beside the simulation, and on its pages level 1 takes less

@@ -64,7 +64,7 @@ impl ParamColumn {
     }
 }
 
-crate::table! {
+crate::metrics::columns::table! {
     /// The fixed columns of a sweep row (the metrics follow, one column
     /// each, in the order of [`METRICS`]).
     SweepRow, SweepColumns {

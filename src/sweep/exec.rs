@@ -14,12 +14,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::design::simulate as run;
 use crate::engine::RunOptions;
 use crate::metrics::catalog::METRICS;
 use crate::metrics::flat::flatten;
 use crate::metrics::{NullRecorder, Summary};
-use crate::scenario::Mechanism;
-use crate::simulate as run;
+use crate::schema::Mechanism;
 use crate::storage::saved::oerr;
 use crate::storage::tables::{OutputError, write_atomic};
 

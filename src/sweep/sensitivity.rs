@@ -10,7 +10,7 @@ use crate::storage::tables::TableFile;
 use super::exec::{SweepError, io};
 use super::spec::{Layout, Sampler};
 
-crate::table! {
+crate::metrics::columns::table! {
     /// One key's indices for one metric.
     SensitivityRow, SensitivityColumns {
         /// The metric.

@@ -106,7 +106,7 @@ pub struct Sweep {
     /// The keys the sweep file sets on top of its base, `(key, value)`.
     pub overrides: Vec<(String, String)>,
     /// The design its cells simulate.
-    pub mechanism: crate::scenario::Mechanism,
+    pub mechanism: crate::schema::Mechanism,
 }
 
 /// Reads and checks a sweep file: the scenario it starts from, every

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::base::amount;
 use crate::protocol::{Amount, BlockInput, BoosterConfig, Params, Payload, Slot};
-use crate::scenario::BoosterSpec;
+use crate::schema::BoosterSpec;
 
 /// A trace being written: its events, each already written as an element
 /// of the `[[events]]` array in the order they happened.

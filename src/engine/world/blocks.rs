@@ -15,7 +15,7 @@ use crate::base::units::tokens;
 use crate::metrics::BridgeRow;
 use crate::protocol::fees::{L1Prices, congestion_multiplier, mana_prices, mul_sat, next_excess};
 use crate::protocol::{Amount, BlockInput, BlockNumber, Epoch, Prune, SequencerId, Slot};
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 
 use super::prices::PriceProcess;
 use super::{Engine, EngineError, Phase};

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use crate::base::units::tokens;
 use crate::protocol::{Payload, Rounds, Slot};
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 
 use super::{Engine, EngineError, Event};
 

@@ -1,4 +1,4 @@
-//! What the engine lends a design ([`super::super::design::Design`]) while
+//! What the engine lends a design ([`super::design::Design`]) while
 //! it acts: the scenario and the clock, events, prunes, the protocol, the
 //! provers and their strategies, the sequencers, the open epochs, the
 //! per-epoch accounts, the summary and the L1. A design changes the world
@@ -11,7 +11,7 @@ use crate::base::time::Time;
 use crate::metrics::SummaryAcc;
 use crate::metrics::name::Name;
 use crate::protocol::{BlockNumber, Epoch, EpochSettlement, ProtocolError, ProverId, Prune, Slot};
-use crate::scenario::{ProverGroup, Scenario};
+use crate::schema::{ProverGroup, Scenario};
 
 use super::provers::Phase;
 use super::{Engine, EngineError};

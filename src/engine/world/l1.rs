@@ -12,7 +12,7 @@ use crate::base::numeric::round;
 use crate::base::random::{Stream, stream};
 use crate::metrics::SubmissionRow;
 use crate::protocol::{Epoch, ProverId, RejectReason, SubmissionOutcome};
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 
 use super::{Engine, EngineError, Event, Phase};
 

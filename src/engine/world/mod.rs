@@ -5,10 +5,11 @@
 //! open and settled epochs (`epochs`), governance (`governance`), the
 //! per-epoch accounts (`accounts`), and what it lends the design in force
 //! (`host`). The engine decides nothing: every choice is an agent's
-//! (`crate::agents`) or the design's (`crate::design`).
+//! (`crate::agents`) or the design's (`src/design/`, behind `Design`).
 
 mod accounts;
 mod blocks;
+mod design;
 mod epochs;
 mod governance;
 mod host;
@@ -26,13 +27,13 @@ use crate::metrics::{EventRow, Recorder, Summary, SummaryAcc};
 use crate::protocol::{
     BlockCredit, Epoch, EpochSettlement, Observer, Params, Protocol, ProtocolError, Prune, Slot,
 };
-use crate::scenario::Scenario;
+use crate::schema::Scenario;
 use crate::trace::{TraceHeader, TraceWriter};
 
-use super::design::Design;
 use super::queue::{Event, EventQueue};
 use accounts::Accounts;
 use blocks::BlockBuilder;
+pub use design::Design;
 use governance::Governance;
 pub use host::World;
 use l1::L1;
@@ -150,7 +151,7 @@ pub(super) struct Engine<'s, 'r> {
     /// The market rule of each group.
     rules: Vec<Box<dyn crate::agents::market::MarketRule>>,
     /// Each group's next prospective prover, with its own values.
-    entrants: Vec<crate::scenario::ProverGroup>,
+    entrants: Vec<crate::schema::ProverGroup>,
     /// Prospective provers drawn per group.
     entrants_drawn: Vec<u64>,
     /// Identities created per group (for names).

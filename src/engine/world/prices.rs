@@ -8,8 +8,8 @@ use rand_distr::{Distribution, Exp, StandardNormal};
 use crate::base::numeric::{round, to_u128};
 use crate::base::random::{Stream, stream};
 use crate::protocol::Epoch;
-use crate::scenario::PricePath;
 use crate::scenario::domains::MAX_WEI_PER_GAS;
+use crate::schema::PricePath;
 
 /// A random spike in force: its multiplier and when it ends, ms.
 #[derive(Copy, Clone, Debug)]
@@ -123,7 +123,7 @@ impl PriceProcess {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Jumps;
+    use crate::schema::Jumps;
 
     fn path() -> PricePath {
         PricePath {

@@ -11,7 +11,7 @@ use crate::base::random::{Stream, stream};
 use crate::metrics::AgentRow;
 use crate::metrics::name::Name;
 use crate::protocol::{Epoch, ProverId};
-use crate::scenario::ProverGroup;
+use crate::schema::ProverGroup;
 
 use super::{Engine, EngineError, Event};
 
@@ -87,7 +87,7 @@ impl Engine<'_, '_> {
         let g = &self.sc.provers[group];
         self.created[group] += 1;
         let name = format!("{}-{}", g.name, self.created[group]);
-        let strategy = strategy_for(&g.params());
+        let strategy = strategy_for(g);
         let (identities, watches, bridging_per_hour, landings) = (
             strategy.identities(),
             strategy.watches_mempool(),
@@ -141,6 +141,7 @@ impl Engine<'_, '_> {
         let name = Name::from(name);
         let group_name = Name::from(&g.name);
         let one_owner = strategy.one_owner();
+        let strategy_name = strategy.name();
         self.provers.push(ProverAgent {
             id: ProverId(id),
             owner_name: if one_owner { group_name } else { name },
@@ -152,7 +153,7 @@ impl Engine<'_, '_> {
             values,
             leaves_on_losses: strategy.leaves_on_losses(),
             strategy: Some(strategy),
-            strategy_name: g.strategy.name(),
+            strategy_name,
             rng: stream(self.sc.seed, "prover", id as u64),
             phase,
             jobs_running: 0,

@@ -1,13 +1,23 @@
-//! The scenario file's schema. Every table denies unknown keys, and every
-//! key has a default equal to the mainnet value of docs/model.md where there is
-//! one, so a scenario states only what it changes.
+//! The typed scenario: the schema of a scenario file, what every layer
+//! above reads. Every table denies unknown keys (a group's keys beyond
+//! those every group has are its strategy's or policy's, checked by the
+//! scenario loader in `src/scenario/`), and every key has a default equal
+//! to the mainnet value of docs/model.md where there is one, so a scenario
+//! states only what it changes.
+
+mod booster_spec;
+pub mod dist;
+pub mod domain;
+mod own_keys;
+mod prices;
 
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::Amount;
 
-pub use super::booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
-pub use super::prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
+pub use booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
+pub use own_keys::OwnKeys;
+pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 
 use crate::base::amount;
 
@@ -233,45 +243,29 @@ impl Default for DemandConfig {
     }
 }
 
-/// How a sequencer votes (docs/model.md section 7).
-#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum VotePolicy {
-    /// Never signals.
-    #[default]
-    Static,
-    /// Signals to raise the checkpoint reward by `change_pct` while prunes
-    /// or proof latency exceed their targets, or, if the distributor could
-    /// not mint it, to top it up with `top_up_epochs` epochs of rewards.
-    Liveness,
-    /// Signals to raise the sequencers' own part of the checkpoint reward
-    /// (`sequencer_bps`) by `change_pct` of the provers' part while
-    /// provers' margins exceed `max_margin` and nothing is pruned.
-    Profit,
-    /// Signals for the reward a striking cartel publishes as its demand.
-    Cartel,
-    /// Keeps the market open to newcomers: while recent rewards are
-    /// concentrated beyond `max_hhi`, signals for a booster whose streak
-    /// reaches full score in `ramp_epochs`.
-    OpenMarket,
-}
+/// A voting policy by name (docs/model.md section 7): one of the policies
+/// the registry lists, each in its own file of `agents/voting/`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct VotePolicy(pub String);
 
 impl VotePolicy {
     /// The name used in files and outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            VotePolicy::Static => "static",
-            VotePolicy::Liveness => "liveness",
-            VotePolicy::Profit => "profit",
-            VotePolicy::Cartel => "cartel",
-            VotePolicy::OpenMarket => "open_market",
-        }
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for VotePolicy {
+    /// A policy that never signals.
+    fn default() -> Self {
+        VotePolicy("static".to_string())
     }
 }
 
 /// A group of identical sequencers.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct SequencerGroup {
     /// A label for the group.
     pub name: String,
@@ -283,41 +277,10 @@ pub struct SequencerGroup {
     pub miss_rate: f64,
     /// How they vote.
     pub policy: VotePolicy,
-    /// `liveness`: prunes in the last round above which to raise rewards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_prunes: Option<u64>,
-    /// `liveness`: mean seconds from an epoch's end to its full proof above
-    /// which to raise rewards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_latency_s: Option<f64>,
-    /// `liveness`: epochs of checkpoint rewards a top-up buys when the
-    /// distributor runs dry.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top_up_epochs: Option<u64>,
-    /// `liveness`: the inflation per year (minted over the token supply)
-    /// a raise of the reward may not push past; above it the raise comes
-    /// from users' fees (`proving_cost_per_mana`) instead. Unset: no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_inflation: Option<f64>,
-    /// `open_market`: the reward concentration (HHI over recent settled
-    /// epochs) above which to shorten the booster's ramp.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_hhi: Option<f64>,
-    /// `open_market`: epochs of proving in a row in which the booster it
-    /// signals for reaches full score.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ramp_epochs: Option<u64>,
-    /// `profit`: provers' mean margin (reward over cost, minus one) above
-    /// which to take more of the reward for sequencers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_margin: Option<f64>,
-    /// `profit`: what they take proving an epoch to cost a prover, tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_cost: Option<f64>,
-    /// `liveness`, `profit`: the change they signal for, percent of the
-    /// checkpoint reward.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_pct: Option<f64>,
+    /// The policy's own keys (declared in its file of `agents/voting/`);
+    /// in the scenario as run, every one of them, defaults filled in.
+    #[serde(flatten)]
+    pub own: OwnKeys,
     /// Under bonded quotes: accept the highest quote for a kickback
     /// instead of the lowest.
     pub colluding: bool,
@@ -330,77 +293,36 @@ impl Default for SequencerGroup {
             count: 48,
             stake: 1.0,
             miss_rate: 0.01,
-            policy: VotePolicy::Static,
-            max_prunes: None,
-            max_latency_s: None,
-            top_up_epochs: None,
-            max_inflation: None,
-            max_hhi: None,
-            ramp_epochs: None,
-            max_margin: None,
-            reference_cost: None,
-            change_pct: None,
+            policy: VotePolicy::default(),
+            own: OwnKeys::default(),
             colluding: false,
         }
     }
 }
 
-/// A prover strategy by name.
-#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum StrategyName {
-    /// Proves an epoch when it expects a profit, submits as soon as done.
-    #[default]
-    Honest,
-    /// Proves growing prefixes of the epoch while it is built (fast
-    /// finality), then the whole epoch once it ends.
-    Partial,
-    /// Chooses each epoch between honest play and the snipe: holding its
-    /// full proof back until partial provers have no time left to answer,
-    /// so that it supersedes them and takes their share.
-    Supersede,
-    /// Cheap, slow hardware: plays honest when that pays, otherwise waits
-    /// until the last start that still lands and joins the split then,
-    /// knowing who proved.
-    Late,
-    /// Copies proofs seen in the L1 mempool and resubmits them first with a
-    /// higher priority fee, while its record says a copy pays its gas.
-    Copy,
-    /// One real proof submitted under `identities` identities.
-    Sybil,
-    /// A cartel that publishes a demand for `demand_reward` and withholds
-    /// its proofs while striking pays more than proving: it weighs the
-    /// rewards it forgoes against the rise it hopes for.
-    Strike,
-    /// A market maker with bridging transactions: proves the prefix up to
-    /// its own transaction when waiting costs more than proving.
-    Bridger,
-    /// Under bonded quotes: raises its quote to fund a kickback to the
-    /// proposer who accepts it, when it expects that to pay; honest
-    /// otherwise.
-    Kickback,
-}
+/// A prover strategy by name: one of the strategies the registry lists,
+/// each in its own file of `agents/`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct StrategyName(pub String);
 
 impl StrategyName {
-    /// The name used in outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            StrategyName::Honest => "honest",
-            StrategyName::Partial => "partial",
-            StrategyName::Supersede => "supersede",
-            StrategyName::Late => "late",
-            StrategyName::Copy => "copy",
-            StrategyName::Sybil => "sybil",
-            StrategyName::Strike => "strike",
-            StrategyName::Bridger => "bridger",
-            StrategyName::Kickback => "kickback",
-        }
+    /// The name used in files and outputs.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for StrategyName {
+    /// The honest strategy.
+    fn default() -> Self {
+        StrategyName("honest".to_string())
     }
 }
 
 /// A group of provers with one strategy, hardware and cost model.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct ProverGroup {
     /// A label for the group (prover ids are `<name>-<n>`).
     pub name: String,
@@ -462,37 +384,11 @@ pub struct ProverGroup {
     /// draws its own from the distribution (written inline in a file, as
     /// `hourly_price = { dist = "lognormal", median = 40.0, sigma = 0.3 }`).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub vary: super::dist::Vary,
-    /// `partial`: slots between prefix proofs while the epoch is built.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix_every_slots: Option<u64>,
-    /// `copy`: priority fee added to the copied submission's, gwei.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub copy_fee_bump_gwei: Option<f64>,
-    /// `sybil`: identities the one proof is submitted under.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identities: Option<u32>,
-    /// `sybil`: cost per epoch of each identity beyond the first, tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra_identity_cost: Option<f64>,
-    /// `strike`: the checkpoint reward (smallest units per block) the
-    /// cartel demands before it proves again.
-    #[serde(
-        default,
-        with = "amount::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub demand_reward: Option<Amount>,
-    /// `bridger`: bridging transactions per hour, per bridger.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bridges_per_hour: Option<f64>,
-    /// `bridger`: value of one bridging transaction, tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bridge_value: Option<f64>,
-    /// `bridger`: what waiting for finality costs per hour, as a part of
-    /// the value (e.g. 0.01: 1% per hour).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wait_cost_per_hour: Option<f64>,
+    pub vary: dist::Vary,
+    /// The strategy's own keys (declared in its file of `agents/`); in the
+    /// scenario as run, every one of them, defaults filled in.
+    #[serde(flatten)]
+    pub own: OwnKeys,
 }
 
 impl crate::cost::Hardware for ProverGroup {
@@ -528,7 +424,7 @@ impl Default for ProverGroup {
     fn default() -> Self {
         ProverGroup {
             name: "honest".to_string(),
-            strategy: StrategyName::Honest,
+            strategy: StrategyName::default(),
             count: 20,
             start_epoch: 0,
             potential: 0,
@@ -554,14 +450,7 @@ impl Default for ProverGroup {
             capital_cost_per_epoch: 0.0,
             entry_cost: 0.0,
             vary: Default::default(),
-            prefix_every_slots: None,
-            copy_fee_bump_gwei: None,
-            identities: None,
-            extra_identity_cost: None,
-            demand_reward: None,
-            bridges_per_hour: None,
-            bridge_value: None,
-            wait_cost_per_hour: None,
+            own: OwnKeys::default(),
         }
     }
 }

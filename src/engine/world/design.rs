@@ -1,18 +1,18 @@
-//! The seam between the engine and a proving design: every choice that
-//! differs between designs (who may prove an epoch, what a block mints,
-//! what is paid and when, bonds, what ends an epoch) is a method of
-//! [`Design`]. The engine holds one design and calls it at fixed points of
-//! each slot, through a [`World`] that lends the design the parts of the
-//! simulation it may use; the engine itself names no design. The designs
-//! live in [`crate::design`].
+//! The seam between the engine and a proving design, beside the [`World`]
+//! it lends the design: every choice that differs between designs (who may
+//! prove an epoch, what a block mints, what is paid and when, bonds, what
+//! ends an epoch) is a method of [`Design`]. The engine holds one design and
+//! calls it at fixed points of each slot, through a [`World`] that lends the
+//! design the parts of the simulation it may use; the engine itself names no
+//! design. The designs themselves are in `src/design/`.
 
 use crate::protocol::{
     Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol, ProtocolError,
 };
-use crate::scenario::ProverGroup;
+use crate::schema::ProverGroup;
 
 use super::EngineError;
-use super::world::World;
+use super::host::World;
 
 /// A proving design, as the engine drives it.
 pub trait Design: Send {

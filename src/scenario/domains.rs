@@ -8,6 +8,7 @@
 use toml::{Table, Value};
 
 use crate::agents::registry;
+use crate::schema::{ProverGroup, SequencerGroup};
 
 pub(crate) use super::domain::number;
 pub use super::domain::{Domain, Range};
@@ -216,7 +217,22 @@ pub fn check_domains(t: &Table) -> Vec<(String, String)> {
         }
     }
     // A group's own keys by the domains its strategy or policy declares.
-    for (list, what, default, domains_of) in GROUP_KINDS {
+    let defaults = (ProverGroup::default(), SequencerGroup::default());
+    let lists = [
+        (
+            "sequencers",
+            "policy",
+            defaults.1.policy.name(),
+            policy_domains as DomainsOf,
+        ),
+        (
+            "provers",
+            "strategy",
+            defaults.0.strategy.name(),
+            strategy_domains,
+        ),
+    ];
+    for (list, what, default, domains_of) in lists {
         let Some(Value::Array(groups)) = t.get(list) else {
             continue;
         };
@@ -234,23 +250,16 @@ pub fn check_domains(t: &Table) -> Vec<(String, String)> {
     problems
 }
 
-/// For each list of groups: its name, the key that names a group's
-/// strategy or policy, the default one, and the domains of its own keys.
-type GroupKinds = (
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(&str) -> &'static [Domain],
-);
+/// The domains of a strategy's or policy's own keys, by its name.
+type DomainsOf = fn(&str) -> &'static [Domain];
 
-const GROUP_KINDS: [GroupKinds; 2] = [
-    ("sequencers", "policy", "static", |name| {
-        registry::policy(name).map_or(&[], |k| k.domains)
-    }),
-    ("provers", "strategy", "honest", |name| {
-        registry::strategy(name).map_or(&[], |k| k.domains)
-    }),
-];
+fn policy_domains(name: &str) -> &'static [Domain] {
+    registry::policy(name).map_or(&[], |k| k.domains)
+}
+
+fn strategy_domains(name: &str) -> &'static [Domain] {
+    registry::strategy(name).map_or(&[], |k| k.domains)
+}
 
 /// Every numeric key's domain: those every scenario has, then each
 /// strategy's and each policy's own (a key two policies share appears once

@@ -240,7 +240,7 @@ mod tests {
     fn a_key_of_another_strategy_names_the_strategy_and_its_keys() {
         let s = Scenario {
             provers: vec![ProverGroup {
-                strategy: crate::scenario::StrategyName("partial".into()),
+                strategy: crate::scenario::KindName("partial".into()),
                 own: OwnKeys(vec![("identities".into(), toml::Value::Integer(3))]),
                 ..ProverGroup::default()
             }],
@@ -258,7 +258,7 @@ mod tests {
     fn normalizing_fills_defaults_and_keeps_what_is_set() {
         let mut s = Scenario {
             sequencers: vec![SequencerGroup {
-                policy: crate::scenario::VotePolicy("profit".into()),
+                policy: crate::scenario::KindName("profit".into()),
                 own: OwnKeys(vec![("change_pct".into(), toml::Value::Float(10.0))]),
                 ..SequencerGroup::default()
             }],

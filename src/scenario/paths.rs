@@ -144,6 +144,7 @@ pub(crate) fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result
 /// After `path` set a group's strategy or policy, removes the keys that
 /// belong to other strategies or policies.
 fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
+    use crate::agents::kind::Kind;
     use crate::agents::registry;
     let [Segment::Key(list), Segment::Index(i), Segment::Key(key)] = path else {
         return;
@@ -158,30 +159,20 @@ fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
     let Some(Value::String(name)) = group.get(key.as_str()) else {
         return;
     };
-    let (all, own): (Vec<&str>, &[&str]) = match (list.as_str(), key.as_str()) {
-        ("provers", "strategy") => match registry::strategy(name) {
-            Some(k) => (
-                registry::STRATEGIES
-                    .iter()
-                    .flat_map(|k| k.keys)
-                    .copied()
-                    .collect(),
-                k.keys,
-            ),
-            None => return,
-        },
-        ("sequencers", "policy") => match registry::policy(name) {
-            Some(k) => (
-                registry::POLICIES
-                    .iter()
-                    .flat_map(|k| k.keys)
-                    .copied()
-                    .collect(),
-                k.keys,
-            ),
-            None => return,
-        },
-        _ => return,
+    fn keys<A: ?Sized>(
+        kinds: &[Kind<A>],
+        name: &str,
+    ) -> Option<(Vec<&'static str>, &'static [&'static str])> {
+        let own = kinds.iter().find(|k| k.name == name)?.keys;
+        Some((kinds.iter().flat_map(|k| k.keys).copied().collect(), own))
+    }
+    let found = match (list.as_str(), key.as_str()) {
+        ("provers", "strategy") => keys(registry::STRATEGIES, name),
+        ("sequencers", "policy") => keys(registry::POLICIES, name),
+        _ => None,
+    };
+    let Some((all, own)) = found else {
+        return;
     };
     group.retain(|k, _| {
         let k: &str = k;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::Amount;
 
 pub use booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
-pub use own_keys::OwnKeys;
+pub use own_keys::{KindName, OwnKeys};
 pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 
 use crate::base::amount;
@@ -243,26 +243,6 @@ impl Default for DemandConfig {
     }
 }
 
-/// A voting policy by name (docs/model.md section 7): one of the policies
-/// the registry lists, each in its own file of `agents/voting/`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct VotePolicy(pub String);
-
-impl VotePolicy {
-    /// The name used in files and outputs.
-    pub fn name(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for VotePolicy {
-    /// A policy that never signals.
-    fn default() -> Self {
-        VotePolicy("static".to_string())
-    }
-}
-
 /// A group of identical sequencers.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -276,7 +256,7 @@ pub struct SequencerGroup {
     /// Probability of missing a slot.
     pub miss_rate: f64,
     /// How they vote.
-    pub policy: VotePolicy,
+    pub policy: KindName,
     /// The policy's own keys (declared in its file of `agents/voting/`);
     /// in the scenario as run, every one of them, defaults filled in.
     #[serde(flatten)]
@@ -293,30 +273,10 @@ impl Default for SequencerGroup {
             count: 48,
             stake: 1.0,
             miss_rate: 0.01,
-            policy: VotePolicy::default(),
+            policy: KindName("static".to_string()),
             own: OwnKeys::default(),
             colluding: false,
         }
-    }
-}
-
-/// A prover strategy by name: one of the strategies the registry lists,
-/// each in its own file of `agents/`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct StrategyName(pub String);
-
-impl StrategyName {
-    /// The name used in files and outputs.
-    pub fn name(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for StrategyName {
-    /// The honest strategy.
-    fn default() -> Self {
-        StrategyName("honest".to_string())
     }
 }
 
@@ -327,7 +287,7 @@ pub struct ProverGroup {
     /// A label for the group (prover ids are `<name>-<n>`).
     pub name: String,
     /// The strategy.
-    pub strategy: StrategyName,
+    pub strategy: KindName,
     /// Provers of this group from the start (active from `start_epoch`).
     pub count: u32,
     /// The epoch from which the group's first provers are active (a
@@ -424,7 +384,7 @@ impl Default for ProverGroup {
     fn default() -> Self {
         ProverGroup {
             name: "honest".to_string(),
-            strategy: StrategyName::default(),
+            strategy: KindName("honest".to_string()),
             count: 20,
             start_epoch: 0,
             potential: 0,

@@ -4,9 +4,23 @@
 //! parameters, and the scenario as run writes them in the order its
 //! parameters declare.
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
+
+/// A prover strategy or a voting policy, as a group names it: one of those
+/// the registry of `src/agents/` lists (the loader refuses any other).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct KindName(pub String);
+
+impl KindName {
+    /// The name used in files and outputs.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A group's own keys, in order.
 #[derive(Clone, Debug, Default, PartialEq)]

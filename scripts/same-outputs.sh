@@ -16,12 +16,17 @@
 # "BondedQuotes"; an old binary's files are read with the new names (the
 # one intended difference in the files compared). Exits 1 and lists the
 # files that differ, 0 when none does. EPOCHS=N runs each scenario for N
-# epochs instead of its own count (a quicker check).
+# epochs instead of its own count (a quicker check). OLD_TREE=DIR runs the
+# old build on the scenarios and traces of another checkout (a change that
+# edits the shipped files themselves); IGNORE="a b" leaves files of those
+# names out of the comparison (what such a change means to alter).
 set -euo pipefail
 old=$(realpath "$1")
 new=$(realpath "$2")
-work=${3:-$(mktemp -d)}
+work=$(realpath -m "${3:-$(mktemp -d)}")
 cd "$(dirname "$0")/.."
+here=$(pwd)
+old_tree=$(realpath "${OLD_TREE:-$here}")
 mkdir -p "$work"
 set_epochs=()
 if [[ -n "${EPOCHS:-}" ]]; then set_epochs=(--set "epochs=$EPOCHS"); fi
@@ -30,6 +35,7 @@ outputs() {
   local bin=$1 dest=$2
   rm -rf "$dest"
   mkdir -p "$dest"
+  pushd "$3" >/dev/null
   for f in scenarios/*.toml; do
     name=$(basename "$f" .toml)
     if grep -q '^\[sweep\]' "$f"; then
@@ -57,19 +63,22 @@ outputs() {
     "$bin" settle "$t" --format json >"$dest/settle_$stem.json"
     "$bin" settle "$t" --format table >"$dest/settle_$stem.txt"
   done
+  popd >/dev/null
 }
 
 echo "old: $old" >&2
-outputs "$old" "$work/old"
+outputs "$old" "$work/old" "$old_tree"
 for f in "$work"/old/*/sweep.json; do
   [[ -f "$f" ]] || continue
   sed -i -e 's/"mechanism": *"Permissionless"/"mechanism": "permissionless"/' \
     -e 's/"mechanism": *"BondedQuotes"/"mechanism": "bonded_quotes"/' "$f"
 done
 echo "new: $new" >&2
-outputs "$new" "$work/new"
+outputs "$new" "$work/new" "$here"
 # Lock files and timings are not outputs.
-if diff -rq -x '.proversim.lock' "$work/old" "$work/new"; then
+excludes=(-x '.proversim.lock')
+for name in ${IGNORE:-}; do excludes+=(-x "$name"); done
+if diff -rq "${excludes[@]}" "$work/old" "$work/new"; then
   echo "same outputs: $(find "$work/new" -type f | wc -l) files identical" >&2
 else
   echo "outputs differ (above)" >&2

@@ -42,6 +42,10 @@ pub struct Kind<A: ?Sized> {
     pub normalize: fn(&OwnKeys) -> Result<OwnKeys, (String, String)>,
     /// An agent of it, from a group's normalized keys.
     pub make: fn(&OwnKeys) -> Box<A>,
+    /// What a voting policy may signal for, by the payload's keys
+    /// (`booster`, `checkpoint_reward`...): a protocol version whose
+    /// governance cannot change one of them refuses the policy.
+    pub changes: &'static [&'static str],
 }
 
 /// Reads a group's own keys into `P`, defaults filled in; the first problem
@@ -81,7 +85,14 @@ impl<A: ?Sized> Kind<A> {
             domains,
             normalize: normalize::<P>,
             make,
+            changes: &[],
         }
+    }
+
+    /// The same kind, signalling for changes of `keys`.
+    pub const fn changing(mut self, keys: &'static [&'static str]) -> Kind<A> {
+        self.changes = keys;
+        self
     }
 }
 

@@ -194,9 +194,18 @@ impl View<'_> {
                 .is_some_and(|f| f - 1 <= self.protocol.proven_tip())
     }
 
-    /// The cost in tokens of an L1 proof submission with this priority fee.
+    /// The cost in tokens of an L1 submission of a whole epoch's proof
+    /// with this priority fee (what an agent plans with).
     pub fn submission_cost(&self, priority_fee_gwei: f64) -> f64 {
-        let gas = self.scenario.l1.proof_gas as f64;
+        self.submission_cost_for(priority_fee_gwei, self.scenario.chain.epoch_duration)
+    }
+
+    /// The cost in tokens of an L1 proof submission with this priority fee
+    /// that newly proves `blocks` blocks: the proof's gas, and from v6 the
+    /// stipend it forwards (AZIP-31).
+    pub fn submission_cost_for(&self, priority_fee_gwei: f64, blocks: u64) -> f64 {
+        let stipend = self.scenario.protocol.stipend_gas(blocks);
+        let gas = self.scenario.l1.proof_gas.saturating_add(stipend) as f64;
         gas * (self.gas_price_tokens + priority_fee_gwei * 1e9 * self.gas_wei_to_tokens())
     }
 

@@ -79,9 +79,10 @@ pub fn run(args: Args) -> Outcome {
             println!("charts: {}/charts/", out.display());
         }
         println!(
-            "{} (seed {}): {} epochs in {:.2} s\n{}",
+            "{} (seed {}, protocol {}): {} epochs in {:.2} s\n{}",
             scenario.name,
             scenario.seed,
+            scenario.protocol.name(),
             scenario.epochs,
             started.elapsed().as_secs_f64(),
             proversim::run::summary_text(&r.summary, &out)

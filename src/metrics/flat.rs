@@ -12,7 +12,7 @@ use super::catalog::METRICS;
 
 /// Fields that identify a run rather than measure it, and series (lists)
 /// that do not fit one column.
-const NOT_METRICS: [&str; 2] = ["scenario", "seed"];
+const NOT_METRICS: [&str; 3] = ["scenario", "seed", "protocol"];
 
 fn walk(prefix: &str, v: &Value, out: &mut BTreeMap<String, f64>) {
     match v {

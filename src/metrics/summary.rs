@@ -129,6 +129,8 @@ pub struct Summary {
     pub scenario: String,
     /// The run seed.
     pub seed: u64,
+    /// The version of the rollup contracts whose rules ran.
+    pub protocol: String,
     /// Epochs simulated.
     pub epochs: u64,
     /// Blocks proven over blocks built.
@@ -422,6 +424,7 @@ impl SummaryAcc {
         mut self,
         scenario: &str,
         seed: u64,
+        protocol: &str,
         epochs: u64,
         events: u64,
         books: &Books,
@@ -501,6 +504,7 @@ impl SummaryAcc {
         });
         Summary {
             scenario: scenario.to_string(),
+            protocol: protocol.to_string(),
             seed,
             epochs,
             liveness: if self.blocks_built > 0 {

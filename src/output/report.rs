@@ -37,7 +37,10 @@ pub fn differences(this: &Scenario, baseline: &Scenario) -> Vec<(String, String,
     let (a, b) = (flat(this), flat(baseline));
     let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     keys.into_iter()
-        .filter(|k| !matches!(k.as_str(), "name" | "description"))
+        // The overrides of the version follow from the keys that differ.
+        .filter(|k| {
+            !matches!(k.as_str(), "name" | "description") && !k.starts_with("protocol_overrides")
+        })
         .filter_map(|k| {
             let (x, y) = (a.get(k), b.get(k));
             (x != y).then(|| {
@@ -135,6 +138,20 @@ pub fn method(sc: &Scenario) -> String {
         ),
         Err(_) => "invalid".into(),
     };
+    let overrides = if sc.protocol_overrides.is_empty() {
+        "none".to_string()
+    } else {
+        sc.protocol_overrides
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        m,
+        "\nRules: protocol {} (docs/model.md section 12); keys set apart from its defaults: {overrides}.",
+        sc.protocol.name()
+    );
     let _ = writeln!(
         m,
         "\nRewards: {:.1} tokens minted per proven block, {}% of it to the block's proposer; the booster: {rule}, scoring on {}. \

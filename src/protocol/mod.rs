@@ -15,6 +15,7 @@ pub mod legacy;
 pub mod proofs;
 pub mod rewards;
 pub mod state;
+pub mod version;
 
 pub use arith::Overflow;
 pub use booster::{ActivityRecord, Booster, BoosterConfig, BoosterError, Rule, ScoreOn};
@@ -23,6 +24,7 @@ pub use governance::{Payload, RoundResult, Rounds};
 pub use proofs::{Accepted, RejectReason, SubmissionOutcome};
 pub use rewards::{BlockCredit, Books, EpochSettlement, Payout};
 pub use state::{EpochView, Params, Protocol, ProtocolError};
+pub use version::Version;
 
 /// A token amount in the smallest unit.
 pub type Amount = u128;

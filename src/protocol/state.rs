@@ -8,6 +8,7 @@ use super::booster::{ActivityRecord, Booster, BoosterConfig, BoosterError, Score
 use super::chain::{BlockInput, Chain, Lookup, Prune};
 use super::proofs::{Accepted, EpochBook, Registration, RejectReason, SubmissionOutcome};
 use super::rewards::{BlockCredit, Books, EpochSettlement, split_pool};
+use super::version::Version;
 use super::{Amount, Block, BlockNumber, Epoch, Observer, Payload, ProverId, Slot};
 
 /// The protocol's constants and the governance-set values in force.
@@ -26,6 +27,11 @@ pub struct Params {
     pub distributor_funding: Amount,
     /// The proving price per mana that fees charge (read by the fee model).
     pub proving_cost_per_mana: Amount,
+    /// The version of the contracts whose rules apply (section 12).
+    pub version: Version,
+    /// Seconds per slot (the time over which a version limits a change of
+    /// `proving_cost_per_mana`).
+    pub slot_duration: u64,
 }
 
 impl Params {
@@ -37,6 +43,8 @@ impl Params {
         sequencer_bps: 7_000,
         distributor_funding: 80_000_000_000_000_000_000_000_000,
         proving_cost_per_mana: 25_000_000,
+        version: Version::V4,
+        slot_duration: 72,
     };
 }
 
@@ -80,6 +88,14 @@ pub enum ProtocolError {
     /// `sequencer_bps` above 10000.
     #[error("sequencer_bps is {0}, expected at most 10000")]
     SequencerBps(u64),
+    /// A governance payload changes what the version's governance may not.
+    #[error("governance cannot change {key} under {}; it sets checkpoint_reward, sequencer_bps, proving_cost_per_mana (rate-limited) and distributor top-ups", version.name())]
+    NotGoverned {
+        /// What the payload changes.
+        key: &'static str,
+        /// The version in force.
+        version: Version,
+    },
     /// `epoch_duration` or `proof_submission_epochs` is 0.
     #[error("{0} is 0, expected at least 1")]
     ZeroParam(&'static str),
@@ -126,6 +142,8 @@ pub struct Protocol {
     slot: Option<Slot>,
     /// The slot of the newest block built (pruned or not).
     last_block_slot: Option<Slot>,
+    /// The slot `proving_cost_per_mana` last changed in (genesis: 0).
+    proving_cost_changed: Slot,
 }
 
 /// `e + proof_submission_epochs + 1`, the first epoch in which `e`'s window
@@ -157,6 +175,7 @@ impl Protocol {
             books: Books::default(),
             slot: None,
             last_block_slot: None,
+            proving_cost_changed: 0,
         })
     }
 
@@ -503,6 +522,10 @@ impl Protocol {
         {
             return Err(ProtocolError::SequencerBps(bps));
         }
+        let version = self.params.version;
+        if let Some(key) = version.refused_key(payload) {
+            return Err(ProtocolError::NotGoverned { key, version });
+        }
         let booster = payload.booster.map(Booster::new).transpose()?;
         let distributor = match payload.distributor_top_up {
             Some(top_up) => add(self.distributor, top_up, "distributor balance")?,
@@ -516,7 +539,12 @@ impl Protocol {
             self.params.sequencer_bps = x;
         }
         if let Some(x) = payload.proving_cost_per_mana {
-            self.params.proving_cost_per_mana = x;
+            let slot = self.slot.unwrap_or(0);
+            let elapsed = (slot - self.proving_cost_changed.min(slot))
+                .saturating_mul(self.params.slot_duration);
+            let now = self.params.proving_cost_per_mana;
+            self.params.proving_cost_per_mana = version.limited_proving_cost(now, x, elapsed);
+            self.proving_cost_changed = slot;
         }
         if let Some(b) = booster {
             self.booster = b;

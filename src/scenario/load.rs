@@ -265,6 +265,8 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
 /// `run`, sweeps and every other caller; `dir` resolves a relative
 /// calibration. On error, every problem as `(key path, message)`.
 pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, String)>> {
+    // The version's defaults under every key the scenario does not write.
+    let table = super::versions::layer(table);
     // Groups that write their own proving times keep them.
     let own_times: Vec<bool> = match table.get("provers") {
         Some(Value::Array(groups)) => groups
@@ -318,9 +320,11 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
         }
     }
     problems.extend(check(&scenario));
+    problems.extend(super::versions::governance_problems(&scenario));
     if !problems.is_empty() {
         return Err(problems);
     }
+    scenario.protocol_overrides = super::versions::overrides(&scenario);
     // The scenario as run names each group's own keys, and only those.
     super::groups::normalize(&mut scenario);
     Ok(scenario)

@@ -10,6 +10,7 @@ pub mod domains;
 pub mod groups;
 pub mod load;
 pub mod paths;
+mod versions;
 
 pub use crate::schema::*;
 pub use load::{Origin, Problem, ScenarioError, check, load, parse, parse_in};

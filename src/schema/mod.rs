@@ -13,7 +13,7 @@ mod prices;
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::Amount;
+use crate::protocol::{Amount, Version};
 
 pub use booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
 pub use own_keys::{KindName, OwnKeys};
@@ -33,6 +33,14 @@ pub struct Scenario {
     pub seed: u64,
     /// How many epochs to simulate.
     pub epochs: u64,
+    /// The version of the rollup contracts (docs/model.md section 12): its
+    /// rules, and the defaults of every key the file does not write. A file
+    /// that names none runs the version on mainnet, v5.
+    pub protocol: Version,
+    /// The keys whose values differ from the version's defaults, as run
+    /// (filled in by the loader; a file need not write it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protocol_overrides: Vec<String>,
     /// Chain timing.
     pub chain: ChainConfig,
     /// Governance-set rewards at genesis.
@@ -114,6 +122,11 @@ impl Default for Scenario {
             description: String::new(),
             seed: 1,
             epochs: 500,
+            // The version whose constants the Rust defaults are (with the
+            // 400-token reward of this project's earlier figures); a file
+            // that names no version runs v5.
+            protocol: Version::V4,
+            protocol_overrides: Vec::new(),
             chain: ChainConfig::default(),
             rewards: RewardsConfig::default(),
             booster: BoosterSpec::default(),

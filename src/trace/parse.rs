@@ -9,7 +9,7 @@ use toml::{Table, Value};
 use crate::protocol::state::check_block;
 use crate::protocol::{
     BlockInput, BlockNumber, BoosterConfig, Params, Payload, ProtocolError, ProverId, SequencerId,
-    Slot,
+    Slot, Version,
 };
 use crate::text::line_column;
 
@@ -70,6 +70,7 @@ const PARAMS_KEYS: &[&str] = &[
     "sequencer_bps",
     "distributor_funding",
     "end_slot",
+    "protocol",
 ];
 const BLOCK_KEYS: &[&str] = &[
     "slot",
@@ -162,6 +163,15 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
             return Err(r.err(key, "expected a positive integer, found 0"));
         }
     }
+    // A trace that names no version replays v4's rules, as every trace
+    // written before versions did.
+    let version = r
+        .choice(
+            params_table,
+            "protocol",
+            &Version::ALL.map(|v| (v.name(), v)),
+        )?
+        .unwrap_or(Version::V4);
     let params = Params {
         epoch_duration,
         proof_submission_epochs,
@@ -171,6 +181,10 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
             .ok_or_else(|| r.missing("sequencer_bps", INTEGER))?,
         distributor_funding: r.required_amount(params_table, "distributor_funding")?,
         proving_cost_per_mana: 0,
+        version,
+        // Not in a trace: only a change of proving_cost_per_mana, which a
+        // trace cannot make, needs it.
+        slot_duration: 72,
     };
     let end_slot = r.required_integer(params_table, "end_slot")?;
     let booster = match table("booster")? {
@@ -179,8 +193,8 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
             place: Place::Table("booster"),
             prefix: "",
         }
-        .booster(t)?,
-        None => BoosterConfig::default(),
+        .booster(t, version)?,
+        None => version.booster(),
     };
 
     let whole: &[Value] = match doc.get("events") {
@@ -308,7 +322,7 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                             place: r.place.clone(),
                             prefix: "booster.",
                         }
-                        .booster(b)?,
+                        .booster(b, version)?,
                     ),
                     Some(v) => {
                         return Err(r.err(
@@ -317,13 +331,24 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                         ));
                     }
                 };
-                TraceEventKind::Set(Payload {
+                let payload = Payload {
                     checkpoint_reward: r.amount(t, "checkpoint_reward")?,
                     sequencer_bps: r.sequencer_bps(t)?,
                     proving_cost_per_mana: None,
                     distributor_top_up: r.amount(t, "distributor_top_up")?,
                     booster,
-                })
+                };
+                if let Some(key) = version.refused_key(&payload) {
+                    return Err(r.err(
+                        key,
+                        format!(
+                            "governance cannot change the {key} under {} (the trace's protocol); \
+                             it sets checkpoint_reward, sequencer_bps and distributor top-ups",
+                            version.name()
+                        ),
+                    ));
+                }
+                TraceEventKind::Set(payload)
             }
         };
         events.push(TraceEvent { index, slot, kind });

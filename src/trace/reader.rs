@@ -4,7 +4,7 @@
 use toml::{Table, Value};
 
 use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
-use crate::protocol::{Amount, Booster, BoosterConfig, Rule, ScoreOn};
+use crate::protocol::{Amount, Booster, BoosterConfig, Rule, ScoreOn, Version};
 
 use super::error::{Place, TraceError};
 
@@ -169,9 +169,13 @@ impl Reader<'_> {
         }
     }
 
-    /// A booster table: omitted keys take the deployed quadratic values; the
-    /// exponential rule has no defaults.
-    pub(super) fn booster(&self, table: &Table) -> Result<BoosterConfig, TraceError> {
+    /// A booster table: omitted keys take the quadratic values `version`
+    /// deploys; the exponential rule has no defaults.
+    pub(super) fn booster(
+        &self,
+        table: &Table,
+        version: Version,
+    ) -> Result<BoosterConfig, TraceError> {
         self.check_keys(table, BOOSTER_KEYS)?;
         #[derive(Copy, Clone)]
         enum Kind {
@@ -199,7 +203,7 @@ impl Reader<'_> {
                     ("full_epoch", ScoreOn::FullEpoch),
                 ],
             )?
-            .unwrap_or_default();
+            .unwrap_or(version.score_on());
         let int = |key: &str, default: u64| -> Result<u64, TraceError> {
             Ok(self.integer(table, key)?.unwrap_or(default))
         };
@@ -212,7 +216,7 @@ impl Reader<'_> {
         let rule = match kind {
             Kind::Flat => Rule::Flat,
             Kind::Quadratic => {
-                let d = Quadratic::DEPLOYED;
+                let d = version.quadratic();
                 Rule::Quadratic(Quadratic {
                     increment: int("increment", d.increment)?,
                     max_score: int("max_score", d.max_score)?,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::protocol::{Amount, Books, Payout, ProverId, SubmissionOutcome};
+use crate::protocol::{Amount, Books, Payout, ProverId, SubmissionOutcome, Version};
 
 use super::parse::Trace;
 use super::replay::Replay;
@@ -148,11 +148,18 @@ impl<'a> Report<'a> {
             .submissions
             .iter()
             .map(|s| {
+                let version = self.trace.params.version;
                 let (status, length, shares, reason) = match s.outcome {
                     SubmissionOutcome::Accepted(a) => {
                         ("accepted", Some(a.length), Some(a.shares), None)
                     }
                     SubmissionOutcome::Rejected(r) => ("rejected", None, None, Some(r.name())),
+                };
+                let stipend_gas = match s.outcome {
+                    SubmissionOutcome::Accepted(a) if version.pays_stipend() => {
+                        Some(version.stipend_gas(a.added))
+                    }
+                    _ => None,
                 };
                 SubmissionJson {
                     slot: s.slot,
@@ -161,6 +168,7 @@ impl<'a> Report<'a> {
                     status,
                     length,
                     shares,
+                    stipend_gas,
                     reason,
                 }
             })
@@ -193,7 +201,7 @@ impl<'a> Report<'a> {
                     last_block: p.last_block,
                 })
                 .collect(),
-            books: BooksJson::from(&self.replay.books),
+            books: BooksJson::new(&self.replay.books, self.trace.params.version),
         };
         let mut o = python_json(&report);
         o.push('\n');
@@ -324,11 +332,17 @@ impl<'a> Report<'a> {
         }
 
         let b = &self.replay.books;
+        // From v6 the protocol fee is paid out, not burnt (AZIP-23).
+        let burnt = if self.trace.params.version.pays_protocol_fee() {
+            "protocol_fee"
+        } else {
+            "burnt"
+        };
         let mut t = new_table(&["books", "amount"]);
         for (k, v) in [
             ("minted", b.minted),
             ("fees", b.fees),
-            ("burnt", b.burnt),
+            (burnt, b.burnt),
             ("paid to sequencers", b.paid_sequencers),
             ("paid to provers", b.paid_provers),
             ("dust", b.dust),
@@ -338,9 +352,9 @@ impl<'a> Report<'a> {
         }
         right(&mut t, 1);
         let balanced = if b.check().is_ok() {
-            "balanced: minted + fees = paid + burnt + dust + unsettled"
+            format!("balanced: minted + fees = paid + {burnt} + dust + unsettled")
         } else {
-            "NOT BALANCED"
+            "NOT BALANCED".to_string()
         };
         let _ = writeln!(out, "Books ({balanced})\n{t}");
         out
@@ -409,6 +423,9 @@ struct SubmissionJson<'a> {
         serialize_with = "decimal::optional::serialize"
     )]
     shares: Option<Amount>,
+    /// From v6 (AZIP-31): the gas stipend the accepted submission forwarded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stipend_gas: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'static str>,
 }
@@ -426,8 +443,19 @@ struct BooksJson {
     minted: Amount,
     #[serde(serialize_with = "decimal::serialize")]
     fees: Amount,
-    #[serde(serialize_with = "decimal::serialize")]
-    burnt: Amount,
+    /// Burnt, up to v5.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "decimal::optional::serialize"
+    )]
+    burnt: Option<Amount>,
+    /// From v6 (AZIP-23) the same amount goes to a recipient governance
+    /// sets, and the books name it so.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "decimal::optional::serialize"
+    )]
+    protocol_fee: Option<Amount>,
     #[serde(serialize_with = "decimal::serialize")]
     paid_sequencers: Amount,
     #[serde(serialize_with = "decimal::serialize")]
@@ -438,12 +466,14 @@ struct BooksJson {
     unsettled: Amount,
 }
 
-impl From<&Books> for BooksJson {
-    fn from(b: &Books) -> BooksJson {
+impl BooksJson {
+    fn new(b: &Books, version: Version) -> BooksJson {
+        let paid = version.pays_protocol_fee();
         BooksJson {
             minted: b.minted,
             fees: b.fees,
-            burnt: b.burnt,
+            burnt: (!paid).then_some(b.burnt),
+            protocol_fee: paid.then_some(b.burnt),
             paid_sequencers: b.paid_sequencers,
             paid_provers: b.paid_provers,
             dust: b.dust,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::base::amount;
-use crate::protocol::{Amount, BlockInput, BoosterConfig, Params, Payload, Slot};
+use crate::protocol::{Amount, BlockInput, BoosterConfig, Params, Payload, Slot, Version};
 use crate::schema::BoosterSpec;
 
 /// A trace being written: its events, each already written as an element
@@ -31,6 +31,7 @@ pub struct TraceHeader<'a> {
 /// The trace's `[params]` table.
 #[derive(Serialize)]
 struct ParamsTable {
+    protocol: Version,
     epoch_duration: u64,
     proof_submission_epochs: u64,
     #[serde(with = "amount")]
@@ -132,6 +133,7 @@ impl TraceWriter {
         let p = &h.params;
         let header = Header {
             params: ParamsTable {
+                protocol: p.version,
                 epoch_duration: p.epoch_duration,
                 proof_submission_epochs: p.proof_submission_epochs,
                 checkpoint_reward: p.checkpoint_reward,

@@ -2,14 +2,15 @@
 
 use super::{PolicyKind, VotingPolicy};
 use crate::agents::View;
-use crate::agents::kind::{Kind, NoKeys};
+use crate::agents::kind::NoKeys;
 use crate::protocol::Payload;
 
 /// The policy's name in scenario files and outputs.
 pub const NAME: &str = "cartel";
 
 /// Signals for the reward a striking cartel publishes as its demand.
-pub const KIND: PolicyKind = Kind::new::<NoKeys>(NAME, &[], |_| Box::new(Cartel));
+pub const KIND: PolicyKind =
+    PolicyKind::new::<NoKeys>(NAME, &[], |_| Box::new(Cartel)).changing(&["checkpoint_reward"]);
 
 /// Signals for the highest checkpoint reward a striking cartel publishes
 /// as its demand, while the reward in force is lower and no payload that

@@ -6,7 +6,7 @@ use crate::schema::domain::{int, needs, non_negative, positive, real};
 
 use super::{PolicyKind, VotingPolicy, fee_raise, inflation_of, recent, scaled_reward};
 use crate::agents::View;
-use crate::agents::kind::{Kind, Params, checked};
+use crate::agents::kind::{Params, checked};
 use crate::protocol::Payload;
 
 /// The policy's name in scenario files and outputs.
@@ -56,7 +56,7 @@ impl Params for LivenessParams {
 }
 
 /// Raises the reward while the chain prunes or proofs are slow.
-pub const KIND: PolicyKind = Kind::new::<LivenessParams>(
+pub const KIND: PolicyKind = PolicyKind::new::<LivenessParams>(
     NAME,
     &[
         needs(
@@ -80,7 +80,12 @@ pub const KIND: PolicyKind = Kind::new::<LivenessParams>(
         ),
     ],
     |own| Box::new(Liveness(checked(own))),
-);
+)
+.changing(&[
+    "checkpoint_reward",
+    "distributor_top_up",
+    "proving_cost_per_mana",
+]);
 
 /// Raises the reward by `change_pct` while prunes in the last round exceed
 /// `max_prunes` or the mean full-proof latency exceeds `max_latency_s`.

@@ -89,7 +89,7 @@ pub(crate) fn recent<'v>(view: &'v View<'_>) -> impl Iterator<Item = &'v Settled
 pub const STATIC_NAME: &str = "static";
 
 /// Never signals.
-pub const STATIC: PolicyKind = Kind::new::<NoKeys>(STATIC_NAME, &[], |_| Box::new(Static));
+pub const STATIC: PolicyKind = PolicyKind::new::<NoKeys>(STATIC_NAME, &[], |_| Box::new(Static));
 
 /// Never signals.
 #[derive(Debug)]

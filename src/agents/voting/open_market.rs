@@ -8,7 +8,7 @@ use crate::schema::domain::{int, needs, real};
 
 use super::{PolicyKind, VotingPolicy, recent};
 use crate::agents::View;
-use crate::agents::kind::{Kind, Params, checked};
+use crate::agents::kind::{Params, checked};
 use crate::protocol::booster::Quadratic;
 use crate::protocol::{Booster, BoosterConfig, Payload, Rule};
 
@@ -39,7 +39,7 @@ impl Params for OpenMarketParams {
 }
 
 /// Shortens the booster's ramp while rewards concentrate.
-pub const KIND: PolicyKind = Kind::new::<OpenMarketParams>(
+pub const KIND: PolicyKind = PolicyKind::new::<OpenMarketParams>(
     NAME,
     &[
         needs(
@@ -52,7 +52,8 @@ pub const KIND: PolicyKind = Kind::new::<OpenMarketParams>(
         ),
     ],
     |own| Box::new(OpenMarket(checked(own))),
-);
+)
+.changing(&["booster"]);
 
 /// Keeps the market open to newcomers. While the rewards of recent settled
 /// epochs concentrate beyond `max_hhi` (a Herfindahl index over provers'

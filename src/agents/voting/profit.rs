@@ -7,7 +7,7 @@ use crate::schema::domain::{INF, needs, positive, real};
 
 use super::{PolicyKind, VotingPolicy, recent};
 use crate::agents::View;
-use crate::agents::kind::{Kind, Params, checked};
+use crate::agents::kind::{Params, checked};
 use crate::protocol::Payload;
 
 /// The policy's name in scenario files and outputs.
@@ -40,7 +40,7 @@ impl Params for ProfitParams {
 }
 
 /// Votes for its own income while provers' margins are high.
-pub const KIND: PolicyKind = Kind::new::<ProfitParams>(
+pub const KIND: PolicyKind = PolicyKind::new::<ProfitParams>(
     NAME,
     &[
         needs(
@@ -64,7 +64,8 @@ pub const KIND: PolicyKind = Kind::new::<ProfitParams>(
         ),
     ],
     |own| Box::new(Profit(checked(own))),
-);
+)
+.changing(&["sequencer_bps"]);
 
 /// Votes for its own income: while the reward per paid prover over
 /// `reference_cost`, minus one, exceeds `max_margin` and nothing was pruned

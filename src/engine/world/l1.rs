@@ -138,7 +138,14 @@ impl Engine<'_, '_> {
 
     /// Puts a proof submission into L1 block `b`; the sender pays its gas.
     fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
-        let gas_cost = self.view().submission_cost(priority_fee_gwei);
+        // The blocks it would newly prove now (the stipend's measure).
+        let proven = self.protocol.proven_tip();
+        let before = self
+            .protocol
+            .first_block_of(job.epoch)
+            .map_or(proven, |first| proven.max(first - 1));
+        let blocks = job.end.saturating_sub(before);
+        let gas_cost = self.view().submission_cost_for(priority_fee_gwei, blocks);
         self.accounts.cost(job.epoch, prover, gas_cost);
         self.acc.provers_proof_gas(gas_cost);
         let l1 = &mut self.l1;

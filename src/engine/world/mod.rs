@@ -186,6 +186,8 @@ fn genesis_params(sc: &Scenario) -> Params {
         sequencer_bps: sc.rewards.sequencer_bps,
         distributor_funding: sc.rewards.distributor_funding,
         proving_cost_per_mana: sc.rewards.proving_cost_per_mana,
+        version: sc.protocol,
+        slot_duration: sc.chain.slot_duration,
     }
 }
 
@@ -320,9 +322,14 @@ pub fn run(
     });
     let books = engine.books();
     let capital_locked = engine.design().capital_locked();
-    let mut summary = engine
-        .acc
-        .finish(&sc.name, sc.seed, sc.epochs, events, &books);
+    let mut summary = engine.acc.finish(
+        &sc.name,
+        sc.seed,
+        sc.protocol.name(),
+        sc.epochs,
+        events,
+        &books,
+    );
     if let Some(capital) = capital_locked {
         summary.capital_locked = capital;
     }

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod kickback;
 pub mod kind;
 pub mod market;
+pub mod node;
 pub mod partial;
 pub mod quoting;
 pub mod registry;

@@ -4,7 +4,7 @@
 
 use super::voting::{self, PolicyKind, VotingPolicy};
 use super::{ProverStrategy, StrategyKind, bridger, cartel, copier, honest, kickback, partial};
-use super::{kind, snipe};
+use super::{kind, node, snipe};
 use crate::schema::{ProverGroup, SequencerGroup};
 
 /// Every prover strategy, in the order messages list them.
@@ -18,6 +18,7 @@ pub const STRATEGIES: &[StrategyKind] = &[
     cartel::STRIKE,
     bridger::KIND,
     kickback::KIND,
+    node::KIND,
 ];
 
 /// Every voting policy, in the order messages list them.

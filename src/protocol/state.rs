@@ -553,6 +553,15 @@ impl Protocol {
         Ok(())
     }
 
+    /// Whether `prover` is registered at `length` for the open epoch
+    /// `epoch` (a second submission of it would be rejected).
+    pub fn registered(&self, epoch: Epoch, length: u64, prover: ProverId) -> bool {
+        self.epochs
+            .iter()
+            .find(|b| b.epoch == epoch)
+            .is_some_and(|b| b.registration(length, prover).is_some())
+    }
+
     /// The longest accepted proof of an open epoch, in blocks (0 if none).
     pub fn longest(&self, epoch: Epoch) -> u64 {
         self.epochs

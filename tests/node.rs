@@ -1,0 +1,102 @@
+//! The deployed prover node (docs/model.md section 13): it proves every
+//! whole epoch in order and submits whatever rivals did, without looking at
+//! rewards or costs; only its operator's market rule takes it out.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use proversim::metrics::MemoryRecorder;
+
+/// The baseline with one group of `strategy` provers in place of its own.
+fn world(strategy: &str, count: u32, sets: &[&str]) -> proversim::scenario::Scenario {
+    let mut s = common::scenario("baseline", sets);
+    let mut g = s.provers[0].clone();
+    g.name = strategy.to_string();
+    g.strategy = proversim::scenario::KindName(strategy.to_string());
+    g.own = Default::default();
+    g.count = count;
+    g.potential = 0;
+    g.uptime = 1.0;
+    g.vary = Default::default();
+    s.provers = vec![g];
+    // Each group's own keys as the loader writes them.
+    let text = toml::to_string(&s).unwrap();
+    proversim::scenario::parse("node.toml", &text, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn accepted(rec: &MemoryRecorder) -> usize {
+    rec.submissions
+        .iter()
+        .filter(|r| r.status == "accepted")
+        .count()
+}
+
+#[test]
+fn nodes_prove_every_whole_epoch_and_join_rivals_at_the_same_length() {
+    let s = world("node", 3, &["epochs=120"]);
+    let (rec, r) = common::simulate(&s);
+    assert_eq!(r.summary.liveness, 1.0);
+    // Every node proves every epoch but the last (still open at the end).
+    let proved = accepted(&rec);
+    assert!(proved >= 3 * 118, "{proved}");
+    // Never a prefix: each submission ends at its epoch's last block.
+    let mut last: BTreeMap<u64, u64> = BTreeMap::new();
+    for r in &rec.submissions {
+        let e = last.entry(r.epoch).or_default();
+        *e = (*e).max(r.end);
+    }
+    for r in &rec.submissions {
+        assert_eq!(r.end, last[&r.epoch], "a prefix of epoch {}", r.epoch);
+        assert_eq!(r.status, "accepted", "{r:?}");
+    }
+    // In order: each node's epochs rise one by one.
+    let mut by_node: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for r in &rec.submissions {
+        by_node
+            .entry(r.prover.to_string())
+            .or_default()
+            .push(r.epoch);
+    }
+    assert_eq!(by_node.len(), 3);
+    for epochs in by_node.values() {
+        assert!(epochs.windows(2).all(|w| w[1] == w[0] + 1), "{epochs:?}");
+    }
+}
+
+#[test]
+fn nodes_prove_at_a_loss_until_their_operators_leave_where_honest_provers_stop() {
+    // Nothing to earn: no reward, no prover fees.
+    let sets = [
+        "epochs=100",
+        "rewards.checkpoint_reward=0",
+        "rewards.proving_cost_per_mana=0",
+    ];
+    let (nodes, _) = common::simulate(&world("node", 4, &sets));
+    let (honest, _) = common::simulate(&world("honest", 4, &sets));
+    assert_eq!(accepted(&honest), 0);
+    // Each node proves until it has lost `exit_after_losses` epochs in a
+    // row (6 to 24 in the baseline), then its operator leaves.
+    let proved = accepted(&nodes);
+    assert!(proved >= 4 * 6, "{proved}");
+    assert!(proved < 4 * 99, "{proved}");
+    let exits = nodes.events.iter().filter(|e| e.kind == "exit").count();
+    assert_eq!(exits, 4);
+}
+
+#[test]
+fn a_node_key_on_another_strategy_is_refused() {
+    let e = proversim::scenario::parse(
+        "n.toml",
+        "name = \"n\"\n[[provers]]\nname = \"h\"\nstrategy = \"honest\"\noptimistic = true\n",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(e.problems[0].key, "provers[0].optimistic");
+    assert!(
+        e.problems[0]
+            .message
+            .contains("not a key of strategy \"honest\""),
+        "{e}"
+    );
+}

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod columns;
 pub mod flat;
 pub mod name;
+pub mod network;
 mod owners;
 pub mod rows;
 pub mod summary;

@@ -13,6 +13,7 @@ use super::owners::{ProverTotals, concentration, owners};
 use crate::protocol::Books;
 
 use super::EpochRow;
+use super::network::{Landing, NetworkAcc, NetworkSummary};
 
 /// Per-strategy results.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -214,6 +215,9 @@ pub struct Summary {
     pub capital_locked: f64,
     /// Engine events handled.
     pub engine_events: u64,
+    /// The provers as an observer of the L1 sees them (docs/model.md
+    /// section 13's observations).
+    pub network: NetworkSummary,
     /// The books at the end.
     pub books: BooksSummary,
 }
@@ -255,6 +259,7 @@ pub struct SummaryAcc {
     prune_delay_tx_s: f64,
     users_proof_gas: f64,
     provers_proof_gas: f64,
+    network: NetworkAcc,
 }
 
 /// What copies of binding proofs cost their victims: the victim's own
@@ -414,6 +419,11 @@ impl SummaryAcc {
         self.provers_proof_gas += tokens;
     }
 
+    /// A proof submission landed on L1.
+    pub fn landed(&mut self, landing: Landing) {
+        self.network.landed(landing);
+    }
+
     /// A sequencer was credited `tokens`.
     pub fn sequencer_credit(&mut self, tokens: f64) {
         self.sequencer_income += tokens;
@@ -425,7 +435,7 @@ impl SummaryAcc {
         scenario: &str,
         seed: u64,
         protocol: &str,
-        epochs: u64,
+        (epochs, epoch_s, window): (u64, f64, u64),
         events: u64,
         books: &Books,
     ) -> Summary {
@@ -556,6 +566,7 @@ impl SummaryAcc {
             slashed: self.slashed,
             capital_locked: 0.0,
             engine_events: events,
+            network: self.network.finish(epochs, epoch_s, window),
             books: books.into(),
         }
     }

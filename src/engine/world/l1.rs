@@ -11,6 +11,7 @@ use crate::agents::{Job, Landed, PendingProof};
 use crate::base::numeric::round;
 use crate::base::random::{Stream, stream};
 use crate::metrics::SubmissionRow;
+use crate::metrics::network::Landing;
 use crate::protocol::{Epoch, ProverId, RejectReason, SubmissionOutcome};
 use crate::schema::Scenario;
 
@@ -25,6 +26,8 @@ struct L1Tx {
     job: Job,
     priority_fee_gwei: f64,
     gas_cost: f64,
+    /// Its gas, and what it cost in ETH.
+    gas: (u64, f64),
     seq: u64,
 }
 
@@ -145,7 +148,19 @@ impl Engine<'_, '_> {
             .first_block_of(job.epoch)
             .map_or(proven, |first| proven.max(first - 1));
         let blocks = job.end.saturating_sub(before);
-        let gas_cost = self.view().submission_cost_for(priority_fee_gwei, blocks);
+        let view = self.view();
+        let gas_cost = view.submission_cost_for(priority_fee_gwei, blocks);
+        let tokens_per_eth = view.gas_wei_to_tokens() * 1e18;
+        let gas = self
+            .sc
+            .l1
+            .proof_gas
+            .saturating_add(self.sc.protocol.stipend_gas(blocks));
+        let eth = if tokens_per_eth > 0.0 {
+            gas_cost / tokens_per_eth
+        } else {
+            0.0
+        };
         self.accounts.cost(job.epoch, prover, gas_cost);
         self.acc.provers_proof_gas(gas_cost);
         let l1 = &mut self.l1;
@@ -166,6 +181,7 @@ impl Engine<'_, '_> {
             job,
             priority_fee_gwei,
             gas_cost,
+            gas: (gas, eth),
             seq: l1.seq,
         });
         l1.seq += 1;
@@ -257,6 +273,14 @@ impl Engine<'_, '_> {
             };
             self.call_prover(tx.prover, |s, ctx| s.on_landed(ctx, &landed));
         }
+        self.acc.landed(Landing {
+            time_s: self.secs(self.now),
+            epoch: tx.job.epoch,
+            identity: (tx.credited, self.provers[tx.credited as usize].owner),
+            gas: tx.gas.0,
+            eth: tx.gas.1,
+            accepted,
+        });
         let agent = &self.provers[tx.prover as usize];
         self.acc.submission(agent.strategy_name, accepted);
         if !self.recorder.keeps_rows() {

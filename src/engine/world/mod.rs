@@ -326,7 +326,11 @@ pub fn run(
         &sc.name,
         sc.seed,
         sc.protocol.name(),
-        sc.epochs,
+        (
+            sc.epochs,
+            (sc.chain.epoch_duration * sc.chain.slot_duration) as f64,
+            sc.chain.proof_submission_epochs + 1,
+        ),
         events,
         &books,
     );

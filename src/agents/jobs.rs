@@ -123,7 +123,7 @@ pub fn start_full_job(
     };
     let group = ctx.me.group;
     let cost = p.cost + overhead;
-    let total = cost + identities as f64 * ctx.view.submission_cost(group.priority_fee_gwei);
+    let total = cost + identities as f64 * p.submission;
     let now = identities as f64 * expected_reward(ctx.view, ctx.me.id, e, group.lookback_epochs);
     if !worth_it(ctx, now, identities, total, p.pool) {
         return JobDecision::NotWorth;
@@ -140,6 +140,9 @@ pub struct Plan {
     pub seconds: f64,
     /// What the job costs, tokens.
     pub cost: f64,
+    /// Its L1 submission, tokens (with the stipend for the blocks no
+    /// longer proof covers yet, from v6).
+    pub submission: f64,
     /// The job and its submission, tokens.
     pub total: f64,
     /// The epoch's pool if all its blocks are proven, tokens.
@@ -164,11 +167,14 @@ pub fn plan_whole(ctx: &ProverCtx<'_, '_>, e: Epoch) -> Result<Plan, JobDecision
         return Err(JobDecision::NotWorth);
     }
     let cost = prefix_cost(group, seconds);
+    let unproven = info.live_blocks().saturating_sub(view.protocol.longest(e));
+    let submission = view.submission_cost_for(group.priority_fee_gwei, unproven);
     Ok(Plan {
         end,
         seconds,
         cost,
-        total: cost + view.submission_cost(group.priority_fee_gwei),
+        submission,
+        total: cost + submission,
         pool: info.pool_estimate,
         live_blocks: info.live_blocks(),
     })

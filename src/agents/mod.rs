@@ -207,7 +207,12 @@ impl View<'_> {
     pub fn submission_cost_for(&self, priority_fee_gwei: f64, blocks: u64) -> f64 {
         let stipend = self.scenario.protocol.stipend_gas(blocks);
         let gas = self.scenario.l1.proof_gas.saturating_add(stipend) as f64;
-        gas * (self.gas_price_tokens + priority_fee_gwei * 1e9 * self.gas_wei_to_tokens())
+        gas * self.gas_price(priority_fee_gwei)
+    }
+
+    /// Tokens per unit of L1 gas, at this priority fee.
+    pub fn gas_price(&self, priority_fee_gwei: f64) -> f64 {
+        self.gas_price_tokens + priority_fee_gwei * 1e9 * self.gas_wei_to_tokens()
     }
 
     /// Mean seconds from sending an L1 transaction with this priority fee

@@ -139,28 +139,23 @@ impl Engine<'_, '_> {
         self.send_l1(prover, credited, job, priority_fee_gwei, of.l1_block);
     }
 
-    /// Puts a proof submission into L1 block `b`; the sender pays its gas.
-    fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
-        // The blocks it would newly prove now (the stipend's measure).
-        let proven = self.protocol.proven_tip();
-        let before = self
-            .protocol
-            .first_block_of(job.epoch)
-            .map_or(proven, |first| proven.max(first - 1));
-        let blocks = job.end.saturating_sub(before);
-        let view = self.view();
-        let gas_cost = view.submission_cost_for(priority_fee_gwei, blocks);
-        let tokens_per_eth = view.gas_wei_to_tokens() * 1e18;
-        let gas = self
-            .sc
-            .l1
-            .proof_gas
-            .saturating_add(self.sc.protocol.stipend_gas(blocks));
-        let eth = if tokens_per_eth > 0.0 {
-            gas_cost / tokens_per_eth
+    /// ETH of `tokens` at the run's exchange rate.
+    fn eth_of(&self, tokens: f64) -> f64 {
+        let tokens_per_eth = self.view().gas_wei_to_tokens() * 1e18;
+        if tokens_per_eth > 0.0 {
+            tokens / tokens_per_eth
         } else {
             0.0
-        };
+        }
+    }
+
+    /// Puts a proof submission into L1 block `b`; the sender pays its gas.
+    fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
+        // The proof's gas now; a stipend (v6) is paid when it lands, for
+        // the blocks it then newly proves.
+        let gas = self.sc.l1.proof_gas;
+        let gas_cost = gas as f64 * self.view().gas_price(priority_fee_gwei);
+        let eth = self.eth_of(gas_cost);
         self.accounts.cost(job.epoch, prover, gas_cost);
         self.acc.provers_proof_gas(gas_cost);
         let l1 = &mut self.l1;
@@ -273,12 +268,25 @@ impl Engine<'_, '_> {
             };
             self.call_prover(tx.prover, |s, ctx| s.on_landed(ctx, &landed));
         }
+        // AZIP-31 (v6): an accepted proof forwarded a stipend of gas for the
+        // blocks it newly proved; its submitter paid it.
+        let (mut gas, mut eth) = tx.gas;
+        if let Some(SubmissionOutcome::Accepted(a)) = outcome {
+            let stipend = self.sc.protocol.stipend_gas(a.added);
+            if stipend > 0 {
+                let cost = stipend as f64 * self.view().gas_price(tx.priority_fee_gwei);
+                self.accounts.cost(tx.job.epoch, tx.prover, cost);
+                self.acc.provers_proof_gas(cost);
+                gas += stipend;
+                eth += self.eth_of(cost);
+            }
+        }
         self.acc.landed(Landing {
             time_s: self.secs(self.now),
             epoch: tx.job.epoch,
             identity: (tx.credited, self.provers[tx.credited as usize].owner),
-            gas: tx.gas.0,
-            eth: tx.gas.1,
+            gas,
+            eth,
             accepted,
         });
         let agent = &self.provers[tx.prover as usize];

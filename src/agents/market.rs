@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::schema::ProverGroup;
 
-use crate::protocol::{ActivityRecord, ProverId};
+use crate::protocol::{ActivityRecord, BoosterConfig, ProverId};
 
 use super::View;
 use super::jobs::landing_seconds;
@@ -83,8 +83,9 @@ struct Projection {
     ramps: BTreeMap<(u64, u64), Vec<f64>>,
     /// Which prover holds which record.
     records: BTreeMap<ProverId, (u64, u64)>,
-    /// An empty record's projection.
-    fresh: Vec<f64>,
+    /// An empty record's projection, with the booster and horizon it was
+    /// made for.
+    fresh: ((BoosterConfig, u32), Vec<f64>),
 }
 
 impl ProfitSeeking {
@@ -92,12 +93,20 @@ impl ProfitSeeking {
     /// proving every epoch from `record`.
     fn ramp(view: &View<'_>, mut record: ActivityRecord, horizon: u32) -> Vec<f64> {
         let booster = view.protocol.booster();
-        let mut shares = Vec::with_capacity(horizon as usize);
-        for k in 0..horizon.max(1) as u64 {
+        let horizon = horizon.max(1) as usize;
+        let mut shares = Vec::with_capacity(horizon);
+        for k in 0..horizon as u64 {
             let Ok((s, next)) = booster.score(record, view.epoch + 1 + k, true) else {
                 break;
             };
             shares.push(s as f64);
+            // A score is a function of the record's value and the epochs
+            // since its last bump: a step that kept the value a bump after
+            // the last one repeats itself, and its shares, to the horizon.
+            if next.value == record.value && next.time == record.time + 1 {
+                shares.resize(horizon, s as f64);
+                break;
+            }
             record = next;
         }
         shares
@@ -127,13 +136,23 @@ impl ProfitSeeking {
                     *t += s;
                 }
             }
+            // An empty record ramps the same way at any epoch: only a new
+            // booster or horizon makes it anew.
+            let booster = *view.protocol.booster().config();
+            let fresh = match cache.take() {
+                Some(old) if old.fresh.0 == (booster, horizon) => old.fresh,
+                _ => (
+                    (booster, horizon),
+                    Self::ramp(view, ActivityRecord::default(), horizon),
+                ),
+            };
             *cache = Some(Projection {
                 at,
                 paid_total,
                 paid: last.paid_provers.len() as u32,
                 ramps,
                 records,
-                fresh: Self::ramp(view, ActivityRecord::default(), horizon),
+                fresh,
             });
         }
         cache.as_ref()
@@ -165,14 +184,14 @@ impl ProfitSeeking {
         let total = p
             .paid_total
             .iter()
-            .zip(&p.fresh)
+            .zip(&p.fresh.1)
             .enumerate()
             .map(|(i, (t, f))| t - mine.map_or(0.0, |m| m[i]) + n_fresh * f)
             .collect();
         let own = match (me, mine) {
             (_, Some(m)) => m.clone(),
             (Some(id), None) => Self::ramp(view, view.protocol.record(id), horizon),
-            (None, None) => p.fresh.clone(),
+            (None, None) => p.fresh.1.clone(),
         };
         Some((total, own))
     }

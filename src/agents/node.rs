@@ -220,7 +220,8 @@ impl Node {
 
 /// Asks to be woken `ms` milliseconds from now.
 fn retry_in(ctx: &mut ProverCtx<'_, '_>, ms: u64) {
-    ctx.actions.push(ProverAction::WakeAt(ctx.view.now + ms));
+    ctx.actions
+        .push(ProverAction::WakeAt(ctx.view.now.saturating_add(ms)));
 }
 
 /// The last block of epoch `e` on the chain, with the epoch's live

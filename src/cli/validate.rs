@@ -22,7 +22,13 @@ pub fn validate(args: Args) -> Outcome {
     for f in &args.files {
         match api::validate(Source::File(f), &[]) {
             Ok(Checked::Scenario(s)) => {
-                println!("{}: ok ({}, {} epochs)", f.display(), s.name, s.epochs)
+                println!(
+                    "{}: ok ({}, protocol {}, {} epochs)",
+                    f.display(),
+                    s.name,
+                    s.protocol.name(),
+                    s.epochs
+                )
             }
             Ok(Checked::Sweep { sweep, invalid }) => {
                 for (cell, why) in &invalid {

@@ -33,7 +33,27 @@ pub const DOMAINS: &[Domain] = &[
     int("rewards.sequencer_bps", 0, 10_000, "basis points"),
     int("governance.round_size", 1, i64::MAX, "slots"),
     int("l1.block_time", 1, 3_600, "seconds"),
-    non_negative("l1.min_inclusion_delay", "seconds"),
+    // An L1 transaction waits at most a day (longer ones would outlast any
+    // proof window; their times would not fit the clock in milliseconds).
+    real(
+        "l1.min_inclusion_delay",
+        0.0,
+        false,
+        86_400.0,
+        false,
+        "seconds",
+    ),
+    needs(
+        real(
+            "l1.mean_inclusion_delay",
+            0.0,
+            false,
+            86_400.0,
+            false,
+            "seconds",
+        ),
+        "l1.min_inclusion_delay=0.0",
+    ),
     non_negative("l1.going_priority_fee_gwei", "gwei"),
     real(
         "demand.tps",

@@ -81,7 +81,9 @@ impl Engine<'_, '_> {
         }
         if let Some(payload) = result.passed {
             let i = self.governance.payloads.len();
-            let at = self.now + self.sc.governance.execution_delay * 1000;
+            let at = self
+                .now
+                .saturating_add(self.sc.governance.execution_delay.saturating_mul(1000));
             self.event(
                 "passed",
                 describe_payload(&payload),

@@ -82,7 +82,7 @@ impl L1 {
 
     /// The L1 block a transaction sent at `now` (ms) with `fee` lands in.
     fn landing_block(&mut self, now: u64, fee: f64, going: f64) -> u64 {
-        let at = now + round(self.inclusion_delay(fee, going) * 1000.0) as u64;
+        let at = now.saturating_add(round(self.inclusion_delay(fee, going) * 1000.0) as u64);
         at.div_ceil(self.block_ms).max(now / self.block_ms + 1)
     }
 }

@@ -89,7 +89,7 @@ impl PriceProcess {
             if j.rng.random::<f64>() < j.per_slot {
                 let jump = Jump {
                     multiplier: 1.0 + j.excess.sample(&mut j.rng),
-                    ends: now + j.duration.sample(&mut j.rng).round() as u64,
+                    ends: now.saturating_add(j.duration.sample(&mut j.rng).round() as u64),
                 };
                 j.live.push(jump);
             }

@@ -278,7 +278,9 @@ impl Engine<'_, '_> {
                 self.provers[prover as usize].jobs_running += 1;
                 let id = job.id;
                 self.jobs.running.push(job);
-                let done = self.now + round(seconds.max(0.0) * 1000.0) as u64;
+                let done = self
+                    .now
+                    .saturating_add(round(seconds.max(0.0) * 1000.0) as u64);
                 self.queue.push(done, Event::JobDone { prover, job: id });
             }
             ProverAction::Submit {

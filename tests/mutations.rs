@@ -10,17 +10,25 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-const SCENARIOS: [&str; 6] = [
+const SCENARIOS: [&str; 12] = [
     "baseline",
     "mainnet-v5",
     "sniping",
     "governance",
     "legacy-vs-permissionless",
     "gas-jumps",
+    "bridging",
+    "copy-sniping",
+    "strike",
+    "sybil",
+    "open-market",
+    "inflation-limit",
 ];
 
 /// Values that break something somewhere.
-const VALUES: [&str; 16] = [
+const VALUES: [&str; 18] = [
+    "1e-300",
+    "4294967295",
     "-1",
     "0",
     "0.5",

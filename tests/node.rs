@@ -100,3 +100,21 @@ fn a_node_key_on_another_strategy_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn an_operator_runs_several_node_identities_each_with_its_own_proof() {
+    let mut s = world("node", 3, &["epochs=120"]);
+    s.provers[0].own =
+        proversim::scenario::OwnKeys(vec![("identities".to_string(), toml::Value::Integer(2))]);
+    let text = toml::to_string(&s).unwrap();
+    let s = proversim::scenario::parse("operators.toml", &text, &[]).unwrap();
+    let (rec, r) = common::simulate(&s);
+    // Six identities, each proving every epoch but the last.
+    let proved = accepted(&rec);
+    assert!(proved >= 6 * 118, "{proved}");
+    let net = &r.summary.network;
+    assert_eq!(net.provers_per_day, 6.0);
+    assert_eq!(net.operators_per_day, 3.0);
+    // Concentration per owner counts each operator's two identities as one.
+    assert!(r.summary.reward_hhi_by_owner > r.summary.reward_hhi * 1.5);
+}

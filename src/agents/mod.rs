@@ -409,9 +409,14 @@ pub trait ProverStrategy: Send {
         false
     }
     /// How many identities it controls, its own included (a sybil cartel
-    /// registers more).
+    /// registers more; a node operator runs several nodes).
     fn identities(&self) -> u32 {
         1
+    }
+    /// The strategy of each of its identities beyond the first: passive
+    /// by default (a sybil's identities only carry its one proof).
+    fn extra_identity(&self) -> Box<dyn ProverStrategy> {
+        identity_strategy()
     }
     /// Its own bridging transactions per hour (bridgers have some).
     fn bridging_per_hour(&self) -> f64 {

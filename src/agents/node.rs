@@ -23,6 +23,9 @@ pub const NAME: &str = "node";
 #[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct NodeParams {
+    /// Node identities its operator runs: each proves with its own prover
+    /// id, booster record and hardware; the operator is their one owner.
+    pub identities: u32,
     /// Jobs the node runs at once; at the limit it retries a second later.
     pub max_pending_jobs: u32,
     /// The v5 release: block-level proving runs while the epoch is open,
@@ -37,6 +40,7 @@ pub struct NodeParams {
 impl Default for NodeParams {
     fn default() -> Self {
         NodeParams {
+            identities: 1,
             max_pending_jobs: 10,
             optimistic: false,
             top_tree_seconds: 60.0,
@@ -47,6 +51,7 @@ impl Default for NodeParams {
 
 impl Params for NodeParams {
     const KEYS: &'static [&'static str] = &[
+        "identities",
         "max_pending_jobs",
         "optimistic",
         "top_tree_seconds",
@@ -59,6 +64,10 @@ impl Params for NodeParams {
 pub const KIND: super::StrategyKind = Kind::new::<NodeParams>(
     NAME,
     &[
+        needs(
+            int("provers[].identities", 1, 1_000, "identities"),
+            "provers.0.strategy=node",
+        ),
         needs(
             int("provers[].max_pending_jobs", 1, 1_000, "jobs"),
             "provers.0.strategy=node",
@@ -260,5 +269,13 @@ impl ProverStrategy for Node {
 
     fn watches_landings(&self) -> bool {
         true
+    }
+
+    fn identities(&self) -> u32 {
+        self.params.identities.max(1)
+    }
+
+    fn extra_identity(&self) -> Box<dyn ProverStrategy> {
+        Box::new(Node::new(self.params))
     }
 }

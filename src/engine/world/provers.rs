@@ -3,9 +3,7 @@
 //! as the agents decide them.
 
 use crate::agents::market::Tenure;
-use crate::agents::{
-    Job, Me, ProverAction, ProverCtx, ProverStrategy, identity_strategy, strategy_for,
-};
+use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::base::numeric::round;
 use crate::base::random::{Stream, stream};
 use crate::metrics::AgentRow;
@@ -50,6 +48,9 @@ pub(super) struct ProverAgent {
     /// Every identity it controls, itself first (some strategies control
     /// more).
     pub identities: Vec<ProverId>,
+    /// Whether it is an identity beyond the first of the prover it came
+    /// in with (its exit opens no place to a newcomer).
+    pub extra: bool,
     /// Whether it leaves after losing epochs (its strategy says).
     pub leaves_on_losses: bool,
 }
@@ -95,23 +96,22 @@ impl Engine<'_, '_> {
             strategy.watches_landings(),
         );
         let one_owner = strategy.one_owner();
+        let extras: Vec<Box<dyn ProverStrategy>> =
+            (1..identities).map(|_| strategy.extra_identity()).collect();
         let owner = self.push_agent(group, strategy, phase, name.clone(), values);
         if one_owner {
             let first = *self.group_owner[group].get_or_insert(owner);
             self.provers[owner as usize].owner = first;
             self.acc.shared_owner(first, &self.sc.provers[group].name);
         }
-        for k in 1..identities {
+        for (k, extra) in extras.into_iter().enumerate() {
             let values = Some(self.provers[owner as usize].values.clone());
-            let id = self.push_agent(
-                group,
-                identity_strategy(),
-                phase,
-                format!("{name}.{}", k + 1),
-                values,
-            );
+            let landings = extra.watches_landings();
+            let id = self.push_agent(group, extra, phase, format!("{name}.{}", k + 2), values);
             self.provers[owner as usize].identities.push(ProverId(id));
             self.provers[id as usize].owner = self.provers[owner as usize].owner;
+            self.provers[id as usize].watches_landings = landings;
+            self.provers[id as usize].extra = true;
         }
         if watches {
             self.watchers.push(owner);
@@ -159,6 +159,7 @@ impl Engine<'_, '_> {
             jobs_running: 0,
             tenure: Tenure::default(),
             identities: vec![ProverId(id)],
+            extra: false,
         });
         if self.recorder.keeps_rows() {
             let a = &self.provers[id as usize];
@@ -194,7 +195,11 @@ impl Engine<'_, '_> {
     pub(super) fn retire(&mut self, i: u32) {
         let g = self.provers[i as usize].group;
         self.set_phase(i, Phase::Exited);
-        self.potential[g] += 1;
+        // A newcomer takes the place of a prover that came in as one, not
+        // of each extra identity an operator drops.
+        if !self.provers[i as usize].extra {
+            self.potential[g] += 1;
+        }
     }
 
     /// Moves a prover to `phase`, keeping the live list and the count of

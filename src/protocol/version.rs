@@ -149,10 +149,10 @@ impl Version {
     /// transaction reverts without it, so it is part of the submission's L1
     /// cost.
     pub fn stipend_gas(self, newly_proven_blocks: u64) -> u64 {
-        match self {
-            Version::V4 | Version::V5 => 0,
-            Version::V6 => 200_000u64.saturating_add(newly_proven_blocks.saturating_mul(100_000)),
+        if !self.pays_stipend() {
+            return 0;
         }
+        200_000u64.saturating_add(newly_proven_blocks.saturating_mul(100_000))
     }
 
     /// Whether the congestion part of the fee goes to a recipient governance

@@ -4,7 +4,7 @@
 //! the strategy's typed parameters. The scenario as run writes each group's
 //! own keys whole, defaults filled in.
 
-use crate::agents::kind::Kind;
+use crate::agents::kind::{Kind, named};
 use crate::agents::registry::{POLICIES, STRATEGIES};
 
 use super::{OwnKeys, Scenario};
@@ -59,9 +59,9 @@ impl<A: ?Sized + 'static> Group<'_, A> {
         format!("{}[{}].{key}", self.list, self.index)
     }
 
-    /// The group's kind with its keys as run, or the first problem.
-    fn resolve(&self) -> Result<(&'static Kind<A>, OwnKeys), (String, String)> {
-        let Some(kind) = self.kinds.iter().find(|k| k.name == self.name) else {
+    /// The group's own keys as run, or the first problem.
+    fn resolve(&self) -> Result<OwnKeys, (String, String)> {
+        let Some(kind) = named(self.kinds, self.name) else {
             let names: Vec<&str> = self.kinds.iter().map(|k| k.name).collect();
             return Err((
                 self.at(self.what),
@@ -87,8 +87,7 @@ impl<A: ?Sized + 'static> Group<'_, A> {
             };
             return Err((self.at(key), message));
         }
-        let own = (kind.normalize)(self.own).map_err(|(k, m)| (self.at(&k), m))?;
-        Ok((kind, own))
+        (kind.normalize)(self.own).map_err(|(k, m)| (self.at(&k), m))
     }
 }
 
@@ -140,33 +139,28 @@ fn prover_groups(
     })
 }
 
-/// The first group whose strategy or policy is unknown, or whose own keys
-/// are not its strategy's or do not read, as (key path, message).
-pub(crate) fn problem(s: &Scenario) -> Option<(String, String)> {
-    let sequencers = sequencer_groups(s).find_map(|g| g.resolve().err());
-    sequencers.or_else(|| prover_groups(s).find_map(|g| g.resolve().err()))
-}
-
-/// Writes each group's own keys as run: every key of its strategy or
-/// policy, defaults filled in, in its order. Groups [`problem`] refuses
-/// are left as they are.
-pub(crate) fn normalize(s: &mut Scenario) {
-    let sequencers: Vec<Option<OwnKeys>> = sequencer_groups(s)
-        .map(|g| g.resolve().ok().map(|(_, own)| own))
-        .collect();
-    let provers: Vec<Option<OwnKeys>> = prover_groups(s)
-        .map(|g| g.resolve().ok().map(|(_, own)| own))
-        .collect();
+/// Writes each group's own keys as run (every key of its strategy or
+/// policy, defaults filled in, in its order); or the first group whose
+/// strategy or policy is unknown, or whose own keys are not its
+/// strategy's or do not read, as (key path, message).
+pub(crate) fn settle(s: &mut Scenario) -> Option<(String, String)> {
+    let sequencers: Result<Vec<OwnKeys>, _> = sequencer_groups(s).map(|g| g.resolve()).collect();
+    let sequencers = match sequencers {
+        Ok(own) => own,
+        Err(p) => return Some(p),
+    };
+    let provers: Result<Vec<OwnKeys>, _> = prover_groups(s).map(|g| g.resolve()).collect();
+    let provers = match provers {
+        Ok(own) => own,
+        Err(p) => return Some(p),
+    };
     for (g, own) in s.sequencers.iter_mut().zip(sequencers) {
-        if let Some(own) = own {
-            g.own = own;
-        }
+        g.own = own;
     }
     for (g, own) in s.provers.iter_mut().zip(provers) {
-        if let Some(own) = own {
-            g.own = own;
-        }
+        g.own = own;
     }
+    None
 }
 
 #[cfg(test)]
@@ -238,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_key_of_another_strategy_names_the_strategy_and_its_keys() {
-        let s = Scenario {
+        let mut s = Scenario {
             provers: vec![ProverGroup {
                 strategy: crate::scenario::KindName("partial".into()),
                 own: OwnKeys(vec![("identities".into(), toml::Value::Integer(3))]),
@@ -246,7 +240,7 @@ mod tests {
             }],
             ..Scenario::default()
         };
-        let (key, message) = problem(&s).unwrap();
+        let (key, message) = settle(&mut s).unwrap();
         assert_eq!(key, "provers[0].identities");
         assert_eq!(
             message,
@@ -264,7 +258,7 @@ mod tests {
             }],
             ..Scenario::default()
         };
-        normalize(&mut s);
+        assert_eq!(settle(&mut s), None);
         let own: Vec<(&str, String)> = s.sequencers[0]
             .own
             .0

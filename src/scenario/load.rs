@@ -204,13 +204,14 @@ pub(crate) fn from_value(mut value: Value) -> Result<Scenario, (String, String)>
     if let Value::Table(t) = &mut value {
         super::dist::lift(t);
     }
-    let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
+    let mut scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = super::dist::unlift_path(&e.path().to_string());
         let path = if path == "." { String::new() } else { path };
         (path, humane(e.into_inner().message()))
     })?;
-    // A group's own keys are its strategy's (or policy's) to read.
-    match super::groups::problem(&scenario) {
+    // A group's own keys are its strategy's (or policy's) to read; the
+    // scenario as run names each group's own keys, and only those.
+    match super::groups::settle(&mut scenario) {
         Some((key, message)) => Err((key, humane(&message))),
         None => Ok(scenario),
     }
@@ -325,8 +326,6 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
         return Err(problems);
     }
     scenario.protocol_overrides = super::versions::overrides(&scenario);
-    // The scenario as run names each group's own keys, and only those.
-    super::groups::normalize(&mut scenario);
     Ok(scenario)
 }
 

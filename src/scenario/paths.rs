@@ -144,7 +144,7 @@ pub(crate) fn set_path(root: &mut Table, path: &[Segment], new: Value) -> Result
 /// After `path` set a group's strategy or policy, removes the keys that
 /// belong to other strategies or policies.
 fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
-    use crate::agents::kind::Kind;
+    use crate::agents::kind::{Kind, named};
     use crate::agents::registry;
     let [Segment::Key(list), Segment::Index(i), Segment::Key(key)] = path else {
         return;
@@ -163,7 +163,7 @@ fn drop_foreign_keys(root: &mut Table, path: &[Segment]) {
         kinds: &[Kind<A>],
         name: &str,
     ) -> Option<(Vec<&'static str>, &'static [&'static str])> {
-        let own = kinds.iter().find(|k| k.name == name)?.keys;
+        let own = named(kinds, name)?.keys;
         Some((kinds.iter().flat_map(|k| k.keys).copied().collect(), own))
     }
     let found = match (list.as_str(), key.as_str()) {

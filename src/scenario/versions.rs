@@ -8,7 +8,7 @@ use toml::{Table, Value};
 use crate::agents::registry;
 use crate::protocol::Version;
 use crate::protocol::booster::Quadratic;
-use crate::schema::{RuleName, Scenario, ScoreOnName};
+use crate::schema::{BoosterSpec, RuleName, Scenario};
 
 use super::load::merge_tables;
 
@@ -42,13 +42,6 @@ fn quadratic_keys(q: Quadratic) -> [(&'static str, u64); 6] {
     ]
 }
 
-fn score_on_name(v: Version) -> &'static str {
-    match v.score_on() {
-        crate::protocol::ScoreOn::AnyProof => "any_proof",
-        crate::protocol::ScoreOn::FullEpoch => "full_epoch",
-    }
-}
-
 /// The scenario table with its version's defaults under every key it does
 /// not write: the reward, its split, the proving cost per mana, which
 /// submissions score, and (under the quadratic rule) the booster's
@@ -68,10 +61,9 @@ pub(crate) fn layer(table: Table) -> Table {
         amount(version.proving_cost_per_mana()),
     );
     let mut booster = Table::new();
-    booster.insert(
-        "score_on".into(),
-        Value::String(score_on_name(version).into()),
-    );
+    if let Ok(score_on) = Value::try_from(BoosterSpec::of(&version.booster()).score_on) {
+        booster.insert("score_on".into(), score_on);
+    }
     let mut merged = Table::new();
     merged.insert("protocol".into(), Value::String(version.name().into()));
     merged.insert("rewards".into(), Value::Table(rewards));
@@ -96,6 +88,7 @@ pub(crate) fn layer(table: Table) -> Table {
 pub(crate) fn overrides(s: &Scenario) -> Vec<String> {
     let v = s.protocol;
     let r = &s.rewards;
+    let deployed = BoosterSpec::of(&v.booster());
     let mut out: Vec<String> = [
         (
             "rewards.checkpoint_reward",
@@ -109,11 +102,8 @@ pub(crate) fn overrides(s: &Scenario) -> Vec<String> {
             "rewards.proving_cost_per_mana",
             r.proving_cost_per_mana != v.proving_cost_per_mana(),
         ),
-        ("booster.rule", s.booster.rule != RuleName::Quadratic),
-        (
-            "booster.score_on",
-            (s.booster.score_on == ScoreOnName::FullEpoch) != (score_on_name(v) == "full_epoch"),
-        ),
+        ("booster.rule", s.booster.rule != deployed.rule),
+        ("booster.score_on", s.booster.score_on != deployed.score_on),
     ]
     .into_iter()
     .filter(|&(_, differs)| differs)

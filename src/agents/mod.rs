@@ -4,6 +4,7 @@
 //! A new prover strategy implements [`ProverStrategy`] and plugs in without
 //! touching the engine.
 
+pub mod bidding;
 pub mod bridger;
 pub mod cartel;
 pub mod copier;
@@ -393,6 +394,23 @@ pub trait ProverStrategy: Send {
         req: &quoting::QuoteRequest,
     ) -> Option<quoting::Offer> {
         quoting::priced_quote(ctx, req).map(|p| p.offer)
+    }
+    /// Under the auction: its sealed bid for proving an epoch whole, tokens
+    /// (None: it does not bid). By default the price of
+    /// [`bidding::priced_bid`].
+    fn bid(&mut self, ctx: &mut ProverCtx<'_, '_>, req: &bidding::BidRequest) -> Option<f64> {
+        bidding::priced_bid(ctx, req)
+    }
+    /// Under the auction: it won epoch `e` and alone may prove it in the
+    /// exclusive window. By default it proves the epoch whole if it is up.
+    fn on_auction_won(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> jobs::JobDecision {
+        bidding::prove_won(ctx, e)
+    }
+    /// Under the auction: epoch `e` is open to anyone (nobody bid, or its
+    /// winner missed the window). By default the honest rule: it proves
+    /// the epoch whole if that is expected to pay.
+    fn on_fallback(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) {
+        jobs::start_full_job(ctx, e, 1, 0.0);
     }
     /// Under the previous design: whether its kickback quote was accepted
     /// (called for quotes that carried a kickback).

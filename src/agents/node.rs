@@ -13,6 +13,7 @@ use crate::cost::{prefix_cost, prefix_seconds};
 use crate::protocol::{BlockNumber, Epoch};
 use crate::schema::domain::{int, needs, non_negative, real};
 
+use super::jobs::JobDecision;
 use super::kind::{Kind, Params, checked};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
 
@@ -269,6 +270,16 @@ impl ProverStrategy for Node {
 
     fn watches_landings(&self) -> bool {
         true
+    }
+
+    /// The node proves whole epochs in order: a won epoch is its next.
+    fn on_auction_won(&mut self, ctx: &mut ProverCtx<'_, '_>, _e: Epoch) -> JobDecision {
+        self.act(ctx);
+        JobDecision::Started
+    }
+
+    fn on_fallback(&mut self, ctx: &mut ProverCtx<'_, '_>, _e: Epoch) {
+        self.act(ctx);
     }
 
     fn identities(&self) -> u32 {

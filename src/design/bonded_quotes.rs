@@ -390,6 +390,7 @@ impl Design for BondedQuotes {
             paid_provers: b.paid_provers,
             dust: 0,
             unsettled: 0,
+            returned: 0,
         }
     }
 

@@ -1,12 +1,17 @@
 //! The proving designs a scenario may run, each behind the engine's
-//! [`Design`] seam: `permissionless` (the deployed rules) and
-//! `bonded_quotes` (the previous design). A new design is a module here and
-//! one line in [`for_scenario`].
+//! [`Design`] seam: `permissionless` (the deployed rules), `bonded_quotes`
+//! (the previous design), and `fee_market` and `auction` (two designs
+//! proposed instead). A new design is a module here and one line in
+//! [`for_scenario`].
 
+mod auction;
 mod bonded_quotes;
+mod fee_market;
 mod permissionless;
 
+pub use auction::Auction;
 pub use bonded_quotes::BondedQuotes;
+pub use fee_market::FeeMarket;
 pub use permissionless::Permissionless;
 
 use crate::engine::{Design, EngineError, RunOptions, RunResult};
@@ -18,6 +23,8 @@ pub fn for_scenario(sc: &Scenario) -> Result<Box<dyn Design>, EngineError> {
     Ok(match sc.mechanism {
         Mechanism::Permissionless => Box::new(Permissionless),
         Mechanism::BondedQuotes => Box::new(BondedQuotes::new(sc)?),
+        Mechanism::FeeMarket => Box::new(FeeMarket::new(sc)?),
+        Mechanism::Auction => Box::new(Auction::new(sc)),
     })
 }
 

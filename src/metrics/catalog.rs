@@ -299,6 +299,62 @@ pub const METRICS: &[Metric] = &[
         of: |s| Some(s.capital_locked),
         quiet_when_zero: true,
     },
+    Metric {
+        key: "fee_market_reward_mean",
+        json: &["fee_market", "reward_mean"],
+        label: "fee market: mean checkpoint reward",
+        unit: Unit::Tokens,
+        of: |s| s.fee_market.as_ref().map(|f| f.reward_mean),
+        quiet_when_zero: true,
+    },
+    Metric {
+        key: "fee_market_reward_end",
+        json: &["fee_market", "reward_end"],
+        label: "fee market: checkpoint reward at the end",
+        unit: Unit::Tokens,
+        of: |s| s.fee_market.as_ref().map(|f| f.reward_end),
+        quiet_when_zero: true,
+    },
+    Metric {
+        key: "auction_mean_price",
+        json: &["auction", "mean_price"],
+        label: "auction: mean price paid to a winner",
+        unit: Unit::Tokens,
+        of: |s| s.auction.as_ref().map(|a| a.mean_price),
+        quiet_when_zero: true,
+    },
+    Metric {
+        key: "auction_mean_bids",
+        json: &["auction", "mean_bids"],
+        label: "auction: bids per epoch",
+        unit: Unit::Number,
+        of: |s| s.auction.as_ref().map(|a| a.mean_bids),
+        quiet_when_zero: true,
+    },
+    Metric {
+        key: "auction_forfeit_rate",
+        json: &["auction", "forfeit_rate"],
+        label: "auction: winners who lost their bond",
+        unit: Unit::Share,
+        of: |s| s.auction.as_ref().map(|a| a.forfeit_rate),
+        quiet_when_zero: true,
+    },
+    Metric {
+        key: "auction_fallback_rate",
+        json: &["auction", "fallback_rate"],
+        label: "auction: epochs that fell back to the pool",
+        unit: Unit::Share,
+        of: |s| s.auction.as_ref().map(|a| a.fallback_rate),
+        quiet_when_zero: true,
+    },
+    Metric {
+        key: "auction_returned",
+        json: &["auction", "returned"],
+        label: "auction: pools returned to the distributor",
+        unit: Unit::Tokens,
+        of: |s| s.auction.as_ref().map(|a| a.returned),
+        quiet_when_zero: true,
+    },
 ];
 
 /// The metric of a key.
@@ -314,6 +370,8 @@ mod tests {
     fn keys_are_unique_and_paths_are_in_the_summary_json() {
         let s = Summary {
             bridging: Some(super::super::summary::BridgingSummary::default()),
+            fee_market: Some(Default::default()),
+            auction: Some(Default::default()),
             cost_per_proven_tx: Some(1.0),
             mean_full_proof_latency_s: Some(1.0),
             redundancy: Some(2.0),

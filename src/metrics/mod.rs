@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod columns;
+pub mod designs;
 pub mod flat;
 pub mod name;
 pub mod network;

@@ -13,6 +13,7 @@ use super::owners::{ProverTotals, concentration, owners};
 use crate::protocol::Books;
 
 use super::EpochRow;
+use super::designs::{AuctionSummary, FeeMarketSummary};
 use super::network::{Landing, NetworkAcc, NetworkSummary};
 
 /// Per-strategy results.
@@ -104,6 +105,10 @@ pub struct BooksSummary {
     pub dust: String,
     /// Pools not settled.
     pub unsettled: String,
+    /// Pools given back to the distributor (written only by a design that
+    /// returns some: an auction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<String>,
     /// Whether `minted + fees` equals everything paid, burnt and held.
     pub balanced: bool,
 }
@@ -118,6 +123,7 @@ impl From<&Books> for BooksSummary {
             paid_provers: b.paid_provers.to_string(),
             dust: b.dust.to_string(),
             unsettled: b.unsettled.to_string(),
+            returned: (b.returned > 0).then(|| b.returned.to_string()),
             balanced: b.check().is_ok(),
         }
     }
@@ -218,6 +224,12 @@ pub struct Summary {
     /// The provers as an observer of the L1 sees them (docs/model.md
     /// section 13's observations).
     pub network: NetworkSummary,
+    /// The fee market's controller, when that design ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee_market: Option<FeeMarketSummary>,
+    /// The auction's figures, when that design ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auction: Option<AuctionSummary>,
     /// The books at the end.
     pub books: BooksSummary,
 }
@@ -567,6 +579,8 @@ impl SummaryAcc {
             capital_locked: 0.0,
             engine_events: events,
             network: self.network.finish(epochs, epoch_s, window),
+            fee_market: None,
+            auction: None,
             books: books.into(),
         }
     }

@@ -118,6 +118,45 @@ pub fn method(sc: &Scenario) -> String {
              unproven blocks when their window closes.",
             sc.epochs, c.epoch_duration, c.slot_duration, c.proof_submission_epochs
         );
+        let _ = match sc.mechanism {
+            crate::schema::Mechanism::FeeMarket => {
+                let f = &sc.fee_market;
+                writeln!(
+                    m,
+                    "\nUnder the fee market, governance did not set the reward: after each epoch settled, a controller moved the checkpoint reward \
+                     by at most {} basis points toward a whole proof {} s after the epoch's end and at least {} paid provers (up in proportion \
+                     to the delay, by the whole step for an epoch not proven whole; down in proportion to the earliness when enough provers \
+                     were paid), within {:.1} and {:.1} tokens (docs/model.md section 14).",
+                    f.max_step_bps,
+                    f.target_latency_s,
+                    f.target_provers,
+                    f.min_reward as f64 / 1e18,
+                    f.max_reward as f64 / 1e18
+                )
+            }
+            crate::schema::Mechanism::Auction => {
+                let a = &sc.auction;
+                let reserve = match a.reserve {
+                    Some(r) => format!("{:.1} tokens (at most the pool)", r as f64 / 1e18),
+                    None => format!(
+                        "{:.2}% of the epoch's prover pool",
+                        a.reserve_bps as f64 / 100.0
+                    ),
+                };
+                writeln!(
+                    m,
+                    "\nUnder the auction, at the end of each epoch every active prover could post a sealed bid for proving it whole (its cost, its \
+                     chance of failing times the bond, and what it would expect from the fallback pool); bids above the reserve, {reserve}, were void. \
+                     The lowest bid won the exclusive right to prove the epoch for {} slots and was paid the second-lowest bid (the reserve when it \
+                     bid alone), the rest of the pool going back to the distributor; a winner whose proof missed the window lost its bond of {:.0} \
+                     tokens, and the epoch opened to anyone under the permissionless rules with the whole pool. No proof of an epoch was accepted \
+                     before its auction, so bridgers waited for the whole epoch (docs/model.md section 14).",
+                    a.exclusive_slots,
+                    a.bond as f64 / 1e18
+                )
+            }
+            _ => Ok(()),
+        };
     }
     let b = &sc.booster;
     let rule = match b.to_config().map(|c| c.rule) {

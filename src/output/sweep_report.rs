@@ -280,10 +280,19 @@ pub fn sweep_report(
     o.push('\n');
     sensitivity_section(&mut o, dir, &metrics);
     charts_section(&mut o, drawn);
-    let design = if manifest.mechanism == crate::schema::Mechanism::BondedQuotes {
-        "the previous design (bonded provers quoting a fee, the proposer accepting one, slashing of bonds for missed proofs)"
-    } else {
-        "the permissionless design (supersession, the consistency booster, pruning)"
+    let design = match manifest.mechanism {
+        crate::schema::Mechanism::BondedQuotes => {
+            "the previous design (bonded provers quoting a fee, the proposer accepting one, slashing of bonds for missed proofs)"
+        }
+        crate::schema::Mechanism::FeeMarket => {
+            "the fee market (the permissionless rules, with the reward set each epoch by a controller toward a target latency and number of provers)"
+        }
+        crate::schema::Mechanism::Auction => {
+            "the auction (sealed bids for each epoch, the lowest winning an exclusive window at the second price, a bond lost on failure, then a fallback pool under the permissionless rules)"
+        }
+        crate::schema::Mechanism::Permissionless => {
+            "the permissionless design (supersession, the consistency booster, pruning)"
+        }
     };
     let _ = writeln!(
         o,

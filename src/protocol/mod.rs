@@ -7,8 +7,10 @@
 //! `u128` is an error, never a wrap.
 
 mod arith;
+pub mod auction;
 pub mod booster;
 pub mod chain;
+pub mod fee_market;
 pub mod fees;
 pub mod governance;
 pub mod legacy;

@@ -52,7 +52,8 @@ pub struct EpochSettlement {
 }
 
 /// Where every token went. After every slot
-/// `minted + fees = paid_sequencers + paid_provers + burnt + dust + unsettled`.
+/// `minted + fees = paid_sequencers + paid_provers + burnt + dust + unsettled
+/// + returned`.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Books {
     /// Checkpoint rewards taken from the distributor.
@@ -69,12 +70,15 @@ pub struct Books {
     pub dust: Amount,
     /// The pools of epochs not yet settled.
     pub unsettled: Amount,
+    /// Pools a design did not pay out and gave back to the distributor (an
+    /// auction's winner paid less than its epoch's pool).
+    pub returned: Amount,
 }
 
 /// The books do not balance: what came in differs from what went out.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the books do not balance: {0:?}")]
-pub struct Imbalance(pub Books);
+pub struct Imbalance(pub Box<Books>);
 
 /// A sum of amounts that cannot overflow: `(carries, low)` of a 256-bit sum.
 fn wide_sum(parts: &[Amount]) -> (u128, u128) {
@@ -94,11 +98,12 @@ impl Books {
             self.burnt,
             self.dust,
             self.unsettled,
+            self.returned,
         ]);
         if inflow == outflow {
             Ok(())
         } else {
-            Err(Imbalance(*self))
+            Err(Imbalance(Box::new(*self)))
         }
     }
 }

@@ -105,6 +105,52 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             ),
         );
     }
+    match s.mechanism {
+        super::Mechanism::FeeMarket => {
+            let f = &s.fee_market;
+            need(
+                f.min_reward <= f.max_reward,
+                "fee_market.min_reward",
+                format!(
+                    "expected at most fee_market.max_reward ({}), found {}",
+                    f.max_reward, f.min_reward
+                ),
+            );
+            let r = s.rewards.checkpoint_reward;
+            need(
+                f.min_reward > f.max_reward || (f.min_reward..=f.max_reward).contains(&r),
+                "rewards.checkpoint_reward",
+                format!(
+                    "expected the controller's starting reward within fee_market.min_reward ({}) \
+                     and fee_market.max_reward ({}), found {r}",
+                    f.min_reward, f.max_reward
+                ),
+            );
+        }
+        super::Mechanism::Auction => {
+            let a = &s.auction;
+            let window = c.proof_submission_epochs.saturating_mul(c.epoch_duration);
+            need(
+                a.exclusive_slots < window,
+                "auction.exclusive_slots",
+                format!(
+                    "expected fewer than the proof window of proof_submission_epochs * \
+                     epoch_duration ({window}) slots, so that the fallback pool has time, found {}",
+                    a.exclusive_slots
+                ),
+            );
+            need(
+                a.reserve.is_none() || a.reserve_bps == 10_000,
+                "auction.reserve",
+                format!(
+                    "expected either auction.reserve (an amount) or auction.reserve_bps (a part \
+                     of the pool), found both (reserve_bps = {})",
+                    a.reserve_bps
+                ),
+            );
+        }
+        _ => {}
+    }
     for (name, path) in [
         ("fees.l1_base_fee", &s.fees.l1_base_fee),
         ("fees.blob_fee", &s.fees.blob_fee),

@@ -137,6 +137,18 @@ pub(crate) fn governance_problems(s: &Scenario) -> Vec<(String, String)> {
         .enumerate()
         .filter_map(|(i, g)| {
             let kind = registry::policy(g.policy.name())?;
+            if s.mechanism == crate::schema::Mechanism::FeeMarket
+                && kind.changes.contains(&"checkpoint_reward")
+            {
+                return Some((
+                    format!("sequencers[{i}].policy"),
+                    format!(
+                        "policy \"{}\" signals for changes of the checkpoint_reward, which the \
+                         controller sets under mechanism = \"fee_market\"; use another policy",
+                        kind.name
+                    ),
+                ));
+            }
             let refused = kind.changes.iter().find(|key| !v.governs(key))?;
             Some((
                 format!("sequencers[{i}].policy"),

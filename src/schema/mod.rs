@@ -6,6 +6,7 @@
 //! states only what it changes.
 
 mod booster_spec;
+mod designs;
 pub mod dist;
 pub mod domain;
 mod own_keys;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::{Amount, Version};
 
 pub use booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
+pub use designs::{AuctionConfig, BondedConfig, FeeMarketConfig};
 pub use own_keys::{KindName, OwnKeys};
 pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 
@@ -61,11 +63,16 @@ pub struct Scenario {
     pub provers: Vec<ProverGroup>,
     /// Proving times from a calibration (sets every group's times).
     pub cost: Option<crate::cost::CostConfig>,
-    /// The proving design: the permissionless market or the previous
-    /// bonded quotes (docs/model.md section 9).
+    /// The proving design: the permissionless market, the previous
+    /// bonded quotes (docs/model.md section 9), or a market-set reward or
+    /// a reverse auction (section 14).
     pub mechanism: Mechanism,
     /// The bonded-quotes design's constants.
     pub bonded: BondedConfig,
+    /// The fee-market design's controller.
+    pub fee_market: FeeMarketConfig,
+    /// The auction design's constants.
+    pub auction: AuctionConfig,
 }
 
 /// Which proving design a scenario runs.
@@ -77,40 +84,22 @@ pub enum Mechanism {
     Permissionless,
     /// Bonded provers quote; a proposer of the next epoch picks one.
     BondedQuotes,
+    /// The permissionless rules with the reward set each epoch by a
+    /// controller instead of by votes.
+    FeeMarket,
+    /// A sealed-bid reverse auction for each epoch, then a fallback pool
+    /// under the permissionless rules.
+    Auction,
 }
 
-/// The constants of the bonded-quotes design (docs/model.md section 9).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct BondedConfig {
-    /// Slots of epoch N+1 in which a quote for N may be accepted.
-    pub quote_slots: u64,
-    /// The bond each prover posts, smallest units.
-    #[serde(with = "amount")]
-    pub bond: Amount,
-    /// What locking the bond costs per year, as a part of it.
-    pub capital_cost_per_year: f64,
-    /// The markup provers quote over their cost, as a part of it.
-    pub quote_margin: f64,
-    /// The part of a kickback quote's excess over the prover's honest
-    /// quote that it pays back to the proposer who accepts it.
-    pub kickback_share: f64,
-    /// The funds each prover holds for bonds when it enters, smallest
-    /// units: a slashed prover posts a new bond from what is left (and what
-    /// it earned) or leaves.
-    #[serde(with = "amount")]
-    pub prover_capital: Amount,
-}
-
-impl Default for BondedConfig {
-    fn default() -> Self {
-        BondedConfig {
-            quote_slots: 13,
-            bond: 100_000 * 1_000_000_000_000_000_000,
-            capital_cost_per_year: 0.05,
-            quote_margin: 0.25,
-            kickback_share: 0.5,
-            prover_capital: 150_000 * 1_000_000_000_000_000_000,
+impl Mechanism {
+    /// Its name in scenario files and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mechanism::Permissionless => "permissionless",
+            Mechanism::BondedQuotes => "bonded_quotes",
+            Mechanism::FeeMarket => "fee_market",
+            Mechanism::Auction => "auction",
         }
     }
 }
@@ -139,6 +128,8 @@ impl Default for Scenario {
             cost: None,
             mechanism: Mechanism::Permissionless,
             bonded: BondedConfig::default(),
+            fee_market: FeeMarketConfig::default(),
+            auction: AuctionConfig::default(),
         }
     }
 }

@@ -563,7 +563,11 @@ mod tests {
             read(r#"{"mechanism": "Permissionless"}"#).unwrap(),
             Mechanism::Permissionless
         );
-        assert!(read(r#"{"mechanism": "auction"}"#).is_err());
+        assert!(read(r#"{"mechanism": "lottery"}"#).is_err());
+        assert_eq!(
+            read(r#"{"mechanism": "Auction"}"#).unwrap(),
+            Mechanism::Auction
+        );
         let json = serde_json::to_string(&Mechanism::BondedQuotes).unwrap();
         assert_eq!(json, r#""bonded_quotes""#);
     }

@@ -6,6 +6,8 @@
 //! design the parts of the simulation it may use; the engine itself names no
 //! design. The designs themselves are in `src/design/`.
 
+use crate::metrics::Summary;
+use crate::protocol::fee_market::EpochOutcome;
 use crate::protocol::{
     Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol, ProtocolError,
 };
@@ -102,4 +104,24 @@ pub trait Design: Send {
 
     /// Governance changed the checkpoint reward.
     fn reward_changed(&mut self, _reward: Amount) {}
+
+    /// Epoch `e`'s window closed and its row was written: what a public
+    /// observer saw of it.
+    fn epoch_closed(
+        &mut self,
+        _world: &mut World<'_, '_, '_>,
+        _e: Epoch,
+        _outcome: &EpochOutcome,
+    ) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// Whether a proof of epoch `e` credited to `prover` may reach the
+    /// protocol now (a design with exclusive rights refuses the others').
+    fn admits(&mut self, _world: &mut World<'_, '_, '_>, _prover: u32, _e: Epoch) -> bool {
+        true
+    }
+
+    /// Writes what only this design has into the run's summary.
+    fn report(&self, _summary: &mut Summary) {}
 }

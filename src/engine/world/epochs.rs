@@ -6,17 +6,18 @@ use crate::base::numeric::to_f64;
 use crate::base::units::tokens;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::metrics::{EpochRow, ProverRow};
+use crate::protocol::fee_market::EpochOutcome;
 use crate::protocol::{Epoch, Payout};
 
-use super::{Engine, Phase, Time};
+use super::{Engine, EngineError, Phase, Time};
 
 impl Engine<'_, '_> {
     /// Epoch `e`'s window closed at this slot start: write its rows, update
     /// the market, and settle each prover's epoch.
-    pub(super) fn close_epoch(&mut self, e: Epoch) {
+    pub(super) fn close_epoch(&mut self, e: Epoch) -> Result<(), EngineError> {
         let accounts = self.accounts.close(e);
         let Some(pos) = self.epochs.iter().position(|i| i.epoch == e) else {
-            return;
+            return Ok(());
         };
         let info = self.epochs.remove(pos).expect("found");
         let settlement = self.with_design(|d, w| d.settlement(w, e));
@@ -73,6 +74,11 @@ impl Engine<'_, '_> {
             redundancy,
             l1_base_fee_gwei: (info.blocks_built > 0)
                 .then(|| info.l1_base_fee_gwei_sum / info.blocks_built as f64),
+        };
+        let outcome = EpochOutcome {
+            blocks: info.blocks_built,
+            full_latency_ms: info.full_proof.map(|t| t.saturating_sub(end_time)),
+            provers_paid: payouts.len() as u64,
         };
         self.acc.epoch(&row);
         self.recorder.epoch(row);
@@ -147,6 +153,7 @@ impl Engine<'_, '_> {
             self.design_mut().prover_profit(i, profit + acct.slashed);
         }
         self.accounts.recycle(accounts);
+        self.with_design(|d, w| d.epoch_closed(w, e, &outcome))
     }
 
     /// For each group that started after genesis: its provers' mean shares

@@ -10,7 +10,9 @@ use crate::base::random::Stream;
 use crate::base::time::Time;
 use crate::metrics::SummaryAcc;
 use crate::metrics::name::Name;
-use crate::protocol::{BlockNumber, Epoch, EpochSettlement, ProtocolError, ProverId, Prune, Slot};
+use crate::protocol::{
+    Amount, BlockNumber, Epoch, EpochSettlement, Payload, ProtocolError, ProverId, Prune, Slot,
+};
 use crate::schema::{ProverGroup, Scenario};
 
 use super::provers::Phase;
@@ -172,6 +174,23 @@ impl World<'_, '_, '_> {
     /// in blocks up to the design's proven tip `tip`.
     pub fn bridges_proven(&mut self, prover: u32, tip: BlockNumber) {
         self.0.bridges_proven(prover, tip);
+    }
+
+    /// Sets the checkpoint reward, as a governance payload would (a trace
+    /// records it as one).
+    pub fn set_checkpoint_reward(&mut self, reward: Amount) -> Result<(), EngineError> {
+        let e = &mut *self.0;
+        let payload = Payload {
+            checkpoint_reward: Some(reward),
+            ..Payload::default()
+        };
+        e.protocol
+            .apply(&payload)
+            .map_err(|error| e.protocol_err(error))?;
+        if let Some(trace) = &mut e.trace {
+            trace.set(e.slot, &payload);
+        }
+        Ok(())
     }
 
     /// Seconds an L1 transaction with this priority fee waits for

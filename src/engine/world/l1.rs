@@ -208,12 +208,14 @@ impl Engine<'_, '_> {
         if let Some(info) = self.info_mut(tx.job.epoch) {
             info.submissions += 1;
         }
-        // A proof of blocks that a prune replaced does not verify.
+        // A proof of blocks that a prune replaced does not verify; a design
+        // may hold the epoch for another prover.
         let replaced = self
             .protocol
             .block(tx.job.end)
             .is_some_and(|b| b.input.slot != tx.job.end_slot);
-        let outcome = if replaced {
+        let refused = !replaced && !self.with_design(|d, w| d.admits(w, tx.credited, tx.job.epoch));
+        let outcome = if replaced || refused {
             None
         } else {
             let outcome = self
@@ -306,6 +308,10 @@ impl Engine<'_, '_> {
             ..SubmissionRow::default()
         };
         match outcome {
+            None if refused => {
+                row.status = "rejected";
+                row.reason = "exclusive_window";
+            }
             None => {
                 row.status = "invalid";
                 row.reason = "reorged_blocks";

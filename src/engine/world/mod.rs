@@ -322,6 +322,7 @@ pub fn run(
     });
     let books = engine.books();
     let capital_locked = engine.design().capital_locked();
+    let design = engine.design.take();
     let mut summary = engine.acc.finish(
         &sc.name,
         sc.seed,
@@ -337,12 +338,17 @@ pub fn run(
     if let Some(capital) = capital_locked {
         summary.capital_locked = capital;
     }
+    if let Some(design) = &design {
+        design.report(&mut summary);
+    }
     // Minted per simulated year over the supply.
     let years =
         (sc.epochs * ed * sc.chain.slot_duration) as f64 / crate::base::units::SECONDS_PER_YEAR;
     let supply = sc.rewards.token_supply;
     if years > 0.0 && supply > 0 {
-        summary.inflation_per_year = books.minted as f64 / years / supply as f64;
+        // What an auction returned to the distributor was not spent.
+        let spent = books.minted.saturating_sub(books.returned);
+        summary.inflation_per_year = spent as f64 / years / supply as f64;
     }
     Ok(RunResult {
         summary,
@@ -417,7 +423,7 @@ impl Engine<'_, '_> {
         self.close_round(slot);
         if slot.is_multiple_of(self.ed) {
             if epoch > self.pse {
-                self.close_epoch(epoch - self.pse - 1);
+                self.close_epoch(epoch - self.pse - 1)?;
             }
             if epoch < self.sc.epochs {
                 self.epochs.push_back(EpochInfo {

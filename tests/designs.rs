@@ -377,3 +377,96 @@ fn the_books_balance_under_every_design_in_every_shipped_scenario() {
     }
     assert!(runs >= 90, "{runs} runs");
 }
+
+#[test]
+fn the_designs_header_holds_at_its_seed() {
+    let run = |design: &str| {
+        let s = common::scenario("designs", &[&format!("mechanism={design}")]);
+        common::simulate(&s).1.summary
+    };
+    let open = run("permissionless");
+    let fee = run("fee_market");
+    let auction = run("auction");
+    let bridging = |s: &proversim::metrics::Summary| s.bridging.as_ref().unwrap().mean_latency_s;
+    // No proof before the auction: bridgers wait for whole epochs.
+    assert!(bridging(&auction) > bridging(&open) + 600.0);
+    // One proof an epoch against every prover's, and a few winners.
+    assert!(auction.redundancy.unwrap() < 3.0);
+    assert!(open.redundancy.unwrap() > 20.0);
+    assert!(auction.reward_hhi_by_owner > 3.0 * open.reward_hhi_by_owner);
+    // The controller takes the reward down: far less minted.
+    assert!(fee.inflation_per_year < open.inflation_per_year / 4.0);
+    assert!(fee.fee_market.as_ref().unwrap().reward_mean < 100.0);
+    // The auction pays less than the pools and returns the rest.
+    assert!(auction.paid_for_proving < open.paid_for_proving / 2.0);
+    assert!(auction.inflation_per_year < open.inflation_per_year);
+    // Users pay the same fees whatever the design.
+    for s in [&fee, &auction] {
+        assert!((s.user_fees - open.user_fees).abs() < 0.01 * open.user_fees);
+    }
+}
+
+#[test]
+fn compare_runs_two_designs_on_the_same_seeds_and_the_report_names_the_design() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_proversim");
+    let designs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/designs.toml");
+    let out = tmp.path().join("c");
+    let o = std::process::Command::new(bin)
+        .arg("compare")
+        .arg(&designs)
+        .arg(&designs)
+        .args([
+            "--replicates",
+            "3",
+            "--set",
+            "epochs=40",
+            "--set-a",
+            "mechanism=fee_market",
+            "--set-b",
+            "mechanism=auction",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["differences"][0]["key"], "mechanism");
+    assert_eq!(json["seeds"].as_array().unwrap().len(), 3);
+    // Bridgers wait for whole epochs under the auction only.
+    let bridging = &json["metrics"]["bridging_mean_latency_s"];
+    assert!(
+        bridging["diff_ci_low"].as_f64().unwrap() > 0.0,
+        "{bridging}"
+    );
+
+    // A run's report says which design ran and how.
+    let run = tmp.path().join("r");
+    let o = std::process::Command::new(bin)
+        .arg("run")
+        .arg(&designs)
+        .args([
+            "--set",
+            "epochs=30",
+            "--set",
+            "mechanism=auction",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(bin)
+        .arg("report")
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = std::fs::read_to_string(run.join("report.md")).unwrap();
+    assert!(report.contains("Under the auction"), "{report}");
+    assert!(report.contains("auction: mean price paid to a winner"));
+    assert!(!report.contains("fee market:"));
+}

@@ -202,6 +202,9 @@ impl MarketRule for ProfitSeeking {
         if tenure.losses < me.exit_after_losses {
             return false;
         }
+        if let Some(sales) = sale_value(view, me, Some(id), 0) {
+            return sales.profit - me.capital_cost_per_epoch <= 0.0;
+        }
         let Some((others, ramp)) = self.competitors(view, Some(id), 0, me.horizon_epochs) else {
             return true;
         };
@@ -223,6 +226,9 @@ impl MarketRule for ProfitSeeking {
         if landing_seconds(view, prefix_seconds(g, txs, blocks)) >= window_s {
             return None;
         }
+        if let Some(sales) = sale_value(view, g, None, entering) {
+            return sales.enters(g);
+        }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
         let (others, ramp) = self.competitors(view, None, entering, g.horizon_epochs)?;
         let (value, costs) = horizon_value(view, g, pool, &others, &ramp);
@@ -230,6 +236,69 @@ impl MarketRule for ProfitSeeking {
         let per_epoch = value / costs.max(f64::MIN_POSITIVE) * epoch_cost(view, g);
         (value > g.min_margin * costs).then_some(per_epoch)
     }
+}
+
+/// What a prover expects from a design that sells epochs (an auction),
+/// per epoch, from the recent sales as the public record shows them.
+struct Sales {
+    /// Expected pay less proving cost, tokens (before its capital).
+    profit: f64,
+    /// Expected proving cost, tokens.
+    cost: f64,
+}
+
+impl Sales {
+    /// A newcomer enters when the discounted profit over its horizon, less
+    /// its hardware's capital and the sunk entry cost, beats `min_margin`
+    /// of its costs: its expected profit per epoch if so.
+    fn enters(&self, g: &ProverGroup) -> Option<f64> {
+        let keep = 1.0 - g.discount_per_epoch;
+        let weights: f64 = (0..g.horizon_epochs.max(1) as i32)
+            .map(|k| keep.powi(k))
+            .sum();
+        let per_epoch = self.profit - g.capital_cost_per_epoch;
+        let value = weights * per_epoch - g.entry_cost;
+        let costs = weights * (g.capital_cost_per_epoch + self.cost);
+        (value > g.min_margin * costs).then_some(per_epoch)
+    }
+}
+
+/// Under a design that sells epochs, what a prover with these values
+/// would have made in the recent sales (the last `lookback_epochs`
+/// settled): as their winner (`me`), the price; otherwise, where its cost
+/// was below the winning bid, it would have won and been paid about that
+/// bid (which would then have been the second), shared with the `rivals`
+/// entering beside it; up with its uptime, it pays its proof. `None` if
+/// none of those epochs was sold (the design sells none).
+fn sale_value(
+    view: &View<'_>,
+    g: &ProverGroup,
+    me: Option<ProverId>,
+    rivals: u32,
+) -> Option<Sales> {
+    let (txs, blocks) = last_epoch_size(view);
+    let seconds = prefix_seconds(g, txs, blocks);
+    let cost = prefix_cost(g, seconds) + view.submission_cost(g.priority_fee_gwei);
+    let (mut sold, mut profit, mut spent) = (0u32, 0.0, 0.0);
+    for s in view.market.last(g.lookback_epochs as usize) {
+        let Some(c) = s.clearing else {
+            continue;
+        };
+        sold += 1;
+        let (paid, chance) = if Some(c.winner) == me {
+            (c.price, 1.0)
+        } else if cost < c.winning_bid {
+            (c.winning_bid, 1.0 / (1 + rivals) as f64)
+        } else {
+            continue;
+        };
+        profit += chance * g.uptime * (paid - cost);
+        spent += chance * g.uptime * cost;
+    }
+    (sold > 0).then(|| Sales {
+        profit: profit / sold as f64,
+        cost: spent / sold as f64,
+    })
 }
 
 /// What proving one epoch like the last costs a prover with these values,

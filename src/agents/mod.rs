@@ -69,6 +69,21 @@ pub struct EpochInfo {
     pub submissions: u64,
     /// The L1 base fee at each of its blocks, summed, gwei.
     pub l1_base_fee_gwei_sum: f64,
+    /// Under a design that sells epochs at a price (the auction): how it
+    /// cleared, public once the sale closed.
+    pub clearing: Option<Clearing>,
+}
+
+/// How a sale of an epoch cleared: who won it, at what bid, and the price
+/// it is paid if it delivers.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Clearing {
+    /// The winner.
+    pub winner: ProverId,
+    /// Its bid, tokens.
+    pub winning_bid: f64,
+    /// Its price, tokens (the second bid or the reserve).
+    pub price: f64,
 }
 
 impl EpochInfo {
@@ -96,6 +111,8 @@ pub struct SettledEpoch {
     pub shares_by_id: Vec<f64>,
     /// Seconds from its end until its last block was proven.
     pub full_latency_s: Option<f64>,
+    /// How its sale cleared, under a design that sells epochs.
+    pub clearing: Option<Clearing>,
 }
 
 /// Public market history: the most recent settled epochs.

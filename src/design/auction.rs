@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use rand::RngExt;
 
+use crate::agents::Clearing;
 use crate::agents::bidding::BidRequest;
 use crate::base::random::stream;
 use crate::base::units::{UNITS_PER_TOKEN, tokens};
@@ -157,6 +158,13 @@ impl Auction {
                 until,
             },
         );
+        if let Some(info) = w.epoch_info_mut(e) {
+            info.clearing = Some(Clearing {
+                winner: c.winner,
+                winning_bid: tokens(c.winning_bid),
+                price: tokens(c.price),
+            });
+        }
         let name = w.prover_name(winner);
         let paid_as = if c.bids > 1 { "second bid" } else { "reserve" };
         w.event(

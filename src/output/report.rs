@@ -73,9 +73,12 @@ fn num(j: &Json, path: &[&str]) -> Option<f64> {
 /// The key metrics of a run, as (label, value) rows: every metric of the
 /// catalog, then the users' fees from the books.
 fn run_metrics(s: &Json) -> Vec<(String, Option<f64>)> {
+    // A figure of another design than the one that ran is left out.
     let mut rows: Vec<(String, Option<f64>)> = METRICS
         .iter()
-        .map(|m| (m.heading(), num(s, m.json)))
+        .map(|m| (m, num(s, m.json)))
+        .filter(|(m, v)| !(m.quiet_when_zero && v.is_none()))
+        .map(|(m, v)| (m.heading(), v))
         .collect();
     rows.push((
         "fees paid by users (tokens)".to_string(),

@@ -280,7 +280,11 @@ pub fn sweep_report(
     o.push('\n');
     sensitivity_section(&mut o, dir, &metrics);
     charts_section(&mut o, drawn);
+    let varied = layout.parameters.iter().any(|p| p.key == "mechanism");
     let design = match manifest.mechanism {
+        _ if varied => {
+            "the design each cell names (its `mechanism`: the permissionless design, the previous bonded quotes, the fee market or the auction; docs/model.md sections 2-6, 9 and 14)"
+        }
         crate::schema::Mechanism::BondedQuotes => {
             "the previous design (bonded provers quoting a fee, the proposer accepting one, slashing of bonds for missed proofs)"
         }

@@ -565,7 +565,7 @@ mod tests {
         );
         assert!(read(r#"{"mechanism": "lottery"}"#).is_err());
         assert_eq!(
-            read(r#"{"mechanism": "Auction"}"#).unwrap(),
+            read(r#"{"mechanism": "auction"}"#).unwrap(),
             Mechanism::Auction
         );
         let json = serde_json::to_string(&Mechanism::BondedQuotes).unwrap();

@@ -95,6 +95,7 @@ impl Engine<'_, '_> {
             paid_provers,
             shares_by_id: Vec::new(),
             full_latency_s: latency(info.full_proof),
+            clearing: info.clearing,
         });
         self.newcomer_stats(e, &payouts);
         // Provers in the market, and any other with an account for the

@@ -160,7 +160,7 @@ fn a_winner_that_fails_loses_its_bond_and_the_fallback_pool_proves_the_epoch() {
     let (rec, r) = common::simulate(&s);
     let forfeits = events(&rec, "forfeit");
     assert!(forfeits.len() >= 10, "{} forfeits", forfeits.len());
-    let bond = s.auction.bond as f64 / 1e18;
+    let bond = s.auction().bond as f64 / 1e18;
     let by_epoch: BTreeMap<u64, _> = rec.epochs.iter().map(|e| (e.epoch, e)).collect();
     let mut proven_by_others = 0;
     for f in &forfeits {
@@ -320,25 +320,7 @@ fn a_fee_market_run_replays_exactly_from_its_trace() {
         },
     )
     .unwrap();
-    let trace = proversim::trace::parse("run-trace.toml", r.trace.as_ref().unwrap()).unwrap();
-    let replayed = proversim::trace::replay(&trace).unwrap();
-    let mut from_trace = BTreeMap::new();
-    for settlement in &replayed.settled {
-        for p in &settlement.payouts {
-            from_trace.insert(
-                (settlement.epoch, trace.provers.name(p.prover.0).to_string()),
-                p.amount,
-            );
-        }
-    }
-    let from_run: BTreeMap<(u64, String), u128> = rec
-        .provers
-        .iter()
-        .filter(|p| p.paid)
-        .map(|p| ((p.epoch, p.prover.to_string()), p.reward_units))
-        .collect();
-    assert!(from_run.len() > 100);
-    assert_eq!(from_run, from_trace);
+    assert!(common::replay_matches_run(&rec, &r) > 100);
     assert!(
         events(&rec, "reward_step")
             .iter()
@@ -433,7 +415,11 @@ fn compare_runs_two_designs_on_the_same_seeds_and_the_report_names_the_design() 
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
-    assert_eq!(json["differences"][0]["key"], "mechanism");
+    let differences = json["differences"].as_array().unwrap();
+    assert!(
+        differences.iter().any(|d| d["key"] == "mechanism"),
+        "{differences:?}"
+    );
     assert_eq!(json["seeds"].as_array().unwrap().len(), 3);
     // Bridgers wait for whole epochs under the auction only.
     let bridging = &json["metrics"]["bridging_mean_latency_s"];

@@ -144,25 +144,9 @@ impl ProverStrategy for Bridger {
         false
     }
 
-    /// It proves for its own bridging only: it neither bids for epochs
-    /// nor falls back on them.
-    fn bid(
-        &mut self,
-        _ctx: &mut ProverCtx<'_, '_>,
-        _req: &super::bidding::BidRequest,
-    ) -> Option<f64> {
-        None
-    }
-
-    fn on_fallback(&mut self, _ctx: &mut ProverCtx<'_, '_>, _e: Epoch) {}
-
-    /// Nor does it quote under the previous design.
-    fn quote(
-        &mut self,
-        _ctx: &mut ProverCtx<'_, '_>,
-        _req: &super::quoting::QuoteRequest,
-    ) -> Option<super::quoting::Offer> {
-        None
+    /// It proves for its own bridging only.
+    fn takes_work(&self) -> bool {
+        false
     }
 
     fn on_job_done(&mut self, ctx: &mut ProverCtx<'_, '_>, job: Job) {

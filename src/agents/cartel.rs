@@ -359,13 +359,8 @@ impl ProverStrategy for Identity {
     fn leaves_on_losses(&self) -> bool {
         false
     }
-    /// It carries its owner's proofs only: it neither bids nor falls back.
-    fn bid(
-        &mut self,
-        _ctx: &mut ProverCtx<'_, '_>,
-        _req: &super::bidding::BidRequest,
-    ) -> Option<f64> {
-        None
+    /// It carries its owner's proofs only.
+    fn takes_work(&self) -> bool {
+        false
     }
-    fn on_fallback(&mut self, _ctx: &mut ProverCtx<'_, '_>, _e: crate::protocol::Epoch) {}
 }

@@ -410,12 +410,18 @@ pub trait ProverStrategy: Send {
         ctx: &mut ProverCtx<'_, '_>,
         req: &quoting::QuoteRequest,
     ) -> Option<quoting::Offer> {
+        if !self.takes_work() {
+            return None;
+        }
         quoting::priced_quote(ctx, req).map(|p| p.offer)
     }
     /// Under the auction: its sealed bid for proving an epoch whole, tokens
     /// (None: it does not bid). By default the price of
     /// [`bidding::priced_bid`].
     fn bid(&mut self, ctx: &mut ProverCtx<'_, '_>, req: &bidding::BidRequest) -> Option<f64> {
+        if !self.takes_work() {
+            return None;
+        }
         bidding::priced_bid(ctx, req)
     }
     /// Under the auction: it won epoch `e` and alone may prove it in the
@@ -427,7 +433,16 @@ pub trait ProverStrategy: Send {
     /// winner missed the window). By default the honest rule: it proves
     /// the epoch whole if that is expected to pay.
     fn on_fallback(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) {
-        jobs::start_full_job(ctx, e, 1, 0.0);
+        if self.takes_work() {
+            jobs::start_full_job(ctx, e, 1, 0.0);
+        }
+    }
+    /// Whether it proves epochs for pay: bids in an auction, quotes under
+    /// the previous design, falls back on an open epoch. A bridger proves
+    /// for its own bridging only and a sybil's identity carries its
+    /// owner's proofs only.
+    fn takes_work(&self) -> bool {
+        true
     }
     /// Under the previous design: whether its kickback quote was accepted
     /// (called for quotes that carried a kickback).

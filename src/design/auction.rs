@@ -20,9 +20,7 @@ use crate::engine::{Design, EngineError, World};
 use crate::metrics::Summary;
 use crate::metrics::designs::AuctionAcc;
 use crate::protocol::auction::{Bid, clear, winner_settlement};
-use crate::protocol::{
-    Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol, ProtocolError, Slot,
-};
+use crate::protocol::{Amount, Books, Epoch, EpochSettlement, Protocol, Slot};
 use crate::schema::{AuctionConfig, ProverGroup, Scenario};
 
 /// Where an epoch stands in its auction.
@@ -60,7 +58,7 @@ impl Auction {
     /// The design with a scenario's constants.
     pub fn new(sc: &Scenario) -> Auction {
         Auction {
-            config: sc.auction.clone(),
+            config: sc.auction(),
             stages: BTreeMap::new(),
             returned: 0,
             acc: AuctionAcc::default(),
@@ -260,27 +258,6 @@ impl Design for Auction {
         }
     }
 
-    fn proposer_turn(
-        &mut self,
-        w: &mut World<'_, '_, '_>,
-        proposer: usize,
-    ) -> Result<(), EngineError> {
-        w.signal(proposer);
-        Ok(())
-    }
-
-    fn add_block(
-        &mut self,
-        protocol: &mut Protocol,
-        block: BlockInput,
-    ) -> Result<BlockNumber, ProtocolError> {
-        protocol.add_block(block)
-    }
-
-    fn distributor_limits_mint(&self) -> bool {
-        true
-    }
-
     /// A winner who delivered is paid the price; otherwise the
     /// permissionless settlement stands.
     fn settlement(&mut self, w: &mut World<'_, '_, '_>, e: Epoch) -> Option<EpochSettlement> {
@@ -303,10 +280,6 @@ impl Design for Auction {
             ),
         );
         Some(paid)
-    }
-
-    fn proven_tip(&self, protocol: &Protocol) -> BlockNumber {
-        protocol.proven_tip()
     }
 
     /// The protocol's books, with what winners were not paid moved from the

@@ -7,10 +7,8 @@ use crate::base::units::tokens;
 use crate::engine::{Design, EngineError, World};
 use crate::metrics::Summary;
 use crate::metrics::designs::FeeMarketAcc;
+use crate::protocol::Epoch;
 use crate::protocol::fee_market::{ControllerParams, Direction, EpochOutcome};
-use crate::protocol::{
-    BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Protocol, ProtocolError,
-};
 use crate::schema::Scenario;
 
 use super::Permissionless;
@@ -24,7 +22,7 @@ pub struct FeeMarket {
 impl FeeMarket {
     /// The design with a scenario's controller.
     pub fn new(sc: &Scenario) -> Result<FeeMarket, EngineError> {
-        let c = &sc.fee_market;
+        let c = &sc.fee_market();
         let controller = ControllerParams {
             target_latency_ms: c.target_latency_s.saturating_mul(1000),
             target_provers: c.target_provers,
@@ -56,44 +54,8 @@ impl Design for FeeMarket {
         true
     }
 
-    fn begin_slot(&mut self, world: &mut World<'_, '_, '_>, slot: u64) -> Result<(), EngineError> {
-        Permissionless.begin_slot(world, slot)
-    }
-
     fn epoch_start(&mut self, world: &mut World<'_, '_, '_>, epoch: Epoch) {
         Permissionless.epoch_start(world, epoch);
-    }
-
-    fn proposer_turn(
-        &mut self,
-        world: &mut World<'_, '_, '_>,
-        proposer: usize,
-    ) -> Result<(), EngineError> {
-        Permissionless.proposer_turn(world, proposer)
-    }
-
-    fn add_block(
-        &mut self,
-        protocol: &mut Protocol,
-        block: BlockInput,
-    ) -> Result<BlockNumber, ProtocolError> {
-        Permissionless.add_block(protocol, block)
-    }
-
-    fn distributor_limits_mint(&self) -> bool {
-        true
-    }
-
-    fn settlement(&mut self, world: &mut World<'_, '_, '_>, e: Epoch) -> Option<EpochSettlement> {
-        Permissionless.settlement(world, e)
-    }
-
-    fn proven_tip(&self, protocol: &Protocol) -> BlockNumber {
-        protocol.proven_tip()
-    }
-
-    fn books(&self, protocol: &Protocol) -> Books {
-        *protocol.books()
     }
 
     /// The controller steps on what the epoch showed, and the protocol

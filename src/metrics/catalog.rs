@@ -39,6 +39,12 @@ pub struct Metric {
 }
 
 impl Metric {
+    /// Whether it is a figure of one design (it lives under that design's
+    /// table of the summary), undefined in runs of the others.
+    pub fn design_figure(&self) -> bool {
+        matches!(self.json.first(), Some(&("fee_market" | "auction")))
+    }
+
     /// The label with its unit, for table headings.
     pub fn heading(&self) -> String {
         match self.unit {

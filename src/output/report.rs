@@ -77,7 +77,7 @@ fn run_metrics(s: &Json) -> Vec<(String, Option<f64>)> {
     let mut rows: Vec<(String, Option<f64>)> = METRICS
         .iter()
         .map(|m| (m, num(s, m.json)))
-        .filter(|(m, v)| !(m.quiet_when_zero && v.is_none()))
+        .filter(|(m, v)| !(m.design_figure() && v.is_none()))
         .map(|(m, v)| (m.heading(), v))
         .collect();
     rows.push((
@@ -123,7 +123,7 @@ pub fn method(sc: &Scenario) -> String {
         );
         let _ = match sc.mechanism {
             crate::schema::Mechanism::FeeMarket => {
-                let f = &sc.fee_market;
+                let f = &sc.fee_market();
                 writeln!(
                     m,
                     "\nUnder the fee market, governance did not set the reward: after each epoch settled, a controller moved the checkpoint reward \
@@ -138,7 +138,7 @@ pub fn method(sc: &Scenario) -> String {
                 )
             }
             crate::schema::Mechanism::Auction => {
-                let a = &sc.auction;
+                let a = &sc.auction();
                 let reserve = match a.reserve {
                     Some(r) => format!("{:.1} tokens (at most the pool)", r as f64 / 1e18),
                     None => format!(

@@ -107,7 +107,7 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     }
     match s.mechanism {
         super::Mechanism::FeeMarket => {
-            let f = &s.fee_market;
+            let f = &s.fee_market();
             need(
                 f.min_reward <= f.max_reward,
                 "fee_market.min_reward",
@@ -128,7 +128,7 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             );
         }
         super::Mechanism::Auction => {
-            let a = &s.auction;
+            let a = &s.auction();
             let window = c.proof_submission_epochs.saturating_mul(c.epoch_duration);
             need(
                 a.exclusive_slots < window,

@@ -291,6 +291,16 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
             return Err(problems);
         }
     };
+    // The design that runs writes its constants whole, as run.
+    match scenario.mechanism {
+        super::Mechanism::FeeMarket => {
+            scenario.fee_market.get_or_insert_with(Default::default);
+        }
+        super::Mechanism::Auction => {
+            scenario.auction.get_or_insert_with(Default::default);
+        }
+        _ => {}
+    }
     if let Some(cost) = scenario.cost.clone() {
         // The cost table's own ranges first, so that a bad value is named
         // where it is written, not in the proving times made from it.

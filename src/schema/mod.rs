@@ -69,10 +69,26 @@ pub struct Scenario {
     pub mechanism: Mechanism,
     /// The bonded-quotes design's constants.
     pub bonded: BondedConfig,
-    /// The fee-market design's controller.
-    pub fee_market: FeeMarketConfig,
-    /// The auction design's constants.
-    pub auction: AuctionConfig,
+    /// The fee-market design's controller (filled in with its defaults by
+    /// the loader when that design runs; written only then or when the
+    /// file sets it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_market: Option<FeeMarketConfig>,
+    /// The auction design's constants (as `fee_market`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auction: Option<AuctionConfig>,
+}
+
+impl Scenario {
+    /// The fee market's controller, its defaults where the file sets none.
+    pub fn fee_market(&self) -> FeeMarketConfig {
+        self.fee_market.clone().unwrap_or_default()
+    }
+
+    /// The auction's constants, its defaults where the file sets none.
+    pub fn auction(&self) -> AuctionConfig {
+        self.auction.clone().unwrap_or_default()
+    }
 }
 
 /// Which proving design a scenario runs.
@@ -128,8 +144,8 @@ impl Default for Scenario {
             cost: None,
             mechanism: Mechanism::Permissionless,
             bonded: BondedConfig::default(),
-            fee_market: FeeMarketConfig::default(),
-            auction: AuctionConfig::default(),
+            fee_market: None,
+            auction: None,
         }
     }
 }

@@ -27,7 +27,8 @@ pub use super::assemble::assemble;
 use super::spec::{Layout, Sweep};
 
 /// The summary metrics a sweep keeps per run, by key: every metric of
-/// [`METRICS`] (`None` where a run does not define it) and every other
+/// [`METRICS`] (`None` where a run does not define it, and left out if it
+/// is a figure of another design) and every other
 /// numeric field of the summary under its dotted name, or the subset a
 /// sweep names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -36,9 +37,13 @@ pub struct Metrics(pub BTreeMap<String, Option<f64>>);
 
 impl From<&Summary> for Metrics {
     fn from(s: &Summary) -> Self {
+        // A figure of another design than the one that ran is left out,
+        // so that a sweep of one design has no column that is never set.
         let mut all: BTreeMap<String, Option<f64>> = METRICS
             .iter()
-            .map(|m| (m.key.to_string(), (m.of)(s)))
+            .map(|m| (m, (m.of)(s)))
+            .filter(|(m, v)| !(m.design_figure() && v.is_none()))
+            .map(|(m, v)| (m.key.to_string(), v))
             .collect();
         all.extend(flatten(s).into_iter().map(|(k, v)| (k, Some(v))));
         Metrics(all)

@@ -203,3 +203,38 @@ pub fn simulate(
     assert!(r.summary.books.balanced);
     (rec, r)
 }
+
+/// Replays a run's trace with `settle`'s rules and checks that it pays
+/// every prover of every epoch what the run paid, to the unit; returns how
+/// many payouts it checked.
+pub fn replay_matches_run(
+    rec: &proversim::metrics::MemoryRecorder,
+    r: &proversim::engine::RunResult,
+) -> usize {
+    use std::collections::BTreeMap;
+    let trace = parse("run-trace.toml", r.trace.as_ref().expect("a trace")).unwrap();
+    let replayed = replay(&trace).unwrap();
+    let mut from_trace: BTreeMap<(u64, String), u128> = BTreeMap::new();
+    for settlement in &replayed.settled {
+        for p in &settlement.payouts {
+            from_trace.insert(
+                (settlement.epoch, trace.provers.name(p.prover.0).to_string()),
+                p.amount,
+            );
+        }
+    }
+    let from_run: BTreeMap<(u64, String), u128> = rec
+        .provers
+        .iter()
+        .filter(|p| p.paid)
+        .map(|p| ((p.epoch, p.prover.to_string()), p.reward_units))
+        .collect();
+    assert_eq!(from_run, from_trace);
+    assert_eq!(
+        r.summary.books.paid_provers,
+        replayed.books.paid_provers.to_string()
+    );
+    assert_eq!(r.summary.books.minted, replayed.books.minted.to_string());
+    assert_eq!(r.summary.books.fees, replayed.books.fees.to_string());
+    from_run.len()
+}

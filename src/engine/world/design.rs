@@ -4,7 +4,8 @@
 //! ends an epoch) is a method of [`Design`]. The engine holds one design and
 //! calls it at fixed points of each slot, through a [`World`] that lends the
 //! design the parts of the simulation it may use; the engine itself names no
-//! design. The designs themselves are in `src/design/`.
+//! design. The defaults are the deployed rules'; the designs themselves
+//! are in `src/design/`.
 
 use crate::metrics::Summary;
 use crate::protocol::fee_market::EpochOutcome;
@@ -36,42 +37,58 @@ pub trait Design: Send {
     }
 
     /// A slot begins: deadlines, settlements and prunes (the prunes it
-    /// reports through [`World::prune`]).
-    fn begin_slot(&mut self, world: &mut World<'_, '_, '_>, slot: u64) -> Result<(), EngineError>;
+    /// reports through [`World::prune`]). By default the protocol's.
+    fn begin_slot(&mut self, world: &mut World<'_, '_, '_>, slot: u64) -> Result<(), EngineError> {
+        world.protocol_begin_slot(slot)
+    }
 
     /// An epoch begins (the previous one is complete): whoever may prove it
     /// is asked.
     fn epoch_start(&mut self, world: &mut World<'_, '_, '_>, epoch: Epoch);
 
-    /// The proposer of the slot acts before it builds its block.
+    /// The proposer of the slot acts before it builds its block. By
+    /// default its voting policy signals in governance.
     fn proposer_turn(
         &mut self,
         world: &mut World<'_, '_, '_>,
         proposer: usize,
-    ) -> Result<(), EngineError>;
+    ) -> Result<(), EngineError> {
+        world.signal(proposer);
+        Ok(())
+    }
 
-    /// Adds a built block to the chain the design proves (the protocol's,
-    /// or a chain of its own).
+    /// Adds a built block to the chain the design proves (by default the
+    /// protocol's; a design may keep a chain of its own).
     fn add_block(
         &mut self,
         protocol: &mut Protocol,
         block: BlockInput,
-    ) -> Result<BlockNumber, ProtocolError>;
+    ) -> Result<BlockNumber, ProtocolError> {
+        protocol.add_block(block)
+    }
 
     /// Whether a block mints at most what the distributor holds beyond
-    /// what the open epochs' blocks will draw (the deployed rule); if not,
-    /// it mints the checkpoint reward in force.
-    fn distributor_limits_mint(&self) -> bool;
+    /// what the open epochs' blocks will draw (the deployed rule, the
+    /// default); if not, it mints the checkpoint reward in force.
+    fn distributor_limits_mint(&self) -> bool {
+        true
+    }
 
     /// The settlement of epoch `e`, whose window has closed (`None` if it
-    /// paid nothing).
-    fn settlement(&mut self, world: &mut World<'_, '_, '_>, e: Epoch) -> Option<EpochSettlement>;
+    /// paid nothing). By default the protocol's.
+    fn settlement(&mut self, world: &mut World<'_, '_, '_>, e: Epoch) -> Option<EpochSettlement> {
+        world.take_protocol_settlement(e)
+    }
 
-    /// The highest proven block.
-    fn proven_tip(&self, protocol: &Protocol) -> BlockNumber;
+    /// The highest proven block (by default the protocol's).
+    fn proven_tip(&self, protocol: &Protocol) -> BlockNumber {
+        protocol.proven_tip()
+    }
 
-    /// Where every token went.
-    fn books(&self, protocol: &Protocol) -> Books;
+    /// Where every token went (by default the protocol's books).
+    fn books(&self, protocol: &Protocol) -> Books {
+        *protocol.books()
+    }
 
     /// Capital the design holds at the end of a run, tokens (`None` if it
     /// holds none).

@@ -65,9 +65,15 @@ pub fn load_scenario(
 
 /// Loads a sweep.
 pub fn load_sweep(source: Source<'_>) -> Result<Sweep, ScenarioError> {
+    load_sweep_with(source, &[])
+}
+
+/// Loads a sweep with `key.path=value` overrides set on its base scenario
+/// before the grid (checked as a scenario's are).
+pub fn load_sweep_with(source: Source<'_>, overrides: &[String]) -> Result<Sweep, ScenarioError> {
     match source {
-        Source::File(p) => crate::sweep::load(p),
-        Source::Text { name, text, dir } => crate::sweep::parse(name, text, dir),
+        Source::File(p) => crate::sweep::load_with(p, overrides),
+        Source::Text { name, text, dir } => crate::sweep::parse_with(name, text, dir, overrides),
     }
 }
 
@@ -95,7 +101,7 @@ pub enum Checked {
 /// Checks a scenario or a sweep (every cell of it) without running it.
 pub fn validate(source: Source<'_>, overrides: &[String]) -> Result<Checked, ScenarioError> {
     if source.is_sweep() {
-        let sweep = load_sweep(source)?;
+        let sweep = load_sweep_with(source, overrides)?;
         let invalid = crate::sweep::invalid_cells(&sweep, None);
         return Ok(Checked::Sweep {
             sweep: Box::new(sweep),

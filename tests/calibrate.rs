@@ -95,3 +95,54 @@ hardware_speedup = 4.0
         "{e}"
     );
 }
+
+#[test]
+fn calibrate_writes_a_new_file_and_replaces_one_only_when_asked() {
+    let bin = env!("CARGO_BIN_EXE_proversim");
+    let tmp = tempfile::tempdir().unwrap();
+    // The shipped calibration, as every shipped scenario reads it.
+    let shipped = tmp.path().join("calibrations/default.toml");
+    std::fs::create_dir_all(shipped.parent().unwrap()).unwrap();
+    std::fs::write(&shipped, "# measured on the reference machine\n").unwrap();
+    let small = ["calibrate", "--sizes", "2^6,2^7", "--repeat", "1"];
+    // By default: a new file beside it, and how to use it.
+    let o = std::process::Command::new(bin)
+        .current_dir(tmp.path())
+        .args(small)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("written to calibrations/local.toml"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[cost] table"), "{stdout}");
+    assert!(tmp.path().join("calibrations/local.toml").exists());
+    assert_eq!(
+        std::fs::read_to_string(&shipped).unwrap(),
+        "# measured on the reference machine\n"
+    );
+    // An existing file is refused before anything is timed...
+    let o = std::process::Command::new(bin)
+        .current_dir(tmp.path())
+        .args(small)
+        .args(["--out", "calibrations/default.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--replace"));
+    assert_eq!(
+        std::fs::read_to_string(&shipped).unwrap(),
+        "# measured on the reference machine\n"
+    );
+    // ...and replaced when asked.
+    let o = std::process::Command::new(bin)
+        .current_dir(tmp.path())
+        .args(small)
+        .args(["--out", "calibrations/default.toml", "--replace"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&shipped).unwrap().contains("[fit]"));
+}

@@ -741,3 +741,48 @@ fn a_sweep_keeping_a_few_metrics_charts_and_reports_those() {
     );
     assert!(!header.contains("reward_hhi"), "{header}");
 }
+
+#[test]
+fn a_sweep_takes_overrides_on_its_base_and_records_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .arg("sweep")
+        .arg(scenarios().join("streak-decay-sweep.toml"))
+        .args(["--set", "epochs=50", "--threads", "2", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    let overrides = manifest["overrides"].as_array().unwrap();
+    assert!(
+        overrides.iter().any(|o| o[0] == "epochs" && o[1] == "50"),
+        "{overrides:?}"
+    );
+    // Every run simulated 50 epochs of 32 slots.
+    let journal = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+    let mut runs = 0;
+    for line in journal.lines() {
+        let run: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(run["metrics"]["epochs"], 50.0, "{line}");
+        runs += 1;
+    }
+    assert_eq!(runs, 160);
+    // A bad override is refused with its origin, before anything runs.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .arg("sweep")
+        .arg(scenarios().join("streak-decay-sweep.toml"))
+        .args(["--set", "epoch=50", "--out"])
+        .arg(tmp.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--set epoch=50") && err.contains("epochs"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("bad").join("sweep.parquet").exists());
+}

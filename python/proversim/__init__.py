@@ -68,11 +68,14 @@ def _sets(overrides: Union[Mapping[str, Any], List[str], None]) -> List[str]:
 
 class _Bar:
     """A progress bar: tqdm's (as a notebook widget where it can) if
-    installed, else a line on stderr."""
+    installed; else a line redrawn in place on a terminal, or a plain line
+    at each tenth of the work when stderr is a log. Never past its total."""
 
     def __init__(self, unit: str):
         self.unit = unit
         self.bar = None
+        self.tty = sys.stderr.isatty()
+        self.next = 0
         try:
             from tqdm.auto import tqdm
 
@@ -81,18 +84,24 @@ class _Bar:
             pass
 
     def __call__(self, done: int, total: int) -> None:
+        if total:
+            done = min(done, total)
         if self.bar is not None:
             self.bar.total = total
             self.bar.n = done
             self.bar.refresh()
-        else:
+        elif self.tty:
             sys.stderr.write(f"\r{done}/{total} {self.unit}")
             sys.stderr.flush()
+        elif done >= self.next:
+            sys.stderr.write(f"{done}/{total} {self.unit}\n")
+            sys.stderr.flush()
+            self.next = total + 1 if done >= total else done + max(1, total // 10)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-        else:
+        elif self.tty:
             sys.stderr.write("\r\033[K")
 
 
@@ -109,8 +118,9 @@ def _with_progress(progress: Progress, unit: str, call: Callable[[Any], Any]) ->
 class RunResult:
     """One run: ``summary`` (the dict of ``summary.json``), its tables as
     polars DataFrames (``epochs``, ``provers``, ``submissions``, ``events``,
-    ``bridging``, ``agents``) and ``trace`` (the replay trace's text, when
-    asked)."""
+    ``bridging``, ``agents``) and ``trace`` (the replay trace's TOML text,
+    when asked: what ``settle`` reads, amounts exact as strings;
+    ``tomllib.loads`` makes it a dict)."""
 
     summary: Dict[str, Any]
     epochs: pl.DataFrame
@@ -165,18 +175,23 @@ def run(
 def sweep(
     sweep: Source,
     *,
+    set: Union[Mapping[str, Any], List[str], None] = None,
     threads: Optional[int] = None,
     progress: Progress = True,
 ) -> pl.DataFrame:
     """Runs a sweep (a sweep file's path, or a dict in its shape) and
     returns its table (``sweep.parquet``): one row per run, its swept values,
-    seed, status and metrics. ``threads`` defaults to one per core."""
+    seed, status and metrics. ``set`` overrides keys of the base scenario
+    before the grid, as ``--set`` does (``{"epochs": 50}``). ``threads``
+    defaults to one per core."""
     path, text = _source(sweep)
     with tempfile.TemporaryDirectory(prefix="proversim-sweep-") as out:
         _with_progress(
             progress,
             "runs",
-            lambda cb: _native.sweep(path, text, os.getcwd(), threads or 0, out, cb),
+            lambda cb: _native.sweep(
+                path, text, os.getcwd(), _sets(set), threads or 0, out, cb
+            ),
         )
         return pl.read_parquet(Path(out, "sweep.parquet"))
 

@@ -18,6 +18,7 @@ def sweep(
     path: Optional[str],
     text: Optional[str],
     dir: str,
+    set: List[str],
     threads: int,
     out: str,
     progress: _Callback = None,

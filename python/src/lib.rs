@@ -224,17 +224,20 @@ fn run(
 /// Runs a sweep file (or TOML text) into `out`; returns (runs, ran,
 /// failed). `out/sweep.parquet` holds its table.
 #[pyfunction]
-#[pyo3(signature = (path, text, dir, threads, out, progress=None))]
+#[pyo3(signature = (path, text, dir, set, threads, out, progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     py: Python<'_>,
     path: Option<&str>,
     text: Option<&str>,
     dir: &str,
+    set: Vec<String>,
     threads: usize,
     out: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(u64, u64, u64)> {
-    let sweep = api::load_sweep(source(path, text, dir)).map_err(|e| scenario_error(py, &e))?;
+    let sweep =
+        api::load_sweep_with(source(path, text, dir), &set).map_err(|e| scenario_error(py, &e))?;
     let result = drive(py, progress, |p| {
         let tick = |done: u64, total: u64, _failed: u64| p.set(done, total);
         let options = SweepOptions {

@@ -138,6 +138,10 @@ def test_sweep_returns_its_table(tmp_path):
     again = proversim.sweep(spec, threads=1, progress=False)
     assert table.equals(again)
     assert proversim.validate(spec) == 2
+    # Overrides on the base, before the grid: fewer epochs, fewer blocks.
+    shorter = proversim.sweep(spec, set={"epochs": 10}, threads=2, progress=False)
+    assert shorter.height == 4
+    assert (shorter["blocks_built"] < table["blocks_built"]).all()
 
 
 def test_compare_pairs_seeds():
@@ -177,3 +181,15 @@ def test_ctrl_c_interrupts_a_long_run():
     assert time.monotonic() - started < 10
     assert child.returncode != 0
     assert "KeyboardInterrupt" in err
+
+
+def test_progress_in_a_log_is_plain_lines_never_past_the_total(capfd):
+    proversim.run(BASELINE, set={"epochs": 40}, progress=True)
+    err = capfd.readouterr().err
+    assert "\r" not in err
+    lines = [l for l in err.splitlines() if l.endswith(" epochs")]
+    assert lines, err
+    for line in lines:
+        done, total = line.split()[0].split("/")
+        assert int(done) <= int(total), line
+    assert lines[-1].split()[0].split("/")[0] == lines[-1].split()[0].split("/")[1]

@@ -7,7 +7,9 @@ use clap::ValueEnum;
 pub enum Format {
     /// Tables for people.
     Table,
-    /// One JSON object, as docs/model.md section 11 states it.
+    /// One JSON object: settle's as docs/model.md section 11 states it;
+    /// booster's with every figure of section 4 by the name --target
+    /// uses.
     Json,
 }
 

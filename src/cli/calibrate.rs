@@ -16,9 +16,14 @@ pub struct Args {
     /// Proofs timed per size (at least 1).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     repeat: u32,
-    /// Where to write the calibration.
-    #[arg(long, default_value = "calibrations/default.toml")]
+    /// Where to write the calibration (a new file: an existing one, such
+    /// as the shipped calibrations/default.toml that every shipped
+    /// scenario reads, is replaced only with --replace).
+    #[arg(long, default_value = "calibrations/local.toml")]
     out: PathBuf,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    replace: bool,
 }
 
 /// Times each size, prints a table and the fit, and writes the calibration.
@@ -26,6 +31,14 @@ pub fn calibrate(args: Args) -> Outcome {
     let sizes = proversim::cost::parse_sizes(&args.sizes)
         .map_err(|e| Failure::input(format!("--sizes: {e}")))?;
     let out = &args.out;
+    // Refused before any timing: a calibration measured on a busy machine
+    // would silently slow every scenario that reads the file.
+    if out.exists() && !args.replace {
+        return Err(Failure::input(format!(
+            "--out {}: the file exists; pass --replace to overwrite it, or --out another file",
+            out.display()
+        )));
+    }
     let bar = Progress::new(sizes.len() as u64, "sizes", false);
     let mut proved = 0u64;
     let mut table = comfy_table::Table::new();
@@ -63,7 +76,9 @@ pub fn calibrate(args: Args) -> Outcome {
         .map_err(Failure::failed)?;
     let f = calibration.fit;
     println!(
-        "{table}\nfit: prove_seconds = {:.4} + {:.3e} x constraints (r2 = {:.4})\nmachine: {}, {} cores, {} GiB\nwritten to {}",
+        "{table}\nfit: prove_seconds = {:.4} + {:.3e} x constraints (r2 = {:.4})\nmachine: {}, {} cores, {} GiB\nwritten to {}\n\
+         to use it, name it in a scenario's [cost] table: calibration = \"<its path from the scenario's folder>\" \
+         (or --set cost.calibration=...); the shipped scenarios read calibrations/default.toml",
         f.overhead_seconds,
         f.per_constraint_seconds,
         f.r_squared,

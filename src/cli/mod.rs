@@ -8,6 +8,7 @@ mod booster;
 mod calibrate;
 mod chart;
 mod compare;
+mod completions;
 mod merge;
 mod progress;
 mod report;
@@ -74,8 +75,9 @@ enum Command {
     /// For each size: setup once, then --repeat proofs (median and spread),
     /// each verified. Fits prove_seconds = overhead + per_constraint x
     /// constraints by least squares and writes a calibration TOML with the
-    /// fit, every point, the machine and the software. Scenarios use it with
-    /// [cost] calibration = "calibrations/default.toml".
+    /// fit, every point, the machine and the software, to a new file
+    /// (calibrations/local.toml unless --out; an existing file only with
+    /// --replace). Scenarios use it with [cost] calibration = "<path>".
     Calibrate(calibrate::Args),
     /// Check scenario files without running them; every problem is listed
     /// with its file, line and column, key and what was expected.
@@ -97,6 +99,13 @@ enum Command {
     /// targets on these figures, e.g.
     /// --target "one_miss_share>=0.7,recovery_epochs<=80".
     Booster(booster::Args),
+    /// Print a shell's completion script.
+    ///
+    /// bash: `proversim completions bash > ~/.local/share/bash-completion/completions/proversim`;
+    /// zsh: `proversim completions zsh > ~/.zfunc/_proversim` (with `~/.zfunc` in `fpath`);
+    /// fish: `proversim completions fish > ~/.config/fish/completions/proversim.fish`;
+    /// PowerShell: `proversim completions powershell | Out-String | Invoke-Expression`.
+    Completions(completions::Args),
 }
 
 /// Why a command failed: what to tell the user, and the exit code (2 for
@@ -164,6 +173,7 @@ impl Cli {
             Command::Validate(a) => validate::validate(a),
             Command::Settle(a) => settle::settle(a),
             Command::Booster(a) => booster::booster(a),
+            Command::Completions(a) => completions::completions(a),
         }
     }
 }

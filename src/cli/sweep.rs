@@ -19,6 +19,11 @@ pub struct Args {
     /// Output folder (default: outputs/<sweep file name>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Override any key of the base scenario before the grid, e.g.
+    /// --set epochs=50; checked like the file and recorded in sweep.json
+    /// among the keys the sweep sets. Repeatable; --resume needs the same.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    set: Vec<String>,
     /// Run one shard: I/N runs the cells with cell % N == I.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<(u64, u64)>,
@@ -47,7 +52,8 @@ pub fn sweep(args: Args) -> Outcome {
     let quiet = args.quiet.quiet;
     let file = &args.file;
     let shard = args.shard;
-    let sweep = api::load_sweep(Source::File(file)).map_err(|e| Failure::problems([&e]))?;
+    let sweep =
+        api::load_sweep_with(Source::File(file), &args.set).map_err(|e| Failure::problems([&e]))?;
     let out = args.out.unwrap_or_else(|| {
         let stem = file
             .file_stem()

@@ -339,6 +339,39 @@ pub(crate) fn build(table: Table, dir: &Path) -> Result<Scenario, Vec<(String, S
     Ok(scenario)
 }
 
+/// Sets each `key.path=value` of `overrides` on a scenario's table, in
+/// order, each checked against the schema as it is set (an error names the
+/// override). Returns each key set, as a path, with where it came from.
+pub(crate) fn apply_overrides(
+    table: &mut Table,
+    overrides: &[String],
+) -> Result<Vec<(String, Origin)>, ScenarioError> {
+    let mut overridden = Vec::new();
+    for o in overrides {
+        let origin = Origin::from(format!("--set {o}"));
+        let Some((key, raw)) = o.split_once('=') else {
+            return Err(ScenarioError::one(
+                origin,
+                "",
+                "expected key.path=value, e.g. --set booster.rule=\"flat\"",
+            ));
+        };
+        let key = key.trim();
+        let segments = split_path(key);
+        set_path(table, &segments, parse_override_value(raw.trim()))
+            .map_err(|m| ScenarioError::one(origin.clone(), key, m))?;
+        from_value(Value::Table(table.clone())).map_err(|(k, m)| {
+            ScenarioError::one(
+                origin.clone(),
+                if k.is_empty() { key.to_string() } else { k },
+                m,
+            )
+        })?;
+        overridden.push((join_path(&segments), origin));
+    }
+    Ok(overridden)
+}
+
 /// Deep-merges `top` onto `base`: tables merge key by key, anything else
 /// (arrays included) replaces.
 pub(crate) fn merge_tables(base: &mut Table, top: Table) {
@@ -564,29 +597,7 @@ pub fn parse_in(
                 .collect(),
         });
     }
-    let mut overridden = Vec::new();
-    for o in overrides {
-        let origin = Origin::from(format!("--set {o}"));
-        let Some((key, raw)) = o.split_once('=') else {
-            return Err(ScenarioError::one(
-                origin,
-                "",
-                "expected key.path=value, e.g. --set booster.rule=\"flat\"",
-            ));
-        };
-        let key = key.trim();
-        let segments = split_path(key);
-        set_path(&mut table, &segments, parse_override_value(raw.trim()))
-            .map_err(|m| ScenarioError::one(origin.clone(), key, m))?;
-        from_value(Value::Table(table.clone())).map_err(|(k, m)| {
-            ScenarioError::one(
-                origin.clone(),
-                if k.is_empty() { key.to_string() } else { k },
-                m,
-            )
-        })?;
-        overridden.push((join_path(&segments), origin));
-    }
+    let overridden = apply_overrides(&mut table, overrides)?;
     let problems = match build(table, dir) {
         Ok(scenario) => return Ok(scenario),
         Err(problems) => problems,

@@ -12,4 +12,4 @@ pub use exec::{
     run_sweep,
 };
 pub use sensitivity::write_sensitivity;
-pub use spec::{Layout, Sampler, Seeds, Sweep, load, parse, replicate_seed};
+pub use spec::{Layout, Sampler, Seeds, Sweep, load, load_with, parse, parse_with, replicate_seed};

@@ -41,8 +41,8 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::scenario::load::{
-    Segment, build, from_value, join_path, merge_tables, origin_of, parse_spanned, resolve_base,
-    set_path, split_path,
+    Segment, apply_overrides, build, from_value, join_path, merge_tables, origin_of, parse_spanned,
+    resolve_base, set_path, split_path,
 };
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -113,14 +113,36 @@ pub struct Sweep {
 /// parameter (its key must exist and each value must fit it), the zip
 /// groups' lengths. Problems name the file, line and column, and the key.
 pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
+    load_with(path, &[])
+}
+
+/// As [`load`], with `key.path=value` overrides set on the base scenario
+/// before the grid (each checked as a scenario's `--set` is, and recorded
+/// among the keys the sweep sets).
+pub fn load_with(path: &Path, overrides: &[String]) -> Result<Sweep, ScenarioError> {
     let file = path.display().to_string();
     let text = crate::base::files::read_text(path, crate::base::files::TEXT_LIMIT)
         .map_err(|e| problem(file.clone(), "", format!("cannot read the file: {e}")))?;
-    parse(&file, &text, path.parent().unwrap_or(Path::new(".")))
+    parse_with(
+        &file,
+        &text,
+        path.parent().unwrap_or(Path::new(".")),
+        overrides,
+    )
 }
 
 /// Parses a sweep given as text; `dir` resolves a relative `base`.
 pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError> {
+    parse_with(file, text, dir, &[])
+}
+
+/// As [`parse`], with overrides on the base (see [`load_with`]).
+pub fn parse_with(
+    file: &str,
+    text: &str,
+    dir: &Path,
+    set: &[String],
+) -> Result<Sweep, ScenarioError> {
     let doc = parse_spanned(file, text)?;
     let at = |key: &str| origin_of(file, text, &doc, key);
     let mut table: Table = text
@@ -146,8 +168,15 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Sweep, ScenarioError>
         }
         None => Table::new(),
     };
-    let overrides = flat_keys(&table);
+    let mut overrides = flat_keys(&table);
     merge_tables(&mut base, table);
+    // `--set` overrides: on the base, before the grid, recorded with the
+    // keys the file sets.
+    for ((key, _), o) in apply_overrides(&mut base, set)?.into_iter().zip(set) {
+        let value = o.split_once('=').map_or("", |(_, v)| v.trim()).to_string();
+        overrides.retain(|(k, _)| *k != key);
+        overrides.push((key, value));
+    }
     let scenario =
         from_value(Value::Table(base.clone())).map_err(|(k, m)| problem(at(&k), &k, m))?;
     if spec.replicates == 0 || spec.replicates > MAX_REPLICATES {

@@ -786,3 +786,62 @@ fn a_sweep_takes_overrides_on_its_base_and_records_them() {
     );
     assert!(!tmp.path().join("bad").join("sweep.parquet").exists());
 }
+
+/// Each cell's mean of `metric` over its replicates, from a sweep's journal.
+fn cell_means(dir: &std::path::Path, metric: &str) -> Vec<f64> {
+    let journal = std::fs::read_to_string(dir.join("runs.jsonl")).unwrap();
+    let mut cells: std::collections::BTreeMap<u64, Vec<f64>> = Default::default();
+    for line in journal.lines() {
+        let run: serde_json::Value = serde_json::from_str(line).unwrap();
+        let v = run["metrics"][metric].as_f64().unwrap();
+        cells
+            .entry(run["cell"].as_u64().unwrap())
+            .or_default()
+            .push(v);
+    }
+    cells
+        .values()
+        .map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        .collect()
+}
+
+#[test]
+fn the_streak_sweeps_show_what_their_constants_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (file, cells) in [
+        ("streak-decay-sweep.toml", 16),
+        ("streak-exponential-sweep.toml", 12),
+    ] {
+        let out = tmp.path().join(file);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_proversim"))
+            .arg("sweep")
+            .arg(scenarios().join(file))
+            .args(["--threads", "2", "--quiet", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // Across cells, the provers who stay and the top share move by at
+        // least a tenth of their mean.
+        for metric in ["active_provers_mean_second_half", "top1_share"] {
+            let means = cell_means(&out, metric);
+            assert_eq!(means.len(), cells);
+            let (lo, hi) = means
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+            let mean = means.iter().sum::<f64>() / means.len() as f64;
+            assert!((hi - lo) / mean >= 0.1, "{file} {metric}: {means:?}");
+        }
+    }
+    // The decay rule matters at steep growth: geometric keeps fewer
+    // provers than reset (cells 9, 10, 11 are growth 2.0 with reset,
+    // linear, geometric).
+    let provers = cell_means(
+        &tmp.path().join("streak-exponential-sweep.toml"),
+        "active_provers_mean_second_half",
+    );
+    assert!(
+        provers[11] < provers[10] && provers[10] < provers[9],
+        "{provers:?}"
+    );
+}

@@ -563,3 +563,44 @@ fn liveness_voters_top_up_a_distributor_that_cannot_pay() {
     assert_eq!(r.summary.distributor_dry_epoch, None);
     assert!(r.summary.books.balanced);
 }
+
+#[test]
+fn the_governance_and_sybil_headers_hold_at_their_seeds() {
+    // Governance: four raises to 48.8 tokens, liveness 94%, and one prover.
+    let (rec, r) = simulate(&scenario("governance", &[]));
+    assert_eq!(r.summary.payloads_executed, 4);
+    let last = rec
+        .events
+        .iter()
+        .filter(|e| e.kind == "executed")
+        .last()
+        .unwrap();
+    assert!(
+        last.subject.starts_with("checkpoint_reward=48.828"),
+        "{}",
+        last.subject
+    );
+    assert!(
+        (0.93..0.95).contains(&r.summary.liveness),
+        "{}",
+        r.summary.liveness
+    );
+    assert_eq!(r.summary.active_provers.last, 1);
+    assert!(r.summary.reward_hhi > 0.9);
+    // Sybil: 5.48% of the run's rewards is 11.0% of those after the cartel
+    // arrives at epoch 650.
+    let (rec, _) = simulate(&scenario("sybil", &[]));
+    let share = |from: u64| {
+        let rows = rec.provers.iter().filter(|p| p.epoch >= from);
+        let (mut all, mut cartel) = (0.0, 0.0);
+        for p in rows {
+            all += p.reward;
+            if p.group == "cartel" {
+                cartel += p.reward;
+            }
+        }
+        cartel / all
+    };
+    assert!((share(0) - 0.0548).abs() < 0.0005, "{}", share(0));
+    assert!((share(650) - 0.110).abs() < 0.0005, "{}", share(650));
+}

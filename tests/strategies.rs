@@ -569,12 +569,7 @@ fn the_governance_and_sybil_headers_hold_at_their_seeds() {
     // Governance: four raises to 48.8 tokens, liveness 94%, and one prover.
     let (rec, r) = simulate(&scenario("governance", &[]));
     assert_eq!(r.summary.payloads_executed, 4);
-    let last = rec
-        .events
-        .iter()
-        .filter(|e| e.kind == "executed")
-        .last()
-        .unwrap();
+    let last = rec.events.iter().rfind(|e| e.kind == "executed").unwrap();
     assert!(
         last.subject.starts_with("checkpoint_reward=48.828"),
         "{}",

@@ -599,3 +599,54 @@ fn the_governance_and_sybil_headers_hold_at_their_seeds() {
     assert!((share(0) - 0.0548).abs() < 0.0005, "{}", share(0));
     assert!((share(650) - 0.110).abs() < 0.0005, "{}", share(650));
 }
+
+#[test]
+fn heterogeneous_free_entry_reaches_the_marginal_entrant() {
+    // free-entry.toml with each prover's fixed cost its own draw: the
+    // cheapest would-be provers come in first, until one more would lose.
+    for seed in [1, 2, 3] {
+        let s = scenario(
+            "free-entry",
+            &[
+                &format!("seed={seed}"),
+                "provers.0.fixed_cost_per_epoch={dist=\"lognormal\",median=90.0,sigma=0.5}",
+            ],
+        );
+        let g = &s.provers[0];
+        let pool = s.chain.epoch_duration as f64 * s.rewards.checkpoint_reward as f64 / 1e18
+            * (1.0 - s.rewards.sequencer_bps as f64 / 10_000.0);
+        let gas = s.l1.proof_gas as f64
+            * (s.fees.l1_base_fee.start + g.priority_fee_gwei * 1e9)
+            * s.fees.fee_asset_per_eth as f64
+            / 1e9
+            / 1e18;
+        let job = g.overhead_seconds / 3600.0 * g.hourly_price + gas;
+        let (rec, r) = simulate(&s);
+        // Every would-be prover's cost per epoch: the two at genesis (as
+        // the run drew them) and each prospective entrant's own draw.
+        let mut costs: Vec<f64> = rec
+            .agents
+            .iter()
+            .filter(|a| a.created_epoch == 0)
+            .map(|a| a.fixed_cost_per_epoch + job)
+            .collect();
+        assert_eq!(costs.len(), 2);
+        costs.extend((0..g.potential as u64).map(|k| {
+            let drawn = g.draw(&mut proversim::base::random::stream(s.seed, "entrant", k));
+            drawn.fixed_cost_per_epoch + job
+        }));
+        costs.sort_by(f64::total_cmp);
+        // The marginal-entrant count: the most provers n such that the
+        // n-th cheapest earns its cost with n sharing the pool.
+        let marginal = (1..=costs.len())
+            .filter(|&n| pool / n as f64 > costs[n - 1])
+            .max()
+            .unwrap() as f64;
+        let settled = r.summary.active_provers.mean_second_half;
+        let tolerance = f64::max(1.0, 0.05 * marginal);
+        assert!(
+            (settled - marginal).abs() <= tolerance,
+            "seed {seed}: {settled} provers against a marginal count of {marginal} (pool {pool})"
+        );
+    }
+}

@@ -150,8 +150,9 @@ pub(super) struct Engine<'s, 'r> {
     potential: Vec<u32>,
     /// The market rule of each group.
     rules: Vec<Box<dyn crate::agents::market::MarketRule>>,
-    /// Each group's next prospective prover, with its own values.
-    entrants: Vec<crate::schema::ProverGroup>,
+    /// Each group's prospective provers, one for each place open to a
+    /// newcomer, each with its own values.
+    entrants: Vec<Vec<crate::schema::ProverGroup>>,
     /// Prospective provers drawn per group.
     entrants_drawn: Vec<u64>,
     /// Identities created per group (for names).
@@ -251,7 +252,7 @@ pub fn run(
             .iter()
             .map(crate::agents::market::rule_for)
             .collect(),
-        entrants: sc.provers.clone(),
+        entrants: vec![Vec::new(); sc.provers.len()],
         entrants_drawn: vec![0; sc.provers.len()],
         created: vec![0; sc.provers.len()],
         group_owner: vec![None; sc.provers.len()],
@@ -277,7 +278,10 @@ pub fn run(
         for _ in 0..group.count {
             engine.spawn_prover(g, phase, None);
         }
-        engine.entrants[g] = engine.draw_entrant(g);
+        for _ in 0..group.potential {
+            let prospect = engine.draw_entrant(g);
+            engine.entrants[g].push(prospect);
+        }
     }
     engine.with_design(|d, w| d.start(w))?;
     engine.queue.push(0, Event::SlotStart(0));

@@ -199,6 +199,8 @@ impl Engine<'_, '_> {
         // of each extra identity an operator drops.
         if !self.provers[i as usize].extra {
             self.potential[g] += 1;
+            let prospect = self.draw_entrant(g);
+            self.entrants[g].push(prospect);
         }
     }
 
@@ -382,18 +384,38 @@ impl Engine<'_, '_> {
                 .iter()
                 .filter(|&&p| matches!(self.provers[p as usize].phase, Phase::Entering(_)))
                 .count() as u32;
-            // What it would pay to be in the market includes what the
-            // design's market costs it, against the provers it would join.
-            let mut values = self.entrants[g].clone();
+            // Every prospective prover of the group weighs entering by its
+            // own values; the one that expects the most enters (one a group
+            // an epoch). What it would pay to be in the market includes
+            // what the design's market costs it, against the provers it
+            // would join.
             let rivals = (self.active + entering + 1) as f64;
-            self.design().add_entry_costs(&mut values, rivals);
-            let Some(profit) = self.rules[g].enters(&self.view(), &values, entering) else {
+            let mut best: Option<(usize, f64)> = None;
+            let mut last: Option<(&ProverGroup, Option<f64>)> = None;
+            let view = self.view();
+            for (k, prospect) in self.entrants[g].iter().enumerate() {
+                // Prospects with the same values decide alike.
+                let decision = match last {
+                    Some((seen, d)) if seen == prospect => d,
+                    _ => {
+                        let mut values = prospect.clone();
+                        self.design().add_entry_costs(&mut values, rivals);
+                        self.rules[g].enters(&view, &values, entering)
+                    }
+                };
+                last = Some((prospect, decision));
+                if let Some(profit) = decision
+                    && best.is_none_or(|(_, b)| profit > b)
+                {
+                    best = Some((k, profit));
+                }
+            }
+            let Some((k, profit)) = best else {
                 continue;
             };
             self.potential[g] -= 1;
-            let at = epoch + self.entrants[g].entry_delay_epochs as u64;
-            let next = self.draw_entrant(g);
-            let values = std::mem::replace(&mut self.entrants[g], next);
+            let values = self.entrants[g].remove(k);
+            let at = epoch + values.entry_delay_epochs as u64;
             let id = self.spawn_prover(g, Phase::Entering(at), Some(values));
             let name = self.provers[id as usize].name;
             self.event(

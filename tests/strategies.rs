@@ -160,10 +160,28 @@ fn a_copier_stops_when_proofs_bind_the_prover_and_profits_when_not() {
         .count() as u64;
     assert!(g.victim_submissions >= 1 && g.victim_submissions <= duplicates);
     assert!(g.victim_gas > 0.0);
-    let (_, unbound) = simulate(&scenario(
+    let (rec, unbound) = simulate(&scenario(
         "copy-sniping",
         &["epochs=60", "chain.proof_binds_prover=false"],
     ));
+    // A copy lands where its own fee and the L1's delay put it, not in its
+    // victim's block by fiat: some land at other times than the proof
+    // they copy.
+    let landed = |strategy_is_copy: bool| {
+        rec.submissions
+            .iter()
+            .filter(move |s| (s.strategy == "copy") == strategy_is_copy)
+            .map(|s| ((s.epoch, s.end), s.time_s))
+    };
+    let originals: std::collections::BTreeMap<_, Vec<f64>> =
+        landed(false).fold(Default::default(), |mut m, (k, t)| {
+            m.entry(k).or_default().push(t);
+            m
+        });
+    let elsewhere = landed(true)
+        .filter(|(k, t)| originals.get(k).is_some_and(|ts| !ts.contains(t)))
+        .count();
+    assert!(elsewhere > 0);
     let copy = of(&unbound, "copy");
     assert!(
         copy.rewards > copy.costs,

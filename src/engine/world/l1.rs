@@ -119,9 +119,11 @@ impl Engine<'_, '_> {
         }
     }
 
-    /// A copy of a proof seen in the mempool, front-running it into the
-    /// same L1 block: a proof that binds its prover still credits the
-    /// original one.
+    /// A copy of a proof seen in the mempool, sent at once with the
+    /// copier's fee: like every transaction, it lands where its fee and
+    /// the L1's delay put it (ahead of the original only if it lands in an
+    /// earlier block, or in the same one with a higher fee). A proof that
+    /// binds its prover still credits the original one.
     pub(super) fn copy(&mut self, prover: u32, of: PendingProof, priority_fee_gwei: f64) {
         let credited = if self.sc.chain.proof_binds_prover {
             of.credited.0
@@ -136,7 +138,9 @@ impl Engine<'_, '_> {
             started: self.now,
             cost: 0.0,
         };
-        self.send_l1(prover, credited, job, priority_fee_gwei, of.l1_block);
+        let going = self.blocks.going_priority_gwei();
+        let b = self.l1.landing_block(self.now, priority_fee_gwei, going);
+        self.send_l1(prover, credited, job, priority_fee_gwei, b);
     }
 
     /// ETH of `tokens` at the run's exchange rate.

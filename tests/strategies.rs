@@ -668,3 +668,27 @@ fn heterogeneous_free_entry_reaches_the_marginal_entrant() {
         );
     }
 }
+
+#[test]
+fn partial_provers_who_are_down_are_not_paid_for_that_epoch() {
+    // Uptime 0.9: down one epoch in ten, a partial prover proves nothing
+    // of it (no prefix, no completion, no defence), so it is paid in about
+    // 90% of epochs, not all.
+    let (rec, _) = simulate(&scenario("sniping", &["provers.0.uptime=0.9"]));
+    let partial: Vec<_> = rec
+        .provers
+        .iter()
+        .filter(|p| p.strategy == "partial")
+        .collect();
+    let paid = partial.iter().filter(|p| p.paid).count() as f64;
+    let share = paid / partial.len() as f64;
+    assert!((0.85..=0.93).contains(&share), "{share}");
+    // At uptime 1.0 they are paid every epoch.
+    let (rec, _) = simulate(&scenario("sniping", &[]));
+    assert!(
+        rec.provers
+            .iter()
+            .filter(|p| p.strategy == "partial")
+            .all(|p| p.paid)
+    );
+}

@@ -67,8 +67,9 @@ pub struct Partial {
     decided: BTreeSet<Epoch>,
     /// Epochs it has started a proof of the whole of.
     completed: BTreeSet<Epoch>,
-    /// The epoch it is down for (drawn at the epoch's start).
-    down: Option<Epoch>,
+    /// Epochs it is down for (each drawn at the epoch's start): it proves
+    /// nothing of them, prefix, completion or defence.
+    down: BTreeSet<Epoch>,
     awake: bool,
 }
 
@@ -81,7 +82,7 @@ impl Partial {
             proven: Vec::new(),
             decided: BTreeSet::new(),
             completed: BTreeSet::new(),
-            down: None,
+            down: BTreeSet::new(),
             awake: false,
         }
     }
@@ -101,7 +102,7 @@ impl Partial {
             return;
         }
         self.decided.insert(e);
-        if self.down == Some(e) {
+        if self.down.contains(&e) {
             return;
         }
         let (Ok(p), Some(first)) = (plan_whole(ctx, e), ctx.view.protocol.first_block_of(e)) else {
@@ -133,7 +134,8 @@ impl Partial {
     }
 
     fn try_defend(&mut self, ctx: &mut ProverCtx<'_, '_>, e: Epoch) {
-        if !self.completed.contains(&e)
+        if !self.down.contains(&e)
+            && !self.completed.contains(&e)
             && self.decided.contains(&e)
             && defend(ctx, e) == JobDecision::Started
         {
@@ -156,7 +158,7 @@ impl Partial {
         // A prefix of the epoch being built.
         if in_epoch > 0
             && in_epoch.is_multiple_of(every)
-            && self.down != Some(c)
+            && !self.down.contains(&c)
             && ctx.me.jobs_running < ctx.me.group.max_jobs
             && let Some(info) = view.epoch_info(c)
             && let Some((end, _)) = info.last_block
@@ -175,6 +177,7 @@ impl Partial {
         self.proven.retain(|(e, _)| e + 2 >= c);
         self.decided.retain(|e| e + 2 >= c);
         self.completed.retain(|e| e + 2 >= c);
+        self.down.retain(|e| e + 2 >= c);
         next_slot(ctx);
     }
 }
@@ -187,7 +190,7 @@ impl ProverStrategy for Partial {
     fn on_epoch_start(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         // Down for the epoch now being built (drawn whatever the uptime).
         if ctx.rng.random::<f64>() >= ctx.me.group.uptime {
-            self.down = Some(ctx.view.epoch);
+            self.down.insert(ctx.view.epoch);
         }
         if !self.awake {
             self.awake = true;

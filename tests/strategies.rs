@@ -692,3 +692,33 @@ fn partial_provers_who_are_down_are_not_paid_for_that_epoch() {
             .all(|p| p.paid)
     );
 }
+
+#[test]
+fn a_strike_without_the_quorum_stops_once_the_round_shows_it() {
+    // Half the sequencers follow the cartel: their signals cannot reach the
+    // quorum of 600 in a round of 1,000 slots.
+    let below = ["sequencers.0.count=25", "sequencers.1.count=25"];
+    let (rec, struck) = simulate(&scenario("strike", &below));
+    let demands: Vec<_> = rec.events.iter().filter(|e| e.kind == "demand").collect();
+    assert_eq!(demands.len(), 2, "{demands:?}");
+    let round = 1_000;
+    // It withdraws its demand at the first epoch after the first round's
+    // public tally shows its followers short of the quorum.
+    assert!(demands[1].value == 0.0 && demands[1].slot <= round + 64);
+    assert_eq!(struck.summary.payloads_executed, 0);
+    // Had it never struck (a demand no higher than the reward in force), it
+    // would have earned more, but by no more than the epochs it struck.
+    let (_, proved) = simulate(&scenario(
+        "strike",
+        &[
+            below[0],
+            below[1],
+            "provers.0.demand_reward=\"400000000000000000000\"",
+        ],
+    ));
+    let (a, b) = (struck.summary.prover_profit, proved.summary.prover_profit);
+    assert!(a < b && a > 0.85 * b, "struck {a}, proved {b}");
+    // With the followers it needs, the strike passes the rise as before.
+    let (_, r) = simulate(&scenario("strike", &[]));
+    assert_eq!(r.summary.payloads_executed, 1);
+}

@@ -185,6 +185,9 @@ pub struct Strike {
     settled: (u64, u64),
     /// Governance rounds that closed while it struck without the rise.
     rounds_failed: u32,
+    /// The signals its demand (or a larger rise) drew in the last round
+    /// that closed while it struck, if it saw one.
+    signals_seen: Option<u64>,
     /// The governance round it last looked at.
     round: u64,
 }
@@ -198,6 +201,7 @@ impl Strike {
             since: None,
             settled: (0, 0),
             rounds_failed: 0,
+            signals_seen: None,
             round: 0,
         }
     }
@@ -207,11 +211,34 @@ impl Strike {
         ctx.view.demands.contains_key(&ctx.me.owner)
     }
 
-    /// The chance a strike works, from what it saw.
-    fn chance(&self) -> f64 {
+    /// The chance a strike works in a round, from what it saw: the share
+    /// of struck epochs nobody proved (one of each added), times the
+    /// chance a round passes the rise. Once a round has closed while it
+    /// struck, that chance is read from the round's public tally: the
+    /// signals its demand drew are what the sequencers who follow it give
+    /// a round, and a round passes when as many reach the quorum (signals
+    /// as a binomial draw over the round's slots, in its normal
+    /// approximation). Before any, it halves its hope for each round that
+    /// closed without the rise.
+    fn chance(&self, round_size: u64, quorum: u64) -> f64 {
         let (n, proven) = self.settled;
         let unproven = (n - proven + 1) as f64 / (n + 2) as f64;
-        unproven * 0.5f64.powi(self.rounds_failed as i32)
+        let passes = match self.signals_seen {
+            Some(s) => {
+                let size = round_size.max(1) as f64;
+                let mean = s as f64;
+                let sd = (mean * (1.0 - mean / size)).max(0.0).sqrt();
+                if sd == 0.0 {
+                    f64::from(mean >= quorum as f64)
+                } else {
+                    let normal =
+                        statrs::distribution::Normal::new(mean, sd).expect("a positive spread");
+                    1.0 - statrs::distribution::ContinuousCDF::cdf(&normal, quorum as f64 - 0.5)
+                }
+            }
+            None => 0.5f64.powi(self.rounds_failed as i32),
+        };
+        unproven * passes
     }
 
     /// What striking is worth against proving, over the horizon.
@@ -243,7 +270,7 @@ impl Strike {
                 1 + (k - first) / every
             }
         };
-        let q = self.chance();
+        let q = self.chance(gov.round_size, gov.quorum);
         let keep = 1.0 - g.discount_per_epoch;
         let (mut weight, mut value) = (1.0, 0.0);
         for k in 0..g.horizon_epochs as u64 {
@@ -279,6 +306,14 @@ impl Strike {
             }
             if round > self.round {
                 self.rounds_failed += 1;
+                // The round's tally is public: what its demand drew.
+                self.signals_seen = Some(
+                    view.last_tally
+                        .iter()
+                        .filter(|(p, _)| p.checkpoint_reward.is_some_and(|r| r >= demand))
+                        .map(|(_, n)| n)
+                        .sum(),
+                );
             }
         }
         self.round = round;

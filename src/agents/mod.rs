@@ -174,6 +174,8 @@ pub struct View<'a> {
     pub recent_prunes: &'a VecDeque<Slot>,
     /// Governance payloads that passed and await execution, oldest first.
     pub pending_payloads: &'a [crate::protocol::Payload],
+    /// The last closed governance round's signals, by payload.
+    pub last_tally: &'a [(crate::protocol::Payload, u64)],
     /// Checkpoint rewards that cartels publish as their demand, by the
     /// cartel's owner.
     pub demands: &'a std::collections::BTreeMap<ProverId, crate::protocol::Amount>,

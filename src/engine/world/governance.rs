@@ -19,6 +19,8 @@ pub(super) struct Governance {
     executed: usize,
     /// Slots of recent prunes (policies look at the last round's).
     pub recent_prunes: VecDeque<Slot>,
+    /// The last closed round's signals, by payload (public on chain).
+    pub last_tally: Vec<(Payload, u64)>,
 }
 
 impl Governance {
@@ -28,6 +30,7 @@ impl Governance {
             payloads: Vec::new(),
             executed: 0,
             recent_prunes: VecDeque::new(),
+            last_tally: Vec::new(),
         }
     }
 
@@ -79,6 +82,7 @@ impl Engine<'_, '_> {
                 ),
             );
         }
+        self.governance.last_tally.clone_from(&result.tally);
         if let Some(payload) = result.passed {
             let i = self.governance.payloads.len();
             let at = self

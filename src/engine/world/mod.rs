@@ -401,6 +401,7 @@ impl Engine<'_, '_> {
             gas_price_tokens: self.blocks.gas_price_tokens(),
             recent_prunes: &self.governance.recent_prunes,
             pending_payloads: self.governance.pending(),
+            last_tally: &self.governance.last_tally,
             demands: &self.demands,
             going_priority_gwei: self.blocks.going_priority_gwei(),
             wei_to_tokens: self.blocks.wei_to_tokens(),

@@ -103,14 +103,18 @@ fn calibrate_writes_a_new_file_and_replaces_one_only_when_asked() {
     // The shipped calibration, as every shipped scenario reads it.
     let shipped = tmp.path().join("calibrations/default.toml");
     std::fs::create_dir_all(shipped.parent().unwrap()).unwrap();
-    std::fs::write(&shipped, "# measured on the reference machine\n").unwrap();
-    let small = ["calibrate", "--sizes", "2^6,2^7", "--repeat", "1"];
+    const SHIPPED: &str = "# measured on the reference machine\n";
+    std::fs::write(&shipped, SHIPPED).unwrap();
+    let calibrate = |extra: &[&str]| {
+        std::process::Command::new(bin)
+            .current_dir(tmp.path())
+            .args(["calibrate", "--sizes", "2^6,2^7", "--repeat", "1"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
     // By default: a new file beside it, and how to use it.
-    let o = std::process::Command::new(bin)
-        .current_dir(tmp.path())
-        .args(small)
-        .output()
-        .unwrap();
+    let o = calibrate(&[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -119,30 +123,14 @@ fn calibrate_writes_a_new_file_and_replaces_one_only_when_asked() {
     );
     assert!(stdout.contains("[cost] table"), "{stdout}");
     assert!(tmp.path().join("calibrations/local.toml").exists());
-    assert_eq!(
-        std::fs::read_to_string(&shipped).unwrap(),
-        "# measured on the reference machine\n"
-    );
+    assert_eq!(std::fs::read_to_string(&shipped).unwrap(), SHIPPED);
     // An existing file is refused before anything is timed...
-    let o = std::process::Command::new(bin)
-        .current_dir(tmp.path())
-        .args(small)
-        .args(["--out", "calibrations/default.toml"])
-        .output()
-        .unwrap();
+    let o = calibrate(&["--out", "calibrations/default.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--replace"));
-    assert_eq!(
-        std::fs::read_to_string(&shipped).unwrap(),
-        "# measured on the reference machine\n"
-    );
+    assert_eq!(std::fs::read_to_string(&shipped).unwrap(), SHIPPED);
     // ...and replaced when asked.
-    let o = std::process::Command::new(bin)
-        .current_dir(tmp.path())
-        .args(small)
-        .args(["--out", "calibrations/default.toml", "--replace"])
-        .output()
-        .unwrap();
+    let o = calibrate(&["--out", "calibrations/default.toml", "--replace"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read_to_string(&shipped).unwrap().contains("[fit]"));
 }

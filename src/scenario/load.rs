@@ -12,8 +12,8 @@ use toml::{Spanned, Table, Value};
 use super::Scenario;
 pub use super::check::check;
 pub(crate) use super::paths::{
-    Segment, join_path, line_column, parse_override_value, remove_path, set_path, span_of,
-    split_path,
+    Segment, join_path, line_column, merge_tables, parse_override_value, remove_path, set_path,
+    span_of, split_path,
 };
 
 /// Where a problem comes from: a file (with its line and column when
@@ -370,19 +370,6 @@ pub(crate) fn apply_overrides(
         overridden.push((join_path(&segments), origin));
     }
     Ok(overridden)
-}
-
-/// Deep-merges `top` onto `base`: tables merge key by key, anything else
-/// (arrays included) replaces.
-pub(crate) fn merge_tables(base: &mut Table, top: Table) {
-    for (k, v) in top {
-        match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(t)) => merge_tables(b, t),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
 }
 
 /// A TOML error as a problem at its file, line and column; an integer

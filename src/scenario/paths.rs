@@ -241,3 +241,16 @@ pub fn flatten_toml(prefix: &str, v: &Value, out: &mut std::collections::BTreeMa
         }
     }
 }
+
+/// Deep-merges `top` onto `base`: tables merge key by key, anything else
+/// (arrays included) replaces.
+pub(crate) fn merge_tables(base: &mut Table, top: Table) {
+    for (k, v) in top {
+        match (base.get_mut(&k), v) {
+            (Some(Value::Table(b)), Value::Table(t)) => merge_tables(b, t),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}

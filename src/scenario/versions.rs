@@ -10,7 +10,7 @@ use crate::protocol::Version;
 use crate::protocol::booster::Quadratic;
 use crate::schema::{BoosterSpec, RuleName, Scenario};
 
-use super::load::merge_tables;
+use super::paths::merge_tables;
 
 /// The version a merged scenario table names (v5 if none); `None` for a
 /// value that is not a version (which the schema reports).

@@ -427,6 +427,10 @@ fn compare_runs_two_designs_on_the_same_seeds_and_the_report_names_the_design() 
         bridging["diff_ci_low"].as_f64().unwrap() > 0.0,
         "{bridging}"
     );
+    // Its report says what each side ran.
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("(fee_market)") && report.contains("Under the fee market"));
+    assert!(report.contains("(auction)") && report.contains("Under the auction"));
 
     // A run's report says which design ran and how.
     let run = tmp.path().join("r");

@@ -440,6 +440,21 @@ fn report_md(
         o,
         "## Method\n\nReplicate r of both scenarios runs with the same seed, so both meet the same random draws where their agents and events coincide (common random numbers) and the variation between seeds largely cancels in the difference. For each metric the interval is mean(d) ± t(0.975, n − 1) · sd(d) / √n over the n pairs d = B − A where both runs define it. Bands in the charts are the same interval for each scenario's mean over replicates, per bin of epochs. The model is described in `docs/model.md`."
     );
+    // Another design than the deployed one, or two designs: say what each
+    // side ran.
+    let (a, b) = (&c.a.scenario, &c.b.scenario);
+    let deployed = crate::schema::Mechanism::Permissionless;
+    if a.mechanism != b.mechanism || a.mechanism != deployed {
+        for side in [&c.a, &c.b] {
+            let _ = writeln!(
+                o,
+                "\n### {} ({})\n\n{}",
+                side.name,
+                side.scenario.mechanism.name(),
+                crate::output::report::method(&side.scenario).trim_end()
+            );
+        }
+    }
     o
 }
 

@@ -265,9 +265,11 @@ impl Sales {
 
 /// Under a design that sells epochs, what a prover with these values
 /// would have made in the recent sales (the last `lookback_epochs`
-/// settled): as their winner (`me`), the price; otherwise, where its cost
-/// was below the winning bid, it would have won and been paid about that
-/// bid (which would then have been the second), shared with the `rivals`
+/// settled): as their winner (`me`), the price; otherwise, where its own
+/// bid (its cost, marked up as the sale's bidders mark theirs) was below
+/// the winning bid, it would have won and been paid what the sale pays (its
+/// own bid, or about the winning bid, which would then have been the
+/// second), shared with the `rivals`
 /// entering beside it; up with its uptime, it pays its proof. `None` if
 /// none of those epochs was sold (the design sells none).
 fn sale_value(
@@ -285,10 +287,11 @@ fn sale_value(
             continue;
         };
         sold += 1;
+        let (bid, pay) = c.as_bidder(cost);
         let (paid, chance) = if Some(c.winner) == me {
             (c.price, 1.0)
-        } else if cost < c.winning_bid {
-            (c.winning_bid, 1.0 / (1 + rivals) as f64)
+        } else if bid < c.winning_bid {
+            (pay, 1.0 / (1 + rivals) as f64)
         } else {
             continue;
         };

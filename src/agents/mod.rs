@@ -84,6 +84,50 @@ pub struct Clearing {
     pub winning_bid: f64,
     /// Its price, tokens (the second bid or the reserve).
     pub price: f64,
+    /// Whether a winner is paid its own bid (a first-price sale, as bonded
+    /// quotes are) rather than the next one.
+    pays_own_bid: bool,
+    /// The markup over cost that bidders in this sale put on their bids,
+    /// as a part of the cost (0 where bidding one's cost is best).
+    markup: f64,
+}
+
+impl Clearing {
+    /// A second-price sale, where bidders bid their cost.
+    pub fn second_price(winner: ProverId, winning_bid: f64, price: f64) -> Clearing {
+        Clearing {
+            winner,
+            winning_bid,
+            price,
+            pays_own_bid: false,
+            markup: 0.0,
+        }
+    }
+
+    /// A first-price sale whose bidders mark their cost up by `markup`.
+    pub fn first_price(winner: ProverId, winning_bid: f64, price: f64, markup: f64) -> Clearing {
+        Clearing {
+            winner,
+            winning_bid,
+            price,
+            pays_own_bid: true,
+            markup,
+        }
+    }
+
+    /// What a bidder whose cost is `cost` would bid, and what it would be
+    /// paid if that bid won.
+    pub fn as_bidder(&self, cost: f64) -> (f64, f64) {
+        let bid = cost * (1.0 + self.markup);
+        (
+            bid,
+            if self.pays_own_bid {
+                bid
+            } else {
+                self.winning_bid
+            },
+        )
+    }
 }
 
 impl EpochInfo {

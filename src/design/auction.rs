@@ -157,11 +157,11 @@ impl Auction {
             },
         );
         if let Some(info) = w.epoch_info_mut(e) {
-            info.clearing = Some(Clearing {
-                winner: c.winner,
-                winning_bid: tokens(c.winning_bid),
-                price: tokens(c.price),
-            });
+            info.clearing = Some(Clearing::second_price(
+                c.winner,
+                tokens(c.winning_bid),
+                tokens(c.price),
+            ));
         }
         let name = w.prover_name(winner);
         let paid_as = if c.bids > 1 { "second bid" } else { "reserve" };

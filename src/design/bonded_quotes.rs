@@ -12,13 +12,14 @@ use std::collections::BTreeMap;
 
 use rand::RngExt;
 
+use crate::agents::Clearing;
 use crate::agents::quoting::{OnOffer, QuoteRequest, delivers};
 use crate::base::random::stream;
 use crate::base::time::Time;
 use crate::base::units::{HOURS_PER_RATE_YEAR, tokens};
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::engine::{Design, EngineError, World};
-use crate::protocol::legacy::{Bonded, BondedEvent, BondedParams, BondedPayout, Quote};
+use crate::protocol::legacy::{Bonded, BondedEvent, BondedParams, BondedPayout, PPM, Quote};
 use crate::protocol::{
     Amount, BlockInput, BlockNumber, Books, Epoch, EpochSettlement, Payout, Protocol,
     ProtocolError, SequencerId,
@@ -310,6 +311,18 @@ impl Design for BondedQuotes {
             .is_err()
         {
             return Ok(());
+        }
+        // The sale is public: entrants and incumbents value the market by
+        // it (a first-price sale, quotes marked up around the margin).
+        let margin = w.scenario().bonded.quote_margin;
+        if let Some(info) = w.epoch_info_mut(e) {
+            let of_value = |ppm: u64| ppm as f64 / PPM as f64 * info.value;
+            info.clearing = Some(Clearing::first_price(
+                quote.prover,
+                of_value(lowest),
+                of_value(quote.ppm),
+                margin,
+            ));
         }
         let seq_name = w.sequencer(proposer).name.clone();
         let prover_name = w.prover_name(chosen.prover);

@@ -7,11 +7,10 @@
 use rand::RngExt;
 
 use crate::base::time::Time;
-use crate::cost::{prefix_cost, prefix_seconds};
 use crate::protocol::Epoch;
 
 use super::ProverCtx;
-use super::jobs::{JobDecision, landing_seconds, plan_whole, start};
+use super::jobs::{JobDecision, hardware_cost_by, plan_whole, start};
 use super::valuation::{competitors_shares, shares_now};
 
 /// An epoch on auction, as provers see it.
@@ -53,11 +52,8 @@ pub fn priced_bid(ctx: &mut ProverCtx<'_, '_>, req: &BidRequest) -> Option<f64> 
     if ctx.me.jobs_running >= g.max_jobs || req.blocks == 0 {
         return None;
     }
-    let seconds = prefix_seconds(g, req.txs, req.blocks);
-    if view.now as f64 + landing_seconds(view, seconds) * 1000.0 > req.deadline as f64 {
-        return None;
-    }
-    let cost = prefix_cost(g, seconds) + view.submission_cost_for(g.priority_fee_gwei, req.blocks);
+    let cost = hardware_cost_by(ctx, req.txs, req.blocks, req.deadline)?
+        + view.submission_cost_for(g.priority_fee_gwei, req.blocks);
     let own = shares_now(view, ctx.me.id);
     let others = competitors_shares(view, ctx.me.id, g.lookback_epochs).unwrap_or(own);
     let share = own / (own + others).max(f64::MIN_POSITIVE);

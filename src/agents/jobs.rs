@@ -55,6 +55,21 @@ pub fn lands_in_time(view: &View<'_>, e: Epoch, seconds: f64) -> bool {
     lands_ms < view.slot_time(view.window_close_slot(e)) as f64
 }
 
+/// What the prover's hardware costs to prove `txs` transactions in
+/// `blocks` blocks whole, if a job started now can land on L1 by
+/// `deadline` (ms); `None` if it cannot.
+pub fn hardware_cost_by(
+    ctx: &ProverCtx<'_, '_>,
+    txs: u64,
+    blocks: u64,
+    deadline: crate::base::time::Time,
+) -> Option<f64> {
+    let g = ctx.me.group;
+    let seconds = prefix_seconds(g, txs, blocks);
+    let lands_ms = ctx.view.now as f64 + landing_seconds(ctx.view, seconds) * 1000.0;
+    (lands_ms <= deadline as f64).then(|| prefix_cost(g, seconds))
+}
+
 /// Holds finished proofs until they can be accepted, then submits them;
 /// drops those whose window closed. Returns whether any is still held.
 pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {

@@ -8,12 +8,11 @@ use rand::RngExt;
 
 use crate::base::random::Stream;
 use crate::base::time::Time;
-use crate::cost::{prefix_cost, prefix_seconds};
 use crate::protocol::legacy::PPM;
 use crate::schema::ProverGroup;
 
 use super::ProverCtx;
-use super::jobs::landing_seconds;
+use super::jobs::hardware_cost_by;
 
 /// An epoch to quote for, as provers see it.
 #[derive(Copy, Clone, Debug)]
@@ -63,11 +62,7 @@ pub struct Priced {
 pub fn priced_quote(ctx: &mut ProverCtx<'_, '_>, req: &QuoteRequest) -> Option<Priced> {
     let view = ctx.view;
     let g = ctx.me.group;
-    let seconds = prefix_seconds(g, req.txs, req.blocks);
-    if view.now as f64 + landing_seconds(view, seconds) * 1000.0 > req.deadline as f64 {
-        return None;
-    }
-    let cost = prefix_cost(g, seconds)
+    let cost = hardware_cost_by(ctx, req.txs, req.blocks, req.deadline)?
         + view.submission_cost(g.priority_fee_gwei)
         + (1.0 - g.uptime) * req.bond;
     let markup = req.margin * (0.5 + ctx.rng.random::<f64>());

@@ -19,7 +19,7 @@ use crate::base::units::{UNITS_PER_TOKEN, tokens};
 use crate::engine::{Design, EngineError, World};
 use crate::metrics::Summary;
 use crate::metrics::designs::AuctionAcc;
-use crate::protocol::auction::{Bid, clear, winner_settlement};
+use crate::protocol::auction::{Bid, clear, reserve, winner_settlement};
 use crate::protocol::{Amount, Books, Epoch, EpochSettlement, Protocol, Slot};
 use crate::schema::{AuctionConfig, ProverGroup, Scenario};
 
@@ -68,11 +68,7 @@ impl Auction {
     /// Every active prover but `except` is asked whether it proves epoch
     /// `e`, which is now open to anyone.
     fn fall_back(w: &mut World<'_, '_, '_>, e: Epoch, except: Option<u32>) {
-        for p in w.live() {
-            if w.is_active(p) && Some(p) != except {
-                w.call_prover(p, |s, ctx| s.on_fallback(ctx, e));
-            }
-        }
+        w.call_active(except, |s, ctx| s.on_fallback(ctx, e));
     }
 
     /// Auctions epoch `e`, which has just ended.
@@ -85,14 +81,11 @@ impl Auction {
             self.stages.insert(e, Stage::Open);
             return;
         }
-        let pool_units = units(pool.max(0.0));
-        let reserve = match self.config.reserve {
-            Some(r) => r.min(pool_units),
-            None => {
-                pool_units / 10_000 * self.config.reserve_bps as Amount
-                    + pool_units % 10_000 * self.config.reserve_bps as Amount / 10_000
-            }
-        };
+        let reserve = reserve(
+            units(pool.max(0.0)),
+            self.config.reserve_bps,
+            self.config.reserve,
+        );
         let ed = w.scenario().chain.epoch_duration;
         let until = (e + 1) * ed + self.config.exclusive_slots;
         let req = BidRequest {

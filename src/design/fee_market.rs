@@ -11,8 +11,6 @@ use crate::protocol::Epoch;
 use crate::protocol::fee_market::{ControllerParams, Direction, EpochOutcome};
 use crate::schema::Scenario;
 
-use super::Permissionless;
-
 /// The fee market's state: the controller and its path so far.
 pub struct FeeMarket {
     controller: ControllerParams,
@@ -43,19 +41,6 @@ impl FeeMarket {
 impl Design for FeeMarket {
     fn name(&self) -> &'static str {
         "fee_market"
-    }
-
-    /// Its reward changes are payloads a trace records.
-    fn replayable(&self) -> bool {
-        true
-    }
-
-    fn prefix_proofs(&self) -> bool {
-        true
-    }
-
-    fn epoch_start(&mut self, world: &mut World<'_, '_, '_>, epoch: Epoch) {
-        Permissionless.epoch_start(world, epoch);
     }
 
     /// The controller steps on what the epoch showed, and the protocol

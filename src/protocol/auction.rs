@@ -2,6 +2,7 @@
 //! reverse auction for each epoch, cleared at the second price, and the
 //! winner's settlement. Integer-exact, like the rest of the protocol.
 
+use super::arith::mul_div;
 use super::rewards::{EpochSettlement, Payout};
 use super::{Amount, ProverId};
 
@@ -28,6 +29,17 @@ pub struct Cleared {
     pub price: Amount,
     /// Valid bids.
     pub bids: usize,
+}
+
+/// The reserve of an epoch whose pool (if proven whole) is `pool`: the
+/// amount `fixed` if one is set, at most the pool; otherwise `bps` basis
+/// points of the pool, floored.
+pub fn reserve(pool: Amount, bps: u64, fixed: Option<Amount>) -> Amount {
+    match fixed {
+        Some(r) => r.min(pool),
+        // At most 10,000 bps of a u128 pool: the quotient fits.
+        None => mul_div(pool, bps as Amount, 10_000, "pool * reserve_bps").unwrap_or(pool),
+    }
 }
 
 /// Clears an auction: bids above `reserve` are void; the lowest valid bid
@@ -86,6 +98,15 @@ mod tests {
             amount,
             tie,
         }
+    }
+
+    #[test]
+    fn the_reserve_is_a_part_of_the_pool_or_an_amount_no_larger() {
+        assert_eq!(reserve(4_800, 10_000, None), 4_800);
+        assert_eq!(reserve(4_801, 500, None), 240);
+        assert_eq!(reserve(Amount::MAX, 10_000, None), Amount::MAX);
+        assert_eq!(reserve(4_800, 500, Some(1_000)), 1_000);
+        assert_eq!(reserve(4_800, 10_000, Some(9_000)), 4_800);
     }
 
     #[test]

@@ -23,13 +23,17 @@ pub trait Design: Send {
     fn name(&self) -> &'static str;
 
     /// Whether `settle` can replay its runs (a trace holds the protocol's
-    /// blocks, proofs and governance changes).
-    fn replayable(&self) -> bool;
+    /// blocks, proofs and governance changes): by default it can.
+    fn replayable(&self) -> bool {
+        true
+    }
 
     /// Whether proofs of an epoch's prefix exist, so that a bridging
     /// transaction can be final before its epoch is (under a design without
-    /// them, its sender waits for the whole epoch).
-    fn prefix_proofs(&self) -> bool;
+    /// them, its sender waits for the whole epoch): by default they do.
+    fn prefix_proofs(&self) -> bool {
+        true
+    }
 
     /// Before the first slot, with the genesis provers in place.
     fn start(&mut self, _world: &mut World<'_, '_, '_>) -> Result<(), EngineError> {
@@ -43,8 +47,10 @@ pub trait Design: Send {
     }
 
     /// An epoch begins (the previous one is complete): whoever may prove it
-    /// is asked.
-    fn epoch_start(&mut self, world: &mut World<'_, '_, '_>, epoch: Epoch);
+    /// is asked; by default every active prover's strategy.
+    fn epoch_start(&mut self, world: &mut World<'_, '_, '_>, _epoch: Epoch) {
+        world.call_active(None, |s, ctx| s.on_epoch_start(ctx));
+    }
 
     /// The proposer of the slot acts before it builds its block. By
     /// default its voting policy signals in governance.

@@ -132,6 +132,20 @@ impl World<'_, '_, '_> {
         self.0.call_prover(prover, f);
     }
 
+    /// Calls every active prover's strategy but `except`'s, in id order,
+    /// each with a fresh view, carrying out what each asked for.
+    pub fn call_active(
+        &mut self,
+        except: Option<u32>,
+        mut f: impl FnMut(&mut dyn ProverStrategy, &mut ProverCtx<'_, '_>),
+    ) {
+        for p in self.live() {
+            if self.is_active(p) && Some(p) != except {
+                self.call_prover(p, &mut f);
+            }
+        }
+    }
+
     /// A prover leaves the market and its place is open to a newcomer of
     /// its group (what the design holds of it, the design releases).
     pub fn retire(&mut self, prover: u32) {

@@ -96,8 +96,7 @@ impl Engine<'_, '_> {
         priority_fee_gwei: f64,
         credit: Option<ProverId>,
     ) {
-        let going = self.blocks.going_priority_gwei();
-        let b = self.l1.landing_block(self.now, priority_fee_gwei, going);
+        let b = self.landing_block_now(priority_fee_gwei);
         let credited = credit.map_or(prover, |c| c.0);
         let pending = PendingProof {
             sender: ProverId(prover),
@@ -138,9 +137,15 @@ impl Engine<'_, '_> {
             started: self.now,
             cost: 0.0,
         };
-        let going = self.blocks.going_priority_gwei();
-        let b = self.l1.landing_block(self.now, priority_fee_gwei, going);
+        let b = self.landing_block_now(priority_fee_gwei);
         self.send_l1(prover, credited, job, priority_fee_gwei, b);
+    }
+
+    /// The L1 block a transaction sent now with this priority fee lands in
+    /// (a draw against the going rate).
+    fn landing_block_now(&mut self, priority_fee_gwei: f64) -> u64 {
+        let going = self.blocks.going_priority_gwei();
+        self.l1.landing_block(self.now, priority_fee_gwei, going)
     }
 
     /// ETH of `tokens` at the run's exchange rate.

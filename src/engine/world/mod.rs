@@ -146,12 +146,10 @@ pub(super) struct Engine<'s, 'r> {
     bridging_senders: Vec<(u32, f64)>,
     /// Provers that watch the L1 mempool.
     watchers: Vec<u32>,
-    /// Provers that may still enter, per group.
-    potential: Vec<u32>,
     /// The market rule of each group.
     rules: Vec<Box<dyn crate::agents::market::MarketRule>>,
     /// Each group's prospective provers, one for each place open to a
-    /// newcomer, each with its own values.
+    /// newcomer (how many may still enter), each with its own values.
     entrants: Vec<Vec<crate::schema::ProverGroup>>,
     /// Prospective provers drawn per group.
     entrants_drawn: Vec<u64>,
@@ -246,7 +244,6 @@ pub fn run(
         active: 0,
         bridging_senders: Vec::new(),
         watchers: Vec::new(),
-        potential: sc.provers.iter().map(|g| g.potential).collect(),
         rules: sc
             .provers
             .iter()

@@ -198,7 +198,6 @@ impl Engine<'_, '_> {
         // A newcomer takes the place of a prover that came in as one, not
         // of each extra identity an operator drops.
         if !self.provers[i as usize].extra {
-            self.potential[g] += 1;
             let prospect = self.draw_entrant(g);
             self.entrants[g].push(prospect);
         }
@@ -376,7 +375,7 @@ impl Engine<'_, '_> {
             }
         }
         for g in 0..self.sc.provers.len() {
-            if self.potential[g] == 0 {
+            if self.entrants[g].is_empty() {
                 continue;
             }
             let entering = self
@@ -413,7 +412,6 @@ impl Engine<'_, '_> {
             let Some((k, profit)) = best else {
                 continue;
             };
-            self.potential[g] -= 1;
             let values = self.entrants[g].remove(k);
             let at = epoch + values.entry_delay_epochs as u64;
             let id = self.spawn_prover(g, Phase::Entering(at), Some(values));

@@ -251,6 +251,11 @@ pub fn booster(
         None => BoosterSpec::default(),
     };
     adjust(&mut spec);
+    booster_of(&spec)
+}
+
+/// The booster a specification describes: the error names the key.
+fn booster_of(spec: &BoosterSpec) -> Result<Booster, BoosterFailure> {
     let config = spec
         .to_config()
         .map_err(|(key, message)| BoosterFailure::Key {
@@ -261,6 +266,54 @@ pub fn booster(
         key: e.key(&config.rule).to_string(),
         message: e.to_string(),
     })
+}
+
+/// A booster written as a scenario's `[booster]` table (TOML text; the
+/// deployed booster where it sets nothing): its figures, and the lines of
+/// the charts `booster --chart` draws, one row a point (`chart`, `series`,
+/// `x`, `y`), computed by the protocol's own booster functions; and the
+/// constants as run (defaults filled in).
+pub fn booster_lines(table: &str) -> Result<serde_json::Value, BoosterFailure> {
+    let de = toml::de::Deserializer::parse(table).map_err(|e| BoosterFailure::Key {
+        key: String::new(),
+        message: e.message().to_string(),
+    })?;
+    let spec: BoosterSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        BoosterFailure::Key {
+            key: if key == "." { String::new() } else { key },
+            message: e.into_inner().message().to_string(),
+        }
+    })?;
+    let booster = booster_of(&spec)?;
+    let figures = crate::figures::BoosterFigures::of(&booster);
+    let mut rows = Vec::new();
+    let charts = crate::output::booster_charts::booster_charts(&booster)
+        .into_iter()
+        .chain(crate::output::booster_charts::miss_cascade(&booster));
+    for (stem, _, chart) in charts {
+        if let crate::output::plot::Kind::Lines { series, .. } = chart.kind {
+            for line in series {
+                for (x, y) in line.points {
+                    rows.push(serde_json::json!({
+                        "chart": stem, "series": line.name, "x": x, "y": y,
+                    }));
+                }
+            }
+        }
+    }
+    let constants = match booster.config().rule {
+        crate::protocol::Rule::Flat => serde_json::json!({ "rule": "flat" }),
+        crate::protocol::Rule::Quadratic(q) => serde_json::json!({
+            "rule": "quadratic", "increment": q.increment, "max_score": q.max_score,
+            "a": q.a, "minimum": q.minimum, "k": q.k, "decay_per_epoch": q.decay_per_epoch,
+        }),
+        crate::protocol::Rule::Exponential(x) => serde_json::json!({
+            "rule": "exponential", "max_streak": x.max_streak, "base": x.base,
+            "growth_ppm": x.growth_ppm, "decay": x.decay.name(),
+        }),
+    };
+    Ok(serde_json::json!({ "constants": constants, "figures": figures, "lines": rows }))
 }
 
 /// Why a booster could not be made.

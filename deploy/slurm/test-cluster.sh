@@ -49,8 +49,8 @@ submit=$1 sweep=$2 out=$3 shards=$4 deadline=$5
 mkdir -p "$out/logs"
 ids=$("$submit" "$sweep" "$out" "$shards" --output="$out/logs/%x-%A_%a.out") || exit 1
 echo "$ids" >&2
-array=$(echo "$ids" | sed -E 's/^shards: job ([0-9]+).*/\1/')
-merge=$(echo "$ids" | sed -E 's/.*merge: job ([0-9]+)$/\1/')
+array=$(echo "$ids" | sed -nE 's/^shards: job ([0-9]+).*/\1/p')
+merge=$(echo "$ids" | sed -nE 's/.*merge: job ([0-9]+)$/\1/p')
 end=$((SECONDS + deadline))
 while [ -n "$(squeue -h -j "$array,$merge" 2> /dev/null)" ]; do
     if [ $SECONDS -ge $end ]; then

@@ -28,6 +28,8 @@ __all__ = [
     "compare",
     "settle",
     "validate",
+    "booster",
+    "BoosterResult",
     "RunResult",
     "CompareResult",
     "ScenarioError",
@@ -272,3 +274,39 @@ def validate(
     checked (a sweep's cells)."""
     path, text = _source(scenario)
     return _native.validate(path, text, os.getcwd(), _sets(set))
+
+
+class BoosterResult:
+    """A booster's constants as run (``constants``, defaults filled in), its
+    figures (``figures``: the ``booster --format json`` dict) and the lines of its charts (``lines``: a frame with columns
+    ``chart``, ``series``, ``x``, ``y``; charts ``booster-curve``,
+    ``booster-newcomer`` and ``booster-misses``)."""
+
+    constants: Dict[str, Any]
+    figures: Dict[str, Any]
+    lines: pl.DataFrame
+
+    def __init__(self, constants: Dict[str, Any], figures: Dict[str, Any], lines: pl.DataFrame):
+        self.constants = constants
+        self.figures = figures
+        self.lines = lines
+
+    def __repr__(self) -> str:
+        return f"BoosterResult({len(self.figures)} figures, {self.lines.height} points)"
+
+
+def booster(**constants: Any) -> BoosterResult:
+    """A booster's figures and curves, computed by the protocol's own
+    booster functions (no simulation, a few milliseconds). ``constants``
+    are the keys of a scenario's ``[booster]`` table (``rule``,
+    ``increment``, ``max_score``, ``a``, ``minimum``, ``k``,
+    ``decay_per_epoch``, ``max_streak``, ``base``, ``growth_ppm``, ``decay``,
+    ``per_missed_epoch``, ``keep_ppm``, ``score_on``); the deployed booster
+    where none is given. A bad constant raises ``ValueError`` naming it."""
+    text = _native.dict_to_toml(json.dumps(constants))
+    out = json.loads(_native.booster(text))
+    lines = pl.DataFrame(
+        out["lines"],
+        schema={"chart": pl.String, "series": pl.String, "x": pl.Float64, "y": pl.Float64},
+    )
+    return BoosterResult(out["constants"], out["figures"], lines)

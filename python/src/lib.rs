@@ -354,6 +354,24 @@ fn validate(
     Ok(sweep.cells())
 }
 
+/// A booster's figures and chart lines, as JSON, from a scenario's
+/// `[booster]` table given as TOML text; a bad constant raises
+/// `ValueError` naming its key.
+#[pyfunction]
+fn booster(text: &str) -> PyResult<String> {
+    api::booster_lines(text)
+        .map(|v| v.to_string())
+        .map_err(|e| match e {
+            api::BoosterFailure::Key { key, message } if key.is_empty() => {
+                PyValueError::new_err(format!("booster: {message}"))
+            }
+            api::BoosterFailure::Key { key, message } => {
+                PyValueError::new_err(format!("booster.{key}: {message}"))
+            }
+            api::BoosterFailure::Scenario(e) => PyValueError::new_err(e.to_string()),
+        })
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -363,5 +381,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(settle, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(booster, m)?)?;
     Ok(())
 }

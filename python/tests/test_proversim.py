@@ -193,3 +193,28 @@ def test_progress_in_a_log_is_plain_lines_never_past_the_total(capfd):
         done, total = line.split()[0].split("/")
         assert int(done) <= int(total), line
     assert lines[-1].split()[0].split("/")[0] == lines[-1].split()[0].split("/")[1]
+
+
+def test_booster_figures_equal_the_command_lines():
+    constants = {"increment": 101400, "max_score": 367500, "a": 250000, "minimum": 10000}
+    b = proversim.booster(**constants)
+    flags = [f"--{k.replace('_', '-')}={v}" for k, v in constants.items()]
+    out = subprocess.run(
+        [cli(), "booster", *flags, "--format", "json"], check=True, capture_output=True, text=True
+    ).stdout
+    assert b.figures == json.loads(out)
+    # The AZIP-5 constants' figures, as the README states them.
+    assert b.figures["zero_to_max_epochs"] == 191
+    assert b.constants["increment"] == 101400 and b.constants["rule"] == "quadratic"
+    assert set(b.lines["chart"].unique()) == {"booster-curve", "booster-newcomer", "booster-misses"}
+    curve = b.lines.filter(pl.col("chart") == "booster-curve")
+    assert 0.99 * 367500 <= curve["x"].max() <= 367500
+    # The deployed booster where nothing is given.
+    assert proversim.booster().constants["max_score"] != 367500
+
+
+def test_booster_refuses_a_bad_constant_naming_it():
+    with pytest.raises(ValueError, match="increment"):
+        proversim.booster(increment=-1)
+    with pytest.raises(ValueError, match="incremnt"):
+        proversim.booster(incremnt=5)

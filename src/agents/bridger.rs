@@ -18,7 +18,7 @@ use crate::cost::{prefix_cost, prefix_seconds};
 pub const NAME: &str = "bridger";
 
 /// `bridger`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct BridgerParams {
     /// Bridging transactions per hour, per bridger.

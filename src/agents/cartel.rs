@@ -24,7 +24,7 @@ pub const SYBIL_NAME: &str = "sybil";
 pub const STRIKE_NAME: &str = "strike";
 
 /// `sybil`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SybilParams {
     /// Identities the one proof is submitted under.
@@ -63,12 +63,13 @@ pub const SYBIL: super::StrategyKind = Kind::new::<SybilParams>(
 );
 
 /// `strike`'s own keys.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct StrikeParams {
     /// The checkpoint reward (smallest units per block) the cartel demands
     /// before it proves again.
     #[serde(with = "crate::base::amount")]
+    #[schemars(with = "crate::base::amount::Schema")]
     pub demand_reward: Amount,
 }
 

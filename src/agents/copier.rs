@@ -19,7 +19,7 @@ use super::{Job, Landed, PendingProof, ProverAction, ProverCtx, ProverStrategy};
 pub const NAME: &str = "copy";
 
 /// `copy`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CopyParams {
     /// Priority fee added to the copied submission's, gwei.

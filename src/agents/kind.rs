@@ -13,13 +13,22 @@ use crate::schema::domain::Domain;
 
 /// A strategy's or policy's typed parameters: the keys of a group's table
 /// it owns, with their defaults (`Default`), read and written by serde.
-pub trait Params: Serialize + DeserializeOwned + Default {
+pub trait Params: Serialize + DeserializeOwned + Default + schemars::JsonSchema {
     /// Its keys, in the order the scenario as run writes them.
     const KEYS: &'static [&'static str];
 }
 
 /// The parameters of a strategy or policy that has no keys of its own.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct NoKeys {}
 
@@ -42,6 +51,8 @@ pub struct Kind<A: ?Sized> {
     pub normalize: fn(&OwnKeys) -> Result<OwnKeys, (String, String)>,
     /// An agent of it, from a group's normalized keys.
     pub make: fn(&OwnKeys) -> Box<A>,
+    /// The JSON Schema of its own keys (its typed parameters').
+    pub schema: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
     /// What a voting policy may signal for, by the payload's keys
     /// (`booster`, `checkpoint_reward`...): a protocol version whose
     /// governance cannot change one of them refuses the policy.
@@ -85,6 +96,7 @@ impl<A: ?Sized> Kind<A> {
             domains,
             normalize: normalize::<P>,
             make,
+            schema: schema_of::<P>,
             changes: &[],
         }
     }
@@ -94,6 +106,11 @@ impl<A: ?Sized> Kind<A> {
         self.changes = keys;
         self
     }
+}
+
+/// The JSON Schema of parameters `P`.
+fn schema_of<P: Params>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    generator.subschema_for::<P>()
 }
 
 /// The kind named `name` among `kinds`.

@@ -21,7 +21,7 @@ use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
 pub const NAME: &str = "node";
 
 /// `node`'s own keys: the node's configuration.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct NodeParams {
     /// Node identities its operator runs: each proves with its own prover

@@ -20,7 +20,7 @@ use crate::cost::{prefix_cost, prefix_seconds};
 pub const NAME: &str = "partial";
 
 /// `partial`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PartialParams {
     /// Slots between prefix proofs while the epoch is built.

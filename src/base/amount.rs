@@ -62,3 +62,23 @@ pub mod optional {
         super::deserialize(d).map(Some)
     }
 }
+
+/// An amount's JSON Schema (`#[schemars(with = "amount::Schema")]`): a
+/// non-negative integer, or a string of digits for amounts past TOML's
+/// integers.
+pub struct Schema;
+
+impl schemars::JsonSchema for Schema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": "^[0-9]+$" }
+            ]
+        })
+    }
+}

@@ -13,6 +13,7 @@ mod merge;
 mod progress;
 mod report;
 mod run;
+mod schema;
 mod settle;
 mod sweep;
 mod validate;
@@ -106,6 +107,16 @@ enum Command {
     /// fish: `proversim completions fish > ~/.config/fish/completions/proversim.fish`;
     /// PowerShell: `proversim completions powershell | Out-String | Invoke-Expression`.
     Completions(completions::Args),
+    /// Print the JSON Schema of scenario files (or of sweep files) for
+    /// editors and validators: keys, types, defaults, ranges with units,
+    /// and each strategy's and policy's own keys.
+    ///
+    /// The shipped copies are `schemas/scenario.json` and
+    /// `schemas/sweep.json`; a file names its schema on its first line,
+    /// `#:schema ../schemas/scenario.json`, which taplo and VS Code's TOML
+    /// extensions read. The loader checks more (relations between keys):
+    /// `proversim validate` has the last word.
+    Schema(schema::Args),
 }
 
 /// Why a command failed: what to tell the user, and the exit code (2 for
@@ -174,6 +185,7 @@ impl Cli {
             Command::Settle(a) => settle::settle(a),
             Command::Booster(a) => booster::booster(a),
             Command::Completions(a) => completions::completions(a),
+            Command::Schema(a) => schema::schema(a),
         }
     }
 }

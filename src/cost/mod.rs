@@ -55,7 +55,7 @@ pub fn prefix_cost(group: &impl Hardware, seconds: f64) -> f64 {
 }
 
 /// The `[cost]` table of a scenario.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CostConfig {
     /// A calibration file (relative to the scenario file).

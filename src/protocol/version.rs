@@ -20,7 +20,19 @@ const TOKEN: Amount = 1_000_000_000_000_000_000;
 pub const PROVING_COST_PERIOD_S: u64 = 30 * 24 * 3600;
 
 /// A version of the rollup contracts.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Version {
     /// Contracts 4.1.2 (through 4.4.0).

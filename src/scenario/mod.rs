@@ -8,6 +8,7 @@ pub mod builtin;
 mod check;
 pub mod domains;
 pub mod groups;
+pub mod json_schema;
 pub mod load;
 pub mod paths;
 mod versions;

@@ -7,7 +7,9 @@ use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
 use crate::protocol::{Amount, BoosterConfig, Rule, ScoreOn};
 
 /// A booster rule by name.
-#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(
+    Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleName {
     /// One share each.
@@ -20,7 +22,9 @@ pub enum RuleName {
 }
 
 /// Which submissions score, by name.
-#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(
+    Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ScoreOnName {
     /// Every accepted submission.
@@ -31,7 +35,7 @@ pub enum ScoreOnName {
 }
 
 /// A streak decay by name.
-#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecayName {
     /// A miss resets the streak.
@@ -44,7 +48,7 @@ pub enum DecayName {
 
 /// A booster as a scenario writes it: a rule and its constants. Quadratic
 /// constants default to the deployed ones; the exponential rule has none.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct BoosterSpec {
     /// `flat`, `quadratic` or `exponential`.

@@ -12,13 +12,14 @@ use crate::protocol::Amount;
 const TOKEN: Amount = 1_000_000_000_000_000_000;
 
 /// The constants of the bonded-quotes design (docs/model.md section 9).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct BondedConfig {
     /// Slots of epoch N+1 in which a quote for N may be accepted.
     pub quote_slots: u64,
     /// The bond each prover posts, smallest units.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub bond: Amount,
     /// What locking the bond costs per year, as a part of it.
     pub capital_cost_per_year: f64,
@@ -31,6 +32,7 @@ pub struct BondedConfig {
     /// units: a slashed prover posts a new bond from what is left (and what
     /// it earned) or leaves.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub prover_capital: Amount,
 }
 
@@ -50,7 +52,7 @@ impl Default for BondedConfig {
 /// The fee market's controller (docs/model.md section 14): after each
 /// epoch settles, the checkpoint reward moves by at most `max_step_bps`
 /// toward a target latency and number of paid provers.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeeMarketConfig {
     /// Seconds after an epoch's end by which its whole proof should land.
@@ -61,9 +63,11 @@ pub struct FeeMarketConfig {
     pub max_step_bps: u64,
     /// The lowest checkpoint reward, smallest units.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub min_reward: Amount,
     /// The highest checkpoint reward, smallest units.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub max_reward: Amount,
 }
 
@@ -83,7 +87,7 @@ impl Default for FeeMarketConfig {
 /// provers bid to prove it whole; the lowest wins an exclusive window and
 /// is paid the second-lowest bid (or the reserve), with a bond it loses if
 /// its proof does not land in the window; then anyone may prove it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuctionConfig {
     /// The reserve as a part of the epoch's prover pool, basis points:
@@ -92,10 +96,12 @@ pub struct AuctionConfig {
     /// The reserve as an amount, smallest units (at most the pool), in
     /// place of `reserve_bps`.
     #[serde(with = "amount::optional", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<amount::Schema>")]
     pub reserve: Option<Amount>,
     /// The winner's bond, lost if its proof does not land in the window,
     /// smallest units.
     #[serde(with = "amount", alias = "auction_bond")]
+    #[schemars(with = "amount::Schema")]
     pub bond: Amount,
     /// Slots after the epoch's end in which only the winner may prove it.
     pub exclusive_slots: u64,

@@ -15,7 +15,7 @@ use toml::{Table, Value};
 use super::ProverGroup;
 
 /// A distribution of one parameter across the agents of a group.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Dist {
     /// `exp(N(ln median, sigma))`.

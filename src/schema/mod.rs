@@ -24,7 +24,7 @@ pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 use crate::base::amount;
 
 /// A whole scenario: the world, the rules and the agents.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Scenario {
     /// A short name; outputs go under `outputs/<name>/`.
@@ -92,7 +92,9 @@ impl Scenario {
 }
 
 /// Which proving design a scenario runs.
-#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(
+    Copy, Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Mechanism {
     /// Anyone proves; the longest proof's provers share the pool.
@@ -151,7 +153,7 @@ impl Default for Scenario {
 }
 
 /// Slot and epoch lengths and the proof window.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ChainConfig {
     /// Seconds per L2 slot (mainnet 72).
@@ -180,23 +182,27 @@ impl Default for ChainConfig {
 }
 
 /// Rewards as governance sets them at genesis.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RewardsConfig {
     /// Tokens (smallest unit) minted per proven block.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub checkpoint_reward: Amount,
     /// The sequencers' part of the checkpoint reward, basis points.
     pub sequencer_bps: u64,
     /// Proving price per mana in wei that fees charge.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub proving_cost_per_mana: Amount,
     /// The distributor's balance at genesis.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub distributor_funding: Amount,
     /// The staking asset's supply, smallest units: inflation is what the
     /// run mints per year over it.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub token_supply: Amount,
 }
 
@@ -215,7 +221,7 @@ impl Default for RewardsConfig {
 }
 
 /// Governance rounds (docs/model.md section 6).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GovernanceConfig {
     /// Slots per signalling round (mainnet 1000).
@@ -238,7 +244,7 @@ impl Default for GovernanceConfig {
 }
 
 /// Transaction demand: Poisson arrivals, gamma-distributed mana.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DemandConfig {
     /// Transactions per second.
@@ -264,7 +270,7 @@ impl Default for DemandConfig {
 }
 
 /// A group of identical sequencers.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SequencerGroup {
     /// A label for the group.
@@ -301,7 +307,7 @@ impl Default for SequencerGroup {
 }
 
 /// A group of provers with one strategy, hardware and cost model.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ProverGroup {
     /// A label for the group (prover ids are `<name>-<n>`).

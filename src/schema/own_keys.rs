@@ -11,7 +11,7 @@ use toml::{Table, Value};
 
 /// A prover strategy or a voting policy, as a group names it: one of those
 /// the registry of `src/agents/` lists (the loader refuses any other).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct KindName(pub String);
 
@@ -60,6 +60,18 @@ impl Serialize for OwnKeys {
             map.serialize_entry(k, v)?;
         }
         map.end()
+    }
+}
+
+/// A table; the scenario's JSON Schema lists each strategy's and policy's
+/// keys from the registry (`scenario::json_schema`).
+impl schemars::JsonSchema for OwnKeys {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OwnKeys".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "object" })
     }
 }
 

@@ -10,7 +10,7 @@ use crate::protocol::Amount;
 /// How an L1 price moves: a mean-reverting random walk in log space, one
 /// step per slot (an Ornstein–Uhlenbeck process around `start`; volatility
 /// 0 keeps the price constant).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PricePath {
     /// The price at genesis, wei per gas.
@@ -45,7 +45,7 @@ pub struct PricePath {
 /// multiplies the price by `1 +` an exponential draw of mean
 /// `mean_multiplier - 1` and lasts an exponential time of mean
 /// `mean_hours`. Overlapping spikes multiply.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Jumps {
     /// How many spikes start per day, on average.
@@ -57,7 +57,7 @@ pub struct Jumps {
 }
 
 /// A spike of an L1 price.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spike {
     /// The first epoch of the spike.
@@ -170,7 +170,7 @@ impl Default for PricePath {
 }
 
 /// The exogenous L1 prices of the fee model (docs/model.md section 3).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeeConfig {
     /// L1 base fee, wei per gas.
@@ -179,6 +179,7 @@ pub struct FeeConfig {
     pub blob_fee: PricePath,
     /// Fee-asset units per ETH, scaled by 10^9.
     #[serde(with = "amount")]
+    #[schemars(with = "amount::Schema")]
     pub fee_asset_per_eth: Amount,
 }
 
@@ -197,7 +198,7 @@ impl Default for FeeConfig {
 }
 
 /// The L1 that carries proof submissions.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct L1Config {
     /// Seconds per L1 block.

@@ -7,6 +7,8 @@ pub mod sensitivity;
 pub mod spec;
 mod values;
 
+pub use values::file_schema;
+
 pub use exec::{
     Manifest, Metrics, SweepError, SweepOptions, SweepReport, assemble, invalid_cells, merge,
     run_sweep,

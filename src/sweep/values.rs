@@ -9,7 +9,7 @@ use toml::Value;
 use crate::scenario::{Problem, ScenarioError};
 
 /// Linear or logarithmic spacing of a range.
-#[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq, Default)]
+#[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// Evenly spaced values.
@@ -19,24 +19,45 @@ pub enum Scale {
     Log,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// One `[[sweep.parameter]]`: a scenario key and its values, given as a
+/// list, as a range, or as the bounds a sampled design draws from.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ParamSpec {
+    /// The scenario key path, e.g. `booster.increment` or
+    /// `provers.0.count`.
     pub(super) key: String,
+    /// Its values, in order (any type the key takes).
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub(super) values: Option<Vec<Value>>,
+    /// A range's first value.
+    #[schemars(with = "Option<f64>")]
     pub(super) start: Option<Value>,
+    /// A range's last value (included when the steps reach it).
+    #[schemars(with = "Option<f64>")]
     pub(super) stop: Option<Value>,
+    /// A range's step (or give `count`).
+    #[schemars(with = "Option<f64>")]
     pub(super) step: Option<Value>,
+    /// How many values a range has (or give `step`).
     pub(super) count: Option<u32>,
+    /// Linear or logarithmic spacing of a range or a sampled design.
     #[serde(default)]
     pub(super) scale: Scale,
+    /// Parameters of one zip group vary together (equal lengths).
     pub(super) zip: Option<String>,
+    /// A sampled design's lowest value.
+    #[schemars(with = "Option<f64>")]
     pub(super) min: Option<Value>,
+    /// A sampled design's highest value.
+    #[schemars(with = "Option<f64>")]
     pub(super) max: Option<Value>,
 }
 
 /// How a sweep lays out its cells.
-#[derive(Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[derive(
+    Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sampler {
     /// Every combination of the parameters' values.
@@ -49,7 +70,9 @@ pub enum Sampler {
 }
 
 /// How the runs of a sweep are seeded.
-#[derive(Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[derive(
+    Copy, Clone, Debug, Deserialize, serde::Serialize, PartialEq, Eq, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Seeds {
     /// Replicate `r` has the same seed in every cell.
@@ -66,21 +89,53 @@ pub const MAX_VALUES: u64 = 1_000_000;
 /// The most replicates a cell may have.
 pub const MAX_REPLICATES: u32 = 100_000;
 
-#[derive(Clone, Debug, Deserialize)]
+/// The `[sweep]` table of a sweep file, as written.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SweepTable {
+    /// The scenario the sweep starts from, relative to this file (its
+    /// other keys override it).
     pub(super) base: Option<String>,
+    /// Runs per cell.
     #[serde(default = "one")]
     pub(super) replicates: u32,
+    /// The base seed (default: the scenario's).
     pub(super) seed: Option<u64>,
+    /// The swept keys.
     #[serde(default)]
     pub(super) parameter: Vec<ParamSpec>,
+    /// How the cells are laid out: a grid, or a sampled design.
     #[serde(default)]
     pub(super) sampler: Sampler,
+    /// Points of a sampled design.
     pub(super) samples: Option<u32>,
+    /// How runs are seeded.
     #[serde(default)]
     pub(super) seeds: Seeds,
+    /// The metrics each run keeps (default: every metric).
     pub(super) metrics: Option<Vec<String>>,
+}
+
+/// The JSON Schema (draft 7) of a sweep file: a scenario's keys (over its
+/// base's) and the `[sweep]` table, which it must have.
+pub fn file_schema() -> serde_json::Value {
+    use crate::scenario::json_schema;
+    let mut generator = json_schema::generator();
+    let mut table = generator.subschema_for::<SweepTable>().to_value();
+    json_schema::unwrap_descriptions(&mut table);
+    let mut root = json_schema::schema();
+    if let Some(props) = json_schema::properties(&mut root) {
+        props.insert("sweep".into(), table);
+    }
+    root["required"] = serde_json::json!(["sweep"]);
+    root["title"] = "proversim sweep".into();
+    root["description"] = "A sweep: a scenario's keys (over the base its `[sweep]` table names, \
+                           if any) and a `[sweep]` table of the keys that vary, their values \
+                           and the replicates."
+        .into();
+    root["$comment"] =
+        "Written by `proversim schema sweep`; regenerate it rather than editing it.".into();
+    root
 }
 
 fn one() -> u32 {

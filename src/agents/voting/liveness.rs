@@ -13,7 +13,7 @@ use crate::protocol::Payload;
 pub const NAME: &str = "liveness";
 
 /// `liveness`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LivenessParams {
     /// Prunes in the last round above which to raise.

@@ -16,7 +16,7 @@ use crate::protocol::{Booster, BoosterConfig, Payload, Rule};
 pub const NAME: &str = "open_market";
 
 /// `open_market`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct OpenMarketParams {
     /// Reward concentration (HHI) above which to act.

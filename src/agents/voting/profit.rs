@@ -14,7 +14,7 @@ use crate::protocol::Payload;
 pub const NAME: &str = "profit";
 
 /// `profit`'s own keys.
-#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProfitParams {
     /// Mean margin above which to cut.

@@ -142,6 +142,48 @@ fn azip5_against_baseline_on_eight_paired_seeds() {
     assert!(out.join("charts/active_provers.png").exists());
     let epochs = read_table(&out.join("epochs.parquet")).unwrap();
     assert_eq!(epochs.height(), 16 * 150);
+
+    // Holm's adjustment over every metric: each adjusted p-value at least
+    // its own, at most 1, and at least the smaller ones' adjusted values.
+    assert!(json["adjustment"].as_str().unwrap().starts_with("holm"));
+    let mut ps: Vec<(f64, f64)> = metrics
+        .values()
+        .filter_map(|m| Some((m["p_value"].as_f64()?, m["p_holm"].as_f64()?)))
+        .collect();
+    assert!(ps.len() > 20);
+    ps.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let m = ps.len() as f64;
+    for (i, w) in ps.iter().enumerate() {
+        assert!(w.1 >= w.0.min(1.0) - 1e-12 && w.1 <= 1.0, "{w:?}");
+        assert!(
+            w.1 + 1e-12 >= (w.0 * (m - i as f64)).min(1.0),
+            "{w:?} at {i}"
+        );
+    }
+    // Metrics by effect size, largest first.
+    let order: Vec<f64> = json["by_effect_size"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            metrics[k.as_str().unwrap()]["effect_size"]
+                .as_f64()
+                .map_or(-1.0, f64::abs)
+        })
+        .collect();
+    assert_eq!(order.len(), metrics.len());
+    assert!(order.windows(2).all(|w| w[0] >= w[1]), "{order:?}");
+    // Per prover group: AZIP-5's constants take the intermittent provers'
+    // share, and the report shows it with its paired interval.
+    let share = &metrics["groups.intermittent.reward_share"];
+    assert!(share["diff_ci_high"].as_f64().unwrap() < 0.0, "{share}");
+    assert_eq!(share["p_holm"].as_f64().map(|p| p < 0.05), Some(true));
+    assert!(report.contains("### Per prover group"));
+    assert!(
+        report.contains("| `groups.intermittent.reward_share` |"),
+        "{report}"
+    );
+    assert!(report.contains("p (Holm)"));
 }
 
 #[test]
@@ -206,6 +248,18 @@ fn the_command_writes_its_outputs_and_rejects_bad_input() {
             .unwrap()
             < 0.0
     );
+    // `report` and `chart` on the comparison's folder give what `compare`
+    // wrote there.
+    for (command, expect) in [("report", "report.md"), ("chart", "active_provers.png")] {
+        let o = Command::new(bin).arg(command).arg(&out).output().unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(stdout.contains(expect), "{command}: {stdout}");
+    }
 
     let o = Command::new(bin)
         .args(["compare", "no-such.toml"])

@@ -155,6 +155,7 @@ fn rewards_far_below_costs_make_provers_leave_and_the_chain_prune() {
     s.provers[0].capital_cost_per_epoch = 1.0;
     let (rec, r) = run_mem(&s);
     assert_eq!(rec.events.iter().filter(|e| e.kind == "exit").count(), 20);
+    assert_eq!(r.summary.groups[&s.provers[0].name].exits, 20);
     assert_eq!(r.summary.active_provers.last, 0);
     assert!(r.summary.prunes > 10, "{} prunes", r.summary.prunes);
     assert!(r.summary.liveness < 0.1, "liveness {}", r.summary.liveness);
@@ -287,4 +288,53 @@ fn the_summary_is_the_same_with_or_without_rows_and_adds_up() {
     assert_eq!(with_rows.summary.strategies["honest"].accepted, accepted);
     let built: u64 = rec.epochs.iter().map(|e| e.blocks_built).sum();
     assert_eq!(built, with_rows.summary.blocks_built);
+    // Per group: the provers table, grouped, gives every figure.
+    let groups = &with_rows.summary.groups;
+    assert_eq!(groups.len(), s.provers.len());
+    let share: f64 = groups.values().map(|g| g.reward_share).sum();
+    assert!((share - 1.0).abs() < 1e-9, "shares sum to {share}");
+    for g in &s.provers {
+        let summary = &groups[&g.name];
+        let rows: Vec<_> = rec
+            .provers
+            .iter()
+            .filter(|p| p.group == g.name.as_str())
+            .collect();
+        let rewards: f64 = rows.iter().map(|p| p.reward).sum();
+        assert!(
+            (summary.rewards - rewards).abs() <= 1e-6 * rewards.max(1.0),
+            "{}",
+            g.name
+        );
+        let paid = rows.iter().filter(|p| p.reward_units > 0).count() as u64;
+        assert_eq!(summary.epochs_proved, paid, "{}", g.name);
+        let unpaid = rows
+            .iter()
+            .filter(|p| p.submissions > 0 && p.reward_units == 0)
+            .count();
+        assert_eq!(summary.epochs_superseded, unpaid as u64, "{}", g.name);
+        assert_eq!(summary.strategy, g.strategy.name());
+        assert!(summary.profit < summary.rewards + 1e-9);
+    }
+}
+
+#[test]
+fn entries_and_superseded_proofs_count_per_group() {
+    // Free entry: every entrant is an "entry" event of its group.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/free-entry.toml");
+    let s = proversim::scenario::load(&path, &["epochs=120".to_string()]).unwrap();
+    let (rec, r) = run_mem(&s);
+    let entries = rec.events.iter().filter(|e| e.kind == "entry").count() as u64;
+    assert!(entries > 0);
+    assert_eq!(
+        r.summary.groups.values().map(|g| g.entries).sum::<u64>(),
+        entries
+    );
+    // Sniping that pays: partial provers that do not complete the epoch
+    // see their prefix proofs superseded by the sniper's whole one.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sniping-pays.toml");
+    let s = proversim::scenario::load(&path, &["epochs=60".to_string()]).unwrap();
+    let (_, r) = run_mem(&s);
+    let superseded: u64 = r.summary.groups.values().map(|g| g.epochs_superseded).sum();
+    assert!(superseded > 0, "{:?}", r.summary.groups);
 }

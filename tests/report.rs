@@ -245,3 +245,46 @@ fn run_cli(scenario: &str, epochs: u64, out: &Path, extra: &[&str]) {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn a_run_into_a_log_writes_plain_progress_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["run", "--no-charts", "--set", "epochs=40", "--out"])
+        .arg(tmp.path().join("run"))
+        .arg(scenarios().join("baseline.toml"))
+        .env("PROVERSIM_PROGRESS_SECS", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    // Not a terminal: lines, never a bar's carriage returns, never past the
+    // total, and the last one at the end.
+    assert!(!stderr.contains('\r'), "{stderr:?}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .collect();
+    assert!(lines.len() > 1, "{stderr}");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("progress: 40/40 epochs done"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("failed"), "{stderr}");
+    // Quiet: nothing.
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["run", "-q", "--no-charts", "--set", "epochs=40", "--out"])
+        .arg(tmp.path().join("quiet"))
+        .arg(scenarios().join("baseline.toml"))
+        .env("PROVERSIM_PROGRESS_SECS", "0")
+        .output()
+        .unwrap();
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -74,7 +74,7 @@ fn one_thread_equals_two_and_shards_merge_to_the_whole() {
     let merged = tmp.path().join("merged");
     // Shards in any order.
     shard_dirs.reverse();
-    assert_eq!(merge(&shard_dirs, &merged).unwrap(), 12);
+    assert_eq!(merge(&shard_dirs, &merged).unwrap().0, 12);
     assert_eq!(table(&merged), table(&one));
     // A missing shard is an error, not a short table.
     let err = merge(&shard_dirs[..2], &tmp.path().join("short")).unwrap_err();
@@ -409,6 +409,16 @@ fn a_sobol_sweep_writes_sensitivity_indices() {
         .expect("a row for the decay");
     let total = proversim::storage::saved::numbers(&df, "total")[at];
     assert!(total.abs() < 0.05, "total index {total}");
+    // Each index has its bootstrap interval; eight base samples are too few
+    // for most, and the table says which.
+    let conf = proversim::storage::saved::numbers(&df, "total_conf");
+    assert!(conf.iter().all(|c| c.is_finite() && *c >= 0.0), "{conf:?}");
+    let unreliable = proversim::storage::saved::numbers(&df, "unreliable");
+    assert!(unreliable.contains(&1.0));
+    let report = run_sweep(&s, &SweepOptions::new(tmp.path().join("again"), 2)).unwrap();
+    let warning = report.sensitivity.warning().expect("a small design warns");
+    assert!(warning.contains("raise `samples`"), "{warning}");
+    assert_eq!(report.sensitivity.rows, df.height() as u64);
 }
 
 #[test]

@@ -30,6 +30,7 @@ __all__ = [
     "validate",
     "booster",
     "BoosterResult",
+    "t_quantile",
     "RunResult",
     "CompareResult",
     "ScenarioError",
@@ -310,3 +311,10 @@ def booster(**constants: Any) -> BoosterResult:
         schema={"chart": pl.String, "series": pl.String, "x": pl.Float64, "y": pl.Float64},
     )
     return BoosterResult(out["constants"], out["figures"], lines)
+
+
+def t_quantile(df: int, p: float = 0.975) -> float:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom, as
+    the library's intervals use it: a 95% interval of a mean over ``n``
+    replicates is ``mean ± t_quantile(n - 1) * sd / sqrt(n)``."""
+    return _native.t_quantile(df, p)

@@ -372,6 +372,19 @@ fn booster(text: &str) -> PyResult<String> {
         })
 }
 
+/// The `p` quantile of Student's t with `df` degrees of freedom (the
+/// library's own, as its intervals use).
+#[pyfunction]
+#[pyo3(signature = (df, p=0.975))]
+fn t_quantile(df: u64, p: f64) -> PyResult<f64> {
+    if df == 0 || !(0.0 < p && p < 1.0) {
+        return Err(PyValueError::new_err(format!(
+            "expected df >= 1 and 0 < p < 1, found df={df}, p={p}"
+        )));
+    }
+    Ok(proversim::stats::interval::t_quantile(df as usize, p))
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -382,5 +395,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(settle, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(booster, m)?)?;
+    m.add_function(wrap_pyfunction!(t_quantile, m)?)?;
     Ok(())
 }

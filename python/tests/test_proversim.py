@@ -218,3 +218,11 @@ def test_booster_refuses_a_bad_constant_naming_it():
         proversim.booster(increment=-1)
     with pytest.raises(ValueError, match="incremnt"):
         proversim.booster(incremnt=5)
+
+
+def test_t_quantile_is_students():
+    # Two-sided 95% critical values: 4.303 at 2 degrees of freedom, 2.262 at 9.
+    assert abs(proversim.t_quantile(2) - 4.303) < 1e-3
+    assert abs(proversim.t_quantile(9) - 2.262) < 1e-3
+    with pytest.raises(ValueError, match="df"):
+        proversim.t_quantile(0)

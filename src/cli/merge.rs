@@ -17,10 +17,14 @@ pub struct Args {
 
 /// Merges the shards into one `sweep.parquet`.
 pub fn merge(args: Args) -> Outcome {
-    let rows = proversim::sweep::merge(&args.shards, &args.out).map_err(Failure::failed)?;
+    let (rows, sensitivity) =
+        proversim::sweep::merge(&args.shards, &args.out).map_err(Failure::failed)?;
     println!(
         "{rows} runs merged into {}",
         args.out.join("sweep.parquet").display()
     );
+    if let Some(w) = sensitivity.warning() {
+        eprintln!("warning: {w}");
+    }
     Ok(())
 }

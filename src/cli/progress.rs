@@ -1,5 +1,5 @@
-//! Progress of long commands (`sweep`, `compare`, `calibrate`): a bar on a
-//! terminal; elsewhere (Slurm and Kubernetes logs, `2>log`) a plain line at
+//! Progress of long commands (`sweep`, `compare`, `calibrate`, and `run`'s
+//! plain lines): a bar on a terminal; elsewhere (Slurm and Kubernetes logs, `2>log`) a plain line at
 //! most every 30 seconds (`PROVERSIM_PROGRESS_SECS` changes the interval),
 //! and one when the work ends.
 
@@ -17,6 +17,8 @@ pub struct Progress {
     plain: Option<Mutex<(Instant, u64)>>,
     every: Duration,
     unit: &'static str,
+    /// Whether units of work can fail (runs can; epochs cannot).
+    failures: bool,
     started: Instant,
 }
 
@@ -51,8 +53,18 @@ impl Progress {
             plain: (!quiet && !terminal).then(|| Mutex::new((now, 0))),
             every,
             unit,
+            failures: true,
             started: now,
         }
+    }
+
+    /// Plain lines only (for a log; nothing on a terminal or when quiet),
+    /// of work whose units do not fail: a run's epochs.
+    pub fn plain(total: u64, unit: &'static str, quiet: bool) -> Progress {
+        let terminal = std::io::stderr().is_terminal();
+        let mut p = Progress::new(total, unit, quiet || terminal);
+        p.failures = false;
+        p
     }
 
     /// `done` of `total` finished, `failed` of them failed.
@@ -78,8 +90,13 @@ impl Progress {
         } else {
             String::new()
         };
+        let failed = if self.failures {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "progress: {done}/{total} {} done, {failed} failed, {rate:.2} {}/s, {secs:.0} s elapsed{eta}",
+            "progress: {done}/{total} {} done{failed}, {rate:.2} {}/s, {secs:.0} s elapsed{eta}",
             self.unit, self.unit
         );
     }

@@ -1,4 +1,5 @@
-//! `proversim report`: writes `report.md` for a run or sweep folder.
+//! `proversim report`: writes `report.md` for a run or sweep folder (a
+//! comparison's folder has the report `compare` wrote).
 
 use std::path::PathBuf;
 
@@ -9,7 +10,8 @@ use super::{Failure, Outcome};
 /// The `report` command's arguments.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A run or sweep folder.
+    /// A run or sweep folder (for a comparison's folder, the report
+    /// `compare` wrote there).
     dir: PathBuf,
     /// Another run or sweep folder to put side by side.
     #[arg(long)]
@@ -23,6 +25,10 @@ pub struct Args {
 
 /// Writes the report and prints its path.
 pub fn report(args: Args) -> Outcome {
+    if let Some(path) = super::chart::comparison_output(&args.dir, "report.md")? {
+        println!("{}", path.display());
+        return Ok(());
+    }
     let baseline = match &args.baseline {
         Some(path) => api::load_scenario(Source::File(path), &[], None),
         None => proversim::scenario::builtin::baseline(),

@@ -59,10 +59,15 @@ pub fn run(args: Args) -> Outcome {
         }
         bar.set_position(epoch.min(bar.length().unwrap_or(u64::MAX)));
     };
-    let progress: Option<&mut dyn FnMut(u64)> = if std::io::stderr().is_terminal() && !quiet {
+    // In a log (not a terminal), plain lines as `sweep` writes them.
+    let log = super::progress::Progress::plain(scenario.epochs, "epochs", quiet);
+    let mut line = |epoch: u64| log.update(epoch.min(scenario.epochs), scenario.epochs, 0);
+    let progress: Option<&mut dyn FnMut(u64)> = if quiet {
+        None
+    } else if std::io::stderr().is_terminal() {
         Some(&mut tick)
     } else {
-        None
+        Some(&mut line)
     };
     let charts = !args.no_charts;
     let request = RunRequest {
@@ -73,6 +78,9 @@ pub fn run(args: Args) -> Outcome {
     };
     let result = api::run(&scenario, &request, progress);
     bar.finish_and_clear();
+    if result.is_ok() {
+        log.update(scenario.epochs, scenario.epochs, 0);
+    }
     let r = result.map_err(|e| Failure::failed(format!("{}: {e}", args.scenario.display())))?;
     if !quiet {
         if charts {

@@ -108,6 +108,9 @@ pub fn sweep(args: Args) -> Outcome {
             out.join("sweep.parquet").display()
         );
     }
+    if let Some(w) = r.sensitivity.warning() {
+        eprintln!("warning: {w}");
+    }
     if r.failed > 0 && !args.allow_failures {
         return Err(Failure::failed(format!(
             "{} of {} runs failed (their error rows are in {}); pass --allow-failures to exit 0 anyway",

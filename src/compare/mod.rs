@@ -7,6 +7,7 @@
 //! [`replicate_seed`]`(base, r)`: the seed replicate `r` has in every cell
 //! of a sweep with paired seeds and the same base.
 
+mod metrics;
 mod report;
 mod series;
 
@@ -21,7 +22,8 @@ use crate::schema::Scenario;
 use crate::storage::tables::OutputError;
 use crate::sweep::{Metrics, replicate_seed};
 
-pub use report::{MetricDiff, diffs, summary_text, write_outputs};
+pub use metrics::{MetricDiff, by_effect_size, diffs};
+pub use report::{summary_text, write_outputs};
 pub use series::{EpochSeries, SeriesRecorder};
 
 /// One side of a comparison.

@@ -3,20 +3,21 @@
 //! `compare.json` (paired intervals per metric, the seeds, the scenario
 //! differences), the overlaid charts and `report.md`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::metrics::{MetricDiff, by_effect_size, diffs, metric_names};
 use super::{Comparison, Outcome};
 use crate::metrics::catalog::METRICS;
 use crate::output::markdown::{Table, charts_section, code};
 use crate::output::plot::Drawn;
 use crate::output::plot::{Chart, Kind, Series, draw, format_value};
 use crate::output::report::differences;
-use crate::stats::interval::{FEW_REPLICATES, paired_interval, t_interval};
+use crate::stats::interval::{FEW_REPLICATES, t_interval};
 use crate::storage::tables::{OutputError, TableFile, write_atomic};
 
 fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
@@ -24,24 +25,6 @@ fn oerr(path: &Path, e: impl std::fmt::Display) -> OutputError {
         path: path.to_path_buf(),
         message: e.to_string(),
     }
-}
-
-/// One metric of a comparison: the two means, and the mean of the paired
-/// differences B − A with its Student-t 95% interval.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MetricDiff {
-    /// A's mean over the pairs where both ran.
-    pub a_mean: f64,
-    /// B's mean over the same pairs.
-    pub b_mean: f64,
-    /// The mean of B − A.
-    pub diff_mean: f64,
-    /// Its interval's lower end.
-    pub diff_ci_low: f64,
-    /// Its interval's upper end.
-    pub diff_ci_high: f64,
-    /// Pairs it rests on.
-    pub n: usize,
 }
 
 #[derive(Serialize)]
@@ -61,59 +44,12 @@ struct CompareJson<'a> {
     base_seed: u64,
     seeds: &'a [u64],
     failed_runs: usize,
+    /// How the tests are adjusted for the number of metrics.
+    adjustment: &'static str,
     metrics: &'a BTreeMap<String, MetricDiff>,
+    /// Metric names by the size of their effect, largest first.
+    by_effect_size: Vec<&'a str>,
     differences: Vec<Difference>,
-}
-
-fn value(o: &Outcome, metric: &str) -> f64 {
-    o.result
-        .as_ref()
-        .ok()
-        .and_then(|m| m.get(metric))
-        .unwrap_or(f64::NAN)
-}
-
-/// Every metric either side reports: the catalog's in its order, then the
-/// rest by name.
-fn metric_names(c: &Comparison) -> Vec<String> {
-    let mut all = BTreeSet::new();
-    for o in c.runs_a.iter().chain(&c.runs_b) {
-        if let Ok(m) = &o.result {
-            all.extend(m.0.keys().cloned());
-        }
-    }
-    crate::metrics::flat::table_order(&all)
-}
-
-/// The paired interval of every metric defined in at least one pair.
-pub fn diffs(c: &Comparison) -> BTreeMap<String, MetricDiff> {
-    let mut out = BTreeMap::new();
-    for name in metric_names(c) {
-        let a: Vec<f64> = c.runs_a.iter().map(|o| value(o, &name)).collect();
-        let b: Vec<f64> = c.runs_b.iter().map(|o| value(o, &name)).collect();
-        let Some(d) = paired_interval(&a, &b) else {
-            continue;
-        };
-        let both: Vec<(f64, f64)> = a
-            .iter()
-            .zip(&b)
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|(x, y)| (*x, *y))
-            .collect();
-        let n = both.len() as f64;
-        out.insert(
-            name,
-            MetricDiff {
-                a_mean: both.iter().map(|p| p.0).sum::<f64>() / n,
-                b_mean: both.iter().map(|p| p.1).sum::<f64>() / n,
-                diff_mean: d.mean,
-                diff_ci_low: d.low,
-                diff_ci_high: d.high,
-                n: d.n,
-            },
-        );
-    }
-    out
 }
 
 fn write_runs_table(c: &Comparison, names: &[String], dir: &Path) -> Result<(), OutputError> {
@@ -328,7 +264,11 @@ fn label(metric: &str) -> String {
 }
 
 fn metric_row(t: &mut Table, name: &str, d: &MetricDiff) {
-    let excludes_zero = d.diff_ci_low > 0.0 || d.diff_ci_high < 0.0;
+    let verdict = match (d.differs(), d.pairs_needed) {
+        (true, _) => "yes".to_string(),
+        (false, Some(n)) => format!("no (~{n} pairs)"),
+        (false, None) => "no".to_string(),
+    };
     t.row([
         label(name),
         show(name, d.a_mean),
@@ -339,8 +279,41 @@ fn metric_row(t: &mut Table, name: &str, d: &MetricDiff) {
             format_value(d.diff_ci_low),
             format_value(d.diff_ci_high)
         ),
-        (if excludes_zero { "yes" } else { "no" }).to_string(),
+        d.p_holm.map_or("–".to_string(), format_p),
+        verdict,
     ]);
+}
+
+/// A p-value as a reader takes it in: small ones as a bound.
+fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// Each prover group's share, epochs proved, mean score and profit, with
+/// their paired intervals: what the change does to each kind of prover.
+fn groups_section(o: &mut String, metrics: &BTreeMap<String, MetricDiff>, header: [&str; 7]) {
+    let rows: Vec<(&String, &MetricDiff)> = metrics
+        .iter()
+        .filter(|(k, _)| {
+            k.starts_with("groups.")
+                && ["reward_share", "epochs_proved", "mean_score", "profit"]
+                    .iter()
+                    .any(|f| k.ends_with(&format!(".{f}")))
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n### Per prover group\n");
+    let mut t = Table::new(header);
+    for (k, d) in rows {
+        metric_row(&mut t, k, d);
+    }
+    o.push_str(&t.finish());
 }
 
 fn report_md(
@@ -405,6 +378,7 @@ fn report_md(
         &c.b.name,
         "B − A",
         "95% interval",
+        "p (Holm)",
         "differs",
     ];
     let mut t = Table::new(header);
@@ -414,14 +388,16 @@ fn report_md(
         }
     }
     o.push_str(&t.finish());
-    let others: Vec<(&String, &MetricDiff)> = metrics
-        .iter()
-        .filter(|(k, _)| !METRICS.iter().any(|m| m.key == k.as_str()))
+    groups_section(&mut o, metrics, header);
+    let others: Vec<(&str, &MetricDiff)> = by_effect_size(metrics)
+        .into_iter()
+        .filter(|k| !METRICS.iter().any(|m| m.key == *k))
+        .map(|k| (k, &metrics[k]))
         .collect();
     if !others.is_empty() {
         let _ = writeln!(
             o,
-            "\n<details><summary>Every other metric ({})</summary>\n",
+            "\n<details><summary>Every other metric ({}), largest effect first</summary>\n",
             others.len()
         );
         let mut t = Table::new(header);
@@ -433,7 +409,8 @@ fn report_md(
     }
     let _ = writeln!(
         o,
-        "\n\"differs\": the interval excludes 0. Tables: `compare.parquet` (every metric of every run), `epochs.parquet` (per-epoch series), `compare.json` (these intervals)."
+        "\n\"differs\": the paired t-test's p-value, adjusted by Holm's method over all {} metrics of this comparison (so that the chance of any false \"yes\" in the whole report is at most 5%), is below 0.05. Where a metric does not differ, \"~N pairs\" is how many replicates a test would need to detect the effect seen here with 80% power. Tables: `compare.parquet` (every metric of every run), `epochs.parquet` (per-epoch series), `compare.json` (these intervals and tests).",
+        metrics.len()
     );
     charts_section(&mut o, drawn);
     let _ = writeln!(
@@ -492,7 +469,9 @@ pub fn write_outputs(
             .chain(&c.runs_b)
             .filter(|o| o.result.is_err())
             .count(),
+        adjustment: "holm (family-wise 5% over every metric)",
         metrics: &metrics,
+        by_effect_size: by_effect_size(&metrics),
         differences: diff
             .iter()
             .map(|(k, a, b)| Difference {
@@ -535,10 +514,11 @@ pub fn summary_text(c: &Comparison, metrics: &BTreeMap<String, MetricDiff>) -> S
             m.show(Some(d.a_mean)),
             m.show(Some(d.b_mean)),
             format!(
-                "{} [{}, {}]",
+                "{} [{}, {}]{}",
                 format_value(d.diff_mean),
                 format_value(d.diff_ci_low),
-                format_value(d.diff_ci_high)
+                format_value(d.diff_ci_high),
+                if d.differs() { " *" } else { "" }
             ),
         ]);
     }
@@ -555,5 +535,8 @@ pub fn summary_text(c: &Comparison, metrics: &BTreeMap<String, MetricDiff>) -> S
     } else {
         String::new()
     };
-    format!("{t}\n{n} paired replicates; every metric is in compare.json{warn}")
+    format!(
+        "{t}\n{n} paired replicates; * differs after Holm's adjustment over all {} metrics; every metric is in compare.json{warn}",
+        metrics.len()
+    )
 }

@@ -5,12 +5,14 @@ pub mod catalog;
 pub mod columns;
 pub mod designs;
 pub mod flat;
+pub mod groups;
 pub mod name;
 pub mod network;
 mod owners;
 pub mod rows;
 pub mod summary;
 
+pub use groups::ProverEpoch;
 pub use rows::{AgentRow, BridgeRow, EpochRow, EventRow, ProverRow, SubmissionRow};
 pub use summary::{Summary, SummaryAcc};
 

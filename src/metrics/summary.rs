@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::base::units::tokens;
 
+use super::groups::{GroupAcc, GroupSummary, ProverEpoch};
 pub use super::owners::OwnerSummary;
 use super::owners::{ProverTotals, concentration, owners};
 use crate::protocol::Books;
@@ -205,6 +206,8 @@ pub struct Summary {
     pub mean_full_proof_latency_s: Option<f64>,
     /// Results per prover strategy.
     pub strategies: BTreeMap<String, StrategySummary>,
+    /// Results per prover group, by its name.
+    pub groups: BTreeMap<String, GroupSummary>,
     /// Groups that arrived after genesis, by name.
     pub newcomers: BTreeMap<String, NewcomerSummary>,
     /// Bridging latency, if there were bridging transactions.
@@ -251,6 +254,7 @@ pub struct SummaryAcc {
     /// cartel's name.
     cartels: BTreeMap<u32, String>,
     strategies: BTreeMap<&'static str, StrategySummary>,
+    groups: GroupAcc,
     /// Submissions (accepted, rejected) by strategy: a short list, since a
     /// run has a few strategies and every submission counts here.
     submitted: Vec<(&'static str, u64, u64)>,
@@ -305,25 +309,25 @@ impl SummaryAcc {
         }
     }
 
-    /// Prover `prover` (an index), owned by `owner`, earned `reward`
-    /// smallest units and spent `cost` tokens in an epoch.
-    pub fn prover(
-        &mut self,
-        prover: u32,
-        owner: u32,
-        strategy: &'static str,
-        (reward, cost, slashed): (u128, f64, f64),
-    ) {
-        let i = prover as usize;
+    /// A prover's part of a settled epoch: what it earned, spent and lost.
+    pub fn prover(&mut self, p: &ProverEpoch) {
+        let i = p.prover as usize;
         if self.by_prover.len() <= i {
             self.by_prover.resize(i + 1, ProverTotals::default());
         }
         let e = &mut self.by_prover[i];
-        e.strategy = strategy;
-        e.owner = owner;
-        e.reward_units += reward;
-        e.cost += cost;
-        e.slashed += slashed;
+        e.strategy = p.strategy;
+        e.owner = p.owner;
+        e.reward_units += p.reward;
+        e.cost += p.cost;
+        e.slashed += p.slashed;
+        self.groups.epoch(p);
+    }
+
+    /// The results per group: each group of the scenario is declared, a
+    /// prover's entry and exit counted.
+    pub fn groups(&mut self) -> &mut GroupAcc {
+        &mut self.groups
     }
 
     /// Prover `owner` (an index) owns the cartel `name`.
@@ -557,6 +561,7 @@ impl SummaryAcc {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
+            groups: std::mem::take(&mut self.groups).finish(all_units),
             newcomers: self.newcomers,
             bridging,
             payloads_executed: self.payloads_executed,

@@ -377,6 +377,10 @@ fn run_report(
         o.push('\n');
         o.push_str(&t.finish());
     }
+    if let Some(groups) = summary.get("groups").and_then(|s| s.as_object()) {
+        o.push('\n');
+        o.push_str(&groups_table(groups));
+    }
     if let Some(n) = summary.get("newcomers").and_then(|s| s.as_object())
         && !n.is_empty()
     {
@@ -462,4 +466,40 @@ fn booster_section(o: &mut String, sc: &Scenario, compare: Option<&Path>) {
             o.push_str(&table.finish());
         }
     }
+}
+
+/// Each prover group's results: its share, what its provers proved and
+/// lost to longer proofs, their mean booster score, profit, entries and
+/// exits.
+fn groups_table(groups: &serde_json::Map<String, Json>) -> String {
+    let mut t = Table::new([
+        "group",
+        "strategy",
+        "provers",
+        "share of rewards",
+        "epochs proved",
+        "epochs superseded",
+        "mean score",
+        "profit",
+        "entries",
+        "exits",
+    ]);
+    for (name, g) in groups {
+        t.row([
+            name.clone(),
+            g.get("strategy")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
+            fmt(num(g, &["provers"])),
+            format!("{:.2}%", 100.0 * num(g, &["reward_share"]).unwrap_or(0.0)),
+            fmt(num(g, &["epochs_proved"])),
+            fmt(num(g, &["epochs_superseded"])),
+            fmt(num(g, &["mean_score"])),
+            fmt(num(g, &["profit"])),
+            fmt(num(g, &["entries"])),
+            fmt(num(g, &["exits"])),
+        ]);
+    }
+    t.finish()
 }

@@ -85,19 +85,44 @@ fn sensitivity_section(o: &mut String, dir: &Path, shown: &[String]) {
     };
     let (metrics, keys) = (texts(&df, "metric"), texts(&df, "key"));
     let (first, total) = (numbers(&df, "first_order"), numbers(&df, "total"));
+    let (first_conf, total_conf) = (numbers(&df, "first_order_conf"), numbers(&df, "total_conf"));
+    // Folders of earlier versions have no intervals: those cells show "?".
+    let unreliable: Vec<bool> = numbers(&df, "unreliable")
+        .iter()
+        .map(|&x| x > 0.5)
+        .collect();
     let samples = numbers(&df, "samples");
     let _ = writeln!(
         o,
-        "## Sensitivity (Sobol' indices)\n\nThe share of each metric's variance over the design that a key explains alone (first order) and with its interactions (total); every metric and key is in `sensitivity.parquet`.\n"
+        "## Sensitivity (Sobol' indices)\n\nThe share of each metric's variance over the design that a key explains alone (first order) and with its interactions (total), each ± the half-width of its 95% bootstrap interval ({} resamples of the base samples, as SALib computes it); every metric and key is in `sensitivity.parquet`.\n",
+        crate::stats::sensitivity::RESAMPLES
     );
+    let flagged = unreliable.iter().filter(|&&u| u).count();
+    if flagged > 0 {
+        let _ = writeln!(
+            o,
+            "> **Warning:** {flagged} of {} estimates are unreliable (marked *): an interval wider than ±{}, or an index outside [0, 1] beyond its interval. The design is too small for them; raise `samples`.\n",
+            df.height(),
+            crate::stats::sensitivity::WIDE
+        );
+    }
     let mut t = Table::new(["metric", "key", "first order", "total", "base samples"]);
+    let pm = |x: f64, c: Option<&f64>| match c {
+        Some(c) => format!("{x:.3} ± {c:.3}"),
+        None => format!("{x:.3} ± ?"),
+    };
     for i in 0..df.height() {
         if shown.contains(&metrics[i]) {
+            let mark = if unreliable.get(i) == Some(&true) {
+                " *"
+            } else {
+                ""
+            };
             t.row([
                 metrics[i].clone(),
                 code(&keys[i]),
-                format!("{:.3}", first[i]),
-                format!("{:.3}", total[i]),
+                pm(first[i], first_conf.get(i)) + mark,
+                pm(total[i], total_conf.get(i)) + mark,
                 samples[i].to_string(),
             ]);
         }

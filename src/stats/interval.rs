@@ -33,11 +33,17 @@ impl Interval {
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile_975(df: usize) -> f64 {
+    t_quantile(df, 0.975)
+}
+
+/// The `p` quantile of Student's t with `df` degrees of freedom (NaN for
+/// none).
+pub fn t_quantile(df: usize, p: f64) -> f64 {
     if df == 0 {
         return f64::NAN;
     }
     StudentsT::new(0.0, 1.0, df as f64)
-        .map(|t| t.inverse_cdf(0.975))
+        .map(|t| t.inverse_cdf(p))
         .unwrap_or(f64::NAN)
 }
 

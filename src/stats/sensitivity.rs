@@ -7,27 +7,94 @@
 //! `ST_i = mean((f(A) - f(AB_i))^2) / (2 V)`, with `V` the variance of
 //! `f` over `A` and `B` together.
 
+use rand::RngExt;
 use serde::Serialize;
 
-/// A key's indices for one metric.
+use crate::base::random::stream;
+
+/// Bootstrap resamples of the base samples behind each interval (SALib's
+/// default).
+pub const RESAMPLES: usize = 100;
+
+/// An interval half as wide as this, or an index outside [0, 1] beyond its
+/// interval, makes an estimate unreliable: the design needs more samples.
+pub const WIDE: f64 = 0.1;
+
+/// A key's indices for one metric, each with the half-width of its 95%
+/// bootstrap interval (as SALib reports them: 1.96 times the standard
+/// deviation of the index over resamples of the base samples).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Indices {
     /// First-order index.
     pub first: f64,
     /// Total-order index.
     pub total: f64,
+    /// Half-width of the first-order index's 95% interval.
+    pub first_conf: f64,
+    /// Half-width of the total index's 95% interval.
+    pub total_conf: f64,
+}
+
+impl Indices {
+    /// Whether the estimate says little: an interval wider than ±[`WIDE`],
+    /// or an index outside [0, 1] by more than its interval.
+    pub fn unreliable(&self) -> bool {
+        let outside = |x: f64, conf: f64| x + conf < 0.0 || x - conf > 1.0;
+        !(self.first_conf <= WIDE && self.total_conf <= WIDE)
+            || outside(self.first, self.first_conf)
+            || outside(self.total, self.total_conf)
+    }
 }
 
 /// The indices of each of `k` keys, given the metric at every point of a
-/// Saltelli design (in [`super::sampling::saltelli`]'s order). Base
-/// samples with a non-finite value anywhere are left out; `None` when
-/// fewer than two remain or the metric does not vary.
+/// Saltelli design (in [`super::sampling::saltelli`]'s order), with their
+/// bootstrap intervals (a fixed seed: the same design gives the same
+/// intervals). Base samples with a non-finite value anywhere are left out;
+/// `None` when fewer than two remain or the metric does not vary.
 pub fn sobol_indices(values: &[f64], k: usize) -> Option<Vec<Indices>> {
     let block = k + 2;
     let rows: Vec<&[f64]> = values
         .chunks_exact(block)
         .filter(|r| r.iter().all(|x| x.is_finite()))
         .collect();
+    let point = estimate(&rows, k)?;
+    let n = rows.len();
+    let mut rng = stream(0, "sobol-bootstrap", n as u64);
+    let mut draws: Vec<Vec<(f64, f64)>> = Vec::with_capacity(RESAMPLES);
+    let mut pick: Vec<&[f64]> = Vec::with_capacity(n);
+    for _ in 0..RESAMPLES {
+        pick.clear();
+        pick.extend((0..n).map(|_| rows[rng.random_range(0..n)]));
+        if let Some(e) = estimate(&pick, k) {
+            draws.push(e);
+        }
+    }
+    let conf = |xs: Vec<f64>| -> f64 {
+        let m = xs.len();
+        if m < 2 {
+            return f64::INFINITY;
+        }
+        let mean = xs.iter().sum::<f64>() / m as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1) as f64;
+        1.96 * var.sqrt()
+    };
+    Some(
+        point
+            .into_iter()
+            .enumerate()
+            .map(|(i, (first, total))| Indices {
+                first,
+                total,
+                first_conf: conf(draws.iter().map(|d| d[i].0).collect()),
+                total_conf: conf(draws.iter().map(|d| d[i].1).collect()),
+            })
+            .collect(),
+    )
+}
+
+/// (first order, total) of each key over the base samples `rows`; `None`
+/// when fewer than two or the metric does not vary over them.
+fn estimate(rows: &[&[f64]], k: usize) -> Option<Vec<(f64, f64)>> {
     let n = rows.len();
     if n < 2 {
         return None;
@@ -44,15 +111,12 @@ pub fn sobol_indices(values: &[f64], k: usize) -> Option<Vec<Indices>> {
         (0..k)
             .map(|i| {
                 let (mut first, mut total) = (0.0, 0.0);
-                for r in &rows {
+                for r in rows {
                     let (fa, fb, fab) = (r[0], r[1], r[2 + i]);
                     first += fb * (fab - fa);
                     total += (fa - fab).powi(2);
                 }
-                Indices {
-                    first: first / n as f64 / var,
-                    total: total / (2.0 * n as f64) / var,
-                }
+                (first / n as f64 / var, total / (2.0 * n as f64) / var)
             })
             .collect(),
     )
@@ -102,6 +166,31 @@ mod tests {
                 g.total
             );
         }
+    }
+
+    #[test]
+    fn intervals_shrink_with_samples_and_flag_a_small_design() {
+        let indices = |base: usize| {
+            let pts = saltelli(base, 3, 5);
+            let ys: Vec<f64> = pts
+                .iter()
+                .map(|p| {
+                    let x: Vec<f64> = p.iter().map(|u| -PI + 2.0 * PI * u).collect();
+                    ishigami(&x)
+                })
+                .collect();
+            sobol_indices(&ys, 3).unwrap()
+        };
+        let (small, large) = (indices(16), indices(4096));
+        for (s, l) in small.iter().zip(&large) {
+            assert!(l.first_conf < s.first_conf && l.total_conf < s.total_conf);
+            // About 1/sqrt(n): 4096 base samples are 16 times as sure as 16.
+            assert!(l.first_conf < 0.05, "{l:?}");
+        }
+        assert!(small.iter().any(Indices::unreliable));
+        assert!(!large.iter().any(Indices::unreliable), "{large:?}");
+        // Deterministic: the same design gives the same intervals.
+        assert_eq!(indices(16), small);
     }
 
     #[test]

@@ -199,6 +199,8 @@ pub struct SweepReport {
     pub failed: u64,
     /// Cells the model rejects, listed before running: (cell, reason).
     pub invalid_cells: Vec<(u64, String)>,
+    /// A Sobol' design's indices: how many, and how many say little.
+    pub sensitivity: super::sensitivity::Sensitivity,
 }
 
 /// The cells this sweep (or shard) runs.
@@ -359,14 +361,17 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
     }
     failed = failures.load(Ordering::Relaxed);
     assemble(&sweep.layout, &[journal], &out.join("sweep.parquet"), false)?;
-    if opts.shard.is_none() {
-        super::write_sensitivity(&sweep.layout, out)?;
-    }
+    let sensitivity = if opts.shard.is_none() {
+        super::write_sensitivity(&sweep.layout, out)?
+    } else {
+        Default::default()
+    };
     Ok(SweepReport {
         runs: mine,
         ran: todo.len() as u64,
         failed,
         invalid_cells: invalid,
+        sensitivity,
     })
 }
 
@@ -478,7 +483,10 @@ fn write_epochs_part(
 /// Joins shard folders into one sweep folder: checks that they are shards
 /// of the same sweep and all there, then writes `sweep.parquet` exactly as
 /// the unsharded sweep would.
-pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
+pub fn merge(
+    shards: &[PathBuf],
+    out: &Path,
+) -> Result<(u64, super::sensitivity::Sensitivity), SweepError> {
     let mut seen = Vec::new();
     let mut count = None;
     let mut first: Option<Manifest> = None;
@@ -530,14 +538,14 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
         &out.join("sweep.parquet"),
         true,
     )?;
-    super::write_sensitivity(&manifest.layout, out)?;
+    let sensitivity = super::write_sensitivity(&manifest.layout, out)?;
     let manifest = Manifest {
         shard: None,
         ..manifest
     };
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest serializes") + "\n";
     write_atomic(&out.join("sweep.json"), json.as_bytes())?;
-    Ok(rows)
+    Ok((rows, sensitivity))
 }
 
 #[cfg(test)]

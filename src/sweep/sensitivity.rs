@@ -1,5 +1,7 @@
 //! `sensitivity.parquet` of a Sobol' sweep: for every metric and key, the
-//! first-order and total indices, from the cells' means over replicates.
+//! first-order and total indices with their 95% bootstrap intervals, from
+//! the cells' means over replicates, and whether the estimate says little
+//! (a design too small for it).
 
 use std::path::Path;
 
@@ -20,20 +22,48 @@ crate::metrics::columns::table! {
         /// First-order Sobol' index: the share of the metric's variance the
         /// key explains alone.
         first_order: f64,
+        /// Half-width of the first-order index's 95% bootstrap interval.
+        first_order_conf: f64,
         /// Total Sobol' index: the share it explains with its interactions.
         total: f64,
+        /// Half-width of the total index's 95% bootstrap interval.
+        total_conf: f64,
+        /// An interval wider than ±0.1, or an index outside [0, 1] beyond
+        /// its interval: the design needs more samples for this one.
+        unreliable: bool,
         /// Base samples the estimate rests on.
         samples: u64,
     }
 }
 
+/// How many indices `sensitivity.parquet` holds, and how many of them say
+/// little.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sensitivity {
+    /// Rows written (metric and key).
+    pub rows: u64,
+    /// Rows whose estimate is unreliable.
+    pub unreliable: u64,
+}
+
+impl Sensitivity {
+    /// The warning a user should read, if any estimate is unreliable.
+    pub fn warning(&self) -> Option<String> {
+        (self.unreliable > 0).then(|| {
+            format!(
+                "{} of {} Sobol' index pairs are unreliable (a 95% bootstrap interval wider than ±0.1, or an index outside [0, 1] beyond its interval): the design is too small for them; raise `samples` (the `unreliable` column of sensitivity.parquet names them)",
+                self.unreliable, self.rows
+            )
+        })
+    }
+}
+
 /// Writes `<dir>/sensitivity.parquet` from `<dir>/sweep.parquet` when the
-/// sweep is a Sobol' design; returns the rows written (0 otherwise).
-/// Metrics that do not vary, or that some base sample lacks everywhere,
-/// have no row.
-pub fn write_sensitivity(layout: &Layout, dir: &Path) -> Result<u64, SweepError> {
+/// sweep is a Sobol' design (nothing otherwise). Metrics that do not vary,
+/// or that some base sample lacks everywhere, have no row.
+pub fn write_sensitivity(layout: &Layout, dir: &Path) -> Result<Sensitivity, SweepError> {
     if layout.sampler != Sampler::Sobol {
-        return Ok(0);
+        return Ok(Sensitivity::default());
     }
     let path = dir.join("sweep.parquet");
     let df = read_table(&path)?;
@@ -42,6 +72,7 @@ pub fn write_sensitivity(layout: &Layout, dir: &Path) -> Result<u64, SweepError>
     let cell_of = numbers(&df, "cell");
     let skip = ["run", "cell", "replicate", "seed", "status", "error"];
     let mut rows = SensitivityColumns::default();
+    let mut unreliable = 0;
     for col in df.columns() {
         let name = col.name().as_str();
         if skip.contains(&name) || layout.parameters.iter().any(|p| p.key == name) {
@@ -77,12 +108,19 @@ pub fn write_sensitivity(layout: &Layout, dir: &Path) -> Result<u64, SweepError>
                 metric: name.to_string(),
                 key: p.key.clone(),
                 first_order: ix.first,
+                first_order_conf: ix.first_conf,
                 total: ix.total,
+                total_conf: ix.total_conf,
+                unreliable: ix.unreliable(),
                 samples,
             });
+            unreliable += u64::from(ix.unreliable());
         }
     }
-    let written = rows.len() as u64;
+    let written = Sensitivity {
+        rows: rows.len() as u64,
+        unreliable,
+    };
     let out = dir.join("sensitivity.parquet");
     let mut table = TableFile::new(dir, "sensitivity", false);
     table.write(rows.take_frame().map_err(|e| io(&out, e))?)?;

@@ -5,7 +5,7 @@ use crate::agents::SettledEpoch;
 use crate::base::numeric::to_f64;
 use crate::base::units::tokens;
 use crate::cost::{prefix_cost, prefix_seconds};
-use crate::metrics::{EpochRow, ProverRow};
+use crate::metrics::{EpochRow, ProverEpoch, ProverRow};
 use crate::protocol::fee_market::EpochOutcome;
 use crate::protocol::{Epoch, Payout};
 
@@ -121,12 +121,22 @@ impl Engine<'_, '_> {
             let pay = payouts.iter().find(|p| p.prover == agent.id);
             let reward = pay.map_or(0, |p| p.amount);
             let profit = tokens(reward) - acct.cost - acct.slashed;
-            self.acc.prover(
-                i,
-                agent.owner,
-                agent.strategy_name,
-                (reward, acct.cost, acct.slashed),
-            );
+            let record = self.protocol.record(agent.id);
+            self.acc.prover(&ProverEpoch {
+                prover: i,
+                owner: agent.owner,
+                strategy: agent.strategy_name,
+                group: agent.group_name,
+                reward,
+                cost: acct.cost,
+                slashed: acct.slashed,
+                submitted: acct.submissions > 0,
+                active: agent.phase == Phase::Active,
+                score: self
+                    .protocol
+                    .booster()
+                    .decay(record.value, e.saturating_sub(record.time)),
+            });
             if self.recorder.keeps_rows() {
                 let row = ProverRow {
                     epoch: e,

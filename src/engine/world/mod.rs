@@ -23,6 +23,7 @@ use crate::agents::sequencer::Sequencers;
 use crate::agents::{EpochInfo, Market, ProverAction, View};
 use crate::base::time::Time;
 use crate::base::units::tokens;
+use crate::metrics::name::Name;
 use crate::metrics::{EventRow, Recorder, Summary, SummaryAcc};
 use crate::protocol::{
     BlockCredit, Epoch, EpochSettlement, Observer, Params, Protocol, ProtocolError, Prune, Slot,
@@ -267,6 +268,10 @@ pub fn run(
         design: Some(design),
     };
     for (g, group) in sc.provers.iter().enumerate() {
+        engine
+            .acc
+            .groups()
+            .declare(Name::from(&group.name), group.strategy.name());
         let phase = if group.start_epoch > 0 {
             Phase::Entering(group.start_epoch)
         } else {

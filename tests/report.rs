@@ -288,3 +288,35 @@ fn a_run_into_a_log_writes_plain_progress_lines() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn report_writes_a_self_contained_html_page_beside_the_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    run_cli("baseline.toml", 20, &dir, &[]);
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .arg("report")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("report.html"));
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Every chart the Markdown links is inlined: nothing to fetch.
+    let charts = md.matches("](charts/").count();
+    assert!(charts > 3, "{charts}");
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), charts);
+    assert!(!html.contains("src=\"charts/"));
+    assert!(html.contains("<meta name=\"viewport\""));
+    // Provenance: the version and the commit; the command from the folder.
+    assert!(md.contains("(commit "), "{md}");
+    assert!(md.contains("`proversim run scenario.toml --seed"), "{md}");
+    // The method states the group's drawn price and the calibrated times.
+    assert!(md.contains("lognormal (median"), "{md}");
+    assert!(
+        md.contains("Proving times are calibrated, by the fit of a Groth16 prover"),
+        "{md}"
+    );
+}

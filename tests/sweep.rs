@@ -855,3 +855,66 @@ fn the_streak_sweeps_show_what_their_constants_do() {
         "{provers:?}"
     );
 }
+
+#[test]
+fn token_amounts_sweep_in_tokens_or_units_and_run_exact() {
+    let lhs = SAMPLED.replace(
+        "key = \"rewards.sequencer_bps\"\nmin = 2000\nmax = 9000",
+        "key = \"rewards.checkpoint_reward\"\nunit = \"tokens\"\nmin = 50.0\nmax = 800.0\nscale = \"log\"",
+    );
+    let s = parse("lhs.toml", &lhs, &scenarios()).unwrap();
+    let amounts: Vec<u128> = s.layout.parameters[0]
+        .values
+        .iter()
+        .map(|v| v.as_str().expect("an amount").parse().unwrap())
+        .collect();
+    assert_eq!(amounts.len(), 16);
+    let token = 1_000_000_000_000_000_000u128;
+    assert!(
+        amounts
+            .iter()
+            .all(|&a| (50 * token..=800 * token).contains(&a)),
+        "{amounts:?}"
+    );
+    // A Latin hypercube on a log scale: one value in each of 16 strata.
+    let mut strata: Vec<usize> = amounts
+        .iter()
+        .map(|&a| ((a as f64 / 50e18).ln() / (16f64).ln() * 16.0) as usize)
+        .collect();
+    strata.sort();
+    strata.dedup();
+    assert_eq!(strata.len(), 16, "{amounts:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run_sweep(&s, &SweepOptions::new(tmp.path().join("lhs"), 2)).unwrap();
+    assert_eq!((r.runs, r.failed), (16, 0));
+    // A grid in tokens is exact; in smallest units, a real is rounded.
+    let grid = SMALL.replace(
+        "key = \"rewards.sequencer_bps\"",
+        "key = \"rewards.checkpoint_reward\"\nunit = \"tokens\"",
+    );
+    let s = parse("grid.toml", &grid, &scenarios()).unwrap();
+    let amounts: Vec<u128> = s.layout.parameters[1]
+        .values
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(amounts, [5000 * token, 7000 * token, 9000 * token]);
+    let units = SAMPLED.replace(
+        "key = \"rewards.sequencer_bps\"\nmin = 2000\nmax = 9000",
+        "key = \"rewards.checkpoint_reward\"\nmin = 5e19\nmax = 8e20",
+    );
+    let s = parse("units.toml", &units, &scenarios()).unwrap();
+    assert!(s.layout.parameters[0].values.iter().all(|v| {
+        v.as_str()
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+    }));
+    // Tokens on a key that is not an amount are refused, naming the key.
+    let wrong = SAMPLED.replace(
+        "key = \"rewards.sequencer_bps\"",
+        "key = \"rewards.sequencer_bps\"\nunit = \"tokens\"",
+    );
+    let e = parse("wrong.toml", &wrong, &scenarios())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rewards.sequencer_bps"), "{e}");
+}

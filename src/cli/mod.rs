@@ -190,7 +190,22 @@ impl Cli {
     }
 }
 
-/// The command line as it was typed, for a record of what was run.
+/// The command line as typed, for a record of what was run: the program
+/// as `proversim` (not the local path of the binary), each argument quoted
+/// where a shell would need it.
 fn typed_command() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    std::iter::once("proversim".to_string())
+        .chain(std::env::args().skip(1).map(|a| shell_word(&a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `word` as a POSIX shell reads it back.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }

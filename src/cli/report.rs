@@ -37,5 +37,6 @@ pub fn report(args: Args) -> Outcome {
     proversim::output::report::write_report(&args.dir, &baseline, args.compare.as_deref())
         .map_err(Failure::failed)?;
     println!("{}", args.dir.join("report.md").display());
+    println!("{}", args.dir.join("report.html").display());
     Ok(())
 }

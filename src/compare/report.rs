@@ -1,7 +1,7 @@
 //! A comparison's outputs: `compare.parquet` (one row per scenario and
 //! replicate), `epochs.parquet` (the per-epoch series of every run),
 //! `compare.json` (paired intervals per metric, the seeds, the scenario
-//! differences), the overlaid charts and `report.md`.
+//! differences), the overlaid charts, `report.md` and `report.html`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -149,34 +149,32 @@ fn write_epochs_table(c: &Comparison, dir: &Path) -> Result<(), OutputError> {
     t.commit()
 }
 
-/// A side's series as a line (mean over replicates, in bins of epochs)
-/// and a band (the 95% interval of that mean).
-fn band_series(
-    name: &str,
-    runs: &[Outcome],
-    per: u64,
+/// A run's mean of `of` over epochs `lo..hi`, if it has any there.
+fn bin_mean(
+    o: &Outcome,
+    (lo, hi): (u64, u64),
     of: fn(&super::EpochSeries) -> Option<f64>,
-) -> Series {
-    let epochs = runs.iter().map(|o| o.series.len()).max().unwrap_or(0) as u64;
+) -> Option<f64> {
+    let xs: Vec<f64> = o
+        .series
+        .iter()
+        .filter(|e| e.epoch >= lo && e.epoch < hi)
+        .filter_map(of)
+        .collect();
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+/// A series over bins of `per` epochs: the line is the mean of what `value`
+/// gives for each bin (one value per replicate), the band its Student-t
+/// 95% interval.
+fn binned(name: &str, epochs: u64, per: u64, value: impl Fn((u64, u64)) -> Vec<f64>) -> Series {
     let bins = epochs.div_ceil(per) as usize;
     let mut points = Vec::with_capacity(bins);
     let mut band = Vec::with_capacity(bins);
     for b in 0..bins {
         let lo = b as u64 * per;
         let hi = (lo + per).min(epochs);
-        let per_run: Vec<f64> = runs
-            .iter()
-            .filter_map(|o| {
-                let xs: Vec<f64> = o
-                    .series
-                    .iter()
-                    .filter(|e| e.epoch >= lo && e.epoch < hi)
-                    .filter_map(of)
-                    .collect();
-                (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
-            })
-            .collect();
-        if let Some(i) = t_interval(&per_run) {
+        if let Some(i) = t_interval(&value((lo, hi))) {
             points.push((lo as f64, i.mean));
             band.push((lo as f64, i.low, i.high));
         }
@@ -186,6 +184,43 @@ fn band_series(
         points,
         band,
     }
+}
+
+/// A side's series as a line (mean over replicates, in bins of epochs)
+/// and a band (the 95% interval of that mean).
+fn band_series(
+    name: &str,
+    runs: &[Outcome],
+    per: u64,
+    of: fn(&super::EpochSeries) -> Option<f64>,
+) -> Series {
+    let epochs = runs.iter().map(|o| o.series.len()).max().unwrap_or(0) as u64;
+    binned(name, epochs, per, |bin| {
+        runs.iter().filter_map(|o| bin_mean(o, bin, of)).collect()
+    })
+}
+
+/// The paired difference B − A over time: per bin, the mean over
+/// replicates of each pair's difference (the same seed on both sides),
+/// with its paired 95% interval as the band.
+fn difference_series(
+    c: &Comparison,
+    epochs: u64,
+    per: u64,
+    of: fn(&super::EpochSeries) -> Option<f64>,
+) -> Series {
+    binned(
+        &format!("{} − {}", c.b.name, c.a.name),
+        epochs,
+        per,
+        |bin| {
+            c.runs_a
+                .iter()
+                .zip(&c.runs_b)
+                .filter_map(|(a, b)| Some(bin_mean(b, bin, of)? - bin_mean(a, bin, of)?))
+                .collect()
+        },
+    )
 }
 
 fn draw_charts(c: &Comparison, dir: &Path) -> Result<Vec<Drawn>, OutputError> {
@@ -245,6 +280,33 @@ fn draw_charts(c: &Comparison, dir: &Path) -> Result<Vec<Drawn>, OutputError> {
                 c.seeds.len()
             ),
         });
+        // The difference itself, whose interval the two bands above do not
+        // show: pairs share their seeds, so most of the noise cancels.
+        let difference = difference_series(c, epochs, per, of);
+        let zero = Series::new(
+            "no difference",
+            vec![(0.0, 0.0), (epochs.saturating_sub(1) as f64, 0.0)],
+        );
+        let chart = Chart {
+            title: format!("{title}: {} − {}", c.b.name, c.a.name),
+            x_label: x_label.clone(),
+            y_label: format!("difference, {unit}"),
+            kind: Kind::Lines {
+                series: vec![difference, zero],
+                marks: Vec::new(),
+            },
+        };
+        let stem = format!("{stem}-difference");
+        draw(&chart, &out.join(&stem))?;
+        drawn.push(Drawn {
+            stem,
+            caption: format!(
+                "{title}: the paired difference {} − {} over time, mean over {} pairs with its paired 95% interval as a band",
+                c.b.name,
+                c.a.name,
+                c.seeds.len()
+            ),
+        });
     }
     Ok(drawn)
 }
@@ -252,6 +314,8 @@ fn draw_charts(c: &Comparison, dir: &Path) -> Result<Vec<Drawn>, OutputError> {
 fn show(metric: &str, v: f64) -> String {
     match METRICS.iter().find(|m| m.key == metric) {
         Some(m) => m.show(Some(v)),
+        // The books are in smallest units.
+        None if metric.starts_with("books.") => format!("{} tokens", format_value(v / 1e18)),
         None => format_value(v),
     }
 }
@@ -350,7 +414,7 @@ fn report_md(
         );
     }
     let _ = writeln!(o, "## Reproduce\n");
-    let _ = writeln!(o, "- proversim {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(o, "- {}", crate::output::report::provenance());
     let _ = writeln!(o, "- `{command}`");
     let shown: Vec<String> = c.seeds.iter().take(8).map(|s| s.to_string()).collect();
     let _ = writeln!(
@@ -484,10 +548,9 @@ pub fn write_outputs(
     let text = serde_json::to_string_pretty(&json).expect("a comparison serializes") + "\n";
     write_atomic(&dir.join("compare.json"), text.as_bytes())?;
     let drawn = draw_charts(c, dir)?;
-    write_atomic(
-        &dir.join("report.md"),
-        report_md(c, &metrics, &diff, &drawn, command).as_bytes(),
-    )?;
+    let report = report_md(c, &metrics, &diff, &drawn, command);
+    let title = format!("{} against {}", c.b.name, c.a.name);
+    crate::output::html::write_reports(dir, &report, &title)?;
     Ok(metrics)
 }
 

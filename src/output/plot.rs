@@ -469,6 +469,14 @@ pub fn format_value(v: f64) -> String {
     };
     if a == 0.0 {
         "0".into()
+    } else if a >= 1e12 {
+        // Past thousands of billions (amounts in smallest units) a suffix
+        // reads worse than a power of ten.
+        let s = format!("{v:.3e}");
+        match s.split_once('e') {
+            Some((m, e)) => format!("{}e{e}", trim(m.to_string())),
+            None => s,
+        }
     } else if a >= 1e9 {
         format!("{}G", trim(format!("{:.2}", v / 1e9)))
     } else if a >= 1e6 {
@@ -483,5 +491,22 @@ pub fn format_value(v: f64) -> String {
         trim(format!("{v:.3}"))
     } else {
         format!("{v:.1e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_value;
+
+    #[test]
+    fn values_read_short_at_every_size() {
+        assert_eq!(format_value(0.0), "0");
+        assert_eq!(format_value(0.25), "0.25");
+        assert_eq!(format_value(40.0), "40");
+        assert_eq!(format_value(12_345.0), "12.3k");
+        assert_eq!(format_value(1.5e9), "1.5G");
+        // An amount in smallest units: a power of ten, not "272598.24G".
+        assert_eq!(format_value(2.725_982_420_439e23), "2.726e23");
+        assert_eq!(format_value(-4e20), "-4e20");
     }
 }

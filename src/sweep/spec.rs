@@ -31,6 +31,11 @@
 //! from each parameter's `min` and `max` (`scale = "log"` for geometric).
 //! A sampled design is one zip group: cell `i` is point `i`.
 //!
+//! A token amount (`rewards.checkpoint_reward`, a bond) takes numbers as
+//! any key does; `unit = "tokens"` gives them in whole tokens (× 10^18),
+//! and each run gets an exact amount (a sampled design's reals are rounded
+//! to the smallest unit).
+//!
 //! `seeds = "paired"` (the default) gives replicate `r` the same seed in
 //! every cell, so that cells differ only by their values (common random
 //! numbers); `"independent"` gives every run its own seed.
@@ -47,7 +52,7 @@ use crate::scenario::load::{
 use crate::scenario::{Scenario, ScenarioError};
 
 pub use super::values::{MAX_CELLS, MAX_REPLICATES, Sampler, Scale, Seeds};
-use super::values::{SweepTable, problem, range_values, sample_values};
+use super::values::{SweepTable, Unit, amount_of, problem, range_values, sample_values};
 
 /// One swept key and its values.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, Deserialize)]
@@ -297,24 +302,45 @@ pub fn parse_with(
             ));
         }
         // Each value must fit the key: the same check as the file's (a
-        // sampled range: its two ends).
-        let checked: Vec<&Value> = match &sampled {
-            Some(_) => [&p.min, &p.max].into_iter().flatten().collect(),
-            None => values.iter().collect(),
-        };
-        for v in checked {
+        // sampled range: its two ends). A token amount's numbers become
+        // exact amounts: in whole tokens with `unit = "tokens"`, else in
+        // smallest units (a sampled design draws them as reals).
+        let tokens = p.unit == Some(Unit::Tokens);
+        let fits = |v: &Value| -> Result<(), String> {
             let mut t = base.clone();
-            set_path(&mut t, &segments, v.clone())
-                .and_then(|_| {
-                    from_value(Value::Table(t)).map_err(|(k, m)| format!("key '{k}': {m}"))
-                })
-                .map_err(|m| {
-                    problem(
-                        at(&format!("{here}.key")),
-                        &format!("{here}.key"),
-                        format!("'{}' = {v}: {m}", join_path(&segments)),
-                    )
-                })?;
+            set_path(&mut t, &segments, v.clone()).and_then(|_| {
+                from_value(Value::Table(t))
+                    .map(|_| ())
+                    .map_err(|(k, m)| format!("key '{k}': {m}"))
+            })
+        };
+        let checked: Vec<Value> = match &sampled {
+            Some(_) => [&p.min, &p.max].into_iter().flatten().cloned().collect(),
+            None => values.clone(),
+        };
+        let is_amount = tokens
+            || checked
+                .iter()
+                .any(|v| fits(v).is_err() && amount_of(v, false).is_some_and(|a| fits(&a).is_ok()));
+        let values: Vec<Value> = match is_amount {
+            true => values
+                .iter()
+                .map(|v| amount_of(v, tokens).unwrap_or_else(|| v.clone()))
+                .collect(),
+            false => values,
+        };
+        for v in &checked {
+            let v = match is_amount {
+                true => amount_of(v, tokens).unwrap_or_else(|| v.clone()),
+                false => v.clone(),
+            };
+            fits(&v).map_err(|m| {
+                problem(
+                    at(&format!("{here}.key")),
+                    &format!("{here}.key"),
+                    format!("'{}' = {v}: {m}", join_path(&segments)),
+                )
+            })?;
         }
         let index = parameters.len();
         parameters.push(Parameter {

@@ -52,6 +52,48 @@ pub(super) struct ParamSpec {
     /// A sampled design's highest value.
     #[schemars(with = "Option<f64>")]
     pub(super) max: Option<Value>,
+    /// `"tokens"`: the values (or range, or bounds) of a token amount are
+    /// in whole tokens, each run gets them in smallest units (× 10^18).
+    pub(super) unit: Option<Unit>,
+}
+
+/// The unit a parameter's numbers are given in.
+#[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Whole tokens (10^18 smallest units), for token amounts.
+    Tokens,
+}
+
+/// Smallest units per token.
+const UNITS_PER_TOKEN: i128 = 1_000_000_000_000_000_000;
+
+/// A number as a token amount (a string of digits, as amounts are
+/// written), given in smallest units or, with `tokens`, in whole tokens;
+/// `None` for a value that is not a non-negative finite number or does
+/// not fit.
+pub(super) fn amount_of(v: &Value, tokens: bool) -> Option<Value> {
+    let digits = match *v {
+        Value::Integer(i) if i >= 0 => {
+            let scale = if tokens { UNITS_PER_TOKEN } else { 1 };
+            (i as i128).checked_mul(scale)?.to_string()
+        }
+        Value::Float(x) if x.is_finite() && x >= 0.0 => {
+            let units = if tokens { x * 1e18 } else { x }.round();
+            // u128's largest amount, about 3.4e38.
+            if units >= 3.4e38 {
+                return None;
+            }
+            format!("{units:.0}")
+        }
+        Value::String(ref s)
+            if !tokens && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            s.clone()
+        }
+        _ => return None,
+    };
+    Some(Value::String(digits))
 }
 
 /// How a sweep lays out its cells.

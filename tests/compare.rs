@@ -279,3 +279,31 @@ fn the_command_writes_its_outputs_and_rejects_bad_input() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("at least 2"));
 }
+
+#[test]
+fn the_azip5_header_holds_on_its_twenty_pairs() {
+    let c = compare(
+        side("baseline.toml", &[], None),
+        side("azip5.toml", &[], None),
+        &CompareOptions {
+            replicates: 20,
+            seed: None,
+            threads: 2,
+            progress: None,
+        },
+    )
+    .unwrap();
+    let m = proversim::compare::diffs(&c);
+    let share = &m["groups.intermittent.reward_share"];
+    // 4.63% → 0.35%, −4.28 points [−4.31, −4.25].
+    assert!((share.a_mean - 0.0463).abs() < 5e-5, "{share:?}");
+    assert!((share.b_mean - 0.0035).abs() < 5e-5, "{share:?}");
+    assert!((share.diff_ci_low + 0.0431).abs() < 5e-5, "{share:?}");
+    assert!((share.diff_ci_high + 0.0425).abs() < 5e-5, "{share:?}");
+    assert!(share.differs());
+    let hhi = &m["reward_hhi"];
+    assert!((hhi.diff_mean - 0.0051).abs() < 5e-5 && hhi.differs(), "{hhi:?}");
+    assert_eq!(m["liveness"].b_mean, 1.0);
+    let proved = &m["groups.intermittent.epochs_proved"];
+    assert!((proved.a_mean - 4986.0).abs() < 1.0 && (proved.b_mean - 161.4).abs() < 0.1);
+}

@@ -302,7 +302,10 @@ fn the_azip5_header_holds_on_its_twenty_pairs() {
     assert!((share.diff_ci_high + 0.0425).abs() < 5e-5, "{share:?}");
     assert!(share.differs());
     let hhi = &m["reward_hhi"];
-    assert!((hhi.diff_mean - 0.0051).abs() < 5e-5 && hhi.differs(), "{hhi:?}");
+    assert!(
+        (hhi.diff_mean - 0.0051).abs() < 5e-5 && hhi.differs(),
+        "{hhi:?}"
+    );
     assert_eq!(m["liveness"].b_mean, 1.0);
     let proved = &m["groups.intermittent.epochs_proved"];
     assert!((proved.a_mean - 4986.0).abs() < 1.0 && (proved.b_mean - 161.4).abs() < 0.1);

@@ -59,13 +59,17 @@ impl Metric {
         let Some(v) = v else {
             return "-".into();
         };
+        use crate::base::units::grouped;
         match self.unit {
-            Unit::Count => format!("{v:.0}"),
+            Unit::Count if v.fract() == 0.0 => grouped(v, 0),
+            Unit::Count => grouped(v, 2),
             Unit::Share => format!("{:.2}%", 100.0 * v),
-            Unit::Number if v.abs() >= 10.0 => format!("{v:.2}"),
+            Unit::Number if v.abs() >= 10.0 => grouped(v, 2),
             Unit::Number => format!("{v:.4}"),
             Unit::Tokens if v.abs() < 10.0 => format!("{v:.4} tokens"),
-            Unit::Tokens => format!("{v:.1} tokens"),
+            Unit::Tokens => format!("{} tokens", grouped(v, 1)),
+            // Past ten minutes, minutes read better.
+            Unit::Seconds if v.abs() >= 600.0 => format!("{:.1} min", v / 60.0),
             Unit::Seconds => format!("{v:.0} s"),
         }
     }

@@ -194,6 +194,10 @@ fn run_report(
                 t.row([k, fmt(a), fmt(b), fmt(d)]);
             }
             o.push_str(&t.finish());
+            let _ = writeln!(
+                o,
+                "\n> **One seed each:** these differences are one pair of runs, not an estimate; no claim rests on them. `proversim compare` runs both on the same seeds and gives each difference with its paired interval, Holm's adjustment, and the pairs a claim would need.\n"
+            );
         }
     }
     if let Some(strategies) = summary.get("strategies").and_then(|s| s.as_object()) {

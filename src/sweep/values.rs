@@ -65,9 +65,6 @@ pub enum Unit {
     Tokens,
 }
 
-/// Smallest units per token.
-const UNITS_PER_TOKEN: i128 = 1_000_000_000_000_000_000;
-
 /// A number as a token amount (a string of digits, as amounts are
 /// written), given in smallest units or, with `tokens`, in whole tokens;
 /// `None` for a value that is not a non-negative finite number or does
@@ -75,7 +72,11 @@ const UNITS_PER_TOKEN: i128 = 1_000_000_000_000_000_000;
 pub(super) fn amount_of(v: &Value, tokens: bool) -> Option<Value> {
     let digits = match *v {
         Value::Integer(i) if i >= 0 => {
-            let scale = if tokens { UNITS_PER_TOKEN } else { 1 };
+            let scale = if tokens {
+                crate::base::units::UNITS_PER_TOKEN as i128
+            } else {
+                1
+            };
             (i as i128).checked_mul(scale)?.to_string()
         }
         Value::Float(x) if x.is_finite() && x >= 0.0 => {

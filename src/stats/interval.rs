@@ -74,16 +74,19 @@ pub fn t_interval(xs: &[f64]) -> Option<Interval> {
     })
 }
 
-/// The interval of the mean of `b[i] - a[i]` over the pairs where both are
-/// finite (common random numbers: pair `i` shares its seed).
-pub fn paired_interval(a: &[f64], b: &[f64]) -> Option<Interval> {
-    let d: Vec<f64> = a
-        .iter()
+/// `b[i] - a[i]` over the pairs where both are finite (common random
+/// numbers: pair `i` shares its seed).
+pub fn paired_differences(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter()
         .zip(b)
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .map(|(x, y)| y - x)
-        .collect();
-    t_interval(&d)
+        .collect()
+}
+
+/// The interval of the mean of the paired differences `b[i] - a[i]`.
+pub fn paired_interval(a: &[f64], b: &[f64]) -> Option<Interval> {
+    t_interval(&paired_differences(a, b))
 }
 
 #[cfg(test)]

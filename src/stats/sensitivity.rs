@@ -134,6 +134,19 @@ mod tests {
         x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin()
     }
 
+    /// The indices of the Ishigami function over a Saltelli design of
+    /// `base` points on [-π, π]³.
+    fn ishigami_indices(base: usize) -> Vec<Indices> {
+        let ys: Vec<f64> = saltelli(base, 3, 5)
+            .iter()
+            .map(|p| {
+                let x: Vec<f64> = p.iter().map(|u| -PI + 2.0 * PI * u).collect();
+                ishigami(&x)
+            })
+            .collect();
+        sobol_indices(&ys, 3).unwrap()
+    }
+
     #[test]
     fn ishigami_indices_within_five_hundredths() {
         let (a, b) = (7.0f64, 0.1f64);
@@ -143,15 +156,7 @@ mod tests {
         let v13 = b * b * PI.powi(8) * (1.0 / 18.0 - 1.0 / 50.0);
         let v = v1 + v2 + v13;
         let expect = [(v1 / v, (v1 + v13) / v), (v2 / v, v2 / v), (0.0, v13 / v)];
-        let pts = saltelli(4096, 3, 5);
-        let ys: Vec<f64> = pts
-            .iter()
-            .map(|p| {
-                let x: Vec<f64> = p.iter().map(|u| -PI + 2.0 * PI * u).collect();
-                ishigami(&x)
-            })
-            .collect();
-        let got = sobol_indices(&ys, 3).unwrap();
+        let got = ishigami_indices(4096);
         for (i, (g, (s, t))) in got.iter().zip(expect).enumerate() {
             assert!(
                 (g.first - s).abs() < 0.05,
@@ -170,18 +175,7 @@ mod tests {
 
     #[test]
     fn intervals_shrink_with_samples_and_flag_a_small_design() {
-        let indices = |base: usize| {
-            let pts = saltelli(base, 3, 5);
-            let ys: Vec<f64> = pts
-                .iter()
-                .map(|p| {
-                    let x: Vec<f64> = p.iter().map(|u| -PI + 2.0 * PI * u).collect();
-                    ishigami(&x)
-                })
-                .collect();
-            sobol_indices(&ys, 3).unwrap()
-        };
-        let (small, large) = (indices(16), indices(4096));
+        let (small, large) = (ishigami_indices(16), ishigami_indices(4096));
         for (s, l) in small.iter().zip(&large) {
             assert!(l.first_conf < s.first_conf && l.total_conf < s.total_conf);
             // About 1/sqrt(n): 4096 base samples are 16 times as sure as 16.
@@ -190,7 +184,7 @@ mod tests {
         assert!(small.iter().any(Indices::unreliable));
         assert!(!large.iter().any(Indices::unreliable), "{large:?}");
         // Deterministic: the same design gives the same intervals.
-        assert_eq!(indices(16), small);
+        assert_eq!(ishigami_indices(16), small);
     }
 
     #[test]

@@ -20,12 +20,7 @@ pub struct PairedTest {
 
 /// The paired t-test over the pairs where both values are finite.
 pub fn paired_test(a: &[f64], b: &[f64]) -> PairedTest {
-    let d: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .map(|(x, y)| y - x)
-        .collect();
+    let d = super::interval::paired_differences(a, b);
     let n = d.len();
     if n < 2 {
         return PairedTest {

@@ -918,3 +918,32 @@ fn token_amounts_sweep_in_tokens_or_units_and_run_exact() {
         .to_string();
     assert!(e.contains("rewards.sequencer_bps"), "{e}");
 }
+
+#[test]
+fn a_distributions_parameters_sweep_like_any_key() {
+    // The baseline's provers draw their hourly price from a lognormal: its
+    // median and spread are keys a sweep varies.
+    let text = SAMPLED
+        .replace(
+            "key = \"rewards.sequencer_bps\"\nmin = 2000\nmax = 9000",
+            "key = \"provers.0.hourly_price.median\"\nmin = 20.0\nmax = 2000.0\nscale = \"log\"",
+        )
+        .replace(
+            "key = \"booster.decay_per_epoch\"\nmin = 10000\nmax = 200000",
+            "key = \"provers.0.hourly_price.sigma\"\nmin = 0.05\nmax = 0.8",
+        )
+        .replace("[[provers]]\nname = \"honest\"\ncount = 3\n", "");
+    let s = parse("dist.toml", &text, &scenarios()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    let r = run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
+    assert_eq!((r.runs, r.failed), (16, 0));
+    // Each cell's runs drew their prices from that cell's distribution:
+    // their costs follow the median.
+    let df = proversim::storage::saved::read_table(&out.join("sweep.parquet")).unwrap();
+    let medians = proversim::storage::saved::numbers(&df, "provers[0].hourly_price.median");
+    let costs = proversim::storage::saved::numbers(&df, "prover_costs");
+    let (lo, hi): (Vec<_>, Vec<_>) = medians.iter().zip(&costs).partition(|(m, _)| **m < 200.0);
+    let mean = |v: &[(&f64, &f64)]| v.iter().map(|p| *p.1).sum::<f64>() / v.len() as f64;
+    assert!(mean(&hi) > mean(&lo), "{medians:?} {costs:?}");
+}

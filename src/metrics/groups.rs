@@ -21,8 +21,8 @@ pub struct ProverEpoch {
     pub owner: u32,
     /// Its strategy.
     pub strategy: &'static str,
-    /// Its group.
-    pub group: Name,
+    /// Its group's index in the scenario (as declared to [`GroupAcc`]).
+    pub group: usize,
     /// What it was paid for the epoch, smallest units.
     pub reward: u128,
     /// What it spent on it, tokens.
@@ -69,14 +69,16 @@ pub struct GroupSummary {
 /// Accumulates each group's results as epochs settle.
 #[derive(Debug, Default)]
 pub struct GroupAcc {
-    /// By group, in the order groups first appear.
+    /// By group, in the scenario's order.
     groups: Vec<(Name, GroupTotals)>,
+    /// Provers counted so far, by index.
+    seen: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
 struct GroupTotals {
     strategy: String,
-    provers: Vec<u32>,
+    provers: u64,
     reward_units: u128,
     costs: f64,
     slashed: f64,
@@ -89,35 +91,35 @@ struct GroupTotals {
 }
 
 impl GroupAcc {
-    fn totals(&mut self, group: Name) -> &mut GroupTotals {
-        let i = match self.groups.iter().position(|(g, _)| *g == group) {
-            Some(i) => i,
-            None => {
-                self.groups.push((group, GroupTotals::default()));
-                self.groups.len() - 1
-            }
+    /// The next group of the scenario (groups are declared in its order),
+    /// listed whether or not any of its provers ever proves.
+    pub fn declare(&mut self, group: Name, strategy: &str) {
+        let totals = GroupTotals {
+            strategy: strategy.to_string(),
+            ..GroupTotals::default()
         };
-        &mut self.groups[i].1
+        self.groups.push((group, totals));
     }
 
-    /// A group of the scenario, listed whether or not any of its provers
-    /// ever proves (a group that never enters still has its row).
-    pub fn declare(&mut self, group: Name, strategy: &str) {
-        let t = self.totals(group);
-        if t.strategy.is_empty() {
-            t.strategy = strategy.to_string();
+    fn totals(&mut self, group: usize) -> &mut GroupTotals {
+        if self.groups.len() <= group {
+            self.groups.resize_with(group + 1, Default::default);
         }
+        &mut self.groups[group].1
     }
 
     /// A prover's part of a settled epoch.
     pub fn epoch(&mut self, p: &ProverEpoch) {
+        let i = p.prover as usize;
+        if self.seen.len() <= i {
+            self.seen.resize(i + 1, false);
+        }
+        let first = !std::mem::replace(&mut self.seen[i], true);
         let t = self.totals(p.group);
         if t.strategy.is_empty() {
             t.strategy = p.strategy.to_string();
         }
-        if let Err(at) = t.provers.binary_search(&p.prover) {
-            t.provers.insert(at, p.prover);
-        }
+        t.provers += u64::from(first);
         t.reward_units += p.reward;
         t.costs += p.cost;
         t.slashed += p.slashed;
@@ -132,13 +134,13 @@ impl GroupAcc {
         }
     }
 
-    /// A prover of `group` entered the market.
-    pub fn entered(&mut self, group: Name) {
+    /// A prover of group `group` (its index) entered the market.
+    pub fn entered(&mut self, group: usize) {
         self.totals(group).entries += 1;
     }
 
-    /// A prover of `group` left the market.
-    pub fn exited(&mut self, group: Name) {
+    /// A prover of group `group` (its index) left the market.
+    pub fn exited(&mut self, group: usize) {
         self.totals(group).exits += 1;
     }
 
@@ -151,7 +153,7 @@ impl GroupAcc {
                 let rewards = tokens(t.reward_units);
                 let summary = GroupSummary {
                     strategy: t.strategy,
-                    provers: t.provers.len() as u64,
+                    provers: t.provers,
                     rewards,
                     reward_share: if all_units > 0 {
                         t.reward_units as f64 / all_units as f64

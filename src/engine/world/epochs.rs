@@ -126,7 +126,7 @@ impl Engine<'_, '_> {
                 prover: i,
                 owner: agent.owner,
                 strategy: agent.strategy_name,
-                group: agent.group_name,
+                group: agent.group,
                 reward,
                 cost: acct.cost,
                 slashed: acct.slashed,

@@ -195,9 +195,7 @@ impl Engine<'_, '_> {
     pub(super) fn retire(&mut self, i: u32) {
         let g = self.provers[i as usize].group;
         self.set_phase(i, Phase::Exited);
-        self.acc
-            .groups()
-            .exited(self.provers[i as usize].group_name);
+        self.acc.groups().exited(g);
         // A newcomer takes the place of a prover that came in as one, not
         // of each extra identity an operator drops.
         if !self.provers[i as usize].extra {
@@ -369,7 +367,7 @@ impl Engine<'_, '_> {
                     );
                 }
                 Phase::Entering(at) if at <= epoch => {
-                    let (name, group) = (agent.name, agent.group_name);
+                    let (name, group) = (agent.name, agent.group);
                     self.set_phase(i, Phase::Active);
                     self.acc.groups().entered(group);
                     self.event("entry", name, 1.0, format!("active from epoch {epoch}"));

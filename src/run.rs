@@ -56,8 +56,10 @@ fn remove_stale(out: &Path, csv: bool) -> Result<(), OutputError> {
             gone(&p, std::fs::remove_file(&p))?;
         }
     }
-    let report = out.join("report.md");
-    gone(&report, std::fs::remove_file(&report))?;
+    for name in ["report.md", "report.html"] {
+        let report = out.join(name);
+        gone(&report, std::fs::remove_file(&report))?;
+    }
     let charts = out.join("charts");
     gone(&charts, std::fs::remove_dir_all(&charts))
 }
@@ -79,7 +81,10 @@ pub fn run_to_dir(
     use crate::storage::kind::{FolderKind, refuse_other_kind};
     // Only what an earlier run wrote is replaced: a folder that holds no
     // run keeps the files it has.
-    let earlier_run = refuse_other_kind(out, FolderKind::Run)?;
+    // A run stopped in the middle of its switch counts as an earlier run:
+    // every file it may have left is replaced or removed.
+    let earlier_run =
+        refuse_other_kind(out, FolderKind::Run)? || crate::storage::commit::interrupted(out);
     crate::storage::tables::remove_leftovers(out);
     let mut files = RunFiles::create(out, csv)?;
     let result = crate::design::simulate(
@@ -98,13 +103,14 @@ pub fn run_to_dir(
         }
     };
     let scenario_toml = toml::to_string(scenario).unwrap_or_default();
-    files.finish(
+    files.finish_replacing(
         &result.summary,
         &[("scenario.toml", scenario_toml.as_bytes())],
+        || match earlier_run {
+            true => remove_stale(out, csv),
+            false => Ok(()),
+        },
     )?;
-    if earlier_run {
-        remove_stale(out, csv)?;
-    }
     if let (Some(path), Some(text)) = (trace, &result.trace) {
         write_atomic(path, text.as_bytes())?;
     }

@@ -239,3 +239,94 @@ fn send_signal(pid: u32, signal: i32) {
         .unwrap();
     assert!(ok.success());
 }
+
+/// Every file a run writes, by name, with its bytes (charts aside: they
+/// are drawn after the switch).
+fn run_files(dir: &Path, csv: bool) -> Vec<(String, Vec<u8>)> {
+    let mut names: Vec<String> = ["summary.json", "scenario.toml"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for t in [
+        "epochs",
+        "provers",
+        "submissions",
+        "events",
+        "bridging",
+        "agents",
+    ] {
+        names.push(format!("{t}.parquet"));
+        if csv {
+            names.push(format!("{t}.csv"));
+        }
+    }
+    names
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(&n)).unwrap_or_default();
+            (n, bytes)
+        })
+        .collect()
+}
+
+fn run_into(dir: &Path, seed: u64, csv: bool, fault: Option<u64>) -> std::process::Output {
+    let mut c = Command::new(bin());
+    c.args(["run", "-q", "--no-charts", "--set", "epochs=30", "--seed"])
+        .arg(seed.to_string())
+        .arg("--out")
+        .arg(dir)
+        .arg(baseline());
+    if csv {
+        c.arg("--csv");
+    }
+    if let Some(k) = fault {
+        c.env("PROVERSIM_FAULT_COMMIT_STEP", k.to_string());
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn a_run_killed_at_any_step_of_its_switch_is_refused_then_replaced_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    for csv in [false, true] {
+        // What a clean run of seed 2 writes.
+        let clean = tmp.path().join(format!("clean-{csv}"));
+        assert!(run_into(&clean, 2, csv, None).status.success());
+        let expected = run_files(&clean, csv);
+        // Marker, then 6 tables (and 6 CSV copies), the summary and the
+        // scenario: a kill before the first rename and after each.
+        let steps = if csv { 15 } else { 9 };
+        for step in 0..steps {
+            let dir = tmp.path().join(format!("killed-{csv}-{step}"));
+            assert!(run_into(&dir, 1, csv, None).status.success());
+            let killed = run_into(&dir, 2, csv, Some(step));
+            assert!(!killed.status.success(), "step {step}: not stopped");
+            // The folder says it is not whole, and readers refuse it.
+            assert!(dir.join(".proversim-committing").is_file(), "step {step}");
+            for command in ["report", "chart"] {
+                let o = Command::new(bin()).arg(command).arg(&dir).output().unwrap();
+                assert!(!o.status.success(), "{command} read a half-switched folder");
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(
+                    err.contains("stopped while its files were being moved"),
+                    "{err}"
+                );
+            }
+            // The next run replaces it whole, byte for byte a clean run's.
+            assert!(run_into(&dir, 2, csv, None).status.success());
+            assert!(!dir.join(".proversim-committing").exists());
+            assert_eq!(run_files(&dir, csv), expected, "step {step}, csv {csv}");
+            let leftovers: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".partial") || n.ends_with(".csv") && !csv)
+                .collect();
+            assert!(leftovers.is_empty(), "{leftovers:?}");
+        }
+        // Past the last step nothing stops: the switch completes.
+        let dir = tmp.path().join(format!("whole-{csv}"));
+        assert!(run_into(&dir, 2, csv, Some(steps)).status.success());
+        assert_eq!(run_files(&dir, csv), expected);
+    }
+}

@@ -480,6 +480,7 @@ pub fn is_sweep(dir: &Path) -> bool {
 /// Draws a folder's charts, whatever it holds, with the folder locked.
 pub fn draw_dir(dir: &Path, metrics: &[String]) -> Result<Vec<Drawn>, OutputError> {
     let _lock = crate::storage::lock::lock_folder(dir)?;
+    crate::storage::commit::check_whole(dir)?;
     draw_dir_unlocked(dir, metrics)
 }
 

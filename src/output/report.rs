@@ -111,6 +111,7 @@ pub fn write_report(
     compare: Option<&Path>,
 ) -> Result<String, OutputError> {
     let _lock = crate::storage::lock::lock_folder(dir)?;
+    crate::storage::commit::check_whole(dir)?;
     let drawn = super::charts::draw_dir_unlocked(dir, &[])?;
     let text = if is_sweep(dir) {
         super::sweep_report::sweep_report(dir, &drawn, compare)?

@@ -1,7 +1,8 @@
 //! Run folders on disk: typed tables streamed to Parquet and CSV, atomic
-//! writes, the lock that keeps two writers apart, a run's files, and
-//! reading saved tables back.
+//! writes, the lock that keeps two writers apart, a run's files and the
+//! marked switch that moves them into place, and reading saved tables back.
 
+pub mod commit;
 pub mod kind;
 pub mod lock;
 pub mod run_files;

@@ -102,7 +102,19 @@ impl RunFiles {
 
     /// Writes what is buffered and the summary, then moves every file into
     /// place. On error nothing is moved and the temporary files are removed.
-    pub fn finish(mut self, summary: &Summary, extra: &[(&str, &[u8])]) -> Result<(), OutputError> {
+    pub fn finish(self, summary: &Summary, extra: &[(&str, &[u8])]) -> Result<(), OutputError> {
+        self.finish_replacing(summary, extra, || Ok(()))
+    }
+
+    /// As [`RunFiles::finish`], removing an earlier run's files that this
+    /// one does not replace (`stale`) inside the marked switch (see
+    /// `storage::commit`), so that a reader never meets a mix of the two.
+    pub fn finish_replacing(
+        mut self,
+        summary: &Summary,
+        extra: &[(&str, &[u8])],
+        stale: impl FnOnce() -> Result<(), OutputError>,
+    ) -> Result<(), OutputError> {
         flush!(self, epochs, true);
         flush!(self, provers, true);
         flush!(self, submissions, true);
@@ -122,15 +134,24 @@ impl RunFiles {
             self.abandon();
             return result;
         }
+        let json = serde_json::to_string_pretty(summary).expect("a summary serializes") + "\n";
+        let moving: Vec<String> = self
+            .files_mut()
+            .iter()
+            .flat_map(|f| f.names())
+            .chain(["summary.json".to_string()])
+            .chain(extra.iter().map(|(name, _)| name.to_string()))
+            .collect();
+        let switch = super::commit::Switch::begin(&self.dir, &moving)?;
+        stale()?;
         for f in self.files_mut() {
             f.commit()?;
         }
-        let json = serde_json::to_string_pretty(summary).expect("a summary serializes") + "\n";
         write_atomic(&self.dir.join("summary.json"), json.as_bytes())?;
         for (name, bytes) in extra {
             write_atomic(&self.dir.join(name), bytes)?;
         }
-        Ok(())
+        switch.end()
     }
 
     fn files_mut(&mut self) -> [&mut TableFile; 6] {

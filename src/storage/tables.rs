@@ -140,7 +140,11 @@ impl Partial {
     pub fn commit(mut self, path: &Path) -> Result<(), OutputError> {
         self.forget();
         match self.path.take() {
-            Some(temp) => temp.persist(path).map_err(|e| out_err(path, e.error)),
+            Some(temp) => {
+                temp.persist(path).map_err(|e| out_err(path, e.error))?;
+                super::commit::renamed();
+                Ok(())
+            }
             None => Ok(()),
         }
     }
@@ -312,6 +316,15 @@ impl TableFile {
             })??;
         }
         Ok(())
+    }
+
+    /// The names of its files in their folder (the Parquet table, and its
+    /// CSV copy if any).
+    pub fn names(&self) -> Vec<String> {
+        std::iter::once(&self.parquet)
+            .chain(&self.csv)
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect()
     }
 
     /// Renames the finished files into place.

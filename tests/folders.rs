@@ -330,3 +330,50 @@ fn a_run_killed_at_any_step_of_its_switch_is_refused_then_replaced_whole() {
         assert_eq!(run_files(&dir, csv), expected);
     }
 }
+
+#[test]
+fn a_sweep_killed_while_moving_its_table_is_refused_then_resumed_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks/streak-decay-small.toml");
+    let run = |dir: &Path, fault: Option<u64>, resume: bool| {
+        let mut c = Command::new(bin());
+        c.args([
+            "sweep",
+            "-q",
+            "--set",
+            "epochs=10",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(dir)
+        .arg(&sweep);
+        if resume {
+            c.arg("--resume");
+        }
+        if let Some(k) = fault {
+            c.env("PROVERSIM_FAULT_COMMIT_STEP", k.to_string());
+        }
+        c.output().unwrap()
+    };
+    let clean = tmp.path().join("clean");
+    assert!(run(&clean, None, false).status.success());
+    let expected = std::fs::read(clean.join("sweep.parquet")).unwrap();
+    // Before the table's rename, and after it (the marker not yet gone).
+    for step in [0, 1] {
+        let dir = tmp.path().join(format!("killed-{step}"));
+        assert!(!run(&dir, Some(step), false).status.success());
+        assert!(dir.join(".proversim-committing").is_file());
+        let o = Command::new(bin())
+            .arg("report")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("stopped while"));
+        // Every run is in the journal: --resume only moves the table again.
+        assert!(run(&dir, None, true).status.success());
+        assert!(!dir.join(".proversim-committing").exists());
+        assert_eq!(std::fs::read(dir.join("sweep.parquet")).unwrap(), expected);
+    }
+}

@@ -20,6 +20,7 @@ use crate::metrics::catalog::METRICS;
 use crate::metrics::flat::flatten;
 use crate::metrics::{NullRecorder, Summary};
 use crate::schema::Mechanism;
+use crate::storage::commit::Switch;
 use crate::storage::saved::oerr;
 use crate::storage::tables::{OutputError, write_atomic};
 
@@ -360,12 +361,16 @@ pub fn run_sweep(sweep: &Sweep, opts: &SweepOptions<'_>) -> Result<SweepReport, 
         return Err(SweepError::Interrupted);
     }
     failed = failures.load(Ordering::Relaxed);
+    // The table and its indices move into place together (a reader never
+    // meets one sweep's table beside another's indices).
+    let switch = Switch::begin(out, &finished_names())?;
     assemble(&sweep.layout, &[journal], &out.join("sweep.parquet"), false)?;
     let sensitivity = if opts.shard.is_none() {
         super::write_sensitivity(&sweep.layout, out)?
     } else {
         Default::default()
     };
+    switch.end()?;
     Ok(SweepReport {
         runs: mine,
         ran: todo.len() as u64,
@@ -532,6 +537,7 @@ pub fn merge(
     }
     let _lock = crate::storage::lock::lock_folder(out)?;
     let journals: Vec<PathBuf> = shards.iter().map(|d| d.join("runs.jsonl")).collect();
+    let switch = Switch::begin(out, &finished_names())?;
     let rows = assemble(
         &manifest.layout,
         &journals,
@@ -545,7 +551,16 @@ pub fn merge(
     };
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest serializes") + "\n";
     write_atomic(&out.join("sweep.json"), json.as_bytes())?;
+    switch.end()?;
     Ok((rows, sensitivity))
+}
+
+/// The files a finished sweep moves into place.
+fn finished_names() -> Vec<String> {
+    ["sweep.parquet", "sensitivity.parquet", "sweep.json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 #[cfg(test)]

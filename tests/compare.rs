@@ -310,3 +310,37 @@ fn the_azip5_header_holds_on_its_twenty_pairs() {
     let proved = &m["groups.intermittent.epochs_proved"];
     assert!((proved.a_mean - 4986.0).abs() < 1.0 && (proved.b_mean - 161.4).abs() < 0.1);
 }
+
+#[test]
+fn the_redundancy_header_holds_on_its_ten_pairs() {
+    let c = compare(
+        side("redundancy.toml", &[], None),
+        side(
+            "redundancy.toml",
+            &["booster.rule=flat"],
+            Some("flat".into()),
+        ),
+        &CompareOptions {
+            replicates: 10,
+            seed: None,
+            threads: 2,
+            progress: None,
+        },
+    )
+    .unwrap();
+    let m = proversim::compare::diffs(&c);
+    let r = &m["redundancy"];
+    // 149.6 under the booster, 210.3 under the flat rule, +60.7 [58.2, 63.3].
+    assert!(
+        (r.a_mean - 149.6).abs() < 0.05 && (r.b_mean - 210.3).abs() < 0.05,
+        "{r:?}"
+    );
+    assert!(
+        (r.diff_ci_low - 58.2).abs() < 0.05 && (r.diff_ci_high - 63.3).abs() < 0.05,
+        "{r:?}"
+    );
+    assert!(r.differs());
+    let costs = &m["prover_costs"];
+    assert!((costs.diff_mean - 0.95e6).abs() < 0.01e6, "{costs:?}");
+    assert_eq!(m["user_fees"].diff_mean, 0.0);
+}

@@ -947,3 +947,31 @@ fn a_distributions_parameters_sweep_like_any_key() {
     let mean = |v: &[(&f64, &f64)]| v.iter().map(|p| *p.1).sum::<f64>() / v.len() as f64;
     assert!(mean(&hi) > mean(&lo), "{medians:?} {costs:?}");
 }
+
+#[test]
+fn the_reward_sweep_header_holds_on_its_ten_replicates() {
+    let s = load(&scenarios().join("reward-sweep.toml")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("rewards");
+    let r = run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
+    assert_eq!((r.runs, r.failed), (50, 0));
+    let df = proversim::storage::saved::read_table(&out.join("sweep.parquet")).unwrap();
+    let rewards = proversim::storage::saved::texts(&df, "rewards.checkpoint_reward");
+    let live = proversim::storage::saved::numbers(&df, "liveness");
+    let provers = proversim::storage::saved::numbers(&df, "active_provers_mean");
+    assert!(live.iter().all(|&l| l == 1.0), "{live:?}");
+    let mean_at = |tokens: u128| {
+        let at = (tokens * 1_000_000_000_000_000_000).to_string();
+        let xs: Vec<f64> = (0..df.height())
+            .filter(|&i| rewards[i] == at)
+            .map(|i| provers[i])
+            .collect();
+        assert_eq!(xs.len(), 10);
+        xs.iter().sum::<f64>() / 10.0
+    };
+    // 16.4 provers at 1 token, 24.1 at 25, 64.9 at 100, 156.4 at 400.
+    for (tokens, expect) in [(1, 16.4), (25, 24.1), (100, 64.9), (400, 156.4)] {
+        let m = mean_at(tokens);
+        assert!((m - expect).abs() < 0.05, "{tokens} tokens: {m}");
+    }
+}

@@ -148,6 +148,7 @@ pub fn summary_text(s: &Summary, out: &Path) -> String {
     if !s.strategies.is_empty() {
         let mut st = Table::new();
         st.load_style(UTF8_FULL_CONDENSED);
+        use crate::base::units::grouped;
         st.set_header(vec![
             "strategy",
             "provers",
@@ -163,11 +164,11 @@ pub fn summary_text(s: &Summary, out: &Path) -> String {
                 name.clone(),
                 x.provers.to_string(),
                 pct(x.reward_share),
-                format!("{:.1}", x.rewards),
-                format!("{:.1}", x.costs),
-                format!("{:.1}", x.profit),
-                x.accepted.to_string(),
-                x.rejected.to_string(),
+                grouped(x.rewards, 1),
+                grouped(x.costs, 1),
+                grouped(x.profit, 1),
+                grouped(x.accepted as f64, 0),
+                grouped(x.rejected as f64, 0),
             ]);
         }
         for i in 1..8 {

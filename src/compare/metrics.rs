@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{Comparison, Outcome};
-use crate::stats::interval::paired_interval;
+use crate::stats::interval::{paired_differences, t_interval};
 use crate::stats::significance::{holm, paired_test, pairs_needed};
 
 /// One metric of a comparison: the two means, and the mean of the paired
@@ -76,7 +76,9 @@ pub fn diffs(c: &Comparison) -> BTreeMap<String, MetricDiff> {
     for name in metric_names(c) {
         let a: Vec<f64> = c.runs_a.iter().map(|o| value(o, &name)).collect();
         let b: Vec<f64> = c.runs_b.iter().map(|o| value(o, &name)).collect();
-        let Some(d) = paired_interval(&a, &b) else {
+        // The differences once, for the interval and the test alike.
+        let differences = paired_differences(&a, &b);
+        let Some(d) = t_interval(&differences) else {
             continue;
         };
         let both: Vec<(f64, f64)> = a
@@ -86,7 +88,7 @@ pub fn diffs(c: &Comparison) -> BTreeMap<String, MetricDiff> {
             .map(|(x, y)| (*x, *y))
             .collect();
         let n = both.len() as f64;
-        let test = paired_test(&a, &b);
+        let test = paired_test(&differences);
         out.insert(
             name,
             MetricDiff {

@@ -315,7 +315,10 @@ fn show(metric: &str, v: f64) -> String {
     match METRICS.iter().find(|m| m.key == metric) {
         Some(m) => m.show(Some(v)),
         // The books are in smallest units.
-        None if metric.starts_with("books.") => format!("{} tokens", format_value(v / 1e18)),
+        None if metric.starts_with("books.") => format!(
+            "{} tokens",
+            format_value(v / crate::base::units::UNITS_PER_TOKEN)
+        ),
         None => format_value(v),
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::base::units::tokens;
 
 use super::name::Name;
+use super::owners::ProverTotals;
 
 /// One prover's part of a settled epoch, as the summary counts it.
 #[derive(Copy, Clone, Debug)]
@@ -66,22 +67,17 @@ pub struct GroupSummary {
     pub exits: u64,
 }
 
-/// Accumulates each group's results as epochs settle.
+/// Accumulates what each group's provers did as epochs settle; what they
+/// earned and spent is each prover's totals, summed by group at the end.
 #[derive(Debug, Default)]
 pub struct GroupAcc {
     /// By group, in the scenario's order.
     groups: Vec<(Name, GroupTotals)>,
-    /// Provers counted so far, by index.
-    seen: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
 struct GroupTotals {
     strategy: String,
-    provers: u64,
-    reward_units: u128,
-    costs: f64,
-    slashed: f64,
     epochs_proved: u64,
     epochs_superseded: u64,
     score_sum: f64,
@@ -110,19 +106,7 @@ impl GroupAcc {
 
     /// A prover's part of a settled epoch.
     pub fn epoch(&mut self, p: &ProverEpoch) {
-        let i = p.prover as usize;
-        if self.seen.len() <= i {
-            self.seen.resize(i + 1, false);
-        }
-        let first = !std::mem::replace(&mut self.seen[i], true);
         let t = self.totals(p.group);
-        if t.strategy.is_empty() {
-            t.strategy = p.strategy.to_string();
-        }
-        t.provers += u64::from(first);
-        t.reward_units += p.reward;
-        t.costs += p.cost;
-        t.slashed += p.slashed;
         if p.reward > 0 {
             t.epochs_proved += 1;
         } else if p.submitted {
@@ -144,24 +128,36 @@ impl GroupAcc {
         self.totals(group).exits += 1;
     }
 
-    /// Each group's summary by name; shares of `all_units`, all prover
-    /// rewards.
-    pub fn finish(self, all_units: u128) -> BTreeMap<String, GroupSummary> {
+    /// Each group's summary by name, its provers' totals (`by`) summed; its
+    /// share is of `all_units`, all prover rewards.
+    pub(super) fn finish(
+        self,
+        by: &[ProverTotals],
+        all_units: u128,
+    ) -> BTreeMap<String, GroupSummary> {
         self.groups
             .into_iter()
-            .map(|(name, t)| {
-                let rewards = tokens(t.reward_units);
+            .enumerate()
+            .map(|(g, (name, t))| {
+                let (mut provers, mut units, mut costs, mut slashed) = (0, 0u128, 0.0, 0.0);
+                for p in by.iter().filter(|p| p.group == g) {
+                    provers += 1;
+                    units += p.reward_units;
+                    costs += p.cost;
+                    slashed += p.slashed;
+                }
+                let rewards = tokens(units);
                 let summary = GroupSummary {
                     strategy: t.strategy,
-                    provers: t.provers,
+                    provers,
                     rewards,
                     reward_share: if all_units > 0 {
-                        t.reward_units as f64 / all_units as f64
+                        units as f64 / all_units as f64
                     } else {
                         0.0
                     },
-                    costs: t.costs,
-                    profit: rewards - t.costs - t.slashed,
+                    costs,
+                    profit: rewards - costs - slashed,
                     epochs_proved: t.epochs_proved,
                     epochs_superseded: t.epochs_superseded,
                     mean_score: if t.score_n > 0 {

@@ -11,6 +11,8 @@ use crate::base::units::tokens;
 #[derive(Clone, Debug, Default)]
 pub(super) struct ProverTotals {
     pub strategy: &'static str,
+    /// Its group's index in the scenario.
+    pub group: usize,
     pub owner: u32,
     pub reward_units: u128,
     pub cost: f64,

@@ -317,6 +317,7 @@ impl SummaryAcc {
         }
         let e = &mut self.by_prover[i];
         e.strategy = p.strategy;
+        e.group = p.group;
         e.owner = p.owner;
         e.reward_units += p.reward;
         e.cost += p.cost;
@@ -561,7 +562,7 @@ impl SummaryAcc {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
-            groups: std::mem::take(&mut self.groups).finish(all_units),
+            groups: std::mem::take(&mut self.groups).finish(&by, all_units),
             newcomers: self.newcomers,
             bridging,
             payloads_executed: self.payloads_executed,

@@ -16,7 +16,7 @@ use crate::base::random::stream;
 /// default).
 pub const RESAMPLES: usize = 100;
 
-/// An interval half as wide as this, or an index outside [0, 1] beyond its
+/// An interval wider than ± this, or an index outside [0, 1] beyond its
 /// interval, makes an estimate unreliable: the design needs more samples.
 pub const WIDE: f64 = 0.1;
 

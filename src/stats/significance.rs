@@ -8,7 +8,7 @@
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-/// A paired t-test of the mean of `b[i] - a[i]` against 0.
+/// A paired t-test: of the mean of the differences `b[i] - a[i]` against 0.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PairedTest {
     /// Two-sided p-value (`None` with fewer than two pairs).
@@ -18,9 +18,9 @@ pub struct PairedTest {
     pub effect: Option<f64>,
 }
 
-/// The paired t-test over the pairs where both values are finite.
-pub fn paired_test(a: &[f64], b: &[f64]) -> PairedTest {
-    let d = super::interval::paired_differences(a, b);
+/// The paired t-test of the differences `d` (as
+/// [`super::interval::paired_differences`] gives them).
+pub fn paired_test(d: &[f64]) -> PairedTest {
     let n = d.len();
     if n < 2 {
         return PairedTest {
@@ -78,7 +78,13 @@ pub fn pairs_needed(effect: f64) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::paired_differences;
     use super::*;
+
+    /// The test of `b[i] - a[i]`.
+    fn test(a: &[f64], b: &[f64]) -> PairedTest {
+        paired_test(&paired_differences(a, b))
+    }
 
     #[test]
     fn a_paired_test_matches_the_textbook() {
@@ -86,13 +92,13 @@ mod tests {
         // two-sided p = 0.01324.
         let a = [0.0; 5];
         let b = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let t = paired_test(&a, &b);
+        let t = test(&a, &b);
         assert!((t.p.unwrap() - 0.013_24).abs() < 1e-4, "{t:?}");
         assert!((t.effect.unwrap() - 3.0 / 1.581_138_8).abs() < 1e-6);
         // A constant difference is certain; no difference at all is not one.
-        assert_eq!(paired_test(&a, &[2.0; 5]).p, Some(0.0));
-        assert_eq!(paired_test(&a, &a).p, Some(1.0));
-        assert_eq!(paired_test(&[1.0], &[2.0]).p, None);
+        assert_eq!(test(&a, &[2.0; 5]).p, Some(0.0));
+        assert_eq!(test(&a, &a).p, Some(1.0));
+        assert_eq!(test(&[1.0], &[2.0]).p, None);
     }
 
     #[test]

@@ -322,18 +322,17 @@ pub fn parse_with(
             || checked
                 .iter()
                 .any(|v| fits(v).is_err() && amount_of(v, false).is_some_and(|a| fits(&a).is_ok()));
-        let values: Vec<Value> = match is_amount {
-            true => values
-                .iter()
-                .map(|v| amount_of(v, tokens).unwrap_or_else(|| v.clone()))
-                .collect(),
-            false => values,
+        let as_amounts = |vs: Vec<Value>| -> Vec<Value> {
+            match is_amount {
+                true => vs
+                    .iter()
+                    .map(|v| amount_of(v, tokens).unwrap_or_else(|| v.clone()))
+                    .collect(),
+                false => vs,
+            }
         };
-        for v in &checked {
-            let v = match is_amount {
-                true => amount_of(v, tokens).unwrap_or_else(|| v.clone()),
-                false => v.clone(),
-            };
+        let values = as_amounts(values);
+        for v in as_amounts(checked) {
             fits(&v).map_err(|m| {
                 problem(
                     at(&format!("{here}.key")),

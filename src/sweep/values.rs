@@ -80,7 +80,12 @@ pub(super) fn amount_of(v: &Value, tokens: bool) -> Option<Value> {
             (i as i128).checked_mul(scale)?.to_string()
         }
         Value::Float(x) if x.is_finite() && x >= 0.0 => {
-            let units = if tokens { x * 1e18 } else { x }.round();
+            let scale = if tokens {
+                crate::base::units::UNITS_PER_TOKEN
+            } else {
+                1.0
+            };
+            let units = (x * scale).round();
             // u128's largest amount, about 3.4e38.
             if units >= 3.4e38 {
                 return None;

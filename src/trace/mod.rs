@@ -3,6 +3,7 @@
 
 mod chunks;
 mod error;
+mod fields;
 mod names;
 pub mod parse;
 mod reader;

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use toml::{Table, Value};
 
 use crate::protocol::state::check_block;
@@ -14,8 +16,11 @@ use crate::protocol::{
 use crate::text::line_column;
 
 use super::error::{Place, TraceError};
+use super::fields::{
+    AMOUNT, Bps, Choice, Count, INTEGER, Name, Named, TokenAmount, describe, fields_of, one_of,
+};
 use super::names::Names;
-use super::reader::{INTEGER, Reader, describe};
+use super::reader::Reader;
 
 /// One event of a trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,33 +68,76 @@ pub struct Trace {
     pub sequencers: Names,
 }
 
-const PARAMS_KEYS: &[&str] = &[
-    "epoch_duration",
-    "proof_submission_epochs",
-    "checkpoint_reward",
-    "sequencer_bps",
-    "distributor_funding",
-    "end_slot",
-    "protocol",
-];
-const BLOCK_KEYS: &[&str] = &[
-    "slot",
-    "kind",
-    "proposer",
-    "mana_used",
-    "fee",
-    "prover_cost_per_mana",
-    "protocol_fee_per_mana",
-];
-const PROOF_KEYS: &[&str] = &["slot", "kind", "prover", "end"];
-const SET_KEYS: &[&str] = &[
-    "slot",
-    "kind",
-    "checkpoint_reward",
-    "sequencer_bps",
-    "distributor_top_up",
-    "booster",
-];
+/// A trace file's top-level keys.
+const DOCUMENT: &[&str] = &["params", "booster", "events"];
+
+/// The `[params]` table.
+#[derive(Deserialize)]
+struct ParamsTable {
+    epoch_duration: Option<Count>,
+    proof_submission_epochs: Option<Count>,
+    checkpoint_reward: Option<TokenAmount>,
+    sequencer_bps: Option<Bps>,
+    distributor_funding: Option<TokenAmount>,
+    end_slot: Option<Count>,
+    protocol: Option<Choice<Version>>,
+}
+
+/// What an event is, by its `kind`.
+#[derive(Copy, Clone)]
+enum EventKindName {
+    Block,
+    Proof,
+    Set,
+}
+
+impl Named for EventKindName {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("block", EventKindName::Block),
+        ("proof", EventKindName::Proof),
+        ("set", EventKindName::Set),
+    ];
+}
+
+/// A `block` event; `slot` and `kind` are read before it.
+#[derive(Deserialize)]
+struct BlockEvent {
+    #[serde(rename = "slot")]
+    _slot: Option<IgnoredAny>,
+    #[serde(rename = "kind")]
+    _kind: Option<IgnoredAny>,
+    proposer: Option<Name>,
+    mana_used: Option<Count>,
+    fee: Option<TokenAmount>,
+    prover_cost_per_mana: Option<TokenAmount>,
+    protocol_fee_per_mana: Option<TokenAmount>,
+}
+
+/// A `proof` event.
+#[derive(Deserialize)]
+struct ProofEvent {
+    #[serde(rename = "slot")]
+    _slot: Option<IgnoredAny>,
+    #[serde(rename = "kind")]
+    _kind: Option<IgnoredAny>,
+    prover: Option<Name>,
+    end: Option<Count>,
+}
+
+/// A `set` event: an executed governance payload.
+#[derive(Deserialize)]
+struct SetEvent {
+    #[serde(rename = "slot")]
+    _slot: Option<IgnoredAny>,
+    #[serde(rename = "kind")]
+    _kind: Option<IgnoredAny>,
+    checkpoint_reward: Option<TokenAmount>,
+    sequencer_bps: Option<Bps>,
+    distributor_top_up: Option<TokenAmount>,
+    /// Taken out and read as a booster table before the rest.
+    #[serde(rename = "booster")]
+    _booster: Option<IgnoredAny>,
+}
 
 /// Reads and validates a trace file.
 pub fn load(path: &Path) -> Result<Trace, TraceError> {
@@ -130,7 +178,7 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
         Some(s) => &text[..s[0]],
         None => text,
     };
-    let doc: Table = head
+    let mut doc: Table = head
         .parse()
         .map_err(|e: toml::de::Error| syntax(e.message(), e.span().map(|s| s.start)))?;
     let top = Reader {
@@ -138,23 +186,36 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
         place: Place::File,
         prefix: "",
     };
-    top.check_keys(&doc, &["params", "booster", "events"])?;
-    let table = |key: &str| -> Result<Option<&Table>, TraceError> {
-        match doc.get(key) {
-            None => Ok(None),
-            Some(Value::Table(t)) => Ok(Some(t)),
-            Some(v) => Err(top.err(key, format!("expected a table, found {}", describe(v)))),
-        }
-    };
-    let params_table = table("params")?.ok_or_else(|| top.missing("params", "a [params] table"))?;
+    top.known_keys(&doc, DOCUMENT)?;
     let r = Reader {
         file,
         place: Place::Table("params"),
         prefix: "",
     };
-    r.check_keys(params_table, PARAMS_KEYS)?;
-    let epoch_duration = r.required_integer(params_table, "epoch_duration")?;
-    let proof_submission_epochs = r.required_integer(params_table, "proof_submission_epochs")?;
+    let params_table = top.take_table(&mut doc, "params")?;
+    let booster_table = top.take_table(&mut doc, "booster")?;
+    let whole = match doc.remove("events") {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a,
+        Some(v) => {
+            return Err(top.err(
+                "events",
+                format!(
+                    "expected an array of tables ([[events]]), found {}",
+                    describe(&v)
+                ),
+            ));
+        }
+    };
+    let p: ParamsTable = r.read(top.required(params_table, "params", "a [params] table")?)?;
+    let epoch_duration = r.required(p.epoch_duration, "epoch_duration", INTEGER)?.0;
+    let proof_submission_epochs = r
+        .required(
+            p.proof_submission_epochs,
+            "proof_submission_epochs",
+            INTEGER,
+        )?
+        .0;
     for (key, v) in [
         ("epoch_duration", epoch_duration),
         ("proof_submission_epochs", proof_submission_epochs),
@@ -165,29 +226,25 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
     }
     // A trace that names no version replays v4's rules, as every trace
     // written before versions did.
-    let version = r
-        .choice(
-            params_table,
-            "protocol",
-            &Version::ALL.map(|v| (v.name(), v)),
-        )?
-        .unwrap_or(Version::V4);
+    let version = p.protocol.map_or(Version::V4, |c| c.0);
     let params = Params {
         epoch_duration,
         proof_submission_epochs,
-        checkpoint_reward: r.required_amount(params_table, "checkpoint_reward")?,
-        sequencer_bps: r
-            .sequencer_bps(params_table)?
-            .ok_or_else(|| r.missing("sequencer_bps", INTEGER))?,
-        distributor_funding: r.required_amount(params_table, "distributor_funding")?,
+        checkpoint_reward: r
+            .required(p.checkpoint_reward, "checkpoint_reward", AMOUNT)?
+            .0,
+        sequencer_bps: r.required(p.sequencer_bps, "sequencer_bps", INTEGER)?.0,
+        distributor_funding: r
+            .required(p.distributor_funding, "distributor_funding", AMOUNT)?
+            .0,
         proving_cost_per_mana: 0,
         version,
         // Not in a trace: only a change of proving_cost_per_mana, which a
         // trace cannot make, needs it.
         slot_duration: 72,
     };
-    let end_slot = r.required_integer(params_table, "end_slot")?;
-    let booster = match table("booster")? {
+    let end_slot = r.required(p.end_slot, "end_slot", INTEGER)?.0;
+    let booster = match booster_table {
         Some(t) => Reader {
             file,
             place: Place::Table("booster"),
@@ -197,46 +254,33 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
         None => version.booster(),
     };
 
-    let whole: &[Value] = match doc.get("events") {
-        None => &[],
-        Some(Value::Array(a)) => a,
-        Some(v) => {
-            return Err(top.err(
-                "events",
-                format!(
-                    "expected an array of tables ([[events]]), found {}",
-                    describe(v)
-                ),
-            ));
-        }
-    };
     let mut provers = Names::default();
     let mut sequencers = Names::default();
     let count = starts.as_ref().map_or(whole.len(), |s| s.len());
     let mut events = Vec::with_capacity(count);
     let mut last_slot: Option<(Slot, usize)> = None;
     let mut last_block_slot: Option<(Slot, usize)> = None;
+    let mut whole = whole.into_iter();
     for i in 0..count {
         let index = i + 1;
-        let owned;
         let raw = match &starts {
             Some(s) => {
                 let end = s.get(i + 1).copied().unwrap_or(text.len());
-                owned = super::chunks::parse_event(text, s[i], end)
-                    .map_err(|(m, at)| syntax(&m, at))?;
-                &owned
+                super::chunks::parse_event(text, s[i], end).map_err(|(m, at)| syntax(&m, at))?
             }
-            None => &whole[i],
+            None => whole.next().expect("one value per event"),
         };
         let mut r = Reader {
             file,
             place: Place::Event { index, slot: None },
             prefix: "",
         };
-        let Value::Table(t) = raw else {
-            return Err(r.err("", format!("expected a table, found {}", describe(raw))));
+        let Value::Table(mut t) = raw else {
+            return Err(r.err("", format!("expected a table, found {}", describe(&raw))));
         };
-        let slot = r.required_integer(t, "slot")?;
+        let slot = r
+            .required(r.field::<Count>(&t, "slot")?, "slot", INTEGER)?
+            .0;
         r.place = Place::Event {
             index,
             slot: Some(slot),
@@ -250,26 +294,12 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
             ));
         }
         last_slot = Some((slot, index));
-        #[derive(Copy, Clone)]
-        enum Kind {
-            Block,
-            Proof,
-            Set,
-        }
-        let kind = r
-            .choice(
-                t,
-                "kind",
-                &[
-                    ("block", Kind::Block),
-                    ("proof", Kind::Proof),
-                    ("set", Kind::Set),
-                ],
-            )?
-            .ok_or_else(|| r.missing("kind", "one of \"block\", \"proof\", \"set\""))?;
+        let Some(kind) = r.choice::<EventKindName>(&t, "kind")? else {
+            return Err(r.missing("kind", &one_of::<EventKindName>()));
+        };
         let kind = match kind {
-            Kind::Block => {
-                r.check_keys(t, BLOCK_KEYS)?;
+            EventKindName::Block => {
+                let b: BlockEvent = r.read(t)?;
                 if let Some((prev, prev_index)) = last_block_slot
                     && prev == slot
                 {
@@ -279,14 +309,18 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                     ));
                 }
                 last_block_slot = Some((slot, index));
-                let proposer = r.required_string(t, "proposer")?;
+                let proposer = r.required(b.proposer, "proposer", "a non-empty string")?;
                 let input = BlockInput {
                     slot,
-                    proposer: SequencerId(sequencers.intern(proposer)),
-                    mana_used: r.required_integer(t, "mana_used")?,
-                    fee: r.required_amount(t, "fee")?,
-                    prover_cost_per_mana: r.required_amount(t, "prover_cost_per_mana")?,
-                    protocol_fee_per_mana: r.required_amount(t, "protocol_fee_per_mana")?,
+                    proposer: SequencerId(sequencers.intern(&proposer.0)),
+                    mana_used: r.required(b.mana_used, "mana_used", INTEGER)?.0,
+                    fee: r.required(b.fee, "fee", AMOUNT)?.0,
+                    prover_cost_per_mana: r
+                        .required(b.prover_cost_per_mana, "prover_cost_per_mana", AMOUNT)?
+                        .0,
+                    protocol_fee_per_mana: r
+                        .required(b.protocol_fee_per_mana, "protocol_fee_per_mana", AMOUNT)?
+                        .0,
                 };
                 check_block(&input).map_err(|e| match e {
                     ProtocolError::ProtocolFeeAboveFee { fee, protocol_fee } => r.err(
@@ -303,20 +337,19 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                 })?;
                 TraceEventKind::Block(input)
             }
-            Kind::Proof => {
-                r.check_keys(t, PROOF_KEYS)?;
-                let prover = r.required_string(t, "prover")?;
-                let end = r.required_integer(t, "end")?;
+            EventKindName::Proof => {
+                let p: ProofEvent = r.read(t)?;
+                let prover = r.required(p.prover, "prover", "a non-empty string")?;
                 TraceEventKind::Proof {
-                    prover: ProverId(provers.intern(prover)),
-                    end,
+                    prover: ProverId(provers.intern(&prover.0)),
+                    end: r.required(p.end, "end", INTEGER)?.0,
                 }
             }
-            Kind::Set => {
-                r.check_keys(t, SET_KEYS)?;
-                let booster = match t.get("booster") {
+            EventKindName::Set => {
+                r.known_keys(&t, fields_of::<SetEvent>())?;
+                let booster = match r.take_table(&mut t, "booster")? {
                     None => None,
-                    Some(Value::Table(b)) => Some(
+                    Some(b) => Some(
                         Reader {
                             file,
                             place: r.place.clone(),
@@ -324,18 +357,13 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                         }
                         .booster(b, version)?,
                     ),
-                    Some(v) => {
-                        return Err(r.err(
-                            "booster",
-                            format!("expected a table, found {}", describe(v)),
-                        ));
-                    }
                 };
+                let s: SetEvent = r.read(t)?;
                 let payload = Payload {
-                    checkpoint_reward: r.amount(t, "checkpoint_reward")?,
-                    sequencer_bps: r.sequencer_bps(t)?,
+                    checkpoint_reward: s.checkpoint_reward.map(|a| a.0),
+                    sequencer_bps: s.sequencer_bps.map(|b| b.0),
                     proving_cost_per_mana: None,
-                    distributor_top_up: r.amount(t, "distributor_top_up")?,
+                    distributor_top_up: s.distributor_top_up.map(|a| a.0),
                     booster,
                 };
                 if let Some(key) = version.refused_key(&payload) {

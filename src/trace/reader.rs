@@ -1,43 +1,19 @@
-//! Reading typed values out of a trace's tables, each error naming the
+//! Reading a trace's tables into their serde types, each error naming the
 //! file, the place (table or event) and the key.
 
+use std::cell::RefCell;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IntoDeserializer};
 use toml::{Table, Value};
 
 use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
-use crate::protocol::{Amount, Booster, BoosterConfig, Rule, ScoreOn, Version};
+use crate::protocol::{Booster, BoosterConfig, Rule, ScoreOn, Version};
 
 use super::error::{Place, TraceError};
+use super::fields::{Choice, Count, INTEGER, Named, Ppm, describe, fields_of, one_of};
 
-const BOOSTER_KEYS: &[&str] = &[
-    "rule",
-    "score_on",
-    "increment",
-    "max_score",
-    "a",
-    "minimum",
-    "k",
-    "decay_per_epoch",
-    "max_streak",
-    "base",
-    "growth_ppm",
-    "decay",
-    "per_missed_epoch",
-    "keep_ppm",
-];
-/// Describes a TOML value for an error message.
-pub(super) fn describe(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Integer(i) => format!("{i}"),
-        Value::Float(x) => format!("the float {x:?}"),
-        Value::Boolean(b) => format!("{b}"),
-        Value::Datetime(d) => format!("the date {d}"),
-        Value::Array(_) => "an array".to_string(),
-        Value::Table(_) => "a table".to_string(),
-    }
-}
-
-/// Reads values out of one table, naming the place and key on error.
+/// Where the tables being read lie, for their errors.
 pub(super) struct Reader<'a> {
     pub file: &'a str,
     pub place: Place,
@@ -45,11 +21,8 @@ pub(super) struct Reader<'a> {
     pub prefix: &'a str,
 }
 
-pub(super) const AMOUNT: &str =
-    "an amount (a non-negative integer, or a string of digits up to 2^128 - 1)";
-pub(super) const INTEGER: &str = "a non-negative integer";
-
 impl Reader<'_> {
+    /// An error at `key` (none when `key` is empty).
     pub(super) fn err(&self, key: &str, message: impl Into<String>) -> TraceError {
         TraceError {
             file: self.file.to_string(),
@@ -59,196 +32,121 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn check_keys(&self, table: &Table, allowed: &[&str]) -> Result<(), TraceError> {
-        for key in table.keys() {
-            if !allowed.contains(&key.as_str()) {
-                return Err(self.err(
-                    key,
-                    format!("unknown key; expected one of: {}", allowed.join(", ")),
-                ));
-            }
-        }
-        Ok(())
-    }
-
+    /// A required key that is not written.
     pub(super) fn missing(&self, key: &str, what: &str) -> TraceError {
         self.err(key, format!("missing; expected {what}"))
     }
 
-    pub(super) fn integer(&self, table: &Table, key: &str) -> Result<Option<u64>, TraceError> {
-        match table.get(key) {
-            None => Ok(None),
-            Some(Value::Integer(i)) if *i >= 0 => Ok(Some(*i as u64)),
-            Some(v) => Err(self.err(key, format!("expected {INTEGER}, found {}", describe(v)))),
-        }
-    }
-
-    pub(super) fn required_integer(&self, table: &Table, key: &str) -> Result<u64, TraceError> {
-        self.integer(table, key)?
-            .ok_or_else(|| self.missing(key, INTEGER))
-    }
-
-    pub(super) fn amount(&self, table: &Table, key: &str) -> Result<Option<Amount>, TraceError> {
-        let bad = |v: &Value| self.err(key, format!("expected {AMOUNT}, found {}", describe(v)));
-        match table.get(key) {
-            None => Ok(None),
-            Some(Value::Integer(i)) if *i >= 0 => Ok(Some(*i as Amount)),
-            Some(v @ Value::String(s)) => {
-                if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(bad(v));
-                }
-                s.parse::<Amount>().map(Some).map_err(|_| bad(v))
-            }
-            Some(v) => Err(bad(v)),
-        }
-    }
-
-    pub(super) fn required_amount(&self, table: &Table, key: &str) -> Result<Amount, TraceError> {
-        self.amount(table, key)?
-            .ok_or_else(|| self.missing(key, AMOUNT))
-    }
-
-    pub(super) fn string<'t>(
+    /// `value`, a required key's, or the error saying what it should be.
+    pub(super) fn required<T>(
         &self,
-        table: &'t Table,
+        value: Option<T>,
         key: &str,
-    ) -> Result<Option<&'t str>, TraceError> {
-        match table.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
-            Some(v) => Err(self.err(
-                key,
-                format!("expected a non-empty string, found {}", describe(v)),
-            )),
-        }
+        what: &str,
+    ) -> Result<T, TraceError> {
+        value.ok_or_else(|| self.missing(key, what))
     }
 
-    pub(super) fn required_string<'t>(
-        &self,
-        table: &'t Table,
-        key: &str,
-    ) -> Result<&'t str, TraceError> {
-        self.string(table, key)?
-            .ok_or_else(|| self.missing(key, "a non-empty string"))
-    }
-
-    pub(super) fn choice<T: Copy>(
+    /// One key of `table` read as `T`, if it is written.
+    pub(super) fn field<T: for<'de> Deserialize<'de>>(
         &self,
         table: &Table,
         key: &str,
-        options: &[(&str, T)],
     ) -> Result<Option<T>, TraceError> {
-        let names = || {
-            options
-                .iter()
-                .map(|(n, _)| format!("\"{n}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        match table.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => options
-                .iter()
-                .find(|(n, _)| n == s)
-                .map(|&(_, t)| Some(t))
-                .ok_or_else(|| self.err(key, format!("expected one of {}, found {s:?}", names()))),
-            Some(v) => Err(self.err(
+        table
+            .get(key)
+            .map(|v| T::deserialize(v.clone()).map_err(|e| self.err(key, e.message())))
+            .transpose()
+    }
+
+    /// The name `table` holds at `key`, if it is written.
+    pub(super) fn choice<T: Named>(
+        &self,
+        table: &Table,
+        key: &str,
+    ) -> Result<Option<T>, TraceError> {
+        table
+            .get(key)
+            .map(|v| Choice::<T>::of(v).map_err(|m| self.err(key, m)))
+            .transpose()
+    }
+
+    /// Refuses a key of `table` that is not `allowed`, naming the allowed.
+    pub(super) fn known_keys(&self, table: &Table, allowed: &[&str]) -> Result<(), TraceError> {
+        match table.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(key) => Err(self.err(
                 key,
-                format!("expected one of {}, found {}", names(), describe(v)),
+                format!("unknown key; expected one of: {}", allowed.join(", ")),
             )),
+            None => Ok(()),
         }
     }
 
-    pub(super) fn sequencer_bps(&self, table: &Table) -> Result<Option<u64>, TraceError> {
-        match self.integer(table, "sequencer_bps")? {
-            Some(bps) if bps > 10_000 => Err(self.err(
-                "sequencer_bps",
-                format!("expected at most 10000 (basis points), found {bps}"),
-            )),
-            x => Ok(x),
+    /// Takes the table at `key` out of `table`, if it is written. (A table
+    /// is taken whole, not through serde, which would hand its dates on as
+    /// text.)
+    pub(super) fn take_table(
+        &self,
+        table: &mut Table,
+        key: &str,
+    ) -> Result<Option<Table>, TraceError> {
+        match table.remove(key) {
+            None => Ok(None),
+            Some(Value::Table(t)) => Ok(Some(t)),
+            Some(v) => Err(self.err(key, format!("expected a table, found {}", describe(&v)))),
         }
+    }
+
+    /// A table read as `T`: a key `T` does not have is refused by name with
+    /// the keys it has, then every value is read by its type.
+    pub(super) fn read<T: for<'de> Deserialize<'de>>(&self, table: Table) -> Result<T, TraceError> {
+        self.known_keys(&table, fields_of::<T>())?;
+        let failed = RefCell::new(None);
+        T::deserialize(Keyed {
+            table,
+            failed: &failed,
+        })
+        .map_err(|e| self.err(failed.borrow().as_deref().unwrap_or(""), e.message()))
     }
 
     /// A booster table: omitted keys take the quadratic values `version`
     /// deploys; the exponential rule has no defaults.
     pub(super) fn booster(
         &self,
-        table: &Table,
+        table: Table,
         version: Version,
     ) -> Result<BoosterConfig, TraceError> {
-        self.check_keys(table, BOOSTER_KEYS)?;
-        #[derive(Copy, Clone)]
-        enum Kind {
-            Flat,
-            Quadratic,
-            Exponential,
-        }
-        let kind = self
-            .choice(
-                table,
-                "rule",
-                &[
-                    ("flat", Kind::Flat),
-                    ("quadratic", Kind::Quadratic),
-                    ("exponential", Kind::Exponential),
-                ],
-            )?
-            .unwrap_or(Kind::Quadratic);
-        let score_on = self
-            .choice(
-                table,
-                "score_on",
-                &[
-                    ("any_proof", ScoreOn::AnyProof),
-                    ("full_epoch", ScoreOn::FullEpoch),
-                ],
-            )?
-            .unwrap_or(version.score_on());
-        let int = |key: &str, default: u64| -> Result<u64, TraceError> {
-            Ok(self.integer(table, key)?.unwrap_or(default))
-        };
-        let keep_ppm = self.integer(table, "keep_ppm")?;
-        if let Some(k) = keep_ppm
-            && k > 1_000_000
-        {
-            return Err(self.err("keep_ppm", format!("expected at most 1000000, found {k}")));
-        }
-        let rule = match kind {
-            Kind::Flat => Rule::Flat,
-            Kind::Quadratic => {
+        let b: BoosterTable = self.read(table)?;
+        let score_on = b.score_on.map_or(version.score_on(), |c| c.0);
+        let count = |v: Option<Count>, default: u64| v.map_or(default, |c| c.0);
+        let needed = |v: Option<Count>, key: &str| self.required(v, key, INTEGER).map(|c| c.0);
+        let rule = match b.rule.map_or(RuleName::Quadratic, |c| c.0) {
+            RuleName::Flat => Rule::Flat,
+            RuleName::Quadratic => {
                 let d = version.quadratic();
                 Rule::Quadratic(Quadratic {
-                    increment: int("increment", d.increment)?,
-                    max_score: int("max_score", d.max_score)?,
-                    a: int("a", d.a)?,
-                    minimum: int("minimum", d.minimum)?,
-                    k: int("k", d.k)?,
-                    decay_per_epoch: int("decay_per_epoch", d.decay_per_epoch)?,
+                    increment: count(b.increment, d.increment),
+                    max_score: count(b.max_score, d.max_score),
+                    a: count(b.a, d.a),
+                    minimum: count(b.minimum, d.minimum),
+                    k: count(b.k, d.k),
+                    decay_per_epoch: count(b.decay_per_epoch, d.decay_per_epoch),
                 })
             }
-            Kind::Exponential => {
-                let decay_kind = self
-                    .choice(
-                        table,
-                        "decay",
-                        &[("reset", 0u8), ("linear", 1), ("geometric", 2)],
-                    )?
-                    .ok_or_else(|| {
-                        self.missing("decay", "one of \"reset\", \"linear\", \"geometric\"")
-                    })?;
-                let decay = match decay_kind {
-                    0 => StreakDecay::Reset,
-                    1 => StreakDecay::Linear {
-                        per_missed_epoch: self.required_integer(table, "per_missed_epoch")?,
+            RuleName::Exponential => {
+                let decay = match self.required(b.decay, "decay", &one_of::<DecayName>())?.0 {
+                    DecayName::Reset => StreakDecay::Reset,
+                    DecayName::Linear => StreakDecay::Linear {
+                        per_missed_epoch: needed(b.per_missed_epoch, "per_missed_epoch")?,
                     },
-                    _ => StreakDecay::Geometric {
-                        keep_ppm: keep_ppm.ok_or_else(|| self.missing("keep_ppm", INTEGER))?,
+                    DecayName::Geometric => StreakDecay::Geometric {
+                        keep_ppm: self.required(b.keep_ppm, "keep_ppm", INTEGER)?.0,
                     },
                 };
                 Rule::Exponential(Exponential {
-                    max_streak: self.required_integer(table, "max_streak")?,
-                    base: self.required_integer(table, "base")? as Amount,
-                    growth_ppm: self.required_integer(table, "growth_ppm")?,
+                    max_streak: needed(b.max_streak, "max_streak")?,
+                    base: needed(b.base, "base")?.into(),
+                    growth_ppm: needed(b.growth_ppm, "growth_ppm")?,
                     decay,
                 })
             }
@@ -257,4 +155,114 @@ impl Reader<'_> {
         Booster::new(config).map_err(|e| self.err(e.key(&rule), e.to_string()))?;
         Ok(config)
     }
+}
+
+/// A table handed to serde as a struct, noting the key whose value failed
+/// to read (a lighter path than tracking every key's: a trace has
+/// millions).
+struct Keyed<'k> {
+    table: Table,
+    failed: &'k RefCell<Option<String>>,
+}
+
+impl<'de> Deserializer<'de> for Keyed<'_> {
+    type Error = toml::de::Error;
+
+    fn deserialize_any<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(KeyedEntries {
+            entries: self.table.into_iter(),
+            pending: None,
+            failed: self.failed,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The entries of a [`Keyed`] table, one key and then its value.
+struct KeyedEntries<'k> {
+    entries: toml::map::IntoIter<String, Value>,
+    pending: Option<(String, Value)>,
+    failed: &'k RefCell<Option<String>>,
+}
+
+impl<'de> de::MapAccess<'de> for KeyedEntries<'_> {
+    type Error = toml::de::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        let read = seed.deserialize(key.as_str().into_deserializer())?;
+        self.pending = Some((key, value));
+        Ok(Some(read))
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let (key, value) = self.pending.take().expect("a value follows its key");
+        seed.deserialize(value).inspect_err(|_| {
+            *self.failed.borrow_mut() = Some(key);
+        })
+    }
+}
+
+/// A `[booster]` table (or a payload's `booster`) as written.
+#[derive(Deserialize)]
+struct BoosterTable {
+    rule: Option<Choice<RuleName>>,
+    score_on: Option<Choice<ScoreOn>>,
+    increment: Option<Count>,
+    max_score: Option<Count>,
+    a: Option<Count>,
+    minimum: Option<Count>,
+    k: Option<Count>,
+    decay_per_epoch: Option<Count>,
+    max_streak: Option<Count>,
+    base: Option<Count>,
+    growth_ppm: Option<Count>,
+    decay: Option<Choice<DecayName>>,
+    per_missed_epoch: Option<Count>,
+    keep_ppm: Option<Ppm>,
+}
+
+/// The booster's rules by name.
+#[derive(Copy, Clone)]
+enum RuleName {
+    Flat,
+    Quadratic,
+    Exponential,
+}
+
+impl Named for RuleName {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("flat", RuleName::Flat),
+        ("quadratic", RuleName::Quadratic),
+        ("exponential", RuleName::Exponential),
+    ];
+}
+
+/// How the exponential rule's streak decays, by name.
+#[derive(Copy, Clone)]
+enum DecayName {
+    Reset,
+    Linear,
+    Geometric,
+}
+
+impl Named for DecayName {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("reset", DecayName::Reset),
+        ("linear", DecayName::Linear),
+        ("geometric", DecayName::Geometric),
+    ];
 }

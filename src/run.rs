@@ -28,46 +28,11 @@ pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
     Path::new("outputs").join(&scenario.name)
 }
 
-/// The run tables a folder may hold.
-const RUN_TABLES: [&str; 6] = [
-    "epochs",
-    "provers",
-    "submissions",
-    "events",
-    "bridging",
-    "agents",
-];
-
-/// Removes what an earlier run left in `out` (a folder that held a run)
-/// that this run does not write:
-/// CSV copies (when this run writes none), the charts and the report (they
-/// describe the earlier run; `run` draws its own charts next).
-fn remove_stale(out: &Path, csv: bool) -> Result<(), OutputError> {
-    let gone = |p: &Path, r: std::io::Result<()>| match r {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError {
-            path: p.to_path_buf(),
-            message: format!("cannot remove the earlier run's file: {e}"),
-        }),
-        _ => Ok(()),
-    };
-    if !csv {
-        for t in RUN_TABLES {
-            let p = out.join(format!("{t}.csv"));
-            gone(&p, std::fs::remove_file(&p))?;
-        }
-    }
-    for name in ["report.md", "report.html"] {
-        let report = out.join(name);
-        gone(&report, std::fs::remove_file(&report))?;
-    }
-    let charts = out.join("charts");
-    gone(&charts, std::fs::remove_dir_all(&charts))
-}
-
 /// Simulates `scenario` and writes its tables and summary under `out` (and
 /// a replay trace at `trace`, if given). Nothing is moved into place unless
-/// the whole run succeeds; then the folder holds this run's outputs only
-/// (an earlier run's CSV copies, charts and report are removed). The
+/// the whole run succeeds; then the folder holds this run's outputs and
+/// nothing else proversim wrote (an earlier run's CSV copies, charts and
+/// report are removed; files proversim did not write stay). The
 /// folder is locked while the run writes: a second writer fails at once.
 /// A sweep's folder is refused.
 pub fn run_to_dir(
@@ -79,8 +44,8 @@ pub fn run_to_dir(
 ) -> Result<RunResult, RunError> {
     let _lock = crate::storage::lock::lock_folder(out)?;
     use crate::storage::kind::{FolderKind, refuse_other_kind};
-    // Only what an earlier run wrote is replaced: a folder that holds no
-    // run keeps the files it has.
+    // Only what proversim wrote is replaced: a folder that holds no run
+    // keeps the files it has.
     // A run stopped in the middle of its switch counts as an earlier run:
     // every file it may have left is replaced or removed.
     let earlier_run =
@@ -106,10 +71,7 @@ pub fn run_to_dir(
     files.finish_replacing(
         &result.summary,
         &[("scenario.toml", scenario_toml.as_bytes())],
-        || match earlier_run {
-            true => remove_stale(out, csv),
-            false => Ok(()),
-        },
+        earlier_run,
     )?;
     if let (Some(path), Some(text)) = (trace, &result.trace) {
         write_atomic(path, text.as_bytes())?;

@@ -193,6 +193,80 @@ fn a_run_into_a_folder_it_never_wrote_keeps_the_users_files() {
 }
 
 #[test]
+fn a_rerun_removes_only_what_proversim_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let run = |extra: &[&str]| {
+        let o = Command::new(bin())
+            .args(["run", "-q", "--set", "epochs=5", "--out"])
+            .arg(&out)
+            .args(extra)
+            .arg(baseline())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&["--csv"]);
+    let report = Command::new(bin())
+        .arg("report")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let listed = std::fs::read_to_string(out.join(".proversim-files")).unwrap();
+    for f in [
+        "epochs.csv",
+        "report.md",
+        "report.html",
+        "charts/liveness.png",
+        "summary.json",
+    ] {
+        assert!(
+            listed.contains(&format!("\"{f}\"")),
+            "{f} not listed: {listed}"
+        );
+    }
+    // The user's own files, beside proversim's and among its charts.
+    let own = [
+        "notes.md",
+        "my-epochs.csv",
+        "charts/mine.png",
+        "charts/notes.txt",
+    ];
+    for f in own {
+        std::fs::write(out.join(f), "the user's own").unwrap();
+    }
+    run(&["--no-charts"]);
+    for f in [
+        "epochs.csv",
+        "report.md",
+        "report.html",
+        "charts/liveness.png",
+    ] {
+        assert!(!out.join(f).exists(), "{f} is the earlier run's");
+    }
+    for f in own {
+        assert_eq!(
+            std::fs::read_to_string(out.join(f)).unwrap(),
+            "the user's own",
+            "{f}"
+        );
+    }
+    let listed = std::fs::read_to_string(out.join(".proversim-files")).unwrap();
+    assert!(
+        !listed.contains("report.md") && !listed.contains("charts/"),
+        "{listed}"
+    );
+    // A folder from before the list: the names an earlier run writes are
+    // taken as proversim's, and its charts go; other files stay.
+    run(&["--csv"]);
+    std::fs::remove_file(out.join(".proversim-files")).unwrap();
+    run(&["--no-charts"]);
+    assert!(!out.join("epochs.csv").exists() && !out.join("charts/liveness.png").exists());
+    assert!(out.join("notes.md").exists() && out.join("charts/notes.txt").exists());
+}
+
+#[test]
 fn an_interrupted_run_leaves_no_temporary_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("long");
@@ -243,7 +317,7 @@ fn send_signal(pid: u32, signal: i32) {
 /// Every file a run writes, by name, with its bytes (charts aside: they
 /// are drawn after the switch).
 fn run_files(dir: &Path, csv: bool) -> Vec<(String, Vec<u8>)> {
-    let mut names: Vec<String> = ["summary.json", "scenario.toml"]
+    let mut names: Vec<String> = ["summary.json", "scenario.toml", ".proversim-files"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -293,9 +367,10 @@ fn a_run_killed_at_any_step_of_its_switch_is_refused_then_replaced_whole() {
         let clean = tmp.path().join(format!("clean-{csv}"));
         assert!(run_into(&clean, 2, csv, None).status.success());
         let expected = run_files(&clean, csv);
-        // Marker, then 6 tables (and 6 CSV copies), the summary and the
-        // scenario: a kill before the first rename and after each.
-        let steps = if csv { 15 } else { 9 };
+        // Marker, then 6 tables (and 6 CSV copies), the summary, the
+        // scenario and the list of written files: a kill before the first
+        // rename and after each.
+        let steps = if csv { 16 } else { 10 };
         for step in 0..steps {
             let dir = tmp.path().join(format!("killed-{csv}-{step}"));
             assert!(run_into(&dir, 1, csv, None).status.success());

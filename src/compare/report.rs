@@ -551,6 +551,7 @@ pub fn write_outputs(
     let text = serde_json::to_string_pretty(&json).expect("a comparison serializes") + "\n";
     write_atomic(&dir.join("compare.json"), text.as_bytes())?;
     let drawn = draw_charts(c, dir)?;
+    crate::output::plot::list_drawn(dir, &drawn)?;
     let report = report_md(c, &metrics, &diff, &drawn, command);
     let title = format!("{} against {}", c.b.name, c.a.name);
     crate::output::html::write_reports(dir, &report, &title)?;

@@ -309,6 +309,7 @@ pub fn draw_run(dir: &Path) -> Result<Vec<Drawn>, OutputError> {
             )?;
         }
     }
+    super::plot::list_drawn(dir, &drawn)?;
     Ok(drawn)
 }
 
@@ -508,7 +509,9 @@ pub(crate) fn draw_dir_unlocked(dir: &Path, metrics: &[String]) -> Result<Vec<Dr
         } else {
             metrics.to_vec()
         };
-        draw_sweep(dir, &metrics)
+        let drawn = draw_sweep(dir, &metrics)?;
+        super::plot::list_drawn(dir, &drawn)?;
+        Ok(drawn)
     } else if dir.join("epochs.parquet").exists() {
         draw_run(dir)
     } else {

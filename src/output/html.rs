@@ -91,7 +91,8 @@ pub fn write_reports(dir: &Path, markdown: &str, title: &str) -> Result<(), Outp
     write_atomic(
         &dir.join("report.html"),
         page(markdown, dir, title).as_bytes(),
-    )
+    )?;
+    crate::storage::written::add(dir, ["report.md".into(), "report.html".into()])
 }
 
 #[cfg(test)]

@@ -30,6 +30,18 @@ pub fn files(dir: &Path, d: &Drawn) -> [PathBuf; 2] {
     [stem.with_extension("png"), stem.with_extension("svg")]
 }
 
+/// Adds the files of `drawn` to the list of what proversim wrote into
+/// `dir` (see `storage::written`).
+pub fn list_drawn(dir: &Path, drawn: &[Drawn]) -> Result<(), OutputError> {
+    crate::storage::written::add(
+        dir,
+        drawn
+            .iter()
+            .flat_map(|d| files(dir, d))
+            .filter_map(|p| crate::storage::written::name_in(dir, &p)),
+    )
+}
+
 /// The Okabe–Ito palette (black last).
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 114, 178),   // blue

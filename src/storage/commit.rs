@@ -77,6 +77,19 @@ pub fn interrupted(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
 }
 
+/// The files an interrupted switch in `dir` was moving (none if there is
+/// no marker, or it cannot be read).
+pub fn moving(dir: &Path) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Marker {
+        moving: Vec<String>,
+    }
+    crate::base::files::read_text(&dir.join(MARKER), crate::base::files::TEXT_LIMIT)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Marker>(&text).ok())
+        .map_or_else(Vec::new, |m| m.moving)
+}
+
 /// Refuses a folder whose run was stopped in the middle of its switch: its
 /// files may come from two runs.
 pub fn check_whole(dir: &Path) -> Result<(), OutputError> {

@@ -4,6 +4,7 @@
 //! into place only when the run has succeeded, so a failed run leaves the
 //! previous outputs whole.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
@@ -103,17 +104,20 @@ impl RunFiles {
     /// Writes what is buffered and the summary, then moves every file into
     /// place. On error nothing is moved and the temporary files are removed.
     pub fn finish(self, summary: &Summary, extra: &[(&str, &[u8])]) -> Result<(), OutputError> {
-        self.finish_replacing(summary, extra, || Ok(()))
+        self.finish_replacing(summary, extra, false)
     }
 
-    /// As [`RunFiles::finish`], removing an earlier run's files that this
-    /// one does not replace (`stale`) inside the marked switch (see
-    /// `storage::commit`), so that a reader never meets a mix of the two.
+    /// As [`RunFiles::finish`], for a folder that may hold an earlier run
+    /// (`earlier_run`): inside the marked switch (see `storage::commit`),
+    /// the files proversim wrote for it that this run does not replace are
+    /// removed (its CSV copies, charts and report), so that a reader never
+    /// meets a mix of the two, and the folder's list of written files
+    /// (`storage::written`) becomes this run's.
     pub fn finish_replacing(
         mut self,
         summary: &Summary,
         extra: &[(&str, &[u8])],
-        stale: impl FnOnce() -> Result<(), OutputError>,
+        earlier_run: bool,
     ) -> Result<(), OutputError> {
         flush!(self, epochs, true);
         flush!(self, provers, true);
@@ -142,8 +146,20 @@ impl RunFiles {
             .chain(["summary.json".to_string()])
             .chain(extra.iter().map(|(name, _)| name.to_string()))
             .collect();
+        // What proversim wrote here before: its list, else (a folder from
+        // before the list) the names an earlier run writes; and what a
+        // switch stopped half-way was moving.
+        let mut earlier = super::written::read(&self.dir).unwrap_or_else(|| {
+            if earlier_run {
+                legacy_files(&self.dir)
+            } else {
+                Default::default()
+            }
+        });
+        earlier.extend(super::commit::moving(&self.dir));
+        let keep: BTreeSet<String> = moving.iter().cloned().collect();
         let switch = super::commit::Switch::begin(&self.dir, &moving)?;
-        stale()?;
+        super::written::remove_others(&self.dir, &earlier, &keep)?;
         for f in self.files_mut() {
             f.commit()?;
         }
@@ -151,6 +167,7 @@ impl RunFiles {
         for (name, bytes) in extra {
             write_atomic(&self.dir.join(name), bytes)?;
         }
+        super::written::write(&self.dir, keep)?;
         switch.end()
     }
 
@@ -171,6 +188,35 @@ impl RunFiles {
             f.abandon();
         }
     }
+}
+
+/// The tables a run writes.
+pub const RUN_TABLES: [&str; 6] = [
+    "epochs",
+    "provers",
+    "submissions",
+    "events",
+    "bridging",
+    "agents",
+];
+
+/// What a run wrote into `dir` before runs kept a list: the tables' CSV
+/// copies, the report and the charts' PNG and SVG files.
+fn legacy_files(dir: &Path) -> BTreeSet<String> {
+    let mut files: BTreeSet<String> = RUN_TABLES
+        .iter()
+        .map(|t| format!("{t}.csv"))
+        .chain(["report.md".into(), "report.html".into()])
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(dir.join("charts")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".png") || name.ends_with(".svg") {
+                files.insert(format!("charts/{name}"));
+            }
+        }
+    }
+    files
 }
 
 impl Recorder for RunFiles {

@@ -170,3 +170,91 @@ fn bridgers_buy_fast_finality_when_their_time_is_dear() {
     );
     near("net", m["groups.bridger.profit"].a_mean, -3_444.0, 1.0);
 }
+
+#[test]
+fn the_booster_delays_a_newcomer_without_locking_it_out() {
+    let m = pairs(
+        side("newcomer.toml", &[]),
+        side("newcomer.toml", &["booster.rule=flat"]),
+    );
+    let parity = &m["newcomers.newcomer.epochs_to_parity"];
+    near("epochs to parity", parity.a_mean, 582.0, 0.0);
+    near("at once under the flat rule", parity.b_mean, 0.0, 0.0);
+    let earned = &m["newcomers.newcomer.earned_until_parity"];
+    near("earned until parity", earned.a_mean, 44_793.0, 1.0);
+    let incumbent = &m["newcomers.newcomer.incumbent_earned_same_epochs"];
+    near("an incumbent meanwhile", incumbent.a_mean, 223_897.0, 1.0);
+    let share = &m["groups.newcomer.reward_share"];
+    near("share", share.a_mean, 0.0208, 5e-5);
+    near("flat share", share.b_mean, 0.0485, 5e-5);
+}
+
+#[test]
+fn fallback_provers_keep_every_epoch() {
+    let m = pairs(
+        side("fallback.toml", &[]),
+        side("fallback.toml", &["provers.0.fallback_after_slots=0"]),
+    );
+    let live = &m["liveness"];
+    near("with fallback", live.a_mean, 1.0, 0.0);
+    near("without", live.b_mean, 0.982, 5e-4);
+    near("prunes without", m["prunes"].b_mean, 4.5, 0.0);
+    near("latency", m["mean_full_proof_latency_s"].a_mean, 108.0, 0.5);
+    near("largest prover", m["top1_share"].a_mean, 0.309, 5e-4);
+}
+
+#[test]
+fn the_entry_cost_sets_how_many_enter() {
+    let m = pairs(
+        side("entry-barrier.toml", &["provers.1.entry_cost=0"]),
+        side("entry-barrier.toml", &["provers.1.entry_cost=10000"]),
+    );
+    let entries = &m["groups.entrant.entries"];
+    near("entries free", entries.a_mean, 254.7, 0.05);
+    near("entries at 10,000", entries.b_mean, 57.2, 0.05);
+    let active = &m["active_provers_mean"];
+    near("active free", active.a_mean, 154.8, 0.05);
+    near("active at 10,000", active.b_mean, 61.2, 0.05);
+    near("HHI at 10,000", m["reward_hhi"].b_mean, 0.0161, 5e-5);
+    let m = pairs(
+        side("entry-barrier.toml", &[]),
+        side("entry-barrier.toml", &["booster.rule=flat"]),
+    );
+    let active = &m["active_provers_mean"];
+    near("the booster's barrier", active.diff_mean, 24.7, 0.05);
+    assert!(active.differs());
+}
+
+#[test]
+fn gas_spikes_cost_provers_not_liveness() {
+    let m = pairs(
+        side("gas-spike.toml", &[]),
+        side("gas-spike.toml", &["fees.l1_base_fee.spikes=[]"]),
+    );
+    near("liveness", m["liveness"].a_mean, 1.0, 0.0);
+    let gas = &m["proof_gas_paid_by_provers"];
+    near("provers' gas", gas.a_mean, 356_894.0, 1.0);
+    near("without the spike", gas.b_mean, 159_704.0, 1.0);
+    near(
+        "users' fees",
+        m["proof_gas_paid_by_users"].a_mean,
+        6_279.0,
+        1.0,
+    );
+    let m = pairs(side("gas-replay.toml", &[]), side("gas-replay.toml", &[]));
+    near("replayed liveness", m["liveness"].a_mean, 1.0, 0.0);
+    near(
+        "replayed gas",
+        m["proof_gas_paid_by_provers"].a_mean,
+        118_258.0,
+        1.0,
+    );
+    let m = pairs(side("gas-jumps.toml", &[]), side("gas-jumps.toml", &[]));
+    near("one prune in ten runs", m["prunes"].a_mean, 0.1, 0.0);
+    near(
+        "random spikes' gas",
+        m["proof_gas_paid_by_provers"].a_mean,
+        290_233.0,
+        1.0,
+    );
+}

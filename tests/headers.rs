@@ -258,3 +258,55 @@ fn gas_spikes_cost_provers_not_liveness() {
         1.0,
     );
 }
+
+#[test]
+fn the_exponential_rules_decay_sets_what_flaky_provers_lose() {
+    let linear = side("exponential-streak.toml", &[]);
+    for (change, share) in [
+        ("booster.decay=reset", 0.1397),
+        ("booster.decay=geometric", 0.1821),
+        ("booster.rule=flat", 0.4066),
+    ] {
+        let m = pairs(linear.clone(), side("exponential-streak.toml", &[change]));
+        let flaky = &m["groups.flaky.reward_share"];
+        near("linear", flaky.a_mean, 0.2012, 5e-5);
+        near(change, flaky.b_mean, share, 5e-5);
+        assert!(flaky.differs(), "{change}");
+    }
+}
+
+#[test]
+fn a_strike_pays_only_while_its_followers_reach_the_quorum() {
+    let m = pairs(
+        side("strike.toml", &[]),
+        side("strike.toml", &["provers.0.strategy=honest"]),
+    );
+    let profit = &m["groups.cartel.profit"];
+    near("striking", profit.a_mean, 2.126e6, 1e3);
+    near("proving", profit.b_mean, 1.137e6, 1e3);
+    near("liveness", m["liveness"].a_mean, 0.8936, 5e-5);
+    let few = ["sequencers.0.count=25", "sequencers.1.count=25"];
+    let m = pairs(
+        side("strike.toml", &few),
+        side(
+            "strike.toml",
+            &[few[0], few[1], "provers.0.strategy=honest"],
+        ),
+    );
+    let profit = &m["groups.cartel.profit"];
+    near("without the quorum", profit.a_mean, 1.020e6, 1e3);
+    near("what striking cost", profit.diff_mean, 117_376.0, 1.0);
+    near("no rise", m["payloads_executed"].a_mean, 0.0, 0.0);
+}
+
+#[test]
+fn the_baseline_market_as_deployed() {
+    let m = pairs(side("baseline.toml", &[]), side("azip5.toml", &[]));
+    near("liveness", m["liveness"].a_mean, 1.0, 0.0);
+    near("provers", m["active_provers_mean"].a_mean, 20.0, 0.0);
+    near("HHI", m["reward_hhi"].a_mean, 0.0610, 5e-5);
+    near("largest", m["top1_share"].a_mean, 0.0636, 5e-5);
+    near("profit", m["prover_profit"].a_mean, 7.27e6, 0.01e6);
+    near("inflation", m["inflation_per_year"].a_mean, 0.0174, 5e-5);
+    near("AZIP-5's HHI", m["reward_hhi"].diff_mean, 0.0052, 5e-5);
+}

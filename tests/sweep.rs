@@ -975,3 +975,43 @@ fn the_reward_sweep_header_holds_on_its_ten_replicates() {
         assert!((m - expect).abs() < 0.05, "{tokens} tokens: {m}");
     }
 }
+
+#[test]
+fn the_azip30_gas_sweep_header_holds_on_its_ten_replicates() {
+    let s = load(&scenarios().join("azip30-gas-sweep.toml")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gas");
+    let r = run_sweep(&s, &SweepOptions::new(&out, 2)).unwrap();
+    assert_eq!((r.runs, r.failed), (160, 0));
+    let df = proversim::storage::saved::read_table(&out.join("sweep.parquet")).unwrap();
+    let protocol = proversim::storage::saved::texts(&df, "protocol");
+    let base_fee = proversim::storage::saved::numbers(&df, "fees.l1_base_fee.start");
+    let fees = proversim::storage::saved::texts(&df, "rewards.proving_cost_per_mana");
+    let live = proversim::storage::saved::numbers(&df, "liveness");
+    let mean_at = |version: &str, gwei: f64, with_fees: bool| {
+        let xs: Vec<f64> = (0..df.height())
+            .filter(|&i| {
+                protocol[i] == version
+                    && (base_fee[i] - gwei * 1e9).abs() < 1.0
+                    && (fees[i] != "0") == with_fees
+            })
+            .map(|i| live[i])
+            .collect();
+        assert_eq!(xs.len(), 10);
+        xs.iter().sum::<f64>() / 10.0
+    };
+    for (version, gwei, with_fees, expect) in [
+        ("v5", 1.0, true, 0.9995),
+        ("v5", 10.0, true, 0.906),
+        ("v5", 10.0, false, 0.883),
+        ("v6", 1.0, true, 0.938),
+        ("v6", 3.0, true, 0.708),
+        ("v6", 10.0, false, 0.216),
+    ] {
+        let m = mean_at(version, gwei, with_fees);
+        assert!(
+            (m - expect).abs() < 5e-4,
+            "{version} at {gwei} gwei, fees {with_fees}: {m}"
+        );
+    }
+}

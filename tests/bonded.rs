@@ -277,3 +277,37 @@ fn a_replay_trace_of_the_bonded_design_is_refused() {
     .unwrap_err();
     assert!(err.to_string().contains("bonded_quotes"), "{err}");
 }
+
+#[test]
+fn a_prover_that_can_buy_a_standby_machine_prices_the_cheaper_guard() {
+    use proversim::agents::quoting::reliability;
+    // Up 80% of epochs with a 100,000-token bond: alone it expects to lose
+    // 20,000; a standby machine for 30 leaves 4% of epochs, 4,000.
+    let alone = reliability(0.8, 100_000.0, None);
+    assert!((alone.expected_cost - 20_000.0).abs() < 1e-6 && !alone.standby);
+    let guarded = reliability(0.8, 100_000.0, Some(30.0));
+    assert!((guarded.expected_cost - 4_030.0).abs() < 1e-6 && guarded.standby);
+    // A standby dearer than the loss it saves is not bought.
+    let dear = reliability(0.999, 100_000.0, Some(200.0));
+    assert!((dear.expected_cost - 100.0).abs() < 1e-6 && !dear.standby);
+}
+
+#[test]
+fn standby_machines_keep_bonded_epochs_at_low_uptime() {
+    let compare = |standby: &[&str]| {
+        let mut sets = vec!["epochs=200", "provers.0.uptime=0.8"];
+        sets.extend_from_slice(standby);
+        let (_, r) = simulate(&scenario(&sets));
+        (r.summary.liveness, r.summary.slashed)
+    };
+    let (live_alone, slashed_alone) = compare(&[]);
+    let (live_guarded, slashed_guarded) = compare(&["bonded.standby_cost_per_epoch=30"]);
+    // Down 20% of epochs a chosen prover loses about one in five; with a
+    // standby machine about one in 25.
+    assert!(slashed_alone > 0.0, "{slashed_alone}");
+    assert!(
+        slashed_guarded < slashed_alone,
+        "{slashed_guarded} {slashed_alone}"
+    );
+    assert!(live_guarded > live_alone, "{live_guarded} {live_alone}");
+}

@@ -310,3 +310,30 @@ fn the_baseline_market_as_deployed() {
     near("inflation", m["inflation_per_year"].a_mean, 0.0174, 5e-5);
     near("AZIP-5's HHI", m["reward_hhi"].diff_mean, 0.0052, 5e-5);
 }
+
+#[test]
+fn a_standby_machine_keeps_bonded_epochs() {
+    let uptime = "provers.0.uptime={ dist = \"uniform\", min = 0.8, max = 1.0 }";
+    let m = pairs(
+        side("designs.toml", &["mechanism=bonded_quotes", uptime]),
+        side(
+            "designs.toml",
+            &[
+                "mechanism=bonded_quotes",
+                uptime,
+                "bonded.standby_cost_per_epoch=30",
+            ],
+        ),
+    );
+    let live = &m["liveness"];
+    near("alone", live.a_mean, 0.954, 5e-4);
+    near("with a standby", live.b_mean, 0.9987, 5e-5);
+    near("no bond lost", m["slashed"].b_mean, 0.0, 0.0);
+    near("bonds lost alone", m["slashed"].a_mean, 1.38e6, 0.01e6);
+    near(
+        "paid for proving",
+        m["paid_for_proving"].b_mean,
+        78_911.0,
+        1.0,
+    );
+}

@@ -54,17 +54,50 @@ pub struct Priced {
     pub cost: f64,
 }
 
+/// How a chosen prover guards an epoch against its own downtime: what it
+/// expects that to cost (the standby machine it holds, if any, and the
+/// bond it still expects to lose) and whether it holds one.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Reliability {
+    /// The standby machine's cost plus the expected loss of the bond,
+    /// tokens.
+    pub expected_cost: f64,
+    /// Whether it holds a standby machine for the epoch.
+    pub standby: bool,
+}
+
+/// The cheaper of the two ways to face its own downtime: alone, it loses
+/// the bond with its chance of being down, `1 - uptime`; with a standby
+/// machine (`standby_cost` tokens an epoch, if one can be bought) it loses
+/// it only if both are down, `(1 - uptime)^2`.
+pub fn reliability(uptime: f64, bond: f64, standby_cost: Option<f64>) -> Reliability {
+    let down = 1.0 - uptime;
+    let alone = down * bond;
+    match standby_cost {
+        Some(c) if c + down * down * bond < alone => Reliability {
+            expected_cost: c + down * down * bond,
+            standby: true,
+        },
+        _ => Reliability {
+            expected_cost: alone,
+            standby: false,
+        },
+    }
+}
+
 /// A bonded prover's honest quote: its cost to prove the epoch (hardware,
-/// fixed, gas), plus its expected slashing (its own chance of failing,
-/// `1 - uptime`, times the bond), marked up by its own draw around the
-/// margin (quotes in a market differ), in parts per million of the epoch's
-/// value. None if its proof could not land by the deadline.
+/// fixed, gas), plus what its own downtime is expected to cost it (the
+/// bond it expects to lose, or a standby machine and the smaller loss, the
+/// cheaper: [`reliability`]), marked up by its own draw around the margin
+/// (quotes in a market differ), in parts per million of the epoch's value.
+/// None if its proof could not land by the deadline.
 pub fn priced_quote(ctx: &mut ProverCtx<'_, '_>, req: &QuoteRequest) -> Option<Priced> {
     let view = ctx.view;
     let g = ctx.me.group;
+    let standby = view.scenario.bonded.standby_cost_per_epoch;
     let cost = hardware_cost_by(ctx, req.txs, req.blocks, req.deadline)?
         + view.submission_cost(g.priority_fee_gwei)
-        + (1.0 - g.uptime) * req.bond;
+        + reliability(g.uptime, req.bond, standby).expected_cost;
     let markup = req.margin * (0.5 + ctx.rng.random::<f64>());
     let ppm = (PPM as f64 * cost * (1.0 + markup) / req.value)
         .ceil()
@@ -78,9 +111,22 @@ pub fn priced_quote(ctx: &mut ProverCtx<'_, '_>, req: &QuoteRequest) -> Option<P
     })
 }
 
-/// Whether a chosen prover will be up to deliver its proof.
-pub fn delivers(g: &ProverGroup, rng: &mut Stream) -> bool {
-    rng.random::<f64>() < g.uptime
+/// Whether a chosen prover will be up to deliver its proof, and what it
+/// spends on a standby machine for the epoch (it holds one when that is
+/// the cheaper guard: [`reliability`]; then it fails only if both
+/// machines are down).
+pub fn delivers(
+    g: &ProverGroup,
+    bond: f64,
+    standby_cost: Option<f64>,
+    rng: &mut Stream,
+) -> (bool, f64) {
+    let r = reliability(g.uptime, bond, standby_cost);
+    let (up, spent) = match (r.standby, standby_cost) {
+        (true, Some(c)) => (1.0 - (1.0 - g.uptime) * (1.0 - g.uptime), c),
+        _ => (g.uptime, 0.0),
+    };
+    (rng.random::<f64>() < up, spent)
 }
 
 /// A quote on offer: the offer, its prover, and a seeded draw that breaks

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use rand::RngExt;
 
 use crate::agents::Clearing;
-use crate::agents::quoting::{OnOffer, QuoteRequest, delivers};
+use crate::agents::quoting::{OnOffer, QuoteRequest, delivers, reliability};
 use crate::base::random::stream;
 use crate::base::time::Time;
 use crate::base::units::{HOURS_PER_RATE_YEAR, tokens};
@@ -43,6 +43,9 @@ pub struct BondedQuotes {
     capital_cost_per_epoch: f64,
     /// The bond, tokens.
     bond: f64,
+    /// What a standby machine costs for an epoch, tokens, if one can be
+    /// bought.
+    standby_cost: Option<f64>,
 }
 
 impl BondedQuotes {
@@ -67,6 +70,7 @@ impl BondedQuotes {
             capital_cost_per_epoch: tokens(b.bond) * b.capital_cost_per_year * epoch_hours
                 / HOURS_PER_RATE_YEAR,
             bond: tokens(b.bond),
+            standby_cost: b.standby_cost_per_epoch,
         })
     }
 
@@ -348,10 +352,13 @@ impl Design for BondedQuotes {
         let group = w.prover_values(prover);
         let (seconds, fee) = (prefix_seconds(group, txs, blocks), group.priority_fee_gwei);
         let cost = prefix_cost(group, seconds) + w.view().submission_cost(fee);
-        w.charge(e, prover, cost);
         let delay = w.inclusion_delay(fee);
+        let (bond, standby) = (self.bond, self.standby_cost);
         let (values, rng) = w.prover_mut(prover);
-        let fails = !delivers(values, rng);
+        let (delivered, standby_spent) = delivers(values, bond, standby, rng);
+        let fails = !delivered;
+        // A standby machine is paid for whether or not it is needed.
+        w.charge(e, prover, cost + standby_spent);
         let at = w.now() + ((seconds + delay) * 1000.0).round() as Time;
         self.pending.push((e, prover, at, fails));
         Ok(())
@@ -421,8 +428,9 @@ impl Design for BondedQuotes {
     /// of failing an epoch it wins, winning one in as many as would then
     /// quote.
     fn add_entry_costs(&self, values: &mut ProverGroup, rivals: f64) {
+        let downtime = reliability(values.uptime, self.bond, self.standby_cost);
         values.capital_cost_per_epoch +=
-            self.capital_cost_per_epoch + (1.0 - values.uptime) * self.bond / rivals;
+            self.capital_cost_per_epoch + downtime.expected_cost / rivals;
     }
 
     fn prover_activated(

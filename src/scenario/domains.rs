@@ -155,6 +155,7 @@ pub const DOMAINS: &[Domain] = &[
     non_negative("bonded.capital_cost_per_year", "(a part of the bond)"),
     non_negative("bonded.quote_margin", "(a part of the cost)"),
     part("bonded.kickback_share", "(a part of the excess)"),
+    non_negative("bonded.standby_cost_per_epoch", "tokens"),
     positive("sequencers[].stake", "(stake)"),
     part("sequencers[].miss_rate", "(a probability)"),
     positive("provers[].hardware_speedup", "(a factor)"),

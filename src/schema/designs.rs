@@ -34,6 +34,13 @@ pub struct BondedConfig {
     #[serde(with = "amount")]
     #[schemars(with = "amount::Schema")]
     pub prover_capital: Amount,
+    /// What a standby machine costs a chosen prover for an epoch, tokens:
+    /// a second machine that proves if the first is down, so the epoch is
+    /// lost only if both are. A prover holds one for an epoch it is chosen
+    /// for when that is cheaper than the bond it expects to lose without
+    /// it. Unset: none can be bought.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standby_cost_per_epoch: Option<f64>,
 }
 
 impl Default for BondedConfig {
@@ -45,6 +52,7 @@ impl Default for BondedConfig {
             quote_margin: 0.25,
             kickback_share: 0.5,
             prover_capital: 150_000 * TOKEN,
+            standby_cost_per_epoch: None,
         }
     }
 }

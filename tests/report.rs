@@ -320,3 +320,58 @@ fn report_writes_a_self_contained_html_page_beside_the_markdown() {
         "{md}"
     );
 }
+
+#[test]
+fn observations_sit_beside_a_runs_figures_and_each_sides_interval() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mainnet");
+    run_cli("mainnet-v5.toml", 40, &out, &["--no-charts"]);
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .arg("report")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let section = report
+        .split("## Observed against simulated")
+        .nth(1)
+        .expect("an observed section");
+    // Every observation of the file is a row, with this run's figure.
+    for metric in [
+        "network.proofs_per_epoch.mean",
+        "network.provers_per_day",
+        "network.l1_gas_per_proof",
+        "network.prover_l1_eth_per_day",
+        "network.l1_transactions_per_day",
+    ] {
+        assert!(section.contains(&format!("`{metric}`")), "{metric}");
+    }
+    assert!(section.contains("| 1650000 ✓ | yes |"), "{section}");
+    // A comparison gives each side's mean and interval, in its report and
+    // its compare.json.
+    let cmp = tmp.path().join("cmp");
+    let o = Command::new(env!("CARGO_BIN_EXE_proversim"))
+        .args(["compare", "-q", "--replicates", "3", "--set", "epochs=40"])
+        .args(["--set-b", "protocol=v6", "--out"])
+        .arg(&cmp)
+        .arg(scenarios().join("mainnet-v5.toml"))
+        .arg(scenarios().join("mainnet-v5.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cmp.join("compare.json")).unwrap()).unwrap();
+    let rows = json["observed"].as_array().expect("observed rows");
+    assert_eq!(rows.len(), 6);
+    let gas = rows
+        .iter()
+        .find(|r| r["metric"] == "network.l1_gas_per_proof")
+        .unwrap();
+    assert_eq!(gas["value"], 1_650_000.0);
+    assert_eq!(gas["fitted"], true);
+    assert_eq!(gas["a"]["mean"], 1_650_000.0);
+    assert_eq!(gas["a"]["n"], 3);
+    let md = std::fs::read_to_string(cmp.join("report.md")).unwrap();
+    assert!(md.contains("## Observed against simulated"));
+}

@@ -8,6 +8,7 @@
 //! of a sweep with paired seeds and the same base.
 
 mod metrics;
+mod observed;
 mod report;
 mod series;
 
@@ -23,6 +24,7 @@ use crate::storage::tables::OutputError;
 use crate::sweep::{Metrics, replicate_seed};
 
 pub use metrics::{MetricDiff, by_effect_size, diffs};
+pub use observed::{ObservedRow, observed};
 pub use report::{summary_text, write_outputs};
 pub use series::{EpochSeries, SeriesRecorder};
 

@@ -50,6 +50,10 @@ struct CompareJson<'a> {
     /// Metric names by the size of their effect, largest first.
     by_effect_size: Vec<&'a str>,
     differences: Vec<Difference>,
+    /// The scenarios' observations beside each side's simulated mean
+    /// (absent when they observe nothing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    observed: Vec<super::ObservedRow>,
 }
 
 fn write_runs_table(c: &Comparison, names: &[String], dir: &Path) -> Result<(), OutputError> {
@@ -456,6 +460,7 @@ fn report_md(
     }
     o.push_str(&t.finish());
     groups_section(&mut o, metrics, header);
+    o.push_str(&super::observed::section(c, &super::observed::observed(c)));
     let others: Vec<(&str, &MetricDiff)> = by_effect_size(metrics)
         .into_iter()
         .filter(|k| !METRICS.iter().any(|m| m.key == *k))
@@ -547,6 +552,7 @@ pub fn write_outputs(
                 b: b.clone(),
             })
             .collect(),
+        observed: super::observed(c),
     };
     let text = serde_json::to_string_pretty(&json).expect("a comparison serializes") + "\n";
     write_atomic(&dir.join("compare.json"), text.as_bytes())?;

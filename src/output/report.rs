@@ -123,6 +123,43 @@ pub fn write_report(
     Ok(text)
 }
 
+/// A metric of a run's `summary.json` by the name sweeps and comparisons
+/// give it.
+fn summary_metric(summary: &Json, name: &str) -> Option<f64> {
+    let path: Vec<&str> = match METRICS.iter().find(|m| m.key == name) {
+        Some(m) => m.json.to_vec(),
+        None => name.split('.').collect(),
+    };
+    num(summary, &path)
+}
+
+/// The scenario's observations beside this run's figures.
+fn observed_section(sc: &Scenario, summary: &Json) -> String {
+    if sc.observed.is_empty() {
+        return String::new();
+    }
+    let mut t = Table::new(["metric", "observed", "this run", "fitted", "source"]);
+    for ob in &sc.observed {
+        let x = summary_metric(summary, &ob.metric);
+        let band = match x.and_then(|x| ob.holds(x)) {
+            Some(true) => " ✓",
+            Some(false) => " ✗",
+            None => "",
+        };
+        t.row([
+            code(&ob.metric),
+            ob.stated(),
+            format!("{}{band}", fmt(x)),
+            if ob.fitted { "yes" } else { "no" }.to_string(),
+            ob.source.clone(),
+        ]);
+    }
+    format!(
+        "\n## Observed against simulated\n\n{}\n> **One run:** a mean with its interval over replicates comes from `proversim compare` of the scenario with itself (its report has the same table). ✓ or ✗: this run lies inside or outside the band the scenario claims; a fitted row reproduces by construction.\n",
+        t.finish()
+    )
+}
+
 fn read_json(path: &Path) -> Result<Json, OutputError> {
     let t = crate::base::files::read_text(path, crate::base::files::TEXT_LIMIT)
         .map_err(|e| oerr(path, e))?;
@@ -201,6 +238,7 @@ fn run_report(
             );
         }
     }
+    o.push_str(&observed_section(&sc, &summary));
     if let Some(strategies) = summary.get("strategies").and_then(|s| s.as_object()) {
         let mut t = Table::new([
             "strategy",

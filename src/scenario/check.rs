@@ -54,6 +54,30 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             s.name
         ),
     );
+    for (i, o) in s.observed.iter().enumerate() {
+        let known = crate::metrics::flat::known(&o.metric);
+        let hint = crate::metrics::flat::suggest(&o.metric)
+            .map_or_else(String::new, |m| format!(" (did you mean {m:?}?)"));
+        need(
+            known,
+            &format!("observed[{i}].metric"),
+            format!("expected a summary metric, found {:?}{hint}", o.metric),
+        );
+        need(
+            o.value.is_finite()
+                && o.low.is_none_or(f64::is_finite)
+                && o.high.is_none_or(f64::is_finite),
+            &format!("observed[{i}].value"),
+            "expected finite numbers".to_string(),
+        );
+        if let (Some(l), Some(h)) = (o.low, o.high) {
+            need(
+                l <= h,
+                &format!("observed[{i}].low"),
+                format!("expected at most high ({h}), found {l}"),
+            );
+        }
+    }
     let c = &s.chain;
     let provers: u64 = s
         .provers

@@ -9,6 +9,7 @@ mod booster_spec;
 mod designs;
 pub mod dist;
 pub mod domain;
+mod observed;
 mod own_keys;
 mod prices;
 
@@ -18,6 +19,7 @@ use crate::protocol::{Amount, Version};
 
 pub use booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
 pub use designs::{AuctionConfig, BondedConfig, FeeMarketConfig};
+pub use observed::Observation;
 pub use own_keys::{KindName, OwnKeys};
 pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
 
@@ -77,6 +79,10 @@ pub struct Scenario {
     /// The auction design's constants (as `fee_market`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auction: Option<AuctionConfig>,
+    /// What was observed of the real network this world stands for, set
+    /// beside the simulated figures in `report` and `compare`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<Observation>,
 }
 
 impl Scenario {
@@ -148,6 +154,7 @@ impl Default for Scenario {
             bonded: BondedConfig::default(),
             fee_market: None,
             auction: None,
+            observed: Vec::new(),
         }
     }
 }

@@ -321,14 +321,7 @@ fn run_files(dir: &Path, csv: bool) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    for t in [
-        "epochs",
-        "provers",
-        "submissions",
-        "events",
-        "bridging",
-        "agents",
-    ] {
+    for t in proversim::storage::run_files::RUN_TABLES {
         names.push(format!("{t}.parquet"));
         if csv {
             names.push(format!("{t}.csv"));

@@ -311,3 +311,24 @@ fn standby_machines_keep_bonded_epochs_at_low_uptime() {
     );
     assert!(live_guarded > live_alone, "{live_guarded} {live_alone}");
 }
+
+#[test]
+fn a_slashed_prover_whose_wins_no_longer_pay_leaves_though_it_could_rebond() {
+    // Never up, with funds for ten bonds: once the record of its sales
+    // (won, never delivered) is there to read, it pays nothing, so it
+    // does not put up another bond, by its own choice, long before its
+    // funds run out.
+    let (rec, r) = simulate(&scenario(&[
+        "provers=[{name=\"p\", count=3, uptime=0.0}]",
+        "bonded.prover_capital=1000000000000000000000000",
+    ]));
+    let slashes = rec.events.iter().filter(|e| e.kind == "slashed").count();
+    assert!((3..=6).contains(&slashes), "{slashes} forfeits");
+    let exits: Vec<_> = rec.events.iter().filter(|e| e.kind == "exit").collect();
+    assert_eq!(exits.len(), 3);
+    assert!(
+        exits.iter().all(|e| e.detail.contains("no longer pay")),
+        "{exits:?}"
+    );
+    assert_eq!(r.summary.capital_locked, 0.0);
+}

@@ -45,6 +45,10 @@ pub trait MarketRule: Send {
     /// Whether active prover `id` with these values and this record of
     /// losses leaves now.
     fn leaves(&self, view: &View<'_>, id: ProverId, me: &ProverGroup, tenure: &Tenure) -> bool;
+    /// Whether active prover `id`, having just lost what it staked (a
+    /// forfeited bond), still expects staying to pay, and so puts up a new
+    /// stake if it can afford one.
+    fn stays_after_loss(&self, view: &View<'_>, id: ProverId, me: &ProverGroup) -> bool;
     /// Whether a prospective prover with these values (its own draw of the
     /// group's) enters now, with `entering` others already on their way
     /// in: its expected profit per epoch if so.
@@ -213,6 +217,14 @@ impl MarketRule for ProfitSeeking {
         };
         let (value, _) = horizon_value(view, me, pool, &others, &ramp);
         value <= 0.0
+    }
+
+    /// By the public record of sales (its own wins at their price, the
+    /// others where it would have won): it stays while that record pays
+    /// its capital, as its exit rule reads it; with no sales to read (a
+    /// design that sells none), it stays.
+    fn stays_after_loss(&self, view: &View<'_>, id: ProverId, me: &ProverGroup) -> bool {
+        sale_value(view, me, Some(id), 0).is_none_or(|s| s.profit - me.capital_cost_per_epoch > 0.0)
     }
 
     fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64> {

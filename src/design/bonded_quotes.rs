@@ -145,9 +145,24 @@ impl BondedQuotes {
                     if let Some(p) = prune {
                         w.prune(p);
                     }
-                    // It posts a new bond to stay eligible, if it can.
+                    // It posts a new bond to stay eligible, if it can and
+                    // if staying still pays it (its own decision).
                     if w.is_active(prover.0) {
-                        self.repost_bond(w, prover.0)?;
+                        let affordable = self.funds.get(&prover.0).is_some_and(|&f| f >= self.bond);
+                        if !affordable || w.stays_after_loss(prover.0) {
+                            self.repost_bond(w, prover.0)?;
+                        } else {
+                            let name = w.prover_name(prover.0);
+                            w.retire(prover.0);
+                            self.machine.withdraw_bond(prover);
+                            w.event(
+                                "exit",
+                                name,
+                                0.0,
+                                "lost its bond, and the quotes it could win no longer pay a new one"
+                                    .to_string(),
+                            );
+                        }
                     }
                 }
             }

@@ -101,6 +101,15 @@ impl World<'_, '_, '_> {
         self.0.provers[prover as usize].phase == Phase::Active
     }
 
+    /// Whether an active prover that has just lost what it staked still
+    /// expects staying to pay, by its market rule: its own decision to put
+    /// up a new stake.
+    pub fn stays_after_loss(&self, prover: u32) -> bool {
+        let w = &self.0;
+        let agent = &w.provers[prover as usize];
+        w.rules[agent.group].stays_after_loss(&w.view(), agent.id, &agent.values)
+    }
+
     /// A prover's protocol id.
     pub fn prover_id(&self, prover: u32) -> ProverId {
         self.0.provers[prover as usize].id

@@ -421,7 +421,7 @@ fn report_md(
         );
     }
     let _ = writeln!(o, "## Reproduce\n");
-    let _ = writeln!(o, "- {}", crate::output::report::provenance());
+    let _ = writeln!(o, "- {}", crate::output::provenance::provenance());
     let _ = writeln!(o, "- `{command}`");
     let shown: Vec<String> = c.seeds.iter().take(8).map(|s| s.to_string()).collect();
     let _ = writeln!(

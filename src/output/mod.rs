@@ -9,6 +9,7 @@ pub mod html;
 pub mod markdown;
 pub mod method;
 pub mod plot;
+pub mod provenance;
 pub mod prover_bins;
 pub mod report;
 pub mod sweep_report;

@@ -14,6 +14,7 @@ use super::charts::is_sweep;
 use super::markdown::{Table, charts_section, code, fmt};
 pub use super::method::method;
 use super::plot::Drawn;
+use super::provenance::provenance;
 use crate::figures::BoosterFigures;
 use crate::metrics::catalog::METRICS;
 use crate::protocol::Booster;
@@ -90,16 +91,6 @@ fn run_metrics(s: &Json) -> Vec<(String, Option<f64>)> {
             .map(|f| f / 1e18),
     ));
     rows
-}
-
-/// The program that wrote a report: its version and the commit it was
-/// built from.
-pub fn provenance() -> String {
-    format!(
-        "proversim {} (commit {})",
-        env!("CARGO_PKG_VERSION"),
-        env!("PROVERSIM_COMMIT")
-    )
 }
 
 /// Writes `<dir>/report.md` and `report.html` for a run or sweep folder

@@ -177,7 +177,7 @@ pub fn sweep_report(
         );
     }
     let _ = writeln!(o, "## Reproduce\n");
-    let _ = writeln!(o, "- {}", super::report::provenance());
+    let _ = writeln!(o, "- {}", super::provenance::provenance());
     let _ = writeln!(
         o,
         "- base seed {}; {}; each run's seed is recorded in `sweep.parquet`",

@@ -9,21 +9,15 @@
 //! so. The next run into the folder replaces every run file whole and
 //! removes the marker.
 //!
-//! Fault injection for the kill tests: with `PROVERSIM_FAULT_COMMIT_STEP=K`
-//! in the environment the process aborts right after the K-th rename of a
-//! switch (from 0: before the first), as a kill there would leave it.
+//! The kill tests stop a switch at each of its steps (`storage::fault`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use super::fault;
 use super::tables::{OutputError, write_atomic};
 
 /// The marker's name in a run's folder.
 pub const MARKER: &str = ".proversim-committing";
-
-/// Whether a switch is under way in this process, and its renames so far.
-static SWITCHING: AtomicBool = AtomicBool::new(false);
-static RENAMES: AtomicU64 = AtomicU64::new(0);
 
 /// A switch under way: the marker exists until [`Switch::end`].
 #[must_use = "a switch ends with `end`, which removes the marker"]
@@ -39,36 +33,17 @@ impl Switch {
             .expect("a list of names serializes")
             + "\n";
         write_atomic(&marker, text.as_bytes())?;
-        RENAMES.store(0, Ordering::SeqCst);
-        SWITCHING.store(true, Ordering::SeqCst);
-        fault(0);
+        fault::switch_begun();
         Ok(Switch { marker })
     }
 
     /// The switch is done: every file is in place.
     pub fn end(self) -> Result<(), OutputError> {
-        SWITCHING.store(false, Ordering::SeqCst);
+        fault::switch_ended();
         std::fs::remove_file(&self.marker).map_err(|e| OutputError {
             path: self.marker.clone(),
             message: format!("cannot remove the marker of a finished switch: {e}"),
         })
-    }
-}
-
-/// One rename of a switch happened (called after every rename into place).
-pub(super) fn renamed() {
-    if SWITCHING.load(Ordering::SeqCst) {
-        fault(RENAMES.fetch_add(1, Ordering::SeqCst) + 1);
-    }
-}
-
-/// Aborts at step `step` when the environment asks for it.
-fn fault(step: u64) {
-    let at = std::env::var("PROVERSIM_FAULT_COMMIT_STEP")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok());
-    if at == Some(step) {
-        std::process::abort();
     }
 }
 

@@ -4,6 +4,7 @@
 //! and reading saved tables back.
 
 pub mod commit;
+mod fault;
 pub mod kind;
 pub mod lock;
 pub mod run_files;

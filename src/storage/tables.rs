@@ -142,7 +142,7 @@ impl Partial {
         match self.path.take() {
             Some(temp) => {
                 temp.persist(path).map_err(|e| out_err(path, e.error))?;
-                super::commit::renamed();
+                super::fault::renamed();
                 Ok(())
             }
             None => Ok(()),

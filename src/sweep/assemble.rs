@@ -14,7 +14,8 @@ use toml::Value;
 use crate::metrics::catalog::{METRICS, Metric, Unit};
 use crate::storage::tables::{ROW_GROUP, TableFile};
 
-use super::exec::{RunLine, SweepError, io};
+use super::error::{SweepError, io};
+use super::exec::RunLine;
 use super::spec::Layout;
 
 /// A parameter's column: integers, numbers, booleans or text, whichever

@@ -2,6 +2,7 @@
 //! resumable, shardable across machines, merged into one table.
 
 mod assemble;
+mod error;
 pub mod exec;
 pub mod sensitivity;
 pub mod spec;

@@ -9,7 +9,7 @@ use crate::stats::sensitivity::sobol_indices;
 use crate::storage::saved::{numbers, read_table};
 use crate::storage::tables::TableFile;
 
-use super::exec::{SweepError, io};
+use super::error::{SweepError, io};
 use super::spec::{Layout, Sampler};
 
 crate::metrics::columns::table! {

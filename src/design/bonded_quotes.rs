@@ -85,16 +85,22 @@ impl BondedQuotes {
             self.machine.post_bond(id).map_err(|e| w.protocol_err(e))?;
             return Ok(());
         }
-        let (have, name) = (*funds, w.prover_name(prover));
-        w.retire(prover);
-        self.machine.withdraw_bond(id);
-        w.event(
-            "exit",
-            name,
-            have,
+        let have = *funds;
+        self.leave(
+            w,
+            prover,
             format!("cannot afford a new bond ({have:.0} of {bond:.0} tokens)"),
         );
         Ok(())
+    }
+
+    /// A bonded prover leaves the market, its funds with it, saying why.
+    fn leave(&mut self, w: &mut World<'_, '_, '_>, prover: u32, why: String) {
+        let have = self.funds.get(&prover).copied().unwrap_or(0.0);
+        let name = w.prover_name(prover);
+        w.retire(prover);
+        self.machine.withdraw_bond(w.prover_id(prover));
+        w.event("exit", name, have, why);
     }
 
     /// A prover becoming active posts its first bond from its capital.
@@ -152,13 +158,9 @@ impl BondedQuotes {
                         if !affordable || w.stays_after_loss(prover.0) {
                             self.repost_bond(w, prover.0)?;
                         } else {
-                            let name = w.prover_name(prover.0);
-                            w.retire(prover.0);
-                            self.machine.withdraw_bond(prover);
-                            w.event(
-                                "exit",
-                                name,
-                                0.0,
+                            self.leave(
+                                w,
+                                prover.0,
                                 "lost its bond, and the quotes it could win no longer pay a new one"
                                     .to_string(),
                             );

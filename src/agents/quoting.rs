@@ -56,7 +56,8 @@ pub struct Priced {
 
 /// How a chosen prover guards an epoch against its own downtime: what it
 /// expects that to cost (the standby machine it holds, if any, and the
-/// bond it still expects to lose) and whether it holds one.
+/// bond it still expects to lose), whether it holds one, and so its chance
+/// of delivering.
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct Reliability {
     /// The standby machine's cost plus the expected loss of the bond,
@@ -64,6 +65,11 @@ pub struct Reliability {
     pub expected_cost: f64,
     /// Whether it holds a standby machine for the epoch.
     pub standby: bool,
+    /// What it spends on the standby machine, tokens (0 without one).
+    pub standby_spent: f64,
+    /// Its chance of being up to deliver: its uptime, or with a standby
+    /// the chance that not both machines are down.
+    pub up: f64,
 }
 
 /// The cheaper of the two ways to face its own downtime: alone, it loses
@@ -77,10 +83,14 @@ pub fn reliability(uptime: f64, bond: f64, standby_cost: Option<f64>) -> Reliabi
         Some(c) if c + down * down * bond < alone => Reliability {
             expected_cost: c + down * down * bond,
             standby: true,
+            standby_spent: c,
+            up: 1.0 - down * down,
         },
         _ => Reliability {
             expected_cost: alone,
             standby: false,
+            standby_spent: 0.0,
+            up: uptime,
         },
     }
 }
@@ -122,11 +132,7 @@ pub fn delivers(
     rng: &mut Stream,
 ) -> (bool, f64) {
     let r = reliability(g.uptime, bond, standby_cost);
-    let (up, spent) = match (r.standby, standby_cost) {
-        (true, Some(c)) => (1.0 - (1.0 - g.uptime) * (1.0 - g.uptime), c),
-        _ => (g.uptime, 0.0),
-    };
-    (rng.random::<f64>() < up, spent)
+    (rng.random::<f64>() < r.up, r.standby_spent)
 }
 
 /// A quote on offer: the offer, its prover, and a seeded draw that breaks

@@ -51,19 +51,13 @@ pub fn observed(c: &Comparison) -> Vec<ObservedRow> {
 fn shown(i: &Option<Interval>, o: &Observation) -> String {
     match i {
         None => "not reported".to_string(),
-        Some(i) => {
-            let band = match o.holds(i.mean) {
-                Some(true) => " ✓",
-                Some(false) => " ✗",
-                None => "",
-            };
-            format!(
-                "{} [{}, {}]{band}",
-                fmt(Some(i.mean)),
-                fmt(Some(i.low)),
-                fmt(Some(i.high))
-            )
-        }
+        Some(i) => format!(
+            "{} [{}, {}]{}",
+            fmt(Some(i.mean)),
+            fmt(Some(i.low)),
+            fmt(Some(i.high)),
+            o.mark(i.mean)
+        ),
     }
 }
 
@@ -84,7 +78,7 @@ pub fn section(c: &Comparison, rows: &[ObservedRow]) -> String {
             ob.stated(),
             shown(&r.a, ob),
             shown(&r.b, ob),
-            if ob.fitted { "yes" } else { "no" }.to_string(),
+            ob.fitted_word().to_string(),
             ob.source.clone(),
         ]);
     }

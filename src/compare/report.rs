@@ -52,8 +52,8 @@ struct CompareJson<'a> {
     differences: Vec<Difference>,
     /// The scenarios' observations beside each side's simulated mean
     /// (absent when they observe nothing).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    observed: Vec<super::ObservedRow>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    observed: &'a [super::ObservedRow],
 }
 
 fn write_runs_table(c: &Comparison, names: &[String], dir: &Path) -> Result<(), OutputError> {
@@ -392,6 +392,7 @@ fn report_md(
     metrics: &BTreeMap<String, MetricDiff>,
     diff: &[(String, String, String)],
     drawn: &[Drawn],
+    observed: &[super::ObservedRow],
     command: &str,
 ) -> String {
     let n = c.seeds.len();
@@ -460,7 +461,7 @@ fn report_md(
     }
     o.push_str(&t.finish());
     groups_section(&mut o, metrics, header);
-    o.push_str(&super::observed::section(c, &super::observed::observed(c)));
+    o.push_str(&super::observed::section(c, observed));
     let others: Vec<(&str, &MetricDiff)> = by_effect_size(metrics)
         .into_iter()
         .filter(|k| !METRICS.iter().any(|m| m.key == *k))
@@ -527,6 +528,7 @@ pub fn write_outputs(
         .filter(|(k, _, _)| k != "name" && k != "seed")
         .map(|(k, b, a)| (k, a, b))
         .collect();
+    let observed = super::observed(c);
     let json = CompareJson {
         a: &c.a.name,
         b: &c.b.name,
@@ -552,13 +554,13 @@ pub fn write_outputs(
                 b: b.clone(),
             })
             .collect(),
-        observed: super::observed(c),
+        observed: &observed,
     };
     let text = serde_json::to_string_pretty(&json).expect("a comparison serializes") + "\n";
     write_atomic(&dir.join("compare.json"), text.as_bytes())?;
     let drawn = draw_charts(c, dir)?;
     crate::output::plot::list_drawn(dir, &drawn)?;
-    let report = report_md(c, &metrics, &diff, &drawn, command);
+    let report = report_md(c, &metrics, &diff, &drawn, &observed, command);
     let title = format!("{} against {}", c.b.name, c.a.name);
     crate::output::html::write_reports(dir, &report, &title)?;
     Ok(metrics)

@@ -132,16 +132,11 @@ fn observed_section(sc: &Scenario, summary: &Json) -> String {
     let mut t = Table::new(["metric", "observed", "this run", "fitted", "source"]);
     for ob in &sc.observed {
         let x = summary_metric(summary, &ob.metric);
-        let band = match x.and_then(|x| ob.holds(x)) {
-            Some(true) => " ✓",
-            Some(false) => " ✗",
-            None => "",
-        };
         t.row([
             code(&ob.metric),
             ob.stated(),
-            format!("{}{band}", fmt(x)),
-            if ob.fitted { "yes" } else { "no" }.to_string(),
+            format!("{}{}", fmt(x), x.map_or("", |x| ob.mark(x))),
+            ob.fitted_word().to_string(),
             ob.source.clone(),
         ]);
     }

@@ -49,4 +49,19 @@ impl Observation {
             (l, h) => Some(l.is_none_or(|l| x >= l) && h.is_none_or(|h| x <= h)),
         }
     }
+
+    /// How a table marks a simulated `x`: " ✓" inside the band, " ✗"
+    /// outside it, nothing without one.
+    pub fn mark(&self, x: f64) -> &'static str {
+        match self.holds(x) {
+            Some(true) => " ✓",
+            Some(false) => " ✗",
+            None => "",
+        }
+    }
+
+    /// The table's "fitted" column.
+    pub fn fitted_word(&self) -> &'static str {
+        if self.fitted { "yes" } else { "no" }
+    }
 }

@@ -10,6 +10,7 @@ use serde::de::{self, Deserialize, Deserializer};
 use toml::Value;
 
 use crate::protocol::{Amount, ScoreOn, Version};
+use crate::schema::{DecayName, RuleName};
 
 /// What an amount may be written as.
 pub(super) const AMOUNT: &str =
@@ -105,26 +106,49 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
-/// A count with a ceiling, `MAX`, named by `UNIT` in the message.
-#[derive(Copy, Clone, Debug)]
-pub(super) struct AtMost<const MAX: u64>(pub u64);
+/// A ceiling on a count, and how its message names the unit.
+pub(super) trait Ceiling {
+    /// The largest count allowed.
+    const MAX: u64;
+    /// Said after the ceiling in a message (empty, or " (basis points)").
+    const UNIT: &'static str;
+}
 
-impl<'de, const MAX: u64> Deserialize<'de> for AtMost<MAX> {
+/// A count no larger than `C::MAX`.
+#[derive(Copy, Clone, Debug)]
+pub(super) struct AtMost<C>(pub u64, PhantomData<C>);
+
+impl<'de, C: Ceiling> Deserialize<'de> for AtMost<C> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         read(d, |v| match Count::of(v)? {
-            n if n > MAX => Err(format!(
-                "expected at most {MAX}{}, found {n}",
-                if MAX == 10_000 { " (basis points)" } else { "" }
-            )),
-            n => Ok(AtMost(n)),
+            n if n > C::MAX => Err(format!("expected at most {}{}, found {n}", C::MAX, C::UNIT)),
+            n => Ok(AtMost(n, PhantomData)),
         })
     }
 }
 
 /// Basis points: at most 10,000.
-pub(super) type Bps = AtMost<10_000>;
+#[derive(Copy, Clone, Debug)]
+pub(super) struct BasisPoints;
+
+impl Ceiling for BasisPoints {
+    const MAX: u64 = 10_000;
+    const UNIT: &'static str = " (basis points)";
+}
+
 /// Parts per million: at most 1,000,000.
-pub(super) type Ppm = AtMost<1_000_000>;
+#[derive(Copy, Clone, Debug)]
+pub(super) struct PartsPerMillion;
+
+impl Ceiling for PartsPerMillion {
+    const MAX: u64 = 1_000_000;
+    const UNIT: &'static str = "";
+}
+
+/// A count of basis points.
+pub(super) type Bps = AtMost<BasisPoints>;
+/// A count of parts per million.
+pub(super) type Ppm = AtMost<PartsPerMillion>;
 
 /// A token amount: a non-negative integer, or a string of digits for
 /// amounts past TOML's integers.
@@ -210,6 +234,22 @@ impl Named for Version {
     ];
 }
 
+impl Named for RuleName {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("flat", RuleName::Flat),
+        ("quadratic", RuleName::Quadratic),
+        ("exponential", RuleName::Exponential),
+    ];
+}
+
+impl Named for DecayName {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("reset", DecayName::Reset),
+        ("linear", DecayName::Linear),
+        ("geometric", DecayName::Geometric),
+    ];
+}
+
 impl Named for ScoreOn {
     const OPTIONS: &'static [(&'static str, Self)] = &[
         ("any_proof", ScoreOn::AnyProof),
@@ -280,6 +320,14 @@ mod tests {
         assert_eq!(Version::OPTIONS.len(), Version::ALL.len());
         for &(name, s) in ScoreOn::OPTIONS {
             assert_eq!(name, s.name());
+        }
+        // The booster's rules and decays as scenario files spell them.
+        let spelt = |v: Value| v.as_str().map(str::to_string);
+        for &(name, r) in RuleName::OPTIONS {
+            assert_eq!(spelt(Value::try_from(r).unwrap()).as_deref(), Some(name));
+        }
+        for &(name, d) in DecayName::OPTIONS {
+            assert_eq!(spelt(Value::try_from(d).unwrap()).as_deref(), Some(name));
         }
     }
 

@@ -9,6 +9,7 @@ use toml::{Table, Value};
 
 use crate::protocol::booster::{Exponential, Quadratic, StreakDecay};
 use crate::protocol::{Booster, BoosterConfig, Rule, ScoreOn, Version};
+use crate::schema::{DecayName, RuleName};
 
 use super::error::{Place, TraceError};
 use super::fields::{Choice, Count, INTEGER, Named, Ppm, describe, fields_of, one_of};
@@ -233,36 +234,4 @@ struct BoosterTable {
     decay: Option<Choice<DecayName>>,
     per_missed_epoch: Option<Count>,
     keep_ppm: Option<Ppm>,
-}
-
-/// The booster's rules by name.
-#[derive(Copy, Clone)]
-enum RuleName {
-    Flat,
-    Quadratic,
-    Exponential,
-}
-
-impl Named for RuleName {
-    const OPTIONS: &'static [(&'static str, Self)] = &[
-        ("flat", RuleName::Flat),
-        ("quadratic", RuleName::Quadratic),
-        ("exponential", RuleName::Exponential),
-    ];
-}
-
-/// How the exponential rule's streak decays, by name.
-#[derive(Copy, Clone)]
-enum DecayName {
-    Reset,
-    Linear,
-    Geometric,
-}
-
-impl Named for DecayName {
-    const OPTIONS: &'static [(&'static str, Self)] = &[
-        ("reset", DecayName::Reset),
-        ("linear", DecayName::Linear),
-        ("geometric", DecayName::Geometric),
-    ];
 }

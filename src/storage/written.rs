@@ -32,9 +32,10 @@ pub fn read(dir: &Path) -> Option<BTreeSet<String>> {
     if !path.is_file() {
         return None;
     }
-    let text = crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT).ok()?;
     Some(
-        serde_json::from_str::<Listed>(&text)
+        crate::base::files::read_text(&path, crate::base::files::TEXT_LIMIT)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Listed>(&text).ok())
             .map(|l| l.files)
             .unwrap_or_default(),
     )
@@ -143,6 +144,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         assert_eq!(read(tmp.path()), None);
         std::fs::write(tmp.path().join(LIST), "{not json").unwrap();
+        assert_eq!(read(tmp.path()), Some(BTreeSet::new()));
+        // Nor does one too large to read: it is not taken for a folder
+        // from before the list, whose names would then be removed.
+        let big = "x".repeat(crate::base::files::TEXT_LIMIT as usize + 1);
+        std::fs::write(tmp.path().join(LIST), big).unwrap();
         assert_eq!(read(tmp.path()), Some(BTreeSet::new()));
     }
 }

@@ -118,3 +118,88 @@ fn an_operator_runs_several_node_identities_each_with_its_own_proof() {
     // Concentration per owner counts each operator's two identities as one.
     assert!(r.summary.reward_hhi_by_owner > r.summary.reward_hhi * 1.5);
 }
+
+/// The node world with these own keys on its group.
+fn operators(
+    count: u32,
+    sets: &[&str],
+    own: &[(&str, toml::Value)],
+) -> proversim::scenario::Scenario {
+    let mut s = world("node", count, sets);
+    s.provers[0].own = proversim::scenario::OwnKeys(
+        own.iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    );
+    let text = toml::to_string(&s).unwrap();
+    proversim::scenario::parse("operators.toml", &text, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn an_operator_bundles_its_identities_proofs_into_one_l1_transaction() {
+    let sets = [
+        "epochs=120",
+        "l1.proof_gas=1750000",
+        "l1.bundled_proof_gas=1454545",
+    ];
+    let own = [
+        ("identities", toml::Value::Integer(3)),
+        ("bundle", toml::Value::Boolean(true)),
+    ];
+    let (bundled, b) = common::simulate(&operators(2, &sets, &own));
+    let (alone, a) = common::simulate(&operators(2, &sets, &own[..1]));
+    // The same proofs land either way.
+    assert_eq!(accepted(&bundled), accepted(&alone));
+    assert!(accepted(&bundled) >= 6 * 118);
+    // Each operator's three proofs of an epoch ride in one transaction:
+    // the first pays a lone proof's gas, the two others the bundled gas.
+    let (nb, na) = (&b.summary.network, &a.summary.network);
+    assert_eq!(nb.l1_gas_per_proof, (1_750_000.0 + 2.0 * 1_454_545.0) / 3.0);
+    assert_eq!(na.l1_gas_per_proof, 1_750_000.0);
+    assert!((nb.l1_transactions_per_day * 3.0 - na.l1_transactions_per_day).abs() < 1e-9);
+    // ...and land together.
+    let mut landed: BTreeMap<(u64, String), Vec<f64>> = BTreeMap::new();
+    for r in &bundled.submissions {
+        let operator = r.prover.to_string();
+        let operator = operator.split('.').next().unwrap().to_string();
+        landed
+            .entry((r.epoch, operator))
+            .or_default()
+            .push(r.time_s);
+    }
+    for (k, times) in &landed {
+        assert_eq!(times.len(), 3, "{k:?}");
+        assert!(times.iter().all(|&t| t == times[0]), "{k:?}: {times:?}");
+    }
+}
+
+#[test]
+fn an_operator_adds_identities_while_one_more_pays_and_not_beyond() {
+    let grow = [("max_identities", toml::Value::Integer(4))];
+    let added = |rec: &MemoryRecorder| {
+        rec.events
+            .iter()
+            .filter(|e| e.kind == "add_identity")
+            .count()
+    };
+    // The baseline pays a proof about 14 times its cost: one operator
+    // alone adds identities up to its most, and each proves.
+    let (rich, r) = common::simulate(&operators(1, &["epochs=150"], &grow));
+    assert_eq!(added(&rich), 3);
+    assert_eq!(r.summary.network.operators_per_day, 1.0);
+    let names: std::collections::BTreeSet<String> = rich
+        .submissions
+        .iter()
+        .map(|r| r.prover.to_string())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    // A proof that costs 3,000 tokens an epoch: the one operator is paid
+    // the whole pool (32 blocks of 400 tokens, 30% to provers: 3,840) but a
+    // second identity would split it and lose; it adds none.
+    let (poor, _) = common::simulate(&operators(
+        1,
+        &["epochs=150", "provers.0.fixed_cost_per_epoch=3000"],
+        &grow,
+    ));
+    assert_eq!(added(&poor), 0);
+}

@@ -53,6 +53,24 @@ pub trait MarketRule: Send {
     /// group's) enters now, with `entering` others already on their way
     /// in: its expected profit per epoch if so.
     fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64>;
+    /// Whether an operator with these values adds one more identity, whose
+    /// proof uses `gas` (less than a lone proof's when it rides in the
+    /// operator's bundle): a newcomer's decision with the operator's own
+    /// costs, less the gas the bundle saves; its expected profit per epoch
+    /// if so.
+    fn adds_identity(
+        &self,
+        view: &View<'_>,
+        me: &ProverGroup,
+        gas: u64,
+        entering: u32,
+    ) -> Option<f64> {
+        let mut me = me.clone();
+        let saved = view.scenario.l1.proof_gas.saturating_sub(gas) as f64
+            * view.gas_price(me.priority_fee_gwei);
+        me.capital_cost_per_epoch -= saved;
+        self.enters(view, &me, entering)
+    }
 }
 
 /// The market rule of a group.

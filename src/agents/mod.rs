@@ -509,6 +509,16 @@ pub trait ProverStrategy: Send {
     fn identities(&self) -> u32 {
         1
     }
+    /// The most identities its owner runs: it adds one while the market's
+    /// entry rule, with its own costs, expects the extra one to pay.
+    fn max_identities(&self) -> u32 {
+        self.identities()
+    }
+    /// Whether its owner sends its identities' proofs of one epoch in one
+    /// L1 transaction.
+    fn bundles(&self) -> bool {
+        false
+    }
     /// The strategy of each of its identities beyond the first: passive
     /// by default (a sybil's identities only carry its one proof).
     fn extra_identity(&self) -> Box<dyn ProverStrategy> {

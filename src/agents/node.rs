@@ -27,6 +27,15 @@ pub struct NodeParams {
     /// Node identities its operator runs: each proves with its own prover
     /// id, booster record and hardware; the operator is their one owner.
     pub identities: u32,
+    /// The most identities its operator runs: while it runs fewer, it adds
+    /// one when the extra identity's expected share pays its gas and
+    /// hardware (the market's entry rule, with the operator's own costs).
+    /// At most `identities` (the default), it runs a fixed count.
+    pub max_identities: u32,
+    /// Whether the operator sends its identities' proofs of an epoch in one
+    /// L1 transaction (each proof after the first then uses
+    /// `l1.bundled_proof_gas`).
+    pub bundle: bool,
     /// Jobs the node runs at once; at the limit it retries a second later.
     pub max_pending_jobs: u32,
     /// The v5 release: block-level proving runs while the epoch is open,
@@ -42,6 +51,8 @@ impl Default for NodeParams {
     fn default() -> Self {
         NodeParams {
             identities: 1,
+            max_identities: 1,
+            bundle: false,
             max_pending_jobs: 10,
             optimistic: false,
             top_tree_seconds: 60.0,
@@ -53,6 +64,8 @@ impl Default for NodeParams {
 impl Params for NodeParams {
     const KEYS: &'static [&'static str] = &[
         "identities",
+        "max_identities",
+        "bundle",
         "max_pending_jobs",
         "optimistic",
         "top_tree_seconds",
@@ -67,6 +80,10 @@ pub const KIND: super::StrategyKind = Kind::new::<NodeParams>(
     &[
         needs(
             int("provers[].identities", 1, 1_000, "identities"),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            int("provers[].max_identities", 1, 1_000, "identities"),
             "provers.0.strategy=node",
         ),
         needs(
@@ -284,6 +301,14 @@ impl ProverStrategy for Node {
 
     fn identities(&self) -> u32 {
         self.params.identities.max(1)
+    }
+
+    fn max_identities(&self) -> u32 {
+        self.params.max_identities.max(self.identities())
+    }
+
+    fn bundles(&self) -> bool {
+        self.params.bundle
     }
 
     fn extra_identity(&self) -> Box<dyn ProverStrategy> {

@@ -57,7 +57,7 @@ pub struct NetworkSummary {
     pub l1_gas_per_proof: f64,
     /// ETH provers spent on L1 gas per day.
     pub prover_l1_eth_per_day: f64,
-    /// Provers' L1 transactions per day.
+    /// Provers' L1 transactions per day (a bundle of proofs is one).
     pub l1_transactions_per_day: f64,
 }
 
@@ -73,6 +73,7 @@ pub struct NetworkAcc {
     /// Distinct identities and owners of each finished day.
     days: Vec<(usize, usize)>,
     submissions: u64,
+    transactions: u64,
     gas: f64,
     eth: f64,
 }
@@ -92,6 +93,9 @@ pub struct Landing {
     pub eth: f64,
     /// Whether the protocol accepted it.
     pub accepted: bool,
+    /// Whether it is an L1 transaction of its own (not a further proof in
+    /// another's bundle).
+    pub opens_tx: bool,
 }
 
 impl NetworkAcc {
@@ -107,6 +111,7 @@ impl NetworkAcc {
     /// A submission landed.
     pub fn landed(&mut self, l: Landing) {
         self.submissions += 1;
+        self.transactions += l.opens_tx as u64;
         self.gas += l.gas as f64;
         self.eth += l.eth;
         if !l.accepted {
@@ -153,7 +158,7 @@ impl NetworkAcc {
                 0.0
             },
             prover_l1_eth_per_day: per_day(self.eth),
-            l1_transactions_per_day: per_day(self.submissions as f64),
+            l1_transactions_per_day: per_day(self.transactions as f64),
         }
     }
 }
@@ -170,6 +175,7 @@ mod tests {
             gas: 1_000_000,
             eth: 0.001,
             accepted: true,
+            opens_tx: true,
         }
     }
 
@@ -177,9 +183,13 @@ mod tests {
     fn counts_proofs_per_epoch_and_identities_per_day() {
         let mut acc = NetworkAcc::default();
         let day = SECONDS_PER_DAY;
-        // Day 0: identities 1 and 2 (one owner); day 1: identity 3.
+        // Day 0: identities 1 and 2 (one owner, whose bundle carries both
+        // proofs); day 1: identity 3.
         acc.landed(landing(10.0, 0, (1, 1)));
-        acc.landed(landing(20.0, 0, (2, 1)));
+        acc.landed(Landing {
+            opens_tx: false,
+            ..landing(20.0, 0, (2, 1))
+        });
         acc.landed(landing(day + 5.0, 2, (3, 3)));
         acc.landed(Landing {
             accepted: false,
@@ -195,7 +205,8 @@ mod tests {
         assert_eq!(s.provers_per_day, 1.5);
         assert_eq!(s.operators_per_day, 1.0);
         assert_eq!(s.l1_gas_per_proof, 1_000_000.0);
-        assert_eq!(s.l1_transactions_per_day, 2.0);
+        // Four submissions in three transactions over two days.
+        assert_eq!(s.l1_transactions_per_day, 1.5);
         assert!((s.prover_l1_eth_per_day - 0.002).abs() < 1e-12);
     }
 }

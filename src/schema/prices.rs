@@ -210,6 +210,11 @@ pub struct L1Config {
     pub mean_inclusion_delay: f64,
     /// Gas a proof submission uses.
     pub proof_gas: u64,
+    /// Gas of each further proof that rides in the same L1 transaction as
+    /// another (an operator bundling its identities' proofs); `proof_gas`
+    /// when not set. The first proof of a bundle pays `proof_gas`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundled_proof_gas: Option<u64>,
     /// The priority fee L1 builders expect at the genesis base fee, gwei
     /// per gas (it scales with the base fee's spikes). A transaction paying
     /// `p` below the going rate `g` waits `g / p` times as long above the
@@ -224,7 +229,15 @@ impl Default for L1Config {
             min_inclusion_delay: 12.0,
             mean_inclusion_delay: 24.0,
             proof_gas: 500_000,
+            bundled_proof_gas: None,
             going_priority_fee_gwei: 1.0,
         }
+    }
+}
+
+impl L1Config {
+    /// Gas of a proof that joins another's L1 transaction.
+    pub fn gas_in_bundle(&self) -> u64 {
+        self.bundled_proof_gas.unwrap_or(self.proof_gas)
     }
 }

@@ -23,6 +23,12 @@ struct L1Tx {
     prover: u32,
     /// The identity the proof carries.
     credited: u32,
+    /// The sender's owner, and whether the sender bundles its owner's
+    /// proofs of an epoch into one transaction.
+    owner: (u32, bool),
+    /// Whether it is a transaction of its own (not a further proof in
+    /// another's bundle).
+    opens: bool,
     job: Job,
     priority_fee_gwei: f64,
     gas_cost: f64,
@@ -96,7 +102,16 @@ impl Engine<'_, '_> {
         priority_fee_gwei: f64,
         credit: Option<ProverId>,
     ) {
-        let b = self.landing_block_now(priority_fee_gwei);
+        // A proof its owner bundles rides in the owner's transaction for
+        // the epoch, if one is waiting: its block and its fee.
+        let (b, priority_fee_gwei, joins) = match self.bundle_for(prover, job.epoch) {
+            Some((b, fee, seq)) => (b, fee, Some(seq)),
+            None => (
+                self.landing_block_now(priority_fee_gwei),
+                priority_fee_gwei,
+                None,
+            ),
+        };
         let credited = credit.map_or(prover, |c| c.0);
         let pending = PendingProof {
             sender: ProverId(prover),
@@ -107,7 +122,7 @@ impl Engine<'_, '_> {
             priority_fee_gwei,
             l1_block: b,
         };
-        self.send_l1(prover, credited, job, priority_fee_gwei, b);
+        self.send_l1(prover, credited, job, priority_fee_gwei, (b, joins));
         if self.watchers.is_empty() {
             return;
         }
@@ -138,7 +153,22 @@ impl Engine<'_, '_> {
             cost: 0.0,
         };
         let b = self.landing_block_now(priority_fee_gwei);
-        self.send_l1(prover, credited, job, priority_fee_gwei, b);
+        self.send_l1(prover, credited, job, priority_fee_gwei, (b, None));
+    }
+
+    /// The waiting transaction of `prover`'s owner for epoch `e` that its
+    /// proof joins, if its owner bundles: (L1 block, priority fee, order).
+    fn bundle_for(&self, prover: u32, e: Epoch) -> Option<(u64, f64, u64)> {
+        let agent = &self.provers[prover as usize];
+        if !agent.bundles {
+            return None;
+        }
+        let owner = (agent.owner, true);
+        self.l1.pending.iter().find_map(|(b, txs)| {
+            txs.iter()
+                .find(|tx| tx.opens && tx.owner == owner && tx.job.epoch == e)
+                .map(|tx| (*b, tx.priority_fee_gwei, tx.seq))
+        })
     }
 
     /// The L1 block a transaction sent now with this priority fee lands in
@@ -158,11 +188,25 @@ impl Engine<'_, '_> {
         }
     }
 
-    /// Puts a proof submission into L1 block `b`; the sender pays its gas.
-    fn send_l1(&mut self, prover: u32, credited: u32, job: Job, priority_fee_gwei: f64, b: u64) {
+    /// Puts a proof submission into L1 block `b`, as a transaction of its
+    /// own or in the bundle whose order is `joins`; the sender pays its
+    /// gas.
+    fn send_l1(
+        &mut self,
+        prover: u32,
+        credited: u32,
+        job: Job,
+        priority_fee_gwei: f64,
+        (b, joins): (u64, Option<u64>),
+    ) {
         // The proof's gas now; a stipend (v6) is paid when it lands, for
         // the blocks it then newly proves.
-        let gas = self.sc.l1.proof_gas;
+        let gas = match joins {
+            Some(_) => self.sc.l1.gas_in_bundle(),
+            None => self.sc.l1.proof_gas,
+        };
+        let sender = &self.provers[prover as usize];
+        let owner = (sender.owner, sender.bundles);
         let gas_cost = gas as f64 * self.view().gas_price(priority_fee_gwei);
         let eth = self.eth_of(gas_cost);
         self.accounts.cost(job.epoch, prover, gas_cost);
@@ -179,16 +223,22 @@ impl Engine<'_, '_> {
         if pending.is_empty() {
             self.queue.push(b * l1.block_ms, Event::L1Block(b));
         }
+        // A bundle's proofs share its order: they land together, in the
+        // order they joined it.
         pending.push(L1Tx {
             prover,
             credited,
+            owner,
+            opens: joins.is_none(),
             job,
             priority_fee_gwei,
             gas_cost,
             gas: (gas, eth),
-            seq: l1.seq,
+            seq: joins.unwrap_or(l1.seq),
         });
-        l1.seq += 1;
+        if joins.is_none() {
+            l1.seq += 1;
+        }
     }
 
     /// L1 block `b`: its submissions reach the protocol in order.
@@ -299,6 +349,7 @@ impl Engine<'_, '_> {
             gas,
             eth,
             accepted,
+            opens_tx: tx.opens,
         });
         let agent = &self.provers[tx.prover as usize];
         self.acc.submission(agent.strategy_name, accepted);

@@ -53,6 +53,11 @@ pub(super) struct ProverAgent {
     pub extra: bool,
     /// Whether it leaves after losing epochs (its strategy says).
     pub leaves_on_losses: bool,
+    /// The most identities its owner runs (it may add some up to this).
+    pub max_identities: u32,
+    /// Whether its owner bundles its identities' proofs into one L1
+    /// transaction.
+    pub bundles: bool,
 }
 
 /// Proof jobs running (a few at a time, so a scan finds one).
@@ -104,14 +109,8 @@ impl Engine<'_, '_> {
             self.provers[owner as usize].owner = first;
             self.acc.shared_owner(first, &self.sc.provers[group].name);
         }
-        for (k, extra) in extras.into_iter().enumerate() {
-            let values = Some(self.provers[owner as usize].values.clone());
-            let landings = extra.watches_landings();
-            let id = self.push_agent(group, extra, phase, format!("{name}.{}", k + 2), values);
-            self.provers[owner as usize].identities.push(ProverId(id));
-            self.provers[id as usize].owner = self.provers[owner as usize].owner;
-            self.provers[id as usize].watches_landings = landings;
-            self.provers[id as usize].extra = true;
+        for extra in extras {
+            self.add_identity(owner, extra, phase);
         }
         if watches {
             self.watchers.push(owner);
@@ -121,6 +120,27 @@ impl Engine<'_, '_> {
             self.bridging_senders.push((owner, bridging_per_hour));
         }
         owner
+    }
+
+    /// A further identity of prover `owner` (named after it, with its
+    /// values and its owner). Returns its id.
+    fn add_identity(&mut self, owner: u32, strategy: Box<dyn ProverStrategy>, phase: Phase) -> u32 {
+        let first = &self.provers[owner as usize];
+        let (group, values) = (first.group, Some(first.values.clone()));
+        let name = format!("{}.{}", first.name, first.identities.len() + 1);
+        let landings = strategy.watches_landings();
+        let id = self.push_agent(group, strategy, phase, name, values);
+        self.provers[owner as usize].identities.push(ProverId(id));
+        let (owner, owner_name) = {
+            let first = &self.provers[owner as usize];
+            (first.owner, first.owner_name)
+        };
+        let agent = &mut self.provers[id as usize];
+        agent.owner = owner;
+        agent.owner_name = owner_name;
+        agent.watches_landings = landings;
+        agent.extra = true;
+        id
     }
 
     fn push_agent(
@@ -142,6 +162,7 @@ impl Engine<'_, '_> {
         let group_name = Name::from(&g.name);
         let one_owner = strategy.one_owner();
         let strategy_name = strategy.name();
+        let (max_identities, bundles) = (strategy.max_identities(), strategy.bundles());
         self.provers.push(ProverAgent {
             id: ProverId(id),
             owner_name: if one_owner { group_name } else { name },
@@ -160,6 +181,8 @@ impl Engine<'_, '_> {
             tenure: Tenure::default(),
             identities: vec![ProverId(id)],
             extra: false,
+            max_identities,
+            bundles,
         });
         if self.recorder.keeps_rows() {
             let a = &self.provers[id as usize];
@@ -377,7 +400,14 @@ impl Engine<'_, '_> {
             }
         }
         for g in 0..self.sc.provers.len() {
-            if self.entrants[g].is_empty() {
+            // Nobody to weigh entering: no prospect, and no operator that
+            // may add an identity.
+            if self.entrants[g].is_empty()
+                && !self.live.iter().any(|&i| {
+                    let a = &self.provers[i as usize];
+                    a.group == g && a.max_identities > 1
+                })
+            {
                 continue;
             }
             let entering = self
@@ -411,6 +441,14 @@ impl Engine<'_, '_> {
                     best = Some((k, profit));
                 }
             }
+            // An operator of the group may instead add an identity, if it
+            // expects more of it than the best newcomer of its own.
+            if let Some((owner, profit)) = self.best_growth(g, entering, rivals)
+                && best.is_none_or(|(_, b)| profit > b)
+            {
+                self.grow(owner, epoch, profit);
+                continue;
+            }
             let Some((k, profit)) = best else {
                 continue;
             };
@@ -426,5 +464,58 @@ impl Engine<'_, '_> {
             );
         }
         Ok(())
+    }
+
+    /// The operator of group `g` that expects most of one more identity,
+    /// and that profit per epoch: among those whose first identity is
+    /// active and who run fewer than their most. The extra identity pays
+    /// the gas of a proof in its operator's bundle, if it bundles.
+    fn best_growth(&self, g: usize, entering: u32, rivals: f64) -> Option<(u32, f64)> {
+        let view = self.view();
+        let mut best: Option<(u32, f64)> = None;
+        for &i in &self.live {
+            let a = &self.provers[i as usize];
+            if a.group != g || a.extra || a.phase != Phase::Active || a.max_identities <= 1 {
+                continue;
+            }
+            let running = a
+                .identities
+                .iter()
+                .filter(|id| self.provers[id.0 as usize].phase != Phase::Exited)
+                .count() as u32;
+            if running >= a.max_identities {
+                continue;
+            }
+            let gas = if a.bundles {
+                self.sc.l1.gas_in_bundle()
+            } else {
+                self.sc.l1.proof_gas
+            };
+            let mut values = a.values.clone();
+            self.design().add_entry_costs(&mut values, rivals);
+            if let Some(profit) = self.rules[g].adds_identity(&view, &values, gas, entering)
+                && best.is_none_or(|(_, b)| profit > b)
+            {
+                best = Some((i, profit));
+            }
+        }
+        best
+    }
+
+    /// Operator `owner` adds an identity, on its way in like a newcomer.
+    fn grow(&mut self, owner: u32, epoch: Epoch, profit: f64) {
+        let a = &self.provers[owner as usize];
+        let Some(strategy) = a.strategy.as_ref().map(|s| s.extra_identity()) else {
+            return;
+        };
+        let (operator, at) = (a.name, epoch + a.values.entry_delay_epochs as u64);
+        let id = self.add_identity(owner, strategy, Phase::Entering(at));
+        let name = self.provers[id as usize].name;
+        self.event(
+            "add_identity",
+            name,
+            profit,
+            format!("{operator} adds an identity: expects {profit:.3} tokens per epoch; proves from epoch {at}"),
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! epochs without one. The engine only carries the decisions out.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::schema::ProverGroup;
@@ -89,7 +89,16 @@ pub struct ProfitSeeking {
     /// every decision at one instant reads the same chain, so it is made
     /// once.
     cache: Mutex<Option<Projection>>,
+    /// A newcomer's expected pay in each epoch of its horizon, for the
+    /// instant, horizon, provers entering and active, and pool (its bits)
+    /// it was made for: every prospect weighing entry at one instant reads
+    /// the same, so it is made once.
+    newcomer: Mutex<Option<(NewcomerKey, Arc<Vec<f64>>)>>,
 }
+
+/// What a newcomer's expected pay depends on: the instant (ms), horizon,
+/// provers entering and active, and the pool's bits.
+type NewcomerKey = (u64, u32, u32, u32, u64);
 
 /// The provers paid in the last settled epoch, each record projected over
 /// a horizon as if it proved every epoch.
@@ -101,14 +110,21 @@ struct Projection {
     paid_total: Vec<f64>,
     /// How many were paid.
     paid: u32,
-    /// Projections by record `(value, time)`.
-    ramps: BTreeMap<(u64, u64), Vec<f64>>,
-    /// Which prover holds which record.
-    records: BTreeMap<ProverId, (u64, u64)>,
+    /// Each paid prover's projection.
+    records: BTreeMap<ProverId, Arc<Vec<f64>>>,
+    /// Projections made under the booster they were made for, by horizon
+    /// and record, the record as its value and the epochs from its last
+    /// bump to the next epoch: a projection depends on nothing else, so it
+    /// serves every later instant.
+    ramps: (BoosterConfig, BTreeMap<(u32, u64, u64), Arc<Vec<f64>>>),
     /// An empty record's projection, with the booster and horizon it was
     /// made for.
     fresh: ((BoosterConfig, u32), Vec<f64>),
 }
+
+/// Projections kept across instants: beyond this many, they start anew
+/// (a bound on memory; the records of provers paid recently are few).
+const KEPT_RAMPS: usize = 65_536;
 
 impl ProfitSeeking {
     /// A prover's expected shares in each of its next `horizon` epochs,
@@ -134,6 +150,24 @@ impl ProfitSeeking {
         shares
     }
 
+    /// The projection of `record` from now, from `ramps` if it was made
+    /// before (and kept there).
+    fn kept_ramp(
+        ramps: &mut BTreeMap<(u32, u64, u64), Arc<Vec<f64>>>,
+        view: &View<'_>,
+        record: ActivityRecord,
+        horizon: u32,
+    ) -> Arc<Vec<f64>> {
+        // A record bumped after the next epoch has no gap to key it by.
+        let Some(gap) = (view.epoch + 1).checked_sub(record.time) else {
+            return Arc::new(Self::ramp(view, record, horizon));
+        };
+        ramps
+            .entry((horizon, record.value, gap))
+            .or_insert_with(|| Arc::new(Self::ramp(view, record, horizon)))
+            .clone()
+    }
+
     /// The projection for now (made once per instant and horizon), or
     /// `None` before any epoch settled.
     fn projection<'c>(
@@ -144,36 +178,41 @@ impl ProfitSeeking {
         let at = (view.now, horizon);
         if cache.as_ref().is_none_or(|p| p.at != at) {
             let last = view.market.last(1).next()?;
-            let mut ramps: BTreeMap<(u64, u64), Vec<f64>> = BTreeMap::new();
+            let booster = *view.protocol.booster().config();
+            let old = cache.take();
+            let (fresh, mut ramps) = match old {
+                // An empty record ramps the same way at any epoch: only a
+                // new booster or horizon makes it anew.
+                Some(old) if old.ramps.0 == booster => {
+                    let fresh = (old.fresh.0 == (booster, horizon)).then_some(old.fresh);
+                    (fresh, old.ramps.1)
+                }
+                _ => (None, BTreeMap::new()),
+            };
+            if ramps.len() > KEPT_RAMPS {
+                ramps.clear();
+            }
+            let fresh = fresh.unwrap_or_else(|| {
+                (
+                    (booster, horizon),
+                    Self::ramp(view, ActivityRecord::default(), horizon),
+                )
+            });
             let mut records = BTreeMap::new();
             let mut paid_total = vec![0.0; horizon.max(1) as usize];
             for (p, _) in &last.paid_provers {
-                let r = view.protocol.record(*p);
-                let key = (r.value, r.time);
-                records.insert(*p, key);
-                let ramp = ramps
-                    .entry(key)
-                    .or_insert_with(|| Self::ramp(view, r, horizon));
+                let ramp = Self::kept_ramp(&mut ramps, view, view.protocol.record(*p), horizon);
                 for (t, s) in paid_total.iter_mut().zip(ramp.iter()) {
                     *t += s;
                 }
+                records.insert(*p, ramp);
             }
-            // An empty record ramps the same way at any epoch: only a new
-            // booster or horizon makes it anew.
-            let booster = *view.protocol.booster().config();
-            let fresh = match cache.take() {
-                Some(old) if old.fresh.0 == (booster, horizon) => old.fresh,
-                _ => (
-                    (booster, horizon),
-                    Self::ramp(view, ActivityRecord::default(), horizon),
-                ),
-            };
             *cache = Some(Projection {
                 at,
                 paid_total,
                 paid: last.paid_provers.len() as u32,
-                ramps,
                 records,
+                ramps: (booster, ramps),
                 fresh,
             });
         }
@@ -195,9 +234,7 @@ impl ProfitSeeking {
     ) -> Option<(Vec<f64>, Vec<f64>)> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let p = Self::projection(&mut cache, view, horizon)?;
-        let mine = me
-            .and_then(|m| p.records.get(&m))
-            .and_then(|k| p.ramps.get(k));
+        let mine = me.and_then(|m| p.records.get(&m));
         let paid_others = p.paid - mine.is_some() as u32;
         let unpaid = view
             .active_provers
@@ -211,12 +248,52 @@ impl ProfitSeeking {
             .map(|(i, (t, f))| t - mine.map_or(0.0, |m| m[i]) + n_fresh * f)
             .collect();
         let own = match (me, mine) {
-            (_, Some(m)) => m.clone(),
+            (_, Some(m)) => m.to_vec(),
             (Some(id), None) => Self::ramp(view, view.protocol.record(id), horizon),
             (None, None) => p.fresh.1.clone(),
         };
         Some((total, own))
     }
+}
+
+impl ProfitSeeking {
+    /// A newcomer's expected pay in each epoch of its horizon: `pool`
+    /// split by its ramp from an empty record against its competitors'
+    /// (made once per instant and market).
+    fn newcomer_pay(
+        &self,
+        view: &View<'_>,
+        pool: f64,
+        entering: u32,
+        horizon: u32,
+    ) -> Option<Arc<Vec<f64>>> {
+        let key = (
+            view.now,
+            horizon,
+            entering,
+            view.active_provers,
+            pool.to_bits(),
+        );
+        let mut cache = self.newcomer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, pay)) = cache.as_ref()
+            && *k == key
+        {
+            return Some(pay.clone());
+        }
+        let (others, ramp) = self.competitors(view, None, entering, horizon)?;
+        let made = Arc::new(pay(pool, &others, &ramp).collect::<Vec<f64>>());
+        *cache = Some((key, made.clone()));
+        Some(made)
+    }
+}
+
+/// The expected pay in each epoch ahead of a prover with these `shares`,
+/// each epoch paying `pool` split with that epoch's `others`.
+fn pay<'a>(pool: f64, others: &'a [f64], shares: &'a [f64]) -> impl Iterator<Item = f64> + 'a {
+    shares
+        .iter()
+        .zip(others)
+        .map(move |(&s, &others)| pool * s / (s + others).max(f64::MIN_POSITIVE))
 }
 
 impl MarketRule for ProfitSeeking {
@@ -233,7 +310,7 @@ impl MarketRule for ProfitSeeking {
         let Some((pool, _)) = newcomer_market(view, me.lookback_epochs, 0) else {
             return true;
         };
-        let (value, _) = horizon_value(view, me, pool, &others, &ramp);
+        let (value, _) = horizon_value(view, me, pay(pool, &others, &ramp));
         value <= 0.0
     }
 
@@ -260,8 +337,8 @@ impl MarketRule for ProfitSeeking {
             return sales.enters(g);
         }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
-        let (others, ramp) = self.competitors(view, None, entering, g.horizon_epochs)?;
-        let (value, costs) = horizon_value(view, g, pool, &others, &ramp);
+        let pay = self.newcomer_pay(view, pool, entering, g.horizon_epochs)?;
+        let (value, costs) = horizon_value(view, g, pay.iter().copied());
         let value = value - g.entry_cost;
         let per_epoch = value / costs.max(f64::MIN_POSITIVE) * epoch_cost(view, g);
         (value > g.min_margin * costs).then_some(per_epoch)
@@ -350,24 +427,18 @@ fn last_epoch_size(view: &View<'_>) -> (u64, u64) {
         .map_or((0, 0), |i| (i.live_txs, i.live_blocks()))
 }
 
-/// The discounted profit of proving every epoch with these shares, each
-/// epoch paying `pool` split with that epoch's `others`, and the
-/// discounted costs; an epoch ahead weighs the chance that the prover has
-/// been up every epoch until then (a miss breaks the ramp).
-fn horizon_value(
-    view: &View<'_>,
-    g: &ProverGroup,
-    pool: f64,
-    others: &[f64],
-    shares: &[f64],
-) -> (f64, f64) {
+/// The discounted profit of proving every epoch with this expected pay
+/// ([`pay`]), and the discounted costs; an epoch ahead weighs the chance
+/// that the prover has been up every epoch until then (a miss breaks the
+/// ramp).
+fn horizon_value(view: &View<'_>, g: &ProverGroup, pay: impl Iterator<Item = f64>) -> (f64, f64) {
     let cost = epoch_cost(view, g);
     // The ramp holds while the prover stays up: each epoch ahead counts
     // with the chance of no downtime until then.
     let keep = (1.0 - g.discount_per_epoch) * g.uptime;
     let (mut weight, mut value, mut costs) = (1.0, 0.0, 0.0);
-    for (&s, &others) in shares.iter().zip(others) {
-        value += weight * (pool * s / (s + others).max(f64::MIN_POSITIVE) - cost);
+    for gain in pay {
+        value += weight * (gain - cost);
         costs += weight * cost;
         weight *= keep;
     }

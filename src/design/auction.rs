@@ -286,8 +286,8 @@ impl Design for Auction {
 
     /// The bond it expects to lose: its chance of failing an epoch it wins,
     /// winning one in as many as would then bid.
-    fn add_entry_costs(&self, values: &mut ProverGroup, rivals: f64) {
-        values.capital_cost_per_epoch += (1.0 - values.uptime) * tokens(self.config.bond) / rivals;
+    fn entry_capital_cost(&self, values: &ProverGroup, rivals: f64) -> f64 {
+        (1.0 - values.uptime) * tokens(self.config.bond) / rivals
     }
 
     /// Only the winner may prove an auctioned epoch in its window (and

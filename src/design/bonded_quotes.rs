@@ -444,10 +444,9 @@ impl Design for BondedQuotes {
     /// Its bond's capital, and the bond it expects to lose: its own chance
     /// of failing an epoch it wins, winning one in as many as would then
     /// quote.
-    fn add_entry_costs(&self, values: &mut ProverGroup, rivals: f64) {
+    fn entry_capital_cost(&self, values: &ProverGroup, rivals: f64) -> f64 {
         let downtime = reliability(values.uptime, self.bond, self.standby_cost);
-        values.capital_cost_per_epoch +=
-            self.capital_cost_per_epoch + downtime.expected_cost / rivals;
+        self.capital_cost_per_epoch + downtime.expected_cost / rivals
     }
 
     fn prover_activated(

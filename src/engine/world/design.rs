@@ -106,9 +106,13 @@ pub trait Design: Send {
     /// costs it beyond its hardware.
     fn add_market_costs(&self, _values: &mut ProverGroup) {}
 
-    /// A prospective prover's values as it weighs entering, against
-    /// `rivals` provers (itself included) that would then compete.
-    fn add_entry_costs(&self, _values: &mut ProverGroup, _rivals: f64) {}
+    /// What being in this design's market would cost a prospective prover
+    /// with these values per epoch, as capital beyond its hardware's, as it
+    /// weighs entering against `rivals` provers (itself included) that
+    /// would then compete.
+    fn entry_capital_cost(&self, _values: &ProverGroup, _rivals: f64) -> f64 {
+        0.0
+    }
 
     /// A prover became active.
     fn prover_activated(

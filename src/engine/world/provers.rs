@@ -2,6 +2,8 @@
 //! fresh view, the actions carried out, and the market's entries and exits
 //! as the agents decide them.
 
+use std::borrow::Cow;
+
 use crate::agents::market::Tenure;
 use crate::agents::{Job, Me, ProverAction, ProverCtx, ProverStrategy, strategy_for};
 use crate::base::numeric::round;
@@ -429,8 +431,7 @@ impl Engine<'_, '_> {
                 let decision = match last {
                     Some((seen, d)) if seen == prospect => d,
                     _ => {
-                        let mut values = prospect.clone();
-                        self.design().add_entry_costs(&mut values, rivals);
+                        let values = self.entry_values(prospect, rivals);
                         self.rules[g].enters(&view, &values, entering)
                     }
                 };
@@ -491,8 +492,7 @@ impl Engine<'_, '_> {
             } else {
                 self.sc.l1.proof_gas
             };
-            let mut values = a.values.clone();
-            self.design().add_entry_costs(&mut values, rivals);
+            let values = self.entry_values(&a.values, rivals);
             if let Some(profit) = self.rules[g].adds_identity(&view, &values, gas, entering)
                 && best.is_none_or(|(_, b)| profit > b)
             {
@@ -500,6 +500,19 @@ impl Engine<'_, '_> {
             }
         }
         best
+    }
+
+    /// A prospective prover's values as it weighs entering against
+    /// `rivals`, with what the design's market would cost it (a copy only
+    /// when it costs something).
+    fn entry_values<'v>(&self, values: &'v ProverGroup, rivals: f64) -> Cow<'v, ProverGroup> {
+        let capital = self.design().entry_capital_cost(values, rivals);
+        if capital == 0.0 {
+            return Cow::Borrowed(values);
+        }
+        let mut values = values.clone();
+        values.capital_cost_per_epoch += capital;
+        Cow::Owned(values)
     }
 
     /// Operator `owner` adds an identity, on its way in like a newcomer.

@@ -6,7 +6,8 @@
 //! - engine events per second over one simulated year of the baseline, and
 //!   of the headline world;
 //! - the whole-process time of `proversim run` for one year, with tables,
-//!   of both;
+//!   of both, and of the mainnet world (`mainnet-v5.toml`) as shipped and
+//!   with its distributor funded for the year;
 //! - 40 year-long runs of the headline world swept on 1 and on 2 threads,
 //!   the speed-up, and the time 4,000 runs would take on 2 threads;
 //! - peak memory after sweeps of 20 and of 40 runs (flat if a sweep keeps
@@ -52,6 +53,24 @@ fn world(epochs: u64) -> String {
     )
 }
 
+/// The mainnet world (`scenarios/mainnet-v5.toml`) for `epochs` epochs:
+/// as shipped, its distributor (v5's default funding) runs dry after about
+/// 136 days and the market shrinks to the fees; `funded`, it mints all
+/// year and the market stays whole.
+fn mainnet(epochs: u64, funded: bool) -> String {
+    let funding = if funded {
+        "[rewards]\ndistributor_funding = \"1000000000000000000000000000000\"\n"
+    } else {
+        ""
+    };
+    format!(
+        "base = \"{base}\"\nepochs = {epochs}\n\n{funding}",
+        base = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/mainnet-v5.toml")
+            .display()
+    )
+}
+
 /// A sweep of `increments x decays` cells and `replicates` replicates.
 fn sweep_text(increments: usize, decays: usize, replicates: u32) -> String {
     let list = |xs: Vec<u64>| {
@@ -91,6 +110,12 @@ fn main() {
             " (target >= 5)",
         ),
         ("the headline world", world(YEAR_EPOCHS), ""),
+        ("mainnet-v5 as shipped", mainnet(YEAR_EPOCHS, false), ""),
+        (
+            "mainnet-v5 with its distributor funded",
+            mainnet(YEAR_EPOCHS, true),
+            "",
+        ),
     ] {
         let scenario = proversim::scenario::parse_in("year.toml", &text, Path::new("."), &[])
             .expect("the world parses");
@@ -118,6 +143,16 @@ fn main() {
             " (target <= 0.25)",
         ),
         ("the headline world", world(YEAR_EPOCHS), ""),
+        (
+            "mainnet-v5 as shipped",
+            mainnet(YEAR_EPOCHS, false),
+            " (target < 1)",
+        ),
+        (
+            "mainnet-v5 with its distributor funded",
+            mainnet(YEAR_EPOCHS, true),
+            " (target < 1)",
+        ),
     ] {
         let file = tmp.path().join("year.toml");
         std::fs::write(&file, text).expect("writes the scenario");

@@ -51,6 +51,8 @@ fn azip30_shrinks_the_market_and_breaks_first_under_high_gas() {
     let high = ["fees.l1_base_fee.start=3e9"];
     let (_, live5) = means("mainnet-v5", &high);
     let (_, live6) = means("azip30", &high);
-    assert!(live5 > 0.98, "{live5}");
+    // v5 keeps nearly every epoch at 3 gwei (the gas sweep's 10
+    // replicates: 0.988, 0.976 to 0.999); v6 loses a tenth or more.
+    assert!(live5 > 0.97, "{live5}");
     assert!(live6 < live5 - 0.1, "v5 {live5}, v6 {live6}");
 }

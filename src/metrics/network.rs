@@ -53,6 +53,12 @@ pub struct NetworkSummary {
     pub provers_per_day: f64,
     /// Distinct operators (owners) with an accepted proof per 24 hours.
     pub operators_per_day: f64,
+    /// Distinct identities with an accepted proof in the run's last whole
+    /// day (its only day if it is shorter).
+    pub provers_last_day: f64,
+    /// Distinct operators with an accepted proof in the run's last whole
+    /// day: those still proving at the end.
+    pub operators_last_day: f64,
     /// Mean L1 gas per proof submission (the proof and any stipend).
     pub l1_gas_per_proof: f64,
     /// ETH provers spent on L1 gas per day.
@@ -152,6 +158,8 @@ impl NetworkAcc {
             proofs_per_epoch: Spread::of(counts),
             provers_per_day: mean(|d| d.0),
             operators_per_day: mean(|d| d.1),
+            provers_last_day: days.last().map_or(0.0, |d| d.0 as f64),
+            operators_last_day: days.last().map_or(0.0, |d| d.1 as f64),
             l1_gas_per_proof: if self.submissions > 0 {
                 self.gas / self.submissions as f64
             } else {
@@ -204,6 +212,7 @@ mod tests {
         assert_eq!(s.proofs_per_epoch.p95, 2.0);
         assert_eq!(s.provers_per_day, 1.5);
         assert_eq!(s.operators_per_day, 1.0);
+        assert_eq!((s.provers_last_day, s.operators_last_day), (1.0, 1.0));
         assert_eq!(s.l1_gas_per_proof, 1_000_000.0);
         // Four submissions in three transactions over two days.
         assert_eq!(s.l1_transactions_per_day, 1.5);

@@ -337,3 +337,37 @@ fn a_standby_machine_keeps_bonded_epochs() {
         1.0,
     );
 }
+
+#[test]
+fn full_epoch_scoring_stops_the_score_keeping_proofs_and_costs_fast_finality() {
+    let m = pairs(
+        side("azip25.toml", &[]),
+        side("azip25.toml", &["booster.score_on=full_epoch"]),
+    );
+    let small = &m["groups.small.epochs_superseded"];
+    near("score-keeping proofs", small.a_mean, 290.2, 0.05);
+    near("score-keeping proofs, full_epoch", small.b_mean, 0.0, 0.0);
+    near(
+        "small provers' score",
+        m["groups.small.mean_score"].diff_mean,
+        -10_779.5,
+        1.0,
+    );
+    let fast = &m["groups.fast.reward_share"];
+    near("fast provers' part", fast.a_mean, 0.2298, 5e-4);
+    near("fast provers' part, full_epoch", fast.b_mean, 0.0969, 5e-4);
+    near(
+        "fast provers' profit",
+        m["groups.fast.profit"].diff_mean,
+        -328_505.0,
+        1.0,
+    );
+    near(
+        "bridging",
+        m["bridging_mean_latency_s"].diff_mean,
+        1.22,
+        0.01,
+    );
+    near("entries", m["groups.prover.entries"].diff_mean, 2.2, 1e-9);
+    near("liveness", m["liveness"].b_mean, 1.0, 0.0);
+}

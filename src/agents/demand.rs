@@ -5,10 +5,12 @@
 
 use std::collections::VecDeque;
 
+use rand::RngExt;
 use rand_distr::{Distribution, Gamma, Poisson};
 
 use crate::base::random::Stream;
 use crate::base::time::Time;
+use crate::schema::Burst;
 
 /// A bridging transaction: who sent it and when.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -44,9 +46,16 @@ pub struct Demand {
     scale: f64,
     last: Time,
     rng: Stream,
-    /// The arrival count's law for the last interval's length (slots are
-    /// all alike, so it is made once rather than every slot).
-    count_law: Option<(u64, Poisson<f64>)>,
+    /// The arrival count's law for the last interval's length and rate
+    /// multiplier (slots are all alike, so it is made once rather than
+    /// every slot).
+    count_law: Option<((u64, u64), Poisson<f64>)>,
+    /// Bursts, with their own stream (so that a scenario without them
+    /// draws as before), and the epoch the current burst ends.
+    bursts: Option<(Burst, Stream)>,
+    burst_until: Option<u64>,
+    /// How many times as fast transactions arrive now (1 out of bursts).
+    multiplier: f64,
 }
 
 impl Demand {
@@ -60,23 +69,50 @@ impl Demand {
             last: 0,
             rng,
             count_law: None,
+            bursts: None,
+            burst_until: None,
+            multiplier: 1.0,
         }
+    }
+
+    /// The same demand with bursts, drawn from `rng`.
+    pub fn with_bursts(mut self, burst: Option<Burst>, rng: Stream) -> Demand {
+        self.bursts = burst.map(|b| (b, rng));
+        self
+    }
+
+    /// Epoch `epoch` begins: a burst ends, or one begins with its chance
+    /// (if none is under way). Returns the burst that begins, if one does.
+    pub fn epoch_started(&mut self, epoch: u64) -> Option<Burst> {
+        let (burst, rng) = self.bursts.as_mut()?;
+        if self.burst_until.is_some_and(|until| epoch < until) {
+            return None;
+        }
+        self.burst_until = None;
+        self.multiplier = 1.0;
+        if rng.random::<f64>() >= burst.chance {
+            return None;
+        }
+        self.burst_until = Some(epoch + burst.epochs as u64);
+        self.multiplier = burst.multiplier;
+        Some(*burst)
     }
 
     /// The transactions that arrived since the last call.
     pub fn arrivals(&mut self, now: Time) -> Option<TxBatch> {
         let interval = now.saturating_sub(self.last);
-        let lambda = self.rate_per_ms * interval as f64;
+        let lambda = self.rate_per_ms * self.multiplier * interval as f64;
         let arrived = self.last;
         self.last = now;
         if lambda <= 0.0 {
             return None;
         }
+        let key = (interval, self.multiplier.to_bits());
         let law = match self.count_law {
-            Some((i, law)) if i == interval => law,
+            Some((k, law)) if k == key => law,
             _ => match Poisson::new(lambda) {
                 Ok(law) => {
-                    self.count_law = Some((interval, law));
+                    self.count_law = Some((key, law));
                     law
                 }
                 Err(_) => return None,
@@ -170,6 +206,38 @@ mod tests {
             arrived: 0,
             bridge: None,
             pruned_from: None,
+        }
+    }
+
+    #[test]
+    fn a_burst_lasts_its_epochs_at_its_rate_and_then_demand_returns() {
+        let rng = |n| crate::base::random::stream(1, "d", n);
+        let burst = Burst {
+            chance: 1.0,
+            epochs: 3,
+            multiplier: 5.0,
+        };
+        let mut calm = Demand::new(2.0, 1000.0, 2.0, rng(0));
+        let mut bursty = Demand::new(2.0, 1000.0, 2.0, rng(0)).with_bursts(Some(burst), rng(1));
+        // Certain to start, it starts at epoch 0 and again once it ends.
+        let started: Vec<bool> = (0..7).map(|e| bursty.epoch_started(e).is_some()).collect();
+        assert_eq!(started, [true, false, false, true, false, false, true]);
+        assert_eq!(calm.epoch_started(0), None);
+        // Five times the transactions, to within a few percent.
+        let count = |d: &mut Demand| -> u64 {
+            (1..=2_000u64)
+                .filter_map(|s| d.arrivals(s * 72_000))
+                .map(|b| b.count)
+                .sum()
+        };
+        let (c, b) = (count(&mut calm) as f64, count(&mut bursty) as f64);
+        assert!((b / c - 5.0).abs() < 0.1, "{b} against {c}");
+        // Without bursts the draws are those of plain demand.
+        let mut plain = Demand::new(2.0, 1000.0, 2.0, rng(0));
+        let mut none = Demand::new(2.0, 1000.0, 2.0, rng(0)).with_bursts(None, rng(1));
+        for s in 1..100u64 {
+            assert_eq!(none.epoch_started(s), None);
+            assert_eq!(plain.arrivals(s * 72_000), none.arrivals(s * 72_000));
         }
     }
 

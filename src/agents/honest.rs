@@ -6,7 +6,9 @@ use rand::RngExt;
 
 use crate::protocol::{Epoch, Slot};
 
-use super::jobs::{JobDecision, prove_ended_epoch, start_fallback_job, submit_ready};
+use super::jobs::{
+    JobDecision, prove_ended_epoch, start_fallback_job, start_streak_prefix, submit_ready,
+};
 use super::kind::{Kind, NoKeys};
 use super::{Job, ProverAction, ProverCtx, ProverStrategy};
 
@@ -61,6 +63,11 @@ impl ProverStrategy for Honest {
         let Some(e) = prove_ended_epoch(ctx, &mut self.last_started) else {
             return;
         };
+        // Short of compute for the whole epoch, it may keep its streak with
+        // a shorter proof.
+        if start_streak_prefix(ctx, e) == JobDecision::Started {
+            self.last_started = Some(e);
+        }
         let every = ctx.me.group.fallback_after_slots;
         if every > 0 {
             let at = ctx.view.slot + every + ctx.rng.random_range(0..every);

@@ -6,7 +6,7 @@
 use rand::RngExt;
 
 use crate::cost::{prefix_cost, prefix_seconds};
-use crate::protocol::{BlockNumber, Epoch, ProverId};
+use crate::protocol::{BlockNumber, Epoch, ProverId, ScoreOn};
 
 use super::valuation::{expected_reward, share_with, shares_now, streak_bound, streak_value};
 use super::{Job, ProverAction, ProverCtx, View};
@@ -229,6 +229,59 @@ pub fn start(
         cost,
     });
     JobDecision::Started
+}
+
+/// A prover short of compute, who cannot land the whole of epoch `e`
+/// before its window closes, may still keep its streak: where any accepted
+/// proof bumps the score (`score_on = "any_proof"`), the shortest proof the
+/// chain would take (its first block, or as long as the longest proof so
+/// far) keeps its record as a whole proof would, for a fraction of the
+/// cost (AZIP-25's motivation). It starts that proof if the streak's value
+/// beats its cost and submission by its margin and it can land in time.
+pub fn start_streak_prefix(ctx: &mut ProverCtx<'_, '_>, e: Epoch) -> JobDecision {
+    let view = ctx.view;
+    let group = ctx.me.group;
+    if ctx.me.jobs_running >= group.max_jobs {
+        return JobDecision::Busy;
+    }
+    if view.protocol.booster().config().score_on != ScoreOn::AnyProof {
+        return JobDecision::NotWorth;
+    }
+    let (Some(info), Some(first)) = (view.epoch_info(e), view.protocol.first_block_of(e)) else {
+        return JobDecision::Busy;
+    };
+    let Some((last, _)) = info.last_block else {
+        return JobDecision::Busy;
+    };
+    // A prover that can land the whole epoch proves it whole, or not.
+    if lands_in_time(
+        view,
+        e,
+        prefix_seconds(group, info.live_txs, info.live_blocks()),
+    ) {
+        return JobDecision::NotWorth;
+    }
+    let end = first + view.protocol.longest(e).max(1) - 1;
+    if end >= last {
+        return JobDecision::NotWorth;
+    }
+    // Its transactions, in proportion to its blocks' mana.
+    let mana = |n: BlockNumber| view.protocol.block(n).map_or(0, |b| b.input.mana_used) as u128;
+    let all: u128 = (first..=last).map(mana).sum();
+    let part: u128 = (first..=end).map(mana).sum();
+    let txs = (info.live_txs as u128 * part / all.max(1)) as u64;
+    let seconds = prefix_seconds(group, txs, end + 1 - first);
+    if !lands_in_time(view, e, seconds) {
+        return JobDecision::NotWorth;
+    }
+    let cost = prefix_cost(group, seconds);
+    let total = cost + view.submission_cost_for(group.priority_fee_gwei, end + 1 - first);
+    let pool = info.pool_estimate;
+    let pays = |r: f64| r - total >= group.min_margin * total;
+    if !(pays(streak_bound(group, pool)) && pays(streak_value(view, ctx.me.id, group, pool))) {
+        return JobDecision::NotWorth;
+    }
+    start(ctx, e, end, seconds, cost)
 }
 
 /// Looks again at epoch `e`, skipped at its end: if no proof of the whole

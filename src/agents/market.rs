@@ -116,11 +116,15 @@ struct Projection {
     /// and record, the record as its value and the epochs from its last
     /// bump to the next epoch: a projection depends on nothing else, so it
     /// serves every later instant.
-    ramps: (BoosterConfig, BTreeMap<(u32, u64, u64), Arc<Vec<f64>>>),
+    ramps: (BoosterConfig, Ramps),
     /// An empty record's projection, with the booster and horizon it was
     /// made for.
     fresh: ((BoosterConfig, u32), Vec<f64>),
 }
+
+/// Projections by horizon and record (its value, and the epochs from its
+/// last bump to the next epoch).
+type Ramps = BTreeMap<(u32, u64, u64), Arc<Vec<f64>>>;
 
 /// Projections kept across instants: beyond this many, they start anew
 /// (a bound on memory; the records of provers paid recently are few).
@@ -153,7 +157,7 @@ impl ProfitSeeking {
     /// The projection of `record` from now, from `ramps` if it was made
     /// before (and kept there).
     fn kept_ramp(
-        ramps: &mut BTreeMap<(u32, u64, u64), Arc<Vec<f64>>>,
+        ramps: &mut Ramps,
         view: &View<'_>,
         record: ActivityRecord,
         horizon: u32,

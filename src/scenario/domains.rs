@@ -64,6 +64,23 @@ pub const DOMAINS: &[Domain] = &[
         "transactions per second",
     ),
     positive("demand.mana_mean", "mana"),
+    real(
+        "demand.burst.chance",
+        0.0,
+        false,
+        1.0,
+        false,
+        "(a chance per epoch)",
+    ),
+    int("demand.burst.epochs", 1, 1_000_000, "epochs"),
+    real(
+        "demand.burst.multiplier",
+        0.0,
+        false,
+        10_000.0,
+        false,
+        "(times demand.tps)",
+    ),
     positive("demand.mana_shape", "(a gamma shape)"),
     real(
         "demand.max_congestion",

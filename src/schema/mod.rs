@@ -263,6 +263,34 @@ pub struct DemandConfig {
     /// The highest congestion multiplier users pay: above it transactions
     /// wait and blocks go empty until the price falls.
     pub max_congestion: f64,
+    /// Bursts of demand (none when not set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<Burst>,
+}
+
+/// Bursts of demand, as in AZIP-25's congested epochs: each epoch not
+/// already in a burst starts one with `chance`; it lasts `epochs` epochs,
+/// in which transactions arrive `multiplier` times as fast.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Burst {
+    /// The chance that an epoch not already in a burst starts one.
+    pub chance: f64,
+    /// Epochs a burst lasts.
+    pub epochs: u32,
+    /// How many times as fast transactions arrive in a burst.
+    pub multiplier: f64,
+}
+
+impl Default for Burst {
+    /// No burst: a chance of 0, one epoch at the usual rate.
+    fn default() -> Self {
+        Burst {
+            chance: 0.0,
+            epochs: 1,
+            multiplier: 1.0,
+        }
+    }
 }
 
 impl Default for DemandConfig {
@@ -272,6 +300,7 @@ impl Default for DemandConfig {
             mana_mean: 200_000.0,
             mana_shape: 2.0,
             max_congestion: 10.0,
+            burst: None,
         }
     }
 }

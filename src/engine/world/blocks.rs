@@ -37,7 +37,7 @@ struct BlockMeta {
 
 /// The state of block building.
 pub(super) struct BlockBuilder {
-    demand: Demand,
+    pub(super) demand: Demand,
     mempool: Mempool,
     metas: VecDeque<BlockMeta>,
     fee_rng: Stream,
@@ -86,7 +86,8 @@ impl BlockBuilder {
                 sc.demand.mana_mean,
                 sc.demand.mana_shape,
                 stream(sc.seed, "demand", 0),
-            ),
+            )
+            .with_bursts(sc.demand.burst, stream(sc.seed, "bursts", 0)),
             mempool: Mempool::default(),
             metas: VecDeque::new(),
             fee_rng: stream(sc.seed, "fees", 0),

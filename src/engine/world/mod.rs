@@ -438,6 +438,17 @@ impl Engine<'_, '_> {
                     ..EpochInfo::default()
                 });
             }
+            if let Some(b) = self.blocks.demand.epoch_started(epoch) {
+                self.event(
+                    "burst",
+                    "demand".to_string(),
+                    b.multiplier,
+                    format!(
+                        "transactions arrive {}x as fast for {} epochs",
+                        b.multiplier, b.epochs
+                    ),
+                );
+            }
             // Entry and exit while there are epochs left to prove.
             if epoch < self.sc.epochs {
                 self.entries_and_exits(epoch)?;

@@ -186,6 +186,8 @@ fn an_operator_adds_identities_while_one_more_pays_and_not_beyond() {
     // alone adds identities up to its most, and each proves.
     let (rich, r) = common::simulate(&operators(1, &["epochs=150"], &grow));
     assert_eq!(added(&rich), 3);
+    let group = &r.summary.groups["node"];
+    assert_eq!((group.identities_added, group.entries), (3, 3));
     assert_eq!(r.summary.network.operators_per_day, 1.0);
     let names: std::collections::BTreeSet<String> = rich
         .submissions

@@ -65,6 +65,9 @@ pub struct GroupSummary {
     pub entries: u64,
     /// Provers that left it.
     pub exits: u64,
+    /// Identities its operators added (each also counts in `entries`): the
+    /// rest of `entries` are operators that came in.
+    pub identities_added: u64,
 }
 
 /// Accumulates what each group's provers did as epochs settle; what they
@@ -84,6 +87,7 @@ struct GroupTotals {
     score_n: u64,
     entries: u64,
     exits: u64,
+    identities_added: u64,
 }
 
 impl GroupAcc {
@@ -121,6 +125,11 @@ impl GroupAcc {
     /// A prover of group `group` (its index) entered the market.
     pub fn entered(&mut self, group: usize) {
         self.totals(group).entries += 1;
+    }
+
+    /// An operator of group `group` (its index) decided to add an identity.
+    pub fn identity_added(&mut self, group: usize) {
+        self.totals(group).identities_added += 1;
     }
 
     /// A prover of group `group` (its index) left the market.
@@ -167,6 +176,7 @@ impl GroupAcc {
                     },
                     entries: t.entries,
                     exits: t.exits,
+                    identities_added: t.identities_added,
                 };
                 (name.to_string(), summary)
             })

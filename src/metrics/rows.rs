@@ -133,7 +133,9 @@ table! {
         time_s: f64,
         /// The slot.
         slot: u64,
-        /// `prune`, `entry`, `exit`, `signal`, `passed`, `executed`.
+        /// What happened: `prune`, `burst`, `decide_entry`, `entry`,
+        /// `add_identity`, `exit`, `signals`, `passed`, `executed`, and
+        /// each design's own (`quotes`, `auction_won`, `reward_step`...).
         kind: String,
         /// Who or what it concerns.
         subject: String,

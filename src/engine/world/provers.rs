@@ -521,8 +521,9 @@ impl Engine<'_, '_> {
         let Some(strategy) = a.strategy.as_ref().map(|s| s.extra_identity()) else {
             return;
         };
-        let (operator, at) = (a.name, epoch + a.values.entry_delay_epochs as u64);
+        let (operator, at, group) = (a.name, epoch + a.values.entry_delay_epochs as u64, a.group);
         let id = self.add_identity(owner, strategy, Phase::Entering(at));
+        self.acc.groups().identity_added(group);
         let name = self.provers[id as usize].name;
         self.event(
             "add_identity",

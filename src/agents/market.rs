@@ -93,7 +93,15 @@ pub struct ProfitSeeking {
     /// instant, horizon, provers entering and active, and pool (its bits)
     /// it was made for: every prospect weighing entry at one instant reads
     /// the same, so it is made once.
-    newcomer: Mutex<Option<(NewcomerKey, Arc<Vec<f64>>)>>,
+    newcomer: Mutex<Option<(NewcomerKey, Arc<NewcomerPay>)>>,
+}
+
+/// A newcomer's expected pay in each epoch of its horizon, and the most
+/// of it in any one epoch.
+#[derive(Debug)]
+struct NewcomerPay {
+    pay: Vec<f64>,
+    most: f64,
 }
 
 /// What a newcomer's expected pay depends on: the instant (ms), horizon,
@@ -178,7 +186,7 @@ impl ProfitSeeking {
         cache: &'c mut Option<Projection>,
         view: &View<'_>,
         horizon: u32,
-    ) -> Option<&'c Projection> {
+    ) -> Option<&'c mut Projection> {
         let at = (view.now, horizon);
         if cache.as_ref().is_none_or(|p| p.at != at) {
             let last = view.market.last(1).next()?;
@@ -220,7 +228,7 @@ impl ProfitSeeking {
                 fresh,
             });
         }
-        cache.as_ref()
+        cache.as_mut()
     }
 
     /// Competitors' summed shares in each of the next `horizon` epochs, as
@@ -253,7 +261,9 @@ impl ProfitSeeking {
             .collect();
         let own = match (me, mine) {
             (_, Some(m)) => m.to_vec(),
-            (Some(id), None) => Self::ramp(view, view.protocol.record(id), horizon),
+            (Some(id), None) => {
+                Self::kept_ramp(&mut p.ramps.1, view, view.protocol.record(id), horizon).to_vec()
+            }
             (None, None) => p.fresh.1.clone(),
         };
         Some((total, own))
@@ -270,7 +280,7 @@ impl ProfitSeeking {
         pool: f64,
         entering: u32,
         horizon: u32,
-    ) -> Option<Arc<Vec<f64>>> {
+    ) -> Option<Arc<NewcomerPay>> {
         let key = (
             view.now,
             horizon,
@@ -285,7 +295,9 @@ impl ProfitSeeking {
             return Some(pay.clone());
         }
         let (others, ramp) = self.competitors(view, None, entering, horizon)?;
-        let made = Arc::new(pay(pool, &others, &ramp).collect::<Vec<f64>>());
+        let pay: Vec<f64> = pay(pool, &others, &ramp).collect();
+        let most = pay.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let made = Arc::new(NewcomerPay { pay, most });
         *cache = Some((key, made.clone()));
         Some(made)
     }
@@ -342,7 +354,18 @@ impl MarketRule for ProfitSeeking {
         }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
         let pay = self.newcomer_pay(view, pool, entering, g.horizon_epochs)?;
-        let (value, costs) = horizon_value(view, g, pay.iter().copied());
+        // No epoch pays its cost: every term of the horizon's value is at
+        // most 0 and its costs at least 0, so it cannot beat the margin
+        // (the same answer as the sum, without it).
+        if pay.most <= epoch_cost(view, g)
+            && epoch_cost(view, g) >= 0.0
+            && (1.0 - g.discount_per_epoch) * g.uptime >= 0.0
+            && g.entry_cost >= 0.0
+            && g.min_margin >= 0.0
+        {
+            return None;
+        }
+        let (value, costs) = horizon_value(view, g, pay.pay.iter().copied());
         let value = value - g.entry_cost;
         let per_epoch = value / costs.max(f64::MIN_POSITIVE) * epoch_cost(view, g);
         (value > g.min_margin * costs).then_some(per_epoch)

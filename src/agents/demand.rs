@@ -54,8 +54,6 @@ pub struct Demand {
     /// draws as before), and the epoch the current burst ends.
     bursts: Option<(Burst, Stream)>,
     burst_until: Option<u64>,
-    /// How many times as fast transactions arrive now (1 out of bursts).
-    multiplier: f64,
 }
 
 impl Demand {
@@ -71,7 +69,6 @@ impl Demand {
             count_law: None,
             bursts: None,
             burst_until: None,
-            multiplier: 1.0,
         }
     }
 
@@ -89,25 +86,33 @@ impl Demand {
             return None;
         }
         self.burst_until = None;
-        self.multiplier = 1.0;
         if rng.random::<f64>() >= burst.chance {
             return None;
         }
         self.burst_until = Some(epoch + burst.epochs as u64);
-        self.multiplier = burst.multiplier;
         Some(*burst)
+    }
+
+    /// How many times as fast transactions arrive now: the burst's
+    /// multiplier during one, 1 otherwise.
+    fn multiplier(&self) -> f64 {
+        match (&self.bursts, self.burst_until) {
+            (Some((burst, _)), Some(_)) => burst.multiplier,
+            _ => 1.0,
+        }
     }
 
     /// The transactions that arrived since the last call.
     pub fn arrivals(&mut self, now: Time) -> Option<TxBatch> {
         let interval = now.saturating_sub(self.last);
-        let lambda = self.rate_per_ms * self.multiplier * interval as f64;
+        let multiplier = self.multiplier();
+        let lambda = self.rate_per_ms * multiplier * interval as f64;
         let arrived = self.last;
         self.last = now;
         if lambda <= 0.0 {
             return None;
         }
-        let key = (interval, self.multiplier.to_bits());
+        let key = (interval, multiplier.to_bits());
         let law = match self.count_law {
             Some((k, law)) if k == key => law,
             _ => match Poisson::new(lambda) {

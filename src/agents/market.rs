@@ -326,7 +326,7 @@ impl MarketRule for ProfitSeeking {
         let Some((pool, _)) = newcomer_market(view, me.lookback_epochs, 0) else {
             return true;
         };
-        let (value, _) = horizon_value(view, me, pay(pool, &others, &ramp));
+        let (value, _) = horizon_value(me, epoch_cost(view, me), pay(pool, &others, &ramp));
         value <= 0.0
     }
 
@@ -354,20 +354,21 @@ impl MarketRule for ProfitSeeking {
         }
         let (pool, _) = newcomer_market(view, g.lookback_epochs, entering)?;
         let pay = self.newcomer_pay(view, pool, entering, g.horizon_epochs)?;
+        let cost = epoch_cost(view, g);
         // No epoch pays its cost: every term of the horizon's value is at
         // most 0 and its costs at least 0, so it cannot beat the margin
         // (the same answer as the sum, without it).
-        if pay.most <= epoch_cost(view, g)
-            && epoch_cost(view, g) >= 0.0
+        if pay.most <= cost
+            && cost >= 0.0
             && (1.0 - g.discount_per_epoch) * g.uptime >= 0.0
             && g.entry_cost >= 0.0
             && g.min_margin >= 0.0
         {
             return None;
         }
-        let (value, costs) = horizon_value(view, g, pay.pay.iter().copied());
+        let (value, costs) = horizon_value(g, cost, pay.pay.iter().copied());
         let value = value - g.entry_cost;
-        let per_epoch = value / costs.max(f64::MIN_POSITIVE) * epoch_cost(view, g);
+        let per_epoch = value / costs.max(f64::MIN_POSITIVE) * cost;
         (value > g.min_margin * costs).then_some(per_epoch)
     }
 }
@@ -455,11 +456,10 @@ fn last_epoch_size(view: &View<'_>) -> (u64, u64) {
 }
 
 /// The discounted profit of proving every epoch with this expected pay
-/// ([`pay`]), and the discounted costs; an epoch ahead weighs the chance
-/// that the prover has been up every epoch until then (a miss breaks the
-/// ramp).
-fn horizon_value(view: &View<'_>, g: &ProverGroup, pay: impl Iterator<Item = f64>) -> (f64, f64) {
-    let cost = epoch_cost(view, g);
+/// ([`pay`]) at `cost` an epoch ([`epoch_cost`]), and the discounted
+/// costs; an epoch ahead weighs the chance that the prover has been up
+/// every epoch until then (a miss breaks the ramp).
+fn horizon_value(g: &ProverGroup, cost: f64, pay: impl Iterator<Item = f64>) -> (f64, f64) {
     // The ramp holds while the prover stays up: each epoch ahead counts
     // with the chance of no downtime until then.
     let keep = (1.0 - g.discount_per_epoch) * g.uptime;

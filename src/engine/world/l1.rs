@@ -23,9 +23,6 @@ struct L1Tx {
     prover: u32,
     /// The identity the proof carries.
     credited: u32,
-    /// The sender's owner, and whether the sender bundles its owner's
-    /// proofs of an epoch into one transaction.
-    owner: (u32, bool),
     /// Whether it is a transaction of its own (not a further proof in
     /// another's bundle).
     opens: bool,
@@ -163,10 +160,16 @@ impl Engine<'_, '_> {
         if !agent.bundles {
             return None;
         }
-        let owner = (agent.owner, true);
+        let owner = agent.owner;
+        // A transaction its owner opened: sent by one of the owner's
+        // identities that bundles.
+        let owners = |tx: &L1Tx| {
+            let sender = &self.provers[tx.prover as usize];
+            sender.bundles && sender.owner == owner
+        };
         self.l1.pending.iter().find_map(|(b, txs)| {
             txs.iter()
-                .find(|tx| tx.opens && tx.owner == owner && tx.job.epoch == e)
+                .find(|tx| tx.opens && tx.job.epoch == e && owners(tx))
                 .map(|tx| (*b, tx.priority_fee_gwei, tx.seq))
         })
     }
@@ -205,8 +208,6 @@ impl Engine<'_, '_> {
             Some(_) => self.sc.l1.gas_in_bundle(),
             None => self.sc.l1.proof_gas,
         };
-        let sender = &self.provers[prover as usize];
-        let owner = (sender.owner, sender.bundles);
         let gas_cost = gas as f64 * self.view().gas_price(priority_fee_gwei);
         let eth = self.eth_of(gas_cost);
         self.accounts.cost(job.epoch, prover, gas_cost);
@@ -228,7 +229,6 @@ impl Engine<'_, '_> {
         pending.push(L1Tx {
             prover,
             credited,
-            owner,
             opens: joins.is_none(),
             job,
             priority_fee_gwei,

@@ -441,7 +441,7 @@ impl Engine<'_, '_> {
             if let Some(b) = self.blocks.demand.epoch_started(epoch) {
                 self.event(
                     "burst",
-                    "demand".to_string(),
+                    "demand",
                     b.multiplier,
                     format!(
                         "transactions arrive {}x as fast for {} epochs",

@@ -205,3 +205,105 @@ fn an_operator_adds_identities_while_one_more_pays_and_not_beyond() {
     ));
     assert_eq!(added(&poor), 0);
 }
+
+/// The node world with inclusion a market block by block, its base fee
+/// fixed at 1 gwei and the going tip at `going` gwei.
+fn bidding(spread: f64, going: f64, own: &[(&str, toml::Value)]) -> proversim::scenario::Scenario {
+    let market = format!("l1.tips={{spread={spread:?}}}");
+    let going = format!("l1.going_priority_fee_gwei={going:?}");
+    let sets = [
+        "epochs=40",
+        "fees.l1_base_fee.volatility=0.0",
+        &market,
+        &going,
+    ];
+    operators(2, &sets, own)
+}
+
+/// Tokens one unit of gas costs at the fixed 1 gwei base fee and `tip`.
+fn gas_price_tokens(s: &proversim::scenario::Scenario, tip: f64) -> f64 {
+    (1.0 + tip) * 1e9 * proversim::base::units::tokens_per_wei(s.fees.fee_asset_per_eth)
+}
+
+#[test]
+fn a_node_whose_fee_cap_leaves_no_tip_cancels_every_proof_and_pays_each_cancellation() {
+    // Its fee cap is the base fee: it can pay no tip, and every block
+    // asks one. Each transaction is replaced 3 times, then cancelled.
+    let s = bidding(0.5, 0.01, &[("max_fee_gwei", toml::Value::Float(1.0))]);
+    let (rec, r) = common::simulate(&s);
+    assert_eq!(accepted(&rec), 0);
+    let cancelled: Vec<_> = rec
+        .submissions
+        .iter()
+        .filter(|row| row.status == "cancelled")
+        .collect();
+    assert_eq!(cancelled.len(), rec.submissions.len());
+    // Nothing is proven, so the chain prunes, and the nodes prove its
+    // epochs again as they come.
+    assert!(cancelled.len() >= 20, "{}", cancelled.len());
+    // A cancellation's gas at the base fee and no tip (the cap leaves
+    // none), and nothing else.
+    let each = 21_000.0 * gas_price_tokens(&s, 0.0);
+    for row in &cancelled {
+        assert_eq!(row.reason, "gave_up");
+        assert!((row.gas_cost - each).abs() < 1e-15, "{row:?}");
+    }
+    let n = &r.summary.network;
+    assert_eq!(n.l1_gas_per_proof, 0.0);
+    let days = 40.0 * 32.0 * s.chain.slot_duration as f64 / 86_400.0;
+    assert!((n.l1_transactions_per_day * days - cancelled.len() as f64).abs() < 1e-6);
+}
+
+#[test]
+fn a_transaction_that_outwaits_its_window_is_dropped_unpaid() {
+    // No tip fits under its cap and it never gives up: no block takes it
+    // before the proof's window closes, and it costs nothing.
+    let own = [
+        ("max_fee_gwei", toml::Value::Float(1.0)),
+        ("give_up_s", toml::Value::Float(86_000.0)),
+    ];
+    let (rec, r) = common::simulate(&bidding(0.5, 0.01, &own));
+    assert!(!rec.submissions.is_empty());
+    for row in &rec.submissions {
+        assert_eq!((row.status, row.reason), ("dropped", "not_included"));
+        assert_eq!(row.gas_cost, 0.0);
+    }
+    assert_eq!(r.summary.network.l1_transactions_per_day, 0.0);
+    assert_eq!(r.summary.network.prover_l1_eth_per_day, 0.0);
+}
+
+#[test]
+fn a_node_bids_from_the_going_tip_and_the_recent_blocks_tips() {
+    let going = 0.5;
+    // The tip each accepted proof paid, from its gas cost.
+    let tips = |spread: f64| {
+        let s = bidding(spread, going, &[]);
+        let (rec, _) = common::simulate(&s);
+        let proof_gas = s.l1.proof_gas as f64;
+        let tips: Vec<f64> = rec
+            .submissions
+            .iter()
+            .map(|row| {
+                assert_eq!(row.status, "accepted", "{row:?}");
+                row.gas_cost / proof_gas / gas_price_tokens(&s, 0.0) - 1.0
+            })
+            .collect();
+        assert!(tips.len() >= 2 * 38, "{}", tips.len());
+        tips
+    };
+    // Every block clears at the going tip: the node bids 1.2 times it and
+    // the first block it reaches takes it.
+    for t in tips(0.0) {
+        assert!((t - 1.2 * going).abs() < 1e-9, "{t}");
+    }
+    // Spread out, the last 5 blocks' 75th percentile is above the going
+    // tip most of the time, and a stalled bid is raised: every tip is at
+    // least 1.2 times the going one, and on average well above.
+    let spread = tips(1.0);
+    assert!(
+        spread.iter().all(|&t| t >= 1.2 * going - 1e-9),
+        "{spread:?}"
+    );
+    let mean = spread.iter().sum::<f64>() / spread.len() as f64;
+    assert!(mean > 1.5 * 1.2 * going, "{mean}");
+}

@@ -151,6 +151,7 @@ impl ProverStrategy for Sybil {
                     job,
                     priority_fee_gwei: ctx.me.group.priority_fee_gwei,
                     credit: Some(id),
+                    bidding: None,
                 });
             }
         }

@@ -86,6 +86,7 @@ pub fn submit_ready(ctx: &mut ProverCtx<'_, '_>, held: &mut Vec<Job>) -> bool {
             job,
             priority_fee_gwei,
             credit: None,
+            bidding: None,
         });
         false
     });

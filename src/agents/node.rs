@@ -9,13 +9,15 @@
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use crate::base::numeric::round;
 use crate::cost::{prefix_cost, prefix_seconds};
 use crate::protocol::{BlockNumber, Epoch};
-use crate::schema::domain::{int, needs, non_negative, real};
+use crate::schema::domain::{int, needs, non_negative, positive, real};
 
 use super::jobs::JobDecision;
 use super::kind::{Kind, Params, checked};
-use super::{Job, ProverAction, ProverCtx, ProverStrategy, View};
+use super::l1_fees::percentile;
+use super::{Bidding, Job, ProverAction, ProverCtx, ProverStrategy, View};
 
 /// The strategy's name in scenario files and outputs.
 pub const NAME: &str = "node";
@@ -43,8 +45,26 @@ pub struct NodeParams {
     pub optimistic: bool,
     /// Optimistic: seconds to prove the epoch's top tree once it ends.
     pub top_tree_seconds: f64,
-    /// The priority fee it bids, as a multiple of the going one.
+    /// The priority fee it bids, as a multiple of the larger of the going
+    /// one and the `tip_percentile` of recent blocks' tips.
     pub tip_multiplier: f64,
+    /// The percentile of recent blocks' tips it bids from (0 to 100).
+    pub tip_percentile: f64,
+    /// The recent L1 blocks whose tips it reads.
+    pub tip_history_blocks: u32,
+    /// Seconds a transaction waits for inclusion before it is replaced
+    /// with a higher tip (under `[l1.tips]`).
+    pub replace_after_s: f64,
+    /// What each replacement multiplies the tip by.
+    pub tip_bump: f64,
+    /// The most replacements of one transaction.
+    pub max_replacements: u32,
+    /// Seconds after sending at which it cancels a transaction still
+    /// waiting, paying the cancellation's gas (the optimistic node waits
+    /// until the proof's deadline instead).
+    pub give_up_s: f64,
+    /// The highest fee cap it signs, gwei per gas.
+    pub max_fee_gwei: f64,
 }
 
 impl Default for NodeParams {
@@ -57,6 +77,13 @@ impl Default for NodeParams {
             optimistic: false,
             top_tree_seconds: 60.0,
             tip_multiplier: 1.2,
+            tip_percentile: 75.0,
+            tip_history_blocks: 5,
+            replace_after_s: 12.0,
+            tip_bump: 1.5,
+            max_replacements: 3,
+            give_up_s: 120.0,
+            max_fee_gwei: 2_000.0,
         }
     }
 }
@@ -70,6 +97,13 @@ impl Params for NodeParams {
         "optimistic",
         "top_tree_seconds",
         "tip_multiplier",
+        "tip_percentile",
+        "tip_history_blocks",
+        "replace_after_s",
+        "tip_bump",
+        "max_replacements",
+        "give_up_s",
+        "max_fee_gwei",
     ];
 }
 
@@ -103,6 +137,55 @@ pub const KIND: super::StrategyKind = Kind::new::<NodeParams>(
                 false,
                 "(times the going tip)",
             ),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            real(
+                "provers[].tip_percentile",
+                0.0,
+                false,
+                100.0,
+                false,
+                "(a percentile)",
+            ),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            int("provers[].tip_history_blocks", 1, 1_024, "L1 blocks"),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            real(
+                "provers[].replace_after_s",
+                0.0,
+                true,
+                86_400.0,
+                false,
+                "seconds",
+            ),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            real(
+                "provers[].tip_bump",
+                1.0,
+                false,
+                100.0,
+                false,
+                "(times the last tip)",
+            ),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            int("provers[].max_replacements", 0, 100, "replacements"),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            real("provers[].give_up_s", 0.0, true, 86_400.0, false, "seconds"),
+            "provers.0.strategy=node",
+        ),
+        needs(
+            positive("provers[].max_fee_gwei", "gwei"),
             "provers.0.strategy=node",
         ),
     ],
@@ -200,12 +283,21 @@ impl Node {
         });
     }
 
+    /// The priority fee it bids, gwei per gas: the larger of the going
+    /// fee and the percentile of recent blocks' tips, times its multiplier.
+    fn tip(&self, view: &View<'_>) -> f64 {
+        let mut recent = view.recent_tips(self.params.tip_history_blocks as u64);
+        let read = percentile(&mut recent, self.params.tip_percentile).unwrap_or(0.0);
+        view.going_priority_gwei.max(read) * self.params.tip_multiplier
+    }
+
     /// Sends each held proof that the chain can take now; drops one that
     /// can no longer land or would revert.
     fn submit(&mut self, ctx: &mut ProverCtx<'_, '_>) {
         let view = ctx.view;
         let optimistic = self.params.optimistic;
-        let tip = view.going_priority_gwei * self.params.tip_multiplier;
+        let tip = self.tip(view);
+        let give_up_after = round(self.params.give_up_s * 1000.0) as u64;
         let mut wait = false;
         self.held.retain(|&job| {
             if view.now >= Self::deadline(view, job.epoch) {
@@ -232,10 +324,23 @@ impl Node {
                 wait = true;
                 return true;
             }
+            // The optimistic node waits for inclusion until the deadline.
+            let give_up_at = if optimistic {
+                Self::deadline(view, job.epoch)
+            } else {
+                view.now.saturating_add(give_up_after)
+            };
             ctx.actions.push(ProverAction::Submit {
                 job,
                 priority_fee_gwei: tip,
                 credit: None,
+                bidding: Some(Bidding {
+                    replace_after_ms: round(self.params.replace_after_s * 1000.0) as u64,
+                    bump: self.params.tip_bump,
+                    max_replacements: self.params.max_replacements,
+                    give_up_at,
+                    max_fee_gwei: self.params.max_fee_gwei,
+                }),
             });
             false
         });

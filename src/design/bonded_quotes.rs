@@ -369,7 +369,8 @@ impl Design for BondedQuotes {
         let group = w.prover_values(prover);
         let (seconds, fee) = (prefix_seconds(group, txs, blocks), group.priority_fee_gwei);
         let cost = prefix_cost(group, seconds) + w.view().submission_cost(fee);
-        let delay = w.inclusion_delay(fee);
+        let sent = w.now() + (seconds * 1000.0).round() as Time;
+        let delay = w.inclusion_delay(fee, sent);
         let (bond, standby) = (self.bond, self.standby_cost);
         let (values, rng) = w.prover_mut(prover);
         let (delivered, standby_spent) = delivers(values, bond, standby, rng);

@@ -114,6 +114,13 @@ impl NetworkAcc {
         }
     }
 
+    /// A cancellation of a stalled submission landed, costing `eth`: an
+    /// L1 transaction, but no proof.
+    pub fn cancelled(&mut self, eth: f64) {
+        self.transactions += 1;
+        self.eth += eth;
+    }
+
     /// A submission landed.
     pub fn landed(&mut self, l: Landing) {
         self.submissions += 1;

@@ -110,7 +110,10 @@ table! {
         epoch: u64,
         /// The last block it proves.
         end: u64,
-        /// `accepted`, `rejected` or `invalid` (its blocks were reorged).
+        /// `accepted`, `rejected` or `invalid` (its blocks were reorged);
+        /// under `[l1.tips]` also `cancelled` (its sender gave up on it and
+        /// paid a cancellation) or `dropped` (no L1 block took it before
+        /// its window closed).
         status: &'static str,
         /// The rejection reason, if rejected.
         reason: &'static str,

@@ -441,6 +441,12 @@ impl SummaryAcc {
         self.network.landed(landing);
     }
 
+    /// A cancellation of a stalled proof submission landed on L1, costing
+    /// `eth`.
+    pub fn l1_cancelled(&mut self, eth: f64) {
+        self.network.cancelled(eth);
+    }
+
     /// A sequencer was credited `tokens`.
     pub fn sequencer_credit(&mut self, tokens: f64) {
         self.sequencer_income += tokens;

@@ -55,6 +55,21 @@ pub const DOMAINS: &[Domain] = &[
         "l1.min_inclusion_delay=0.0",
     ),
     non_negative("l1.going_priority_fee_gwei", "gwei"),
+    needs(
+        real(
+            "l1.tips.spread",
+            0.0,
+            false,
+            10.0,
+            false,
+            "(a standard deviation of a log)",
+        ),
+        "l1.tips={spread=0.5}",
+    ),
+    needs(
+        int("l1.tips.cancel_gas", 0, 100_000_000, "gas"),
+        "l1.tips={spread=0.5}",
+    ),
     real(
         "demand.tps",
         0.0,

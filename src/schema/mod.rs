@@ -21,7 +21,7 @@ pub use booster_spec::{BoosterSpec, DecayName, RuleName, ScoreOnName};
 pub use designs::{AuctionConfig, BondedConfig, FeeMarketConfig};
 pub use observed::Observation;
 pub use own_keys::{KindName, OwnKeys};
-pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, read_series};
+pub use prices::{FeeConfig, Jumps, L1Config, PricePath, Spike, TipMarket, read_series};
 
 use crate::base::amount;
 

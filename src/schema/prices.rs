@@ -220,6 +220,37 @@ pub struct L1Config {
     /// `p` below the going rate `g` waits `g / p` times as long above the
     /// minimum inclusion delay.
     pub going_priority_fee_gwei: f64,
+    /// A market for inclusion, block by block, instead of a drawn delay:
+    /// each L1 block takes the transactions whose priority fee is at
+    /// least its clearing tip. Unset: the drawn delay above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tips: Option<TipMarket>,
+}
+
+/// Inclusion block by block (docs/model.md section 13, item 6): each L1
+/// block has a clearing tip, the going priority fee times a lognormal draw
+/// of its own (median 1); a transaction enters the first block, from the
+/// first it can reach (`min_inclusion_delay` after it is sent), whose
+/// clearing tip its priority fee meets. The recent blocks' clearing tips
+/// are the distribution of recent tips senders read.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TipMarket {
+    /// Standard deviation of the log of a block's clearing tip around the
+    /// going priority fee.
+    pub spread: f64,
+    /// Gas of a cancellation (a transaction replacing a stalled one with
+    /// nothing, which its sender pays).
+    pub cancel_gas: u64,
+}
+
+impl Default for TipMarket {
+    fn default() -> Self {
+        TipMarket {
+            spread: 0.5,
+            cancel_gas: 21_000,
+        }
+    }
 }
 
 impl Default for L1Config {
@@ -231,6 +262,7 @@ impl Default for L1Config {
             proof_gas: 500_000,
             bundled_proof_gas: None,
             going_priority_fee_gwei: 1.0,
+            tips: None,
         }
     }
 }

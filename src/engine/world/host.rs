@@ -216,10 +216,11 @@ impl World<'_, '_, '_> {
         Ok(())
     }
 
-    /// Seconds an L1 transaction with this priority fee waits for
-    /// inclusion (a draw).
-    pub fn inclusion_delay(&mut self, priority_fee_gwei: f64) -> f64 {
-        let going = self.0.blocks.going_priority_gwei();
-        self.0.l1.inclusion_delay(priority_fee_gwei, going)
+    /// Seconds an L1 transaction with this priority fee, sent at `sent`
+    /// (ms), waits for inclusion: a draw, or under the market block by
+    /// block the wait for the first block whose clearing tip it meets (at
+    /// most a day).
+    pub fn inclusion_delay(&mut self, priority_fee_gwei: f64, sent: Time) -> f64 {
+        self.0.inclusion_delay_from(priority_fee_gwei, sent)
     }
 }

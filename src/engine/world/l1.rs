@@ -1,20 +1,24 @@
 //! The L1 that carries proof submissions: a submission waits for its L1
-//! block (a drawn inclusion delay), provers watching the mempool may send
-//! theirs into the same block, and each L1 block orders its submissions by
-//! priority fee, then arrival, before they reach the protocol.
+//! block (a drawn inclusion delay, or under `[l1.tips]` the first block
+//! whose clearing tip its fee meets, with its sender's replacements and
+//! cancellation), provers watching the mempool may send theirs into the
+//! same block, and each L1 block orders its submissions by priority fee,
+//! then arrival, before they reach the protocol.
 
 use std::collections::BTreeSet;
 
 use rand_distr::{Distribution, Exp};
 
-use crate::agents::{Job, Landed, PendingProof};
+use crate::agents::{Bidding, Job, Landed, PendingProof};
 use crate::base::numeric::round;
 use crate::base::random::{Stream, stream};
+use crate::base::time::Time;
 use crate::metrics::SubmissionRow;
 use crate::metrics::network::Landing;
 use crate::protocol::{Epoch, ProverId, RejectReason, SubmissionOutcome};
 use crate::schema::Scenario;
 
+use super::l1_tips::{Fate, TipInclusion, TxKind};
 use super::{Engine, EngineError, Event, Phase};
 
 /// A proof submission waiting for its L1 block.
@@ -26,6 +30,8 @@ struct L1Tx {
     /// Whether it is a transaction of its own (not a further proof in
     /// another's bundle).
     opens: bool,
+    /// A proof, or what stands for one that never landed.
+    kind: TxKind,
     job: Job,
     priority_fee_gwei: f64,
     gas_cost: f64,
@@ -50,6 +56,8 @@ pub(super) struct L1 {
     copied: BTreeSet<(Epoch, u32, u64)>,
     /// Emptied lists of an L1 block's submissions, kept for their memory.
     spare: Vec<Vec<L1Tx>>,
+    /// The market block by block, if inclusion is one.
+    tips: Option<TipInclusion>,
 }
 
 impl L1 {
@@ -63,6 +71,12 @@ impl L1 {
             mean_delay: sc.l1.mean_inclusion_delay,
             copied: BTreeSet::new(),
             spare: Vec::new(),
+            tips: sc.l1.tips.clone().map(|market| TipInclusion {
+                seed: sc.seed,
+                market,
+                block_ms: sc.l1.block_time * 1000,
+                min_delay: sc.l1.min_inclusion_delay,
+            }),
         }
     }
 
@@ -97,18 +111,18 @@ impl Engine<'_, '_> {
         prover: u32,
         job: Job,
         priority_fee_gwei: f64,
-        credit: Option<ProverId>,
+        (credit, bidding): (Option<ProverId>, Option<Bidding>),
     ) {
         // A proof its owner bundles rides in the owner's transaction for
         // the epoch, if one is waiting: its block and its fee.
-        let (b, priority_fee_gwei, joins) = match self.bundle_for(prover, job.epoch) {
-            Some((b, fee, seq)) => (b, fee, Some(seq)),
+        let (fate, joins) = match self.bundle_for(prover, job.epoch) {
+            Some((b, fee, seq)) => (Fate::Lands(b, fee), Some(seq)),
             None => (
-                self.landing_block_now(priority_fee_gwei),
-                priority_fee_gwei,
+                self.fate_now(priority_fee_gwei, bidding.as_ref(), job.epoch),
                 None,
             ),
         };
+        let (kind, b, priority_fee_gwei) = fate.entry(priority_fee_gwei);
         let credited = credit.map_or(prover, |c| c.0);
         let pending = PendingProof {
             sender: ProverId(prover),
@@ -119,7 +133,7 @@ impl Engine<'_, '_> {
             priority_fee_gwei,
             l1_block: b,
         };
-        self.send_l1(prover, credited, job, priority_fee_gwei, (b, joins));
+        self.send_l1(prover, credited, (kind, job), priority_fee_gwei, (b, joins));
         if self.watchers.is_empty() {
             return;
         }
@@ -149,8 +163,9 @@ impl Engine<'_, '_> {
             started: self.now,
             cost: 0.0,
         };
-        let b = self.landing_block_now(priority_fee_gwei);
-        self.send_l1(prover, credited, job, priority_fee_gwei, (b, None));
+        let fate = self.fate_now(priority_fee_gwei, None, of.epoch);
+        let (kind, b, priority_fee_gwei) = fate.entry(priority_fee_gwei);
+        self.send_l1(prover, credited, (kind, job), priority_fee_gwei, (b, None));
     }
 
     /// The waiting transaction of `prover`'s owner for epoch `e` that its
@@ -169,16 +184,43 @@ impl Engine<'_, '_> {
         };
         self.l1.pending.iter().find_map(|(b, txs)| {
             txs.iter()
-                .find(|tx| tx.opens && tx.job.epoch == e && owners(tx))
+                .find(|tx| tx.opens && tx.kind == TxKind::Proof && tx.job.epoch == e && owners(tx))
                 .map(|tx| (*b, tx.priority_fee_gwei, tx.seq))
         })
     }
 
-    /// The L1 block a transaction sent now with this priority fee lands in
-    /// (a draw against the going rate).
-    fn landing_block_now(&mut self, priority_fee_gwei: f64) -> u64 {
+    /// Seconds a transaction paying `fee`, sent at `sent` (ms), waits for
+    /// inclusion: a draw, or under the market block by block the wait for
+    /// the first block that takes it (at most a day).
+    pub(super) fn inclusion_delay_from(&mut self, fee: f64, sent: Time) -> f64 {
         let going = self.blocks.going_priority_gwei();
-        self.l1.landing_block(self.now, priority_fee_gwei, going)
+        let Some(tips) = &self.l1.tips else {
+            return self.l1.inclusion_delay(fee, going);
+        };
+        let base = self.view().base_fee_gwei();
+        let day = sent.saturating_add(86_400_000);
+        let b = match tips.fate(sent, (fee, going, base), None, day) {
+            Fate::Lands(b, _) | Fate::Cancelled(b, _) | Fate::Dropped(b) => b,
+        };
+        (b * self.l1.block_ms).saturating_sub(sent) as f64 / 1000.0
+    }
+
+    /// What becomes of a transaction for epoch `e` sent now with this
+    /// priority fee: the L1 block it lands in (a draw against the going
+    /// rate), or under the market block by block its fate there.
+    fn fate_now(&mut self, priority_fee_gwei: f64, bidding: Option<&Bidding>, e: Epoch) -> Fate {
+        let going = self.blocks.going_priority_gwei();
+        let now = self.now;
+        let Some(tips) = &self.l1.tips else {
+            let b = self.l1.landing_block(now, priority_fee_gwei, going);
+            return Fate::Lands(b, priority_fee_gwei);
+        };
+        let view = self.view();
+        let (base, expires) = (
+            view.base_fee_gwei(),
+            view.slot_time(view.window_close_slot(e)),
+        );
+        tips.fate(now, (priority_fee_gwei, going, base), bidding, expires)
     }
 
     /// ETH of `tokens` at the run's exchange rate.
@@ -198,20 +240,25 @@ impl Engine<'_, '_> {
         &mut self,
         prover: u32,
         credited: u32,
-        job: Job,
+        (kind, job): (TxKind, Job),
         priority_fee_gwei: f64,
         (b, joins): (u64, Option<u64>),
     ) {
         // The proof's gas now; a stipend (v6) is paid when it lands, for
-        // the blocks it then newly proves.
-        let gas = match joins {
-            Some(_) => self.sc.l1.gas_in_bundle(),
-            None => self.sc.l1.proof_gas,
+        // the blocks it then newly proves. A cancellation pays its own
+        // gas; a transaction that never lands pays none.
+        let gas = match (kind, joins) {
+            (TxKind::Dropped, _) => 0,
+            (TxKind::Cancel, _) => self.l1.tips.as_ref().map_or(0, |t| t.market.cancel_gas),
+            (TxKind::Proof, Some(_)) => self.sc.l1.gas_in_bundle(),
+            (TxKind::Proof, None) => self.sc.l1.proof_gas,
         };
         let gas_cost = gas as f64 * self.view().gas_price(priority_fee_gwei);
         let eth = self.eth_of(gas_cost);
-        self.accounts.cost(job.epoch, prover, gas_cost);
-        self.acc.provers_proof_gas(gas_cost);
+        if kind != TxKind::Dropped {
+            self.accounts.cost(job.epoch, prover, gas_cost);
+            self.acc.provers_proof_gas(gas_cost);
+        }
         let l1 = &mut self.l1;
         let at = match l1.pending.iter().position(|(block, _)| *block == b) {
             Some(at) => at,
@@ -229,6 +276,7 @@ impl Engine<'_, '_> {
         pending.push(L1Tx {
             prover,
             credited,
+            kind,
             opens: joins.is_none(),
             job,
             priority_fee_gwei,
@@ -262,6 +310,10 @@ impl Engine<'_, '_> {
 
     /// A proof submission lands on L1 and goes to the protocol.
     fn include(&mut self, tx: L1Tx) -> Result<(), EngineError> {
+        if tx.kind != TxKind::Proof {
+            self.unlanded(tx);
+            return Ok(());
+        }
         let id = self.provers[tx.credited as usize].id;
         self.accounts.submission(tx.job.epoch, tx.prover);
         if let Some(info) = self.info_mut(tx.job.epoch) {
@@ -389,5 +441,39 @@ impl Engine<'_, '_> {
         }
         self.recorder.submission(row);
         Ok(())
+    }
+}
+
+impl Engine<'_, '_> {
+    /// A proof that never reached the protocol: its sender's cancellation
+    /// landed (an L1 transaction it paid for), or no block took it before
+    /// its window closed. Either is a row of the submissions table.
+    fn unlanded(&mut self, tx: L1Tx) {
+        let cancelled = tx.kind == TxKind::Cancel;
+        if cancelled {
+            self.acc.l1_cancelled(tx.gas.1);
+        }
+        if !self.recorder.keeps_rows() {
+            return;
+        }
+        let agent = &self.provers[tx.prover as usize];
+        let (status, reason) = if cancelled {
+            ("cancelled", "gave_up")
+        } else {
+            ("dropped", "not_included")
+        };
+        self.recorder.submission(SubmissionRow {
+            time_s: self.secs(self.now),
+            slot: self.slot,
+            prover: agent.name,
+            strategy: agent.strategy_name,
+            credited: self.provers[tx.credited as usize].name,
+            epoch: tx.job.epoch,
+            end: tx.job.end,
+            gas_cost: tx.gas_cost,
+            status,
+            reason,
+            ..SubmissionRow::default()
+        });
     }
 }

@@ -14,6 +14,7 @@ mod epochs;
 mod governance;
 mod host;
 mod l1;
+mod l1_tips;
 mod prices;
 mod provers;
 

@@ -319,7 +319,8 @@ impl Engine<'_, '_> {
                 job,
                 priority_fee_gwei,
                 credit,
-            } => self.submit(prover, job, priority_fee_gwei, credit),
+                bidding,
+            } => self.submit(prover, job, priority_fee_gwei, (credit, bidding)),
             ProverAction::Copy {
                 of,
                 priority_fee_gwei,

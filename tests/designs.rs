@@ -350,6 +350,10 @@ fn the_books_balance_under_every_design_in_every_shipped_scenario() {
                     assert!(e.to_string().contains("fee_market"), "{e}");
                     continue;
                 }
+                // The bonded design has no version to migrate.
+                Err(e) if design == "bonded_quotes" && e.to_string().contains("migration") => {
+                    continue;
+                }
                 Err(e) => panic!("{}: {e}", path.display()),
             };
             let (_, r) = common::simulate(&s);

@@ -371,3 +371,55 @@ fn full_epoch_scoring_stops_the_score_keeping_proofs_and_costs_fast_finality() {
     near("entries", m["groups.prover.entries"].diff_mean, 2.2, 1e-9);
     near("liveness", m["liveness"].b_mean, 1.0, 0.0);
 }
+
+#[test]
+fn a_third_of_the_operators_start_on_v6_and_the_window_stays_live() {
+    let options = CompareOptions {
+        replicates: 20,
+        seed: None,
+        threads: 2,
+        progress: None,
+    };
+    let a = side("mainnet-v5.toml", &["epochs=1500"]);
+    let b = side("azip30-migration.toml", &[]);
+    let c = compare(a, b, &options).unwrap();
+    // The migration's figures are B's alone: its mean over the replicates.
+    let mean_b = |key: &str| {
+        let xs: Vec<f64> = c
+            .runs_b
+            .iter()
+            .map(|r| r.result.as_ref().unwrap().0[key].unwrap())
+            .collect();
+        xs.iter().sum::<f64>() / xs.len() as f64
+    };
+    near(
+        "operators at the switch",
+        mean_b("migration.operators_active"),
+        39.15,
+        0.05,
+    );
+    near(
+        "operators that start",
+        mean_b("migration.operators_started"),
+        16.15,
+        0.05,
+    );
+    near(
+        "identities at the switch",
+        mean_b("migration.provers_active"),
+        47.3,
+        0.05,
+    );
+    near(
+        "identities that start",
+        mean_b("migration.provers_started"),
+        19.35,
+        0.05,
+    );
+    let m = diffs(&c);
+    let last = &m["network.operators_last_day"];
+    near("operators on the last day, v6", last.b_mean, 14.4, 0.05);
+    near("operators on the last day, v5", last.a_mean, 43.8, 0.05);
+    near("their difference", last.diff_mean, -29.4, 0.05);
+    near("liveness", m["liveness"].b_mean, 0.9997, 0.00005);
+}

@@ -25,6 +25,7 @@ fn held_blocks_stay_bounded_over_thousands_of_epochs() {
                 protocol.submit_proof(*prover, *end, &mut ()).unwrap();
             }
             TraceEventKind::Set(p) => protocol.apply(p).unwrap(),
+            TraceEventKind::Migrate(to) => protocol.migrate(*to).unwrap(),
         }
         most = most.max(protocol.held_blocks());
         assert!(protocol.books().check().is_ok());

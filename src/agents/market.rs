@@ -71,6 +71,15 @@ pub trait MarketRule: Send {
         me.capital_cost_per_epoch -= saved;
         self.enters(view, &me, entering)
     }
+    /// What active prover `id` expects over its horizon from starting on
+    /// the version the rollup has just migrated to (docs/model.md section
+    /// 12), with `rivals` others starting alongside: every booster record
+    /// starts empty, its own and its rivals' alike, and its node is
+    /// already running. It starts if this is positive; by default it
+    /// always does.
+    fn value_after_migration(&self, _view: &View<'_>, _me: &ProverGroup, _rivals: u32) -> f64 {
+        f64::INFINITY
+    }
 }
 
 /// The market rule of a group.
@@ -105,15 +114,17 @@ struct NewcomerPay {
 }
 
 /// What a newcomer's expected pay depends on: the instant (ms), horizon,
-/// provers entering and active, and the pool's bits.
-type NewcomerKey = (u64, u32, u32, u32, u64);
+/// provers entering and active, the pool's bits, and the generation of
+/// booster records.
+type NewcomerKey = (u64, u32, u32, u32, u64, u32);
 
 /// The provers paid in the last settled epoch, each record projected over
 /// a horizon as if it proved every epoch.
 #[derive(Debug)]
 struct Projection {
-    /// When (ms) and over how many epochs.
-    at: (u64, u32),
+    /// When (ms), over how many epochs, and for which generation of
+    /// booster records (a migration restarts them at an instant).
+    at: (u64, u32, u32),
     /// Their summed shares per epoch ahead.
     paid_total: Vec<f64>,
     /// How many were paid.
@@ -187,7 +198,7 @@ impl ProfitSeeking {
         view: &View<'_>,
         horizon: u32,
     ) -> Option<&'c mut Projection> {
-        let at = (view.now, horizon);
+        let at = (view.now, horizon, view.protocol.generation());
         if cache.as_ref().is_none_or(|p| p.at != at) {
             let last = view.market.last(1).next()?;
             let booster = *view.protocol.booster().config();
@@ -287,6 +298,7 @@ impl ProfitSeeking {
             entering,
             view.active_provers,
             pool.to_bits(),
+            view.protocol.generation(),
         );
         let mut cache = self.newcomer.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((k, pay)) = cache.as_ref()
@@ -336,6 +348,31 @@ impl MarketRule for ProfitSeeking {
     /// design that sells none), it stays.
     fn stays_after_loss(&self, view: &View<'_>, id: ProverId, me: &ProverGroup) -> bool {
         sale_value(view, me, Some(id), 0).is_none_or(|s| s.profit - me.capital_cost_per_epoch > 0.0)
+    }
+
+    /// Its horizon's value under the new rules: its ramp and each
+    /// rival's from an empty record, the pool the last epoch's blocks pay
+    /// under the new split, its own costs (no entry cost: it is running).
+    fn value_after_migration(&self, view: &View<'_>, me: &ProverGroup, rivals: u32) -> f64 {
+        let fresh = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            match Self::projection(&mut cache, view, me.horizon_epochs) {
+                Some(p) => p.fresh.1.clone(),
+                None => return f64::INFINITY,
+            }
+        };
+        let others: Vec<f64> = fresh.iter().map(|f| f * rivals as f64).collect();
+        let forward = view
+            .epoch
+            .checked_sub(1)
+            .and_then(|e| view.epoch_info(e))
+            .map(|i| i.pool_estimate);
+        let Some(pool) =
+            forward.or_else(|| newcomer_market(view, me.lookback_epochs, 0).map(|m| m.0))
+        else {
+            return f64::INFINITY;
+        };
+        horizon_value(me, epoch_cost(view, me), pay(pool, &others, &fresh)).0
     }
 
     fn enters(&self, view: &View<'_>, me: &ProverGroup, entering: u32) -> Option<f64> {

@@ -272,7 +272,7 @@ impl View<'_> {
     /// that newly proves `blocks` blocks: the proof's gas, and from v6 the
     /// stipend it forwards (AZIP-31).
     pub fn submission_cost_for(&self, priority_fee_gwei: f64, blocks: u64) -> f64 {
-        let stipend = self.scenario.protocol.stipend_gas(blocks);
+        let stipend = self.protocol.params().version.stipend_gas(blocks);
         let gas = self.scenario.l1.proof_gas.saturating_add(stipend) as f64;
         gas * self.gas_price(priority_fee_gwei)
     }

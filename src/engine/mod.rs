@@ -5,4 +5,4 @@
 pub mod queue;
 mod world;
 
-pub use world::{Design, EngineError, RunOptions, RunResult, World, run};
+pub use world::{Design, EngineError, RunOptions, RunResult, World, genesis_params, run};

@@ -77,7 +77,13 @@ pub fn table_order(names: &std::collections::BTreeSet<String>) -> Vec<String> {
 /// Whether `name` can be a metric of some run: a catalog key, a field of
 /// every summary, or a field under one of the summary's maps.
 pub fn known(name: &str) -> bool {
-    const OPEN: [&str; 4] = ["strategies.", "groups.", "newcomers.", "bridging."];
+    const OPEN: [&str; 5] = [
+        "strategies.",
+        "groups.",
+        "newcomers.",
+        "bridging.",
+        "migration.",
+    ];
     METRICS.iter().any(|m| m.key == name)
         || OPEN
             .iter()

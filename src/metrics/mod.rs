@@ -14,7 +14,7 @@ pub mod summary;
 
 pub use groups::ProverEpoch;
 pub use rows::{AgentRow, BridgeRow, EpochRow, EventRow, ProverRow, SubmissionRow};
-pub use summary::{Summary, SummaryAcc};
+pub use summary::{MigrationSummary, Summary, SummaryAcc};
 
 /// Where a run's rows go.
 pub trait Recorder {

@@ -233,8 +233,29 @@ pub struct Summary {
     /// The auction's figures, when that design ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auction: Option<AuctionSummary>,
+    /// The migration to another version within the run, if there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migration: Option<MigrationSummary>,
     /// The books at the end.
     pub books: BooksSummary,
+}
+
+/// Who started on the version the rollup migrated to (docs/model.md
+/// section 12).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct MigrationSummary {
+    /// The first epoch under the new version.
+    pub epoch: u64,
+    /// The version it became.
+    pub to: String,
+    /// Identities active when it came.
+    pub provers_active: u32,
+    /// Of those, the identities that started on it.
+    pub provers_started: u32,
+    /// Operators (owners) active when it came.
+    pub operators_active: u32,
+    /// Of those, the operators with an identity that started on it.
+    pub operators_started: u32,
 }
 
 /// Accumulates a summary as rows are produced.
@@ -593,6 +614,7 @@ impl SummaryAcc {
             network: self.network.finish(epochs, epoch_s, window),
             fee_market: None,
             auction: None,
+            migration: None,
             books: books.into(),
         }
     }

@@ -184,6 +184,12 @@ impl Protocol {
         &self.params
     }
 
+    /// How many times the booster was replaced (by governance or a
+    /// migration): records of an older generation read as empty.
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
     /// The booster in force.
     pub fn booster(&self) -> &Booster {
         &self.booster
@@ -550,6 +556,23 @@ impl Protocol {
             self.booster = b;
             self.generation += 1;
         }
+        Ok(())
+    }
+
+    /// The canonical rollup becomes version `to` in the current slot (a
+    /// migration, docs/model.md section 12): from now on its rules, its
+    /// split of the reward, its proving price and its booster, whose
+    /// records all start empty (the new rollup's storage). The chain, the
+    /// reward, the distributor and the open epochs carry over; a proof
+    /// accepted from now on is credited by the new rules.
+    pub fn migrate(&mut self, to: Version) -> Result<(), ProtocolError> {
+        let booster = Booster::new(to.booster())?;
+        self.params.version = to;
+        self.params.sequencer_bps = to.sequencer_bps();
+        self.params.proving_cost_per_mana = to.proving_cost_per_mana();
+        self.proving_cost_changed = self.slot.unwrap_or(0);
+        self.booster = booster;
+        self.generation += 1;
         Ok(())
     }
 

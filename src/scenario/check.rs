@@ -78,6 +78,23 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             );
         }
     }
+    if let Some(m) = &s.migration {
+        need(
+            m.to != s.protocol,
+            "migration.to",
+            format!(
+                "expected a version other than the one the scenario runs ({}), found {}",
+                s.protocol.name(),
+                m.to.name()
+            ),
+        );
+        need(
+            s.mechanism != crate::schema::Mechanism::BondedQuotes,
+            "migration",
+            "expected a design on the rollup's contracts; the bonded design has no version to migrate"
+                .to_string(),
+        );
+    }
     let c = &s.chain;
     let provers: u64 = s
         .provers

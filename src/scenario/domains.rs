@@ -26,6 +26,10 @@ pub const MAX_MULTIPLIER: f64 = 1e6;
 /// strategies and policies (theirs are declared in their own files).
 pub const DOMAINS: &[Domain] = &[
     int("epochs", 1, 100_000_000, "epochs"),
+    needs(
+        int("migration.epoch", 1, 100_000_000, "epochs"),
+        "migration={epoch=10,to=\"v6\"}",
+    ),
     int("chain.slot_duration", 1, 86_400, "seconds"),
     int("chain.epoch_duration", 1, 100_000, "slots"),
     int("chain.proof_submission_epochs", 1, 1_000, "epochs"),

@@ -45,6 +45,11 @@ pub struct Scenario {
     /// (filled in by the loader; a file need not write it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub protocol_overrides: Vec<String>,
+    /// A change of the canonical rollup within the run (docs/model.md
+    /// section 12): from `epoch`, the rules and constants of version `to`,
+    /// with every booster record starting empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<Migration>,
     /// Chain timing.
     pub chain: ChainConfig,
     /// Governance-set rewards at genesis.
@@ -83,6 +88,18 @@ pub struct Scenario {
     /// beside the simulated figures in `report` and `compare`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observed: Vec<Observation>,
+}
+
+/// The canonical rollup becomes another version within the run (AZIP-30's
+/// migration window).
+#[derive(Copy, Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Migration {
+    /// The first epoch built under the new version (at or after the
+    /// run's end: none happens, as in a run cut short).
+    pub epoch: u64,
+    /// The version it becomes.
+    pub to: Version,
 }
 
 impl Scenario {
@@ -140,6 +157,7 @@ impl Default for Scenario {
             // that names no version runs v5.
             protocol: Version::V4,
             protocol_overrides: Vec::new(),
+            migration: None,
             chain: ChainConfig::default(),
             rewards: RewardsConfig::default(),
             booster: BoosterSpec::default(),

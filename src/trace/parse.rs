@@ -47,6 +47,9 @@ pub enum TraceEventKind {
     },
     /// An executed governance payload.
     Set(Payload),
+    /// The canonical rollup becomes this version (a migration): its rules
+    /// and constants, and every booster record starting empty.
+    Migrate(Version),
 }
 
 /// A validated replay trace.
@@ -89,6 +92,7 @@ enum EventKindName {
     Block,
     Proof,
     Set,
+    Migrate,
 }
 
 impl Named for EventKindName {
@@ -96,6 +100,7 @@ impl Named for EventKindName {
         ("block", EventKindName::Block),
         ("proof", EventKindName::Proof),
         ("set", EventKindName::Set),
+        ("migrate", EventKindName::Migrate),
     ];
 }
 
@@ -122,6 +127,16 @@ struct ProofEvent {
     _kind: Option<IgnoredAny>,
     prover: Option<Name>,
     end: Option<Count>,
+}
+
+/// A `migrate` event: the rollup becomes another version.
+#[derive(Deserialize)]
+struct MigrateEvent {
+    #[serde(rename = "slot")]
+    _slot: Option<IgnoredAny>,
+    #[serde(rename = "kind")]
+    _kind: Option<IgnoredAny>,
+    protocol: Option<Choice<Version>>,
 }
 
 /// A `set` event: an executed governance payload.
@@ -226,7 +241,7 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
     }
     // A trace that names no version replays v4's rules, as every trace
     // written before versions did.
-    let version = p.protocol.map_or(Version::V4, |c| c.0);
+    let mut version = p.protocol.map_or(Version::V4, |c| c.0);
     let params = Params {
         epoch_duration,
         proof_submission_epochs,
@@ -377,6 +392,12 @@ pub fn parse(file: &str, text: &str) -> Result<Trace, TraceError> {
                     ));
                 }
                 TraceEventKind::Set(payload)
+            }
+            EventKindName::Migrate => {
+                let m: MigrateEvent = r.read(t)?;
+                // Later events are read by the new version's rules.
+                version = r.required(m.protocol, "protocol", &one_of::<Version>())?.0;
+                TraceEventKind::Migrate(version)
             }
         };
         events.push(TraceEvent { index, slot, kind });

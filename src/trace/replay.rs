@@ -171,6 +171,7 @@ pub fn replay(trace: &Trace) -> Result<Replay, TraceError> {
                 });
             }
             TraceEventKind::Set(payload) => d.protocol.apply(payload).map_err(at)?,
+            TraceEventKind::Migrate(to) => d.protocol.migrate(*to).map_err(at)?,
         }
         d.check_books(event.slot)?;
     }

@@ -83,6 +83,8 @@ enum Event<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         booster: Option<BoosterSpec>,
     },
+    /// The rollup becomes another version.
+    Migrate { slot: Slot, protocol: Version },
 }
 
 /// One element of the `[[events]]` array.
@@ -126,6 +128,11 @@ impl TraceWriter {
             distributor_top_up: p.distributor_top_up,
             booster: p.booster.as_ref().map(BoosterSpec::of),
         });
+    }
+
+    /// The rollup becomes version `to` in `slot`.
+    pub fn migrate(&mut self, slot: Slot, to: Version) {
+        self.push(Event::Migrate { slot, protocol: to });
     }
 
     /// The whole trace: the header, then the events.

@@ -171,6 +171,13 @@ pub fn settle(trace: &Trace) -> Value {
                         records.clear();
                     }
                 }
+                TraceEventKind::Migrate(to) => {
+                    // The new version's split and booster, with empty
+                    // storage.
+                    bps = to.sequencer_bps() as u128;
+                    booster = to.booster();
+                    records.clear();
+                }
                 TraceEventKind::Proof { prover, end } => {
                     let name = trace.provers.name(prover.0).to_string();
                     let end = *end;

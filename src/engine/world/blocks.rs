@@ -127,6 +127,23 @@ impl BlockBuilder {
     }
 }
 
+impl BlockBuilder {
+    /// Moves the pool part of every block above `proven` by `shift` of
+    /// what it mints (a new split of the reward): each block's epoch and
+    /// what its pool part gained.
+    pub(super) fn resplit(&mut self, proven: BlockNumber, shift: f64) -> Vec<(Epoch, f64)> {
+        self.metas
+            .iter_mut()
+            .filter(|m| m.number > proven)
+            .map(|m| {
+                let extra = tokens(m.minted) * shift;
+                m.pool_part += extra;
+                (m.epoch, extra)
+            })
+            .collect()
+    }
+}
+
 impl Engine<'_, '_> {
     /// What the next block will mint if proven: the checkpoint reward, or
     /// what the distributor holds beyond what the open epochs' blocks will

@@ -385,7 +385,7 @@ impl Engine<'_, '_> {
         // blocks it newly proved; its submitter paid it.
         let (mut gas, mut eth) = tx.gas;
         if let Some(SubmissionOutcome::Accepted(a)) = outcome {
-            let stipend = self.sc.protocol.stipend_gas(a.added);
+            let stipend = self.protocol.params().version.stipend_gas(a.added);
             if stipend > 0 {
                 let cost = stipend as f64 * self.view().gas_price(tx.priority_fee_gwei);
                 self.accounts.cost(tx.job.epoch, tx.prover, cost);

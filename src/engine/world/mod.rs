@@ -15,6 +15,7 @@ mod governance;
 mod host;
 mod l1;
 mod l1_tips;
+mod migration;
 mod prices;
 mod provers;
 
@@ -171,6 +172,8 @@ pub(super) struct Engine<'s, 'r> {
     epoch: Epoch,
     now: Time,
     trace: Option<TraceWriter>,
+    /// Who started on the version the rollup migrated to, once it has.
+    migration: Option<crate::metrics::MigrationSummary>,
     max_held: usize,
     actions: Vec<ProverAction>,
     /// The design in force (taken out while it acts, see
@@ -179,7 +182,7 @@ pub(super) struct Engine<'s, 'r> {
 }
 
 /// The protocol's parameters at genesis.
-fn genesis_params(sc: &Scenario) -> Params {
+pub fn genesis_params(sc: &Scenario) -> Params {
     Params {
         epoch_duration: sc.chain.epoch_duration,
         proof_submission_epochs: sc.chain.proof_submission_epochs,
@@ -264,6 +267,7 @@ pub fn run(
         epoch: 0,
         now: 0,
         trace: opts.trace.then(TraceWriter::default),
+        migration: None,
         max_held: 0,
         actions: Vec::new(),
         design: Some(design),
@@ -348,6 +352,7 @@ pub fn run(
     if let Some(design) = &design {
         design.report(&mut summary);
     }
+    summary.migration = engine.migration.take();
     // Minted per simulated year over the supply.
     let years =
         (sc.epochs * ed * sc.chain.slot_duration) as f64 / crate::base::units::SECONDS_PER_YEAR;
@@ -450,6 +455,7 @@ impl Engine<'_, '_> {
                     ),
                 );
             }
+            self.migrate_if_due(epoch)?;
             // Entry and exit while there are epochs left to prove.
             if epoch < self.sc.epochs {
                 self.entries_and_exits(epoch)?;

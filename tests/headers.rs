@@ -359,7 +359,7 @@ fn full_epoch_scoring_stops_the_score_keeping_proofs_and_costs_fast_finality() {
     near(
         "fast provers' profit",
         m["groups.fast.profit"].diff_mean,
-        -328_505.0,
+        -286_528.0,
         1.0,
     );
     near(

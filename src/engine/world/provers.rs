@@ -256,6 +256,11 @@ impl Engine<'_, '_> {
         f: impl FnOnce(&mut dyn ProverStrategy, &mut ProverCtx<'_, '_>),
     ) {
         let i = prover as usize;
+        // A prover that left acts no more: a wake-up it had asked for, or
+        // a landing of what it sent before, finds nobody.
+        if self.provers[i].phase == Phase::Exited {
+            return;
+        }
         let Some(mut strategy) = self.provers[i].strategy.take() else {
             return;
         };

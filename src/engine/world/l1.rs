@@ -408,17 +408,7 @@ impl Engine<'_, '_> {
         if !self.recorder.keeps_rows() {
             return Ok(());
         }
-        let mut row = SubmissionRow {
-            time_s: self.secs(self.now),
-            slot: self.slot,
-            prover: agent.name,
-            strategy: agent.strategy_name,
-            credited: self.provers[tx.credited as usize].name,
-            epoch: tx.job.epoch,
-            end: tx.job.end,
-            gas_cost: tx.gas_cost,
-            ..SubmissionRow::default()
-        };
+        let mut row = self.submission_row(&tx);
         match outcome {
             None if refused => {
                 row.status = "rejected";
@@ -456,13 +446,23 @@ impl Engine<'_, '_> {
         if !self.recorder.keeps_rows() {
             return;
         }
-        let agent = &self.provers[tx.prover as usize];
         let (status, reason) = if cancelled {
             ("cancelled", "gave_up")
         } else {
             ("dropped", "not_included")
         };
-        self.recorder.submission(SubmissionRow {
+        let row = SubmissionRow {
+            status,
+            reason,
+            ..self.submission_row(&tx)
+        };
+        self.recorder.submission(row);
+    }
+
+    /// The submissions table's row of `tx` landing now, before its outcome.
+    fn submission_row(&self, tx: &L1Tx) -> SubmissionRow {
+        let agent = &self.provers[tx.prover as usize];
+        SubmissionRow {
             time_s: self.secs(self.now),
             slot: self.slot,
             prover: agent.name,
@@ -471,9 +471,7 @@ impl Engine<'_, '_> {
             epoch: tx.job.epoch,
             end: tx.job.end,
             gas_cost: tx.gas_cost,
-            status,
-            reason,
             ..SubmissionRow::default()
-        });
+        }
     }
 }

@@ -71,12 +71,12 @@ pub trait MarketRule: Send {
         me.capital_cost_per_epoch -= saved;
         self.enters(view, &me, entering)
     }
-    /// What active prover `id` expects over its horizon from starting on
-    /// the version the rollup has just migrated to (docs/model.md section
-    /// 12), with `rivals` others starting alongside: every booster record
-    /// starts empty, its own and its rivals' alike, and its node is
-    /// already running. It starts if this is positive; by default it
-    /// always does.
+    /// What an active prover with these values expects over its horizon
+    /// from starting on the version the rollup has just migrated to
+    /// (docs/model.md section 12), with `rivals` others starting
+    /// alongside: every booster record starts empty, its own and its
+    /// rivals' alike, and its node is already running. It starts if this
+    /// is positive; by default it always does.
     fn value_after_migration(&self, _view: &View<'_>, _me: &ProverGroup, _rivals: u32) -> f64 {
         f64::INFINITY
     }

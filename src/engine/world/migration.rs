@@ -67,7 +67,7 @@ impl Engine<'_, '_> {
         let mut declines = Vec::new();
         while !deciding.is_empty() {
             let rivals = fixed + deciding.len() as u32 - 1;
-            let (at, worst) = deciding
+            let Some((at, worst)) = deciding
                 .iter()
                 .enumerate()
                 .map(|(k, &i)| {
@@ -78,7 +78,9 @@ impl Engine<'_, '_> {
                     )
                 })
                 .min_by(|x, y| x.1.total_cmp(&y.1))
-                .expect("not empty");
+            else {
+                break;
+            };
             if worst > 0.0 {
                 break;
             }

@@ -1,7 +1,8 @@
-//! What the L1's fee market shows a sender when inclusion is a market,
-//! block by block (`[l1.tips]`, docs/model.md section 13 item 6): each L1
-//! block's clearing tip, the chance that a block takes a fee, and the
-//! percentile of recent tips a sender bids from.
+//! What the L1 shows a sender: the wait it expects for a fee, and when
+//! inclusion is a market, block by block (`[l1.tips]`, docs/model.md
+//! section 13 item 6), each L1 block's clearing tip, the chance that a
+//! block takes a fee, and the percentile of recent tips a sender bids
+//! from.
 
 use rand_distr::{Distribution, StandardNormal};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -9,6 +10,8 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use crate::base::random::stream;
 use crate::base::time::Time;
 use crate::schema::TipMarket;
+
+use super::{View, underpriced_wait};
 
 /// Blocks an L1 transaction is expected to miss at most (a fee no block
 /// takes waits as if this many did not).
@@ -33,6 +36,49 @@ pub struct Bidding {
     /// The highest fee cap, gwei per gas: base fee times 1.125 plus the
     /// tip, at most this.
     pub max_fee_gwei: f64,
+}
+
+/// What a sender reads of the L1 in a [`View`].
+impl View<'_> {
+    /// Mean seconds from sending an L1 transaction with this priority fee
+    /// to its inclusion: the minimum, plus the exponential part, longer by
+    /// the going rate over the fee when the fee is below it.
+    /// Under the market block by block (`[l1.tips]`), the minimum plus
+    /// the blocks missed before one takes the fee (a geometric wait).
+    pub fn mean_inclusion_delay(&self, priority_fee_gwei: f64) -> f64 {
+        let l1 = &self.scenario.l1;
+        if let Some(market) = &l1.tips {
+            let p = inclusion_chance(market, priority_fee_gwei, self.going_priority_gwei);
+            let missed = ((1.0 - p) / p.max(1e-9)).min(MAX_MISSED_BLOCKS);
+            return l1.min_inclusion_delay + missed * l1.block_time as f64;
+        }
+        l1.min_inclusion_delay
+            + (l1.mean_inclusion_delay - l1.min_inclusion_delay)
+                * underpriced_wait(priority_fee_gwei, self.going_priority_gwei)
+    }
+
+    /// The clearing tips of the last `n` L1 blocks, gwei per gas, against
+    /// the going fee now (the fee history a sender reads); none unless
+    /// inclusion is a market block by block.
+    pub fn recent_tips(&self, n: u64) -> Vec<f64> {
+        let l1 = &self.scenario.l1;
+        let Some(market) = &l1.tips else {
+            return Vec::new();
+        };
+        let last = self.now / (l1.block_time * 1000);
+        (last.saturating_sub(n.saturating_sub(1))..=last)
+            .map(|b| clearing_tip(self.scenario.seed, market, self.going_priority_gwei, b))
+            .collect()
+    }
+
+    /// The L1 base fee now, gwei per gas.
+    pub fn base_fee_gwei(&self) -> f64 {
+        if self.wei_to_tokens > 0.0 {
+            self.gas_price_tokens / self.wei_to_tokens / 1e9
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The clearing tip of L1 block `b`, gwei per gas: the going priority fee

@@ -45,14 +45,16 @@ static PARTIALS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new
 
 /// Removes every temporary file being written (called when the process is
 /// interrupted, so that no `.partial` file is left behind).
+/// The list stays locked afterwards, so that no temporary file starts
+/// between this and the process's end (a writer waits on the lock).
 pub fn remove_partials() {
-    let paths = PARTIALS
-        .lock()
-        .map(|mut p| std::mem::take(&mut *p))
-        .unwrap_or_default();
-    for p in paths {
+    let Ok(mut paths) = PARTIALS.lock() else {
+        return;
+    };
+    for p in paths.drain(..) {
         let _ = std::fs::remove_file(p);
     }
+    std::mem::forget(paths);
 }
 
 /// Removes what a writer killed before it could clean up left in `dir`:
@@ -115,11 +117,14 @@ impl Partial {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o644));
         }
+        // Created and listed under the lock: a signal's clean-up sees every
+        // temporary file that exists.
+        let mut listed = PARTIALS.lock();
         let file = builder
             .tempfile_in(dir.unwrap_or(Path::new(".")))
             .map_err(|e| out_err(path, e))?;
         let (file, temp) = file.into_parts();
-        if let Ok(mut p) = PARTIALS.lock() {
+        if let Ok(p) = &mut listed {
             p.push(temp.to_path_buf());
         }
         Ok((Partial { path: Some(temp) }, file))

@@ -330,16 +330,8 @@ fn a_fee_market_run_replays_exactly_from_its_trace() {
 
 #[test]
 fn the_books_balance_under_every_design_in_every_shipped_scenario() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut runs = 0;
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter(|p| !p.to_string_lossy().ends_with("-sweep.toml"))
-        .collect();
-    names.sort();
-    for path in names {
+    for path in common::shipped_scenarios() {
         for design in ["permissionless", "bonded_quotes", "fee_market", "auction"] {
             let sets = vec![format!("mechanism={design}"), "epochs=30".to_string()];
             let s = match proversim::scenario::load(&path, &sets) {

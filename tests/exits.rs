@@ -16,16 +16,8 @@ const NOT_BY_THE_MARKET: [&str; 3] = ["bridger", "strike", "sybil"];
 
 #[test]
 fn no_prover_loses_money_for_longer_than_its_patience_and_its_horizon() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter(|p| !p.to_string_lossy().ends_with("-sweep.toml"))
-        .collect();
-    files.sort();
     let (mut checked, mut past_patience, mut longest) = (0, 0, 0);
-    for path in files {
+    for path in common::shipped_scenarios() {
         let s = proversim::scenario::load(&path, &[]).unwrap();
         let (rec, _) = common::simulate(&s);
         let values: BTreeMap<String, (u32, u32)> = rec

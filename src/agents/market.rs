@@ -12,7 +12,7 @@ use crate::protocol::{ActivityRecord, BoosterConfig, ProverId};
 
 use super::View;
 use super::jobs::landing_seconds;
-use super::valuation::newcomer_market;
+use super::valuation::{forward_pool, newcomer_market};
 
 /// An active prover's record of its recent epochs, which its exit decision
 /// reads.
@@ -362,13 +362,8 @@ impl MarketRule for ProfitSeeking {
             }
         };
         let others: Vec<f64> = fresh.iter().map(|f| f * rivals as f64).collect();
-        let forward = view
-            .epoch
-            .checked_sub(1)
-            .and_then(|e| view.epoch_info(e))
-            .map(|i| i.pool_estimate);
-        let Some(pool) =
-            forward.or_else(|| newcomer_market(view, me.lookback_epochs, 0).map(|m| m.0))
+        let Some(pool) = forward_pool(view)
+            .or_else(|| newcomer_market(view, me.lookback_epochs, 0).map(|m| m.0))
         else {
             return f64::INFINITY;
         };

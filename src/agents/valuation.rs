@@ -55,16 +55,20 @@ pub fn newcomer_market(view: &View<'_>, lookback: u32, entering: u32) -> Option<
     let summed = competitors_shares(view, nobody, lookback)?;
     let recent: Vec<_> = view.market.last(lookback as usize).collect();
     let settled = recent.iter().map(|s| s.pool).sum::<f64>() / recent.len() as f64;
-    let forward = view
-        .epoch
-        .checked_sub(1)
-        .and_then(|e| view.epoch_info(e))
-        .map_or(0.0, |i| i.pool_estimate);
-    let pool = settled.max(forward);
+    let pool = settled.max(forward_pool(view).unwrap_or(0.0));
     let paid = recent.iter().map(|s| s.paid as f64).sum::<f64>() / recent.len() as f64;
     let per_prover = if paid > 0.0 { summed / paid } else { 1.0 };
     let others = summed.max(per_prover * (view.active_provers + entering) as f64);
     Some((pool, others))
+}
+
+/// What the last epoch's blocks pay its provers at today's rewards, if
+/// they are proven: its pool estimate, tokens (`None` before any epoch).
+pub fn forward_pool(view: &View<'_>) -> Option<f64> {
+    view.epoch
+        .checked_sub(1)
+        .and_then(|e| view.epoch_info(e))
+        .map(|i| i.pool_estimate)
 }
 
 /// The value, over the prover's horizon, of the booster score it keeps by

@@ -191,6 +191,19 @@ pub fn scenario(name: &str, overrides: &[&str]) -> proversim::scenario::Scenario
     proversim::scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Every shipped scenario file that is not a sweep, in name order.
+pub fn shipped_scenarios() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| !p.to_string_lossy().ends_with("-sweep.toml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Runs a scenario keeping every row; the books must balance.
 pub fn simulate(
     s: &proversim::scenario::Scenario,

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use rand_distr::{Distribution, Exp};
 
 use crate::agents::{Bidding, Job, Landed, PendingProof};
-use crate::base::numeric::round;
 use crate::base::random::{Stream, stream};
 use crate::base::time::Time;
 use crate::metrics::SubmissionRow;
@@ -18,7 +17,7 @@ use crate::metrics::network::Landing;
 use crate::protocol::{Epoch, ProverId, RejectReason, SubmissionOutcome};
 use crate::schema::Scenario;
 
-use super::l1_tips::{Fate, TipInclusion, TxKind};
+use super::l1_tips::{Fate, TipInclusion, TxKind, block_after};
 use super::{Engine, EngineError, Event, Phase};
 
 /// A proof submission waiting for its L1 block.
@@ -99,8 +98,8 @@ impl L1 {
 
     /// The L1 block a transaction sent at `now` (ms) with `fee` lands in.
     fn landing_block(&mut self, now: u64, fee: f64, going: f64) -> u64 {
-        let at = now.saturating_add(round(self.inclusion_delay(fee, going) * 1000.0) as u64);
-        at.div_ceil(self.block_ms).max(now / self.block_ms + 1)
+        let delay = self.inclusion_delay(fee, going);
+        block_after(now, delay, self.block_ms)
     }
 }
 

@@ -45,6 +45,14 @@ impl Fate {
     }
 }
 
+/// The L1 block (of `block_ms` milliseconds) a transaction sent at `now`
+/// (ms) reaches after `delay_s` seconds: the one whose time is then or
+/// next, and never the block in progress.
+pub(super) fn block_after(now: u64, delay_s: f64, block_ms: u64) -> u64 {
+    let at = now.saturating_add(round(delay_s * 1000.0) as u64);
+    at.div_ceil(block_ms).max(now / block_ms + 1)
+}
+
 /// The L1's market for inclusion block by block.
 pub(super) struct TipInclusion {
     /// The run's seed, which draws each block's clearing tip.
@@ -60,8 +68,7 @@ pub(super) struct TipInclusion {
 impl TipInclusion {
     /// The first L1 block a transaction sent at `now` (ms) can reach.
     pub fn first_block(&self, now: u64) -> u64 {
-        let at = now.saturating_add(round(self.min_delay * 1000.0) as u64);
-        at.div_ceil(self.block_ms).max(now / self.block_ms + 1)
+        block_after(now, self.min_delay, self.block_ms)
     }
 
     /// What becomes of a transaction sent at `now` paying `fee` (gwei)

@@ -423,3 +423,67 @@ fn a_third_of_the_operators_start_on_v6_and_the_window_stays_live() {
     near("their difference", last.diff_mean, -29.4, 0.05);
     near("liveness", m["liveness"].b_mean, 0.9997, 0.00005);
 }
+
+#[test]
+fn sequencers_raise_the_reward_while_it_pays_them_more_than_it_dilutes() {
+    let m = pairs(
+        side("governance.toml", &[]),
+        side("governance.toml", &["sequencers.0.holdings=200000000.0"]),
+    );
+    near("raises", m["payloads_executed"].a_mean, 3.7, 1e-9);
+    near("no raise held", m["payloads_executed"].b_mean, 0.0, 0.0);
+    near("liveness", m["liveness"].a_mean, 0.9385, 5e-5);
+    near("liveness held", m["liveness"].b_mean, 0.3299, 5e-5);
+    near("one prover", m["reward_hhi"].a_mean, 0.9665, 5e-5);
+    let m = pairs(
+        side("inflation-limit.toml", &[]),
+        side("inflation-limit.toml", &["sequencers.0.max_inflation=1.0"]),
+    );
+    near("fee raises", m["payloads_executed"].a_mean, 3.0, 0.0);
+    near("users pay", m["user_fees"].diff_mean, -208_463.0, 1.0);
+    near("limited liveness", m["liveness"].a_mean, 0.9343, 5e-5);
+    near("unlimited liveness", m["liveness"].b_mean, 0.9425, 5e-5);
+}
+
+#[test]
+fn open_market_voters_see_nothing_to_gain_in_a_market_that_proves_every_epoch() {
+    let m = pairs(
+        side("open-market.toml", &[]),
+        side("open-market.toml", &["sequencers.0.policy=static"]),
+    );
+    near("no vote", m["payloads_executed"].a_mean, 0.0, 0.0);
+    near(
+        "the same market",
+        m["active_provers_mean"].diff_mean,
+        0.0,
+        0.0,
+    );
+    near("provers", m["active_provers_mean"].a_mean, 91.25, 0.01);
+    let flaky = ["provers.0.uptime=0.5", "provers.1.potential=0"];
+    let m = pairs(
+        side("open-market.toml", &flaky),
+        side(
+            "open-market.toml",
+            &[flaky[0], flaky[1], "sequencers.0.policy=static"],
+        ),
+    );
+    near("a vote", m["payloads_executed"].a_mean, 1.0, 0.0);
+    near("nobody to enter", m["liveness"].diff_mean, 0.0, 0.0);
+    near("flaky liveness", m["liveness"].a_mean, 0.9373, 5e-5);
+}
+
+#[test]
+fn followers_who_hold_much_more_than_they_stake_let_the_strike_fail() {
+    let m = pairs(
+        side("strike.toml", &["sequencers.0.holdings=200000000.0"]),
+        side(
+            "strike.toml",
+            &[
+                "sequencers.0.holdings=200000000.0",
+                "provers.0.strategy=honest",
+            ],
+        ),
+    );
+    near("no rise", m["payloads_executed"].a_mean, 0.0, 0.0);
+    near("withdrawn", m["groups.cartel.profit"].a_mean, 1.020e6, 1e3);
+}

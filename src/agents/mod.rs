@@ -64,6 +64,10 @@ pub struct EpochInfo {
     /// the provers' part of the checkpoint rewards plus the prover fees,
     /// in tokens.
     pub pool_estimate: f64,
+    /// What its prover pool would hold had every block built in it been
+    /// proven, pruned ones included, in tokens (what the epoch offered
+    /// provers).
+    pub offered: f64,
     /// Time of its first accepted proof.
     pub first_proof: Option<Time>,
     /// Time its longest proof reached its last block.
@@ -156,6 +160,9 @@ pub struct SettledEpoch {
     /// The same shares by prover id, 0 for a prover not paid (filled in
     /// by [`Market::push`], for lookups in constant time).
     pub shares_by_id: Vec<f64>,
+    /// What its pool would have held had every block built in it been
+    /// proven, tokens: what it offered provers, proven or not.
+    pub offered: f64,
     /// Seconds from its end until its last block was proven.
     pub full_latency_s: Option<f64>,
     /// How its sale cleared, under a design that sells epochs.

@@ -9,7 +9,7 @@ use crate::schema::SequencerGroup;
 
 use super::quoting::{QuoteAcceptance, acceptance_for};
 use super::registry::policy_for;
-use super::voting::{Static, VotingPolicy};
+use super::voting::{Seat, Static, VotingPolicy};
 
 /// One sequencer.
 pub struct Sequencer {
@@ -45,6 +45,18 @@ impl Sequencers {
     /// whole world in view (a policy that never signals stands in).
     pub fn take_policy(&mut self, i: usize) -> Box<dyn VotingPolicy> {
         std::mem::replace(&mut self.all[i].policy, Box::new(Static))
+    }
+
+    /// What is public of sequencer `i` for its voting policy.
+    pub fn seat(&self, i: usize) -> Seat {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        Seat {
+            stake_share: if total > 0.0 {
+                self.all[i].stake / total
+            } else {
+                0.0
+            },
+        }
     }
 
     /// Puts a sequencer's voting policy back.

@@ -268,9 +268,9 @@ mod tests {
         assert_eq!(
             own,
             [
-                ("max_margin", "1.0".to_string()),
-                ("reference_cost", "50.0".to_string()),
-                ("change_pct", "10.0".to_string())
+                ("change_pct", "10.0".to_string()),
+                ("horizon_epochs", "1125".to_string()),
+                ("holdings", "200000.0".to_string())
             ]
         );
     }

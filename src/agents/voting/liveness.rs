@@ -1,9 +1,11 @@
-//! `liveness`: raise the reward while the chain prunes or proofs are slow.
+//! `liveness`: weigh a raise of the provers' pay while the chain prunes or
+//! proofs are slow.
 
 use serde::{Deserialize, Serialize};
 
 use crate::schema::domain::{int, needs, non_negative, positive, real};
 
+use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, pays};
 use super::{PolicyKind, VotingPolicy, fee_raise, inflation_of, recent, scaled_reward};
 use crate::agents::View;
 use crate::agents::kind::{Params, checked};
@@ -31,6 +33,10 @@ pub struct LivenessParams {
     pub max_inflation: Option<f64>,
     /// The raise, percent of the checkpoint reward.
     pub change_pct: f64,
+    /// Epochs over which it weighs a raise.
+    pub horizon_epochs: u64,
+    /// Tokens it holds whose value minting dilutes.
+    pub holdings: f64,
 }
 
 impl Default for LivenessParams {
@@ -41,6 +47,8 @@ impl Default for LivenessParams {
             top_up_epochs: 1000,
             max_inflation: None,
             change_pct: 25.0,
+            horizon_epochs: HORIZON_EPOCHS,
+            holdings: HOLDINGS,
         }
     }
 }
@@ -52,6 +60,8 @@ impl Params for LivenessParams {
         "top_up_epochs",
         "max_inflation",
         "change_pct",
+        "horizon_epochs",
+        "holdings",
     ];
 }
 
@@ -78,6 +88,14 @@ pub const KIND: PolicyKind = PolicyKind::new::<LivenessParams>(
             real("sequencers[].change_pct", 0.0, true, 100.0, true, "percent"),
             "sequencers.0.policy=liveness",
         ),
+        needs(
+            int("sequencers[].horizon_epochs", 1, 1_000_000, "epochs"),
+            "sequencers.0.policy=liveness",
+        ),
+        needs(
+            non_negative("sequencers[].holdings", "tokens"),
+            "sequencers.0.policy=liveness",
+        ),
     ],
     |own| Box::new(Liveness(checked(own))),
 )
@@ -87,16 +105,55 @@ pub const KIND: PolicyKind = PolicyKind::new::<LivenessParams>(
     "proving_cost_per_mana",
 ]);
 
-/// Raises the reward by `change_pct` while prunes in the last round exceed
-/// `max_prunes` or the mean full-proof latency exceeds `max_latency_s`.
+/// Watches liveness: while prunes in the last round exceed `max_prunes` or
+/// the mean full-proof latency exceeds `max_latency_s`, it drafts a raise of
+/// the provers' pay by `change_pct` (from users' fees beyond the inflation
+/// limit), with a top-up when the distributor runs low, and signals for it
+/// if it pays the sequencer over its horizon: the blocks the raise saves
+/// from prunes and its part of a larger reward, against the dilution of
+/// its holdings. The alarms are what it attends to (a sequencer does not
+/// redraft the reward every slot); the value is what it votes by.
 #[derive(Debug)]
 pub struct Liveness(pub LivenessParams);
+
+impl Liveness {
+    fn outlook(&self) -> Outlook {
+        Outlook {
+            horizon_epochs: self.0.horizon_epochs,
+            holdings: self.0.holdings,
+        }
+    }
+
+    /// What it drafts now: a raise of the reward (from users' fees if
+    /// minting more would break the inflation limit), with a top-up of
+    /// `top_up_epochs` epochs' rewards when the distributor holds less than
+    /// a tenth of that (a dry distributor mints nothing more for a higher
+    /// reward). One payload, so that its sequencers' signals do not split.
+    fn draft(&self, view: &View<'_>) -> Payload {
+        let p = view.protocol.params();
+        let raised = scaled_reward(view, 1.0 + self.0.change_pct / 100.0);
+        let reward = raised.checkpoint_reward.unwrap_or(0);
+        let mut draft = match self.0.max_inflation {
+            // Minting more would break the inflation limit: the provers'
+            // pool grows from users' fees instead, by as much.
+            Some(max) if inflation_of(view, reward) > max => fee_raise(view, self.0.change_pct),
+            _ => raised,
+        };
+        let blocks = self.0.top_up_epochs * view.scenario.chain.epoch_duration;
+        if view.protocol.distributor_balance()
+            < p.checkpoint_reward.saturating_mul(blocks as u128 / 10)
+        {
+            draft.distributor_top_up = Some(reward.saturating_mul(blocks as u128));
+        }
+        draft
+    }
+}
 
 impl VotingPolicy for Liveness {
     fn name(&self) -> &'static str {
         NAME
     }
-    fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+    fn signal(&mut self, view: &View<'_>, seat: &Seat) -> Option<Payload> {
         // A change on its way: wait to see what it does.
         if !view.pending_payloads.is_empty() {
             return None;
@@ -113,27 +170,7 @@ impl VotingPolicy for Liveness {
         if prunes <= self.0.max_prunes && !slow {
             return None;
         }
-        // A dry distributor mints nothing more for a higher reward: top it
-        // up instead.
-        let p = view.protocol.params();
-        let blocks = self.0.top_up_epochs * view.scenario.chain.epoch_duration;
-        if view.protocol.distributor_balance()
-            < p.checkpoint_reward.saturating_mul(blocks as u128 / 10)
-        {
-            return Some(Payload {
-                distributor_top_up: Some(p.checkpoint_reward.saturating_mul(blocks as u128)),
-                ..Payload::default()
-            });
-        }
-        let raised = scaled_reward(view, 1.0 + self.0.change_pct / 100.0);
-        let reward = raised.checkpoint_reward.unwrap_or(0);
-        match self.0.max_inflation {
-            // Minting more would break the inflation limit: the provers'
-            // pool grows from users' fees instead, by as much.
-            Some(max) if inflation_of(view, reward) > max => {
-                Some(fee_raise(view, self.0.change_pct))
-            }
-            _ => Some(raised),
-        }
+        let payload = self.draft(view);
+        pays(view, seat, &self.outlook(), &payload).then_some(payload)
     }
 }

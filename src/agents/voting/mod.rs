@@ -7,11 +7,13 @@ pub mod cartel;
 pub mod liveness;
 pub mod open_market;
 pub mod profit;
+pub mod value;
 
 use crate::protocol::{Amount, Payload};
 
 use super::kind::{Kind, NoKeys};
 use super::{SettledEpoch, View};
+pub use value::Seat;
 
 /// A voting policy as the scenario loader and the sequencers see it.
 pub type PolicyKind = Kind<dyn VotingPolicy>;
@@ -23,8 +25,9 @@ const LOOKBACK: usize = 8;
 pub trait VotingPolicy: Send {
     /// The policy's name in outputs.
     fn name(&self) -> &'static str;
-    /// The payload it signals for now, if any.
-    fn signal(&mut self, view: &View<'_>) -> Option<Payload>;
+    /// The payload it signals for now, if any, for the sequencer in
+    /// `seat`.
+    fn signal(&mut self, view: &View<'_>, seat: &Seat) -> Option<Payload>;
     /// Whether it ever signals: one that never does is not asked every
     /// slot (asking costs a view and a call, and changes nothing).
     fn ever_signals(&self) -> bool {
@@ -99,7 +102,7 @@ impl VotingPolicy for Static {
     fn name(&self) -> &'static str {
         STATIC_NAME
     }
-    fn signal(&mut self, _view: &View<'_>) -> Option<Payload> {
+    fn signal(&mut self, _view: &View<'_>, _seat: &Seat) -> Option<Payload> {
         None
     }
     fn ever_signals(&self) -> bool {

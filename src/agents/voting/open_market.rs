@@ -1,11 +1,13 @@
-//! `open_market`: shorten the booster's ramp while rewards concentrate.
+//! `open_market`: shorten the booster's ramp while a concentrated market
+//! costs the sequencer blocks.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::schema::domain::{int, needs, real};
+use crate::schema::domain::{int, needs, non_negative, real};
 
+use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, Supply, gain_under};
 use super::{PolicyKind, VotingPolicy, recent};
 use crate::agents::View;
 use crate::agents::kind::{Params, checked};
@@ -23,6 +25,10 @@ pub struct OpenMarketParams {
     pub max_hhi: f64,
     /// Epochs in a row to full score under the booster it signals for.
     pub ramp_epochs: u64,
+    /// Epochs over which it weighs the change.
+    pub horizon_epochs: u64,
+    /// Tokens it holds whose value minting dilutes.
+    pub holdings: f64,
 }
 
 impl Default for OpenMarketParams {
@@ -30,12 +36,14 @@ impl Default for OpenMarketParams {
         OpenMarketParams {
             max_hhi: 0.1,
             ramp_epochs: 24,
+            horizon_epochs: HORIZON_EPOCHS,
+            holdings: HOLDINGS,
         }
     }
 }
 
 impl Params for OpenMarketParams {
-    const KEYS: &'static [&'static str] = &["max_hhi", "ramp_epochs"];
+    const KEYS: &'static [&'static str] = &["max_hhi", "ramp_epochs", "horizon_epochs", "holdings"];
 }
 
 /// Shortens the booster's ramp while rewards concentrate.
@@ -50,19 +58,36 @@ pub const KIND: PolicyKind = PolicyKind::new::<OpenMarketParams>(
             int("sequencers[].ramp_epochs", 1, 1_000_000, "epochs"),
             "sequencers.0.policy=open_market",
         ),
+        needs(
+            int("sequencers[].horizon_epochs", 1, 1_000_000, "epochs"),
+            "sequencers.0.policy=open_market",
+        ),
+        needs(
+            non_negative("sequencers[].holdings", "tokens"),
+            "sequencers.0.policy=open_market",
+        ),
     ],
     |own| Box::new(OpenMarket(checked(own))),
 )
 .changing(&["booster"]);
 
-/// Keeps the market open to newcomers. While the rewards of recent settled
-/// epochs concentrate beyond `max_hhi` (a Herfindahl index over provers'
-/// summed rewards, as anyone reads them from the chain), it signals for a
-/// quadratic booster whose streak reaches full score in `ramp_epochs`: the
-/// same increment, floor and top, the ceiling `ramp_epochs` increments,
-/// and the steepness scaled so the curve has the same shape over the
-/// shorter ramp. The new booster restarts every record, incumbents' too.
-/// It does nothing under another rule or once the ramp is that short.
+/// Keeps the market open to newcomers when a concentrated market costs it
+/// blocks. While the rewards of recent settled epochs concentrate beyond
+/// `max_hhi` (a Herfindahl index over provers' summed rewards, as anyone
+/// reads them from the chain), it drafts a quadratic booster whose streak
+/// reaches full score in `ramp_epochs`: the same increment, floor and top,
+/// the ceiling `ramp_epochs` increments, and the steepness scaled so the
+/// curve has the same shape over the shorter ramp. The new booster
+/// restarts every record, incumbents' too. It does nothing under another
+/// rule or once the ramp is that short.
+///
+/// It signals for it when that pays it over its horizon. What it expects
+/// of an open market is a belief, not a forecast of entry: `1 / max_hhi`
+/// provers as reliable as today's are on average (the part of remembered
+/// epochs each was paid in), any of whom proves an epoch that its pool
+/// covers. Against it, today's market proves the part of such epochs it
+/// proved. A market that proves every epoch gains it nothing, however
+/// concentrated; one whose few provers miss epochs loses it their blocks.
 #[derive(Debug)]
 pub struct OpenMarket(pub OpenMarketParams);
 
@@ -77,6 +102,31 @@ impl OpenMarket {
         }
         let total: f64 = by_prover.values().sum();
         (total > 0.0).then(|| by_prover.values().map(|r| (r / total).powi(2)).sum())
+    }
+
+    /// The chance an epoch is proven, its pool covering the cost, in the
+    /// open market it believes in: `1 / max_hhi` provers each paid in the
+    /// part of remembered epochs today's provers were on average.
+    fn open_market_up(&self, view: &View<'_>) -> f64 {
+        let epochs: Vec<_> = view
+            .market
+            .last(crate::agents::Market::MEMORY)
+            .filter(|s| s.offered > 0.0)
+            .collect();
+        let mut paid_in: BTreeMap<u32, u32> = BTreeMap::new();
+        for s in &epochs {
+            for &(p, _) in &s.paid_provers {
+                *paid_in.entry(p.0).or_default() += 1;
+            }
+        }
+        if paid_in.is_empty() {
+            return 0.0;
+        }
+        let n = epochs.len() as f64;
+        let reliable =
+            paid_in.values().map(|&k| f64::from(k) / n).sum::<f64>() / paid_in.len() as f64;
+        let provers = (1.0 / self.0.max_hhi.max(f64::MIN_POSITIVE)).round();
+        1.0 - (1.0 - reliable).powf(provers)
     }
 
     /// The booster with the ramp it wants, if the one in force is steeper
@@ -102,7 +152,7 @@ impl VotingPolicy for OpenMarket {
     fn name(&self) -> &'static str {
         NAME
     }
-    fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+    fn signal(&mut self, view: &View<'_>, seat: &Seat) -> Option<Payload> {
         if view.pending_payloads.iter().any(|p| p.booster.is_some()) {
             return None;
         }
@@ -110,9 +160,17 @@ impl VotingPolicy for OpenMarket {
             return None;
         }
         let booster = self.shorter(view.protocol.booster().config())?;
-        Some(Payload {
+        let payload = Payload {
             booster: Some(booster),
             ..Payload::default()
-        })
+        };
+        let supply = Supply::read(view);
+        let open = supply.with_up(self.open_market_up(view));
+        let outlook = Outlook {
+            horizon_epochs: self.0.horizon_epochs,
+            holdings: self.0.holdings,
+        };
+        let gain = gain_under(view, seat, &outlook, &payload, &supply, &open)?;
+        (gain > 0.0).then_some(payload)
     }
 }

@@ -1,11 +1,11 @@
-//! `profit`: take more of the reward for sequencers while provers' margins
-//! are high.
+//! `profit`: take more of the reward for sequencers while it pays them.
 
 use serde::{Deserialize, Serialize};
 
-use crate::schema::domain::{INF, needs, positive, real};
+use crate::schema::domain::{int, needs, non_negative, real};
 
-use super::{PolicyKind, VotingPolicy, recent};
+use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, pays};
+use super::{PolicyKind, VotingPolicy};
 use crate::agents::View;
 use crate::agents::kind::{Params, checked};
 use crate::protocol::Payload;
@@ -17,49 +17,43 @@ pub const NAME: &str = "profit";
 #[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProfitParams {
-    /// Mean margin above which to cut.
-    pub max_margin: f64,
-    /// What proving an epoch is taken to cost a prover, tokens.
-    pub reference_cost: f64,
-    /// The rise of the sequencers' part, percent of the provers' part.
+    /// The rise of the sequencers' part it drafts, percent of the provers'
+    /// part.
     pub change_pct: f64,
+    /// Epochs over which it weighs the rise.
+    pub horizon_epochs: u64,
+    /// Tokens it holds whose value minting dilutes.
+    pub holdings: f64,
 }
 
 impl Default for ProfitParams {
     fn default() -> Self {
         ProfitParams {
-            max_margin: 1.0,
-            reference_cost: 50.0,
             change_pct: 25.0,
+            horizon_epochs: HORIZON_EPOCHS,
+            holdings: HOLDINGS,
         }
     }
 }
 
 impl Params for ProfitParams {
-    const KEYS: &'static [&'static str] = &["max_margin", "reference_cost", "change_pct"];
+    const KEYS: &'static [&'static str] = &["change_pct", "horizon_epochs", "holdings"];
 }
 
-/// Votes for its own income while provers' margins are high.
+/// Votes for its own income.
 pub const KIND: PolicyKind = PolicyKind::new::<ProfitParams>(
     NAME,
     &[
         needs(
-            real(
-                "sequencers[].max_margin",
-                -1.0,
-                true,
-                INF,
-                false,
-                "(a part of the cost)",
-            ),
-            "sequencers.0.policy=profit",
-        ),
-        needs(
-            positive("sequencers[].reference_cost", "tokens"),
-            "sequencers.0.policy=profit",
-        ),
-        needs(
             real("sequencers[].change_pct", 0.0, true, 100.0, true, "percent"),
+            "sequencers.0.policy=profit",
+        ),
+        needs(
+            int("sequencers[].horizon_epochs", 1, 1_000_000, "epochs"),
+            "sequencers.0.policy=profit",
+        ),
+        needs(
+            non_negative("sequencers[].holdings", "tokens"),
             "sequencers.0.policy=profit",
         ),
     ],
@@ -67,11 +61,11 @@ pub const KIND: PolicyKind = PolicyKind::new::<ProfitParams>(
 )
 .changing(&["sequencer_bps"]);
 
-/// Votes for its own income: while the reward per paid prover over
-/// `reference_cost`, minus one, exceeds `max_margin` and nothing was pruned
-/// in the last round, raises the sequencers' part of the checkpoint reward
-/// by `change_pct` of the provers' part (cutting the reward would cut its
-/// own part too).
+/// Votes for its own income: it drafts a rise of the sequencers' part of
+/// the checkpoint reward by `change_pct` of the provers' part (cutting the
+/// reward would cut its own part too) and signals for it while the rise
+/// pays it over its horizon: its larger part against the epochs it expects
+/// to lose when the provers' smaller pool no longer covers their cost.
 #[derive(Debug)]
 pub struct Profit(pub ProfitParams);
 
@@ -79,28 +73,25 @@ impl VotingPolicy for Profit {
     fn name(&self) -> &'static str {
         NAME
     }
-    fn signal(&mut self, view: &View<'_>) -> Option<Payload> {
+    fn signal(&mut self, view: &View<'_>, seat: &Seat) -> Option<Payload> {
         if !view.pending_payloads.is_empty() {
             return None;
         }
-        let per_prover: Vec<f64> = recent(view)
-            .filter(|s| s.paid > 0)
-            .map(|s| s.pool / s.paid as f64)
-            .collect();
-        if per_prover.is_empty() {
+        let bps = view.protocol.params().sequencer_bps;
+        let raised = (bps
+            + ((10_000 - bps.min(10_000)) as f64 * self.0.change_pct / 100.0).round() as u64)
+            .min(10_000);
+        if raised <= bps {
             return None;
         }
-        let mean = per_prover.iter().sum::<f64>() / per_prover.len() as f64;
-        let window = view.scenario.governance.round_size;
-        let pruned = view.recent_prunes.iter().any(|&s| s + window > view.slot);
-        let bps = view.protocol.params().sequencer_bps;
-        let raised =
-            bps + ((10_000 - bps.min(10_000)) as f64 * self.0.change_pct / 100.0).round() as u64;
-        (mean / self.0.reference_cost - 1.0 > self.0.max_margin && !pruned && raised > bps).then(
-            || Payload {
-                sequencer_bps: Some(raised.min(10_000)),
-                ..Payload::default()
-            },
-        )
+        let payload = Payload {
+            sequencer_bps: Some(raised),
+            ..Payload::default()
+        };
+        let outlook = Outlook {
+            horizon_epochs: self.0.horizon_epochs,
+            holdings: self.0.holdings,
+        };
+        pays(view, seat, &outlook, &payload).then_some(payload)
     }
 }

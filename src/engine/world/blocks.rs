@@ -254,6 +254,7 @@ impl Engine<'_, '_> {
             // A new block is not proven yet: the epoch is not fully proven.
             info.full_proof = None;
             info.pool_estimate += pool_part;
+            info.offered += pool_part;
             info.minted_estimate += minted;
             info.value += tokens(minted)
                 + tokens(fee.saturating_sub(mul_sat(prices.protocol, mana as Amount)));

@@ -94,6 +94,7 @@ impl Engine<'_, '_> {
             paid: payouts.len() as u32,
             paid_provers,
             shares_by_id: Vec::new(),
+            offered: info.offered,
             full_latency_s: latency(info.full_proof),
             clearing: info.clearing,
         });

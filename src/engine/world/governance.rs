@@ -59,7 +59,8 @@ impl Engine<'_, '_> {
             return;
         }
         let mut policy = self.sequencers.take_policy(proposer);
-        let payload = policy.signal(&self.view());
+        let seat = self.sequencers.seat(proposer);
+        let payload = policy.signal(&self.view(), &seat);
         self.sequencers.put_policy(proposer, policy);
         if let Some(payload) = payload {
             self.governance.rounds.signal(payload);

@@ -35,6 +35,7 @@ impl Engine<'_, '_> {
         for (e, extra) in self.blocks.resplit(proven, shift) {
             if let Some(info) = self.info_mut(e) {
                 info.pool_estimate += extra;
+                info.offered += extra;
             }
         }
         self.event(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::domain::{int, needs, non_negative, positive, real};
 
-use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, pays};
+use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, if_it_pays};
 use super::{PolicyKind, VotingPolicy, fee_raise, inflation_of, recent, scaled_reward};
 use crate::agents::View;
 use crate::agents::kind::{Params, checked};
@@ -117,13 +117,6 @@ pub const KIND: PolicyKind = PolicyKind::new::<LivenessParams>(
 pub struct Liveness(pub LivenessParams);
 
 impl Liveness {
-    fn outlook(&self) -> Outlook {
-        Outlook {
-            horizon_epochs: self.0.horizon_epochs,
-            holdings: self.0.holdings,
-        }
-    }
-
     /// What it drafts now: a raise of the reward (from users' fees if
     /// minting more would break the inflation limit), with a top-up of
     /// `top_up_epochs` epochs' rewards when the distributor holds less than
@@ -170,7 +163,7 @@ impl VotingPolicy for Liveness {
         if prunes <= self.0.max_prunes && !slow {
             return None;
         }
-        let payload = self.draft(view);
-        pays(view, seat, &self.outlook(), &payload).then_some(payload)
+        let outlook = Outlook::new(self.0.horizon_epochs, self.0.holdings);
+        if_it_pays(view, seat, outlook, self.draft(view))
     }
 }

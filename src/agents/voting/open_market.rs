@@ -166,10 +166,7 @@ impl VotingPolicy for OpenMarket {
         };
         let supply = Supply::read(view);
         let open = supply.with_up(self.open_market_up(view));
-        let outlook = Outlook {
-            horizon_epochs: self.0.horizon_epochs,
-            holdings: self.0.holdings,
-        };
+        let outlook = Outlook::new(self.0.horizon_epochs, self.0.holdings);
         let gain = gain_under(view, seat, &outlook, &payload, &supply, &open)?;
         (gain > 0.0).then_some(payload)
     }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::domain::{int, needs, non_negative, real};
 
-use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, pays};
+use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, if_it_pays};
 use super::{PolicyKind, VotingPolicy};
 use crate::agents::View;
 use crate::agents::kind::{Params, checked};
@@ -88,10 +88,7 @@ impl VotingPolicy for Profit {
             sequencer_bps: Some(raised),
             ..Payload::default()
         };
-        let outlook = Outlook {
-            horizon_epochs: self.0.horizon_epochs,
-            holdings: self.0.holdings,
-        };
-        pays(view, seat, &outlook, &payload).then_some(payload)
+        let outlook = Outlook::new(self.0.horizon_epochs, self.0.holdings);
+        if_it_pays(view, seat, outlook, payload)
     }
 }

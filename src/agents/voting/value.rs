@@ -39,6 +39,16 @@ pub struct Outlook {
     pub holdings: f64,
 }
 
+impl Outlook {
+    /// An outlook over `horizon_epochs` epochs, holding `holdings` tokens.
+    pub const fn new(horizon_epochs: u64, holdings: f64) -> Outlook {
+        Outlook {
+            horizon_epochs,
+            holdings,
+        }
+    }
+}
+
 /// The default horizon: 30 days of 72-s slots in 32-slot epochs.
 pub const HORIZON_EPOCHS: u64 = 1125;
 
@@ -295,9 +305,17 @@ pub fn gain_under(
     Some(gain)
 }
 
-/// Whether `payload` pays the sequencer over its horizon.
-pub fn pays(view: &View<'_>, seat: &Seat, outlook: &Outlook, payload: &Payload) -> bool {
-    gain(view, seat, outlook, payload).is_some_and(|g| g > 0.0)
+/// `payload`, if it pays the sequencer over its horizon: what a policy
+/// that weighs only its own payload signals.
+pub fn if_it_pays(
+    view: &View<'_>,
+    seat: &Seat,
+    outlook: Outlook,
+    payload: Payload,
+) -> Option<Payload> {
+    gain(view, seat, &outlook, &payload)
+        .is_some_and(|g| g > 0.0)
+        .then_some(payload)
 }
 
 #[cfg(test)]

@@ -279,30 +279,94 @@ pub fn gain_under(
     after: &Supply,
 ) -> Option<f64> {
     let now = Terms::now(view)?;
-    let supply_tokens = tokens(view.scenario.rewards.token_supply).max(1.0);
+    let weighing = Weighing {
+        seat,
+        outlook,
+        supply,
+        after,
+        supply_tokens: tokens(view.scenario.rewards.token_supply).max(1.0),
+    };
+    let change = Change {
+        then: now.after(view, payload),
+        top_up: payload.distributor_top_up.map_or(0.0, tokens),
+        start: epochs_to_execution(view),
+    };
     let balance = tokens(view.protocol.distributor_balance());
-    let start = epochs_to_execution(view);
-    let mut same = Path {
-        terms: now,
-        balance,
-    };
-    let mut changed = Path {
-        terms: now,
-        balance,
-    };
-    let mut gain = 0.0;
-    for k in 0..outlook.horizon_epochs {
-        if k == start {
-            changed.terms = now.after(view, payload);
-            if let Some(top_up) = payload.distributor_top_up {
-                changed.balance += tokens(top_up);
-            }
+    Some(weighing.gain(&now, &change, balance))
+}
+
+/// A payload as the sum weighs it: the terms it brings, what it adds to
+/// the distributor, and the epoch (from now) it executes.
+struct Change {
+    then: Terms,
+    top_up: f64,
+    start: u64,
+}
+
+/// Who weighs, over what, believing what.
+struct Weighing<'w> {
+    seat: &'w Seat,
+    outlook: &'w Outlook,
+    supply: &'w Supply,
+    after: &'w Supply,
+    supply_tokens: f64,
+}
+
+impl Weighing<'_> {
+    /// The income summed over the horizon with `change` less without it,
+    /// the distributor holding `balance` now.
+    fn gain(&self, now: &Terms, change: &Change, balance: f64) -> f64 {
+        let then = &change.then;
+        let horizon = self.outlook.horizon_epochs;
+        // A distributor that pays every block of the horizon on both
+        // paths leaves each epoch's income the same from one epoch to the
+        // next: the sum is the difference after execution times the
+        // epochs it lasts.
+        let most = now.reward.max(then.reward) * now.blocks.max(then.blocks) * horizon as f64;
+        if balance >= most {
+            let per_epoch = self.income(then, f64::INFINITY, self.after)
+                - self.income(now, f64::INFINITY, self.supply);
+            return per_epoch * horizon.saturating_sub(change.start) as f64;
         }
-        let expected = if k < start { supply } else { after };
-        gain += changed.epoch(seat, outlook, expected, supply_tokens)
-            - same.epoch(seat, outlook, supply, supply_tokens);
+        self.gain_by_epoch(now, change, balance)
     }
-    Some(gain)
+
+    /// [`Weighing::gain`] epoch by epoch, each path draining its own
+    /// distributor.
+    fn gain_by_epoch(&self, now: &Terms, change: &Change, balance: f64) -> f64 {
+        let mut same = Path {
+            terms: *now,
+            balance,
+        };
+        let mut changed = Path {
+            terms: *now,
+            balance,
+        };
+        let mut gain = 0.0;
+        for k in 0..self.outlook.horizon_epochs {
+            if k == change.start {
+                changed.terms = change.then;
+                changed.balance += change.top_up;
+            }
+            let expected = if k < change.start {
+                self.supply
+            } else {
+                self.after
+            };
+            gain += changed.epoch(self.seat, self.outlook, expected, self.supply_tokens)
+                - same.epoch(self.seat, self.outlook, self.supply, self.supply_tokens);
+        }
+        gain
+    }
+
+    /// One epoch's income under `terms`, the distributor holding `balance`.
+    fn income(&self, terms: &Terms, balance: f64, supply: &Supply) -> f64 {
+        Path {
+            terms: *terms,
+            balance,
+        }
+        .epoch(self.seat, self.outlook, supply, self.supply_tokens)
+    }
 }
 
 /// `payload`, if it pays the sequencer over its horizon: what a policy
@@ -367,6 +431,74 @@ mod tests {
         ]);
         assert!((s.chance(1_000.0) - 0.75).abs() < 1e-12);
         assert_eq!(s.lo, None);
+    }
+
+    fn terms(reward: f64) -> Terms {
+        Terms {
+            blocks: 32.0,
+            reward,
+            sequencer_bps: 7_000.0,
+            prover_fees: 100.0,
+            sequencer_fees: 50.0,
+        }
+    }
+
+    fn weigh(change: &Change, balance: f64, supply: &Supply) -> (f64, f64) {
+        let seat = Seat { stake_share: 0.02 };
+        let outlook = Outlook::new(300, HOLDINGS);
+        let w = Weighing {
+            seat: &seat,
+            outlook: &outlook,
+            supply,
+            after: supply,
+            supply_tokens: 1e10,
+        };
+        let now = terms(20.0);
+        (
+            w.gain(&now, change, balance),
+            w.gain_by_epoch(&now, change, balance),
+        )
+    }
+
+    #[test]
+    fn an_ample_distributor_sums_in_one_step_what_epochs_sum() {
+        // Nobody proved a pool of 292 (20 tokens a block, 30% of 32 blocks,
+        // plus 100 of fees); at 25 tokens the pool is 340: proven with
+        // chance 1 - 292/340. Each epoch after the 20th pays 2% of the
+        // sequencers' 610 tokens then, less 200,000 / 1e10 of the 800
+        // minted.
+        let supply = belief(&[(292.0, 0.0, 0)]);
+        let change = Change {
+            then: terms(25.0),
+            top_up: 0.0,
+            start: 20,
+        };
+        let (fast, slow) = weigh(&change, 1e12, &supply);
+        let p = 1.0 - 292.0 / 340.0;
+        let per_epoch = p * (0.02 * 610.0 - HOLDINGS * 800.0 / 1e10);
+        assert!((fast - 280.0 * per_epoch).abs() < 1e-9, "{fast}");
+        assert!((fast - slow).abs() < 1e-9 * fast.abs(), "{fast} {slow}");
+    }
+
+    #[test]
+    fn a_top_up_pays_by_the_epochs_a_dry_distributor_would_not() {
+        // A pool of 200 was proven: the 292 of 20 tokens a block is
+        // covered, the 100 of fees alone with chance 1/2. The distributor
+        // pays 20 tokens a block for 100 epochs, then nothing, against a
+        // top-up at epoch 20 that lasts the horizon.
+        let supply = belief(&[(200.0, 200.0, 3)]);
+        let change = Change {
+            then: terms(20.0),
+            top_up: 1e9,
+            start: 20,
+        };
+        let (gain, slow) = weigh(&change, 100.0 * 640.0, &supply);
+        assert_eq!(gain, slow);
+        // In the 200 epochs past the 100th the top-up pays 2% of the
+        // sequencers' 70% of 640 minted tokens and their 50 of fees, less
+        // the dilution of 640, against 2% of the fees half the time.
+        let per_epoch = 0.02 * (0.7 * 640.0 + 50.0) - HOLDINGS * 640.0 / 1e10 - 0.5 * 0.02 * 50.0;
+        assert!((gain - 200.0 * per_epoch).abs() < 1e-6, "{gain}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! [`replicate_seed`]`(base, r)`: the seed replicate `r` has in every cell
 //! of a sweep with paired seeds and the same base.
 
+mod charts;
 mod metrics;
 mod observed;
 mod report;

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod json_schema;
 pub mod load;
 pub mod paths;
+mod problem;
 mod versions;
 
 pub use crate::schema::*;

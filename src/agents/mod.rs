@@ -198,7 +198,7 @@ impl Market {
     }
 
     /// The last `n` settled epochs, newest last.
-    pub fn last(&self, n: usize) -> impl ExactSizeIterator<Item = &SettledEpoch> {
+    pub fn last(&self, n: usize) -> impl ExactSizeIterator<Item = &SettledEpoch> + Clone {
         self.recent.range(self.recent.len().saturating_sub(n)..)
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::domain::{int, needs, non_negative, real};
 
-use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, Supply, gain_under};
+use super::value::{HOLDINGS, HORIZON_EPOCHS, Outlook, Seat, Supply, gain_under, remembered};
 use super::{PolicyKind, VotingPolicy, recent};
 use crate::agents::View;
 use crate::agents::kind::{Params, checked};
@@ -108,13 +108,10 @@ impl OpenMarket {
     /// open market it believes in: `1 / max_hhi` provers each paid in the
     /// part of remembered epochs today's provers were on average.
     fn open_market_up(&self, view: &View<'_>) -> f64 {
-        let epochs: Vec<_> = view
-            .market
-            .last(crate::agents::Market::MEMORY)
-            .filter(|s| s.offered > 0.0)
-            .collect();
         let mut paid_in: BTreeMap<u32, u32> = BTreeMap::new();
-        for s in &epochs {
+        let mut epochs = 0u32;
+        for s in remembered(view) {
+            epochs += 1;
             for &(p, _) in &s.paid_provers {
                 *paid_in.entry(p.0).or_default() += 1;
             }
@@ -122,7 +119,7 @@ impl OpenMarket {
         if paid_in.is_empty() {
             return 0.0;
         }
-        let n = epochs.len() as f64;
+        let n = f64::from(epochs);
         let reliable =
             paid_in.values().map(|&k| f64::from(k) / n).sum::<f64>() / paid_in.len() as f64;
         let provers = (1.0 / self.0.max_hhi.max(f64::MIN_POSITIVE)).round();

@@ -16,7 +16,7 @@
 //! by its own stake and holdings, and signals when the payload pays it
 //! (a sincere vote: it signals for what it prefers to see pass).
 
-use crate::agents::View;
+use crate::agents::{Market, SettledEpoch, View};
 use crate::base::units::tokens;
 use crate::protocol::Payload;
 use crate::protocol::fees::to_fee_asset;
@@ -68,6 +68,8 @@ pub struct Terms {
     pub prover_fees: f64,
     /// What the proposers of an epoch's blocks keep of users' fees.
     pub sequencer_fees: f64,
+    /// The mana an epoch's blocks use.
+    pub mana: u64,
 }
 
 impl Terms {
@@ -92,6 +94,7 @@ impl Terms {
             sequencer_bps: bps,
             prover_fees: (info.offered - provers_minted).max(0.0),
             sequencer_fees: (info.value - info.offered - sequencers_minted).max(0.0),
+            mana: info.mana,
         })
     }
 
@@ -109,11 +112,7 @@ impl Terms {
         if let Some(cost) = payload.proving_cost_per_mana {
             // The prover fee per mana moves by the governed cost's change.
             let rate = view.scenario.fees.fee_asset_per_eth;
-            let mana = view
-                .epoch
-                .checked_sub(1)
-                .and_then(|e| view.epoch_info(e))
-                .map_or(0, |i| i.mana) as u128;
+            let mana = self.mana as u128;
             let now = to_fee_asset(p.proving_cost_per_mana, rate).saturating_mul(mana);
             let then = to_fee_asset(cost, rate).saturating_mul(mana);
             t.prover_fees = (t.prover_fees + tokens(then) - tokens(now)).max(0.0);
@@ -130,6 +129,12 @@ impl Terms {
     pub fn sequencers_part(&self, reward: f64) -> f64 {
         reward * self.blocks * self.sequencer_bps / 10_000.0 + self.sequencer_fees
     }
+}
+
+/// The settled epochs a sequencer remembers that offered provers anything
+/// (an epoch with no block offered nothing, and says nothing of the cost).
+pub fn remembered<'v>(view: &'v View<'_>) -> impl Iterator<Item = &'v SettledEpoch> + Clone {
+    view.market.last(Market::MEMORY).filter(|s| s.offered > 0.0)
 }
 
 /// What a sequencer believes of the provers' supply: an epoch is proven
@@ -157,12 +162,7 @@ pub struct Supply {
 impl Supply {
     /// The belief from the settled epochs the view remembers.
     pub fn read(view: &View<'_>) -> Supply {
-        let settled: Vec<_> = view
-            .market
-            .last(crate::agents::Market::MEMORY)
-            .filter(|s| s.offered > 0.0)
-            .collect();
-        Supply::from_epochs(settled.iter().map(|s| (s.offered, s.pool, s.paid)))
+        Supply::from_epochs(remembered(view).map(|s| (s.offered, s.pool, s.paid)))
     }
 
     /// The belief from settled epochs as (offered, pool, provers paid).
@@ -199,11 +199,6 @@ impl Supply {
             up: up.clamp(0.0, 1.0),
             ..self
         }
-    }
-
-    /// The chance provers are up when the pool covers their cost.
-    pub fn up(&self) -> f64 {
-        self.up
     }
 
     /// The chance an epoch whose pool is `pool` is proven.
@@ -322,7 +317,7 @@ impl Weighing<'_> {
         // paths leaves each epoch's income the same from one epoch to the
         // next: the sum is the difference after execution times the
         // epochs it lasts.
-        let most = now.reward.max(then.reward) * now.blocks.max(then.blocks) * horizon as f64;
+        let most = now.reward.max(then.reward) * now.blocks * horizon as f64;
         if balance >= most {
             let per_epoch = self.income(then, f64::INFINITY, self.after)
                 - self.income(now, f64::INFINITY, self.supply);
@@ -440,6 +435,7 @@ mod tests {
             sequencer_bps: 7_000.0,
             prover_fees: 100.0,
             sequencer_fees: 50.0,
+            mana: 0,
         }
     }
 
